@@ -1,0 +1,198 @@
+/// The golden models: bit-exact readings of SPEC.md, in exact integer arithmetic. These are written
+/// from the specification text, never from the generated Verilog; the RTL is checked against them.
+
+/// The units the generator emits (SPEC section in `specRule`).
+public enum UnitKind: String, Sendable, CaseIterable, Codable {
+    case lmul
+    case lmulFormula = "lmul_formula"
+    case fpmul
+    case fpmulFTZ = "fpmul_ftz"
+
+    /// The SPEC.md section the unit implements.
+    public var specRule: String {
+        switch self {
+        case .lmul: return "L-Mul, bit-add form"
+        case .lmulFormula: return "L-Mul, formula form"
+        case .fpmul: return "Exact baseline multiplier"
+        case .fpmulFTZ: return "Exact baseline multiplier (fpmul_ftz)"
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case .lmul: return "L-Mul, bit-add form: integer add of the encodings plus offset"
+        case .lmulFormula: return "L-Mul, formula form: (1 + fa + fb + 2^-l) * 2^(ea + eb), truncated"
+        case .fpmul: return "exact multiplier, round to nearest even, subnormal inputs and results"
+        case .fpmulFTZ: return "exact multiplier, round to nearest even, subnormals flushed to zero"
+        }
+    }
+
+    public func moduleName(_ format: FloatFormat, overflow: OverflowMode) -> String {
+        "\(rawValue)_\(format.tag)" + (overflow == .saturate ? "" : "_ovf_inf")
+    }
+}
+
+/// SPEC's L-Mul offset `2^(M - l)`: l = M for M <= 3, 3 for M = 4, 4 above.
+public enum LMulOffset {
+    public static func l(mantissa m: Int) -> Int { m <= 3 ? m : (m == 4 ? 3 : 4) }
+    public static func offset(mantissa m: Int) -> Int { 1 << (m - l(mantissa: m)) }
+}
+
+/// One unit's function `(a, b) -> y` on encodings.
+public struct GoldenModel: Sendable {
+    public let kind: UnitKind
+    public let format: FloatFormat
+    public let overflow: OverflowMode
+
+    public init(_ kind: UnitKind, _ format: FloatFormat, overflow: OverflowMode = .saturate) {
+        self.kind = kind
+        self.format = format
+        self.overflow = overflow
+    }
+
+    @inlinable public func callAsFunction(_ a: UInt32, _ b: UInt32) -> UInt32 {
+        switch kind {
+        case .lmul: return LMul.bitAdd(a, b, format, overflow, offset: LMulOffset.offset(mantissa: format.mantissaBits))
+        case .lmulFormula: return LMul.formula(a, b, format, overflow)
+        case .fpmul: return FPMul.multiply(a, b, format, overflow, flushSubnormals: false)
+        case .fpmulFTZ: return FPMul.multiply(a, b, format, overflow, flushSubnormals: true)
+        }
+    }
+}
+
+/// Special-value rules shared by every unit (SPEC "Formats" and the per-unit sections).
+public enum Specials {
+    /// The result when an operand is NaN or infinite, or zero (or, when `subnormalIsZero`,
+    /// subnormal); nil when both operands are finite and nonzero.
+    @inlinable
+    public static func result(_ a: UInt32, _ b: UInt32, _ f: FloatFormat, subnormalIsZero: Bool) -> UInt32? {
+        let ca = f.classify(a), cb = f.classify(b)
+        if ca == .nan || cb == .nan { return f.canonicalNaN }
+        func isZero(_ c: FloatClass) -> Bool { c == .zero || (subnormalIsZero && c == .subnormal) }
+        let sign = (a ^ b) & f.signMask
+        if ca == .infinity || cb == .infinity {
+            if isZero(ca) || isZero(cb) { return f.canonicalNaN }
+            return sign | f.infinity!
+        }
+        if isZero(ca) || isZero(cb) { return sign }
+        return nil
+    }
+}
+
+public enum Rounding {
+    /// SPEC "Overflow": saturate to max finite, or infinity (IEEE-style) / canonical NaN (E4M3FN).
+    @inlinable
+    public static func overflowResult(_ f: FloatFormat, sign: UInt32, _ mode: OverflowMode) -> UInt32 {
+        switch mode {
+        case .saturate: return (sign << UInt32(f.width - 1)) | f.maxFinite
+        case .infinity:
+            guard let inf = f.infinity else { return f.canonicalNaN }
+            return (sign << UInt32(f.width - 1)) | inf
+        }
+    }
+
+    /// Rounds `significand * 2^exponent` (exact) to the format: nearest, ties to even, gradual
+    /// underflow (or, with `flushSubnormals`, a rounded result below the smallest normal becomes
+    /// signed zero); overflow decided on the rounded result.
+    @inlinable
+    public static func round(_ f: FloatFormat, sign: UInt32, significand: UInt64, exponent: Int,
+                             flushSubnormals: Bool, overflow: OverflowMode) -> UInt32 {
+        let signBits = sign << UInt32(f.width - 1)
+        if significand == 0 { return signBits }
+        let m = f.mantissaBits
+        let msb = 63 - significand.leadingZeroBitCount
+        let k = msb + exponent                  // value in [2^k, 2^(k+1))
+        let emin = 1 - f.bias
+        var q = max(k, emin) - m                // exponent of the result's last place
+        let shift = q - exponent
+        var r: UInt64
+        if shift <= 0 {
+            r = significand << UInt64(-shift)   // exact; r < 2^(m+1)
+        } else if shift > msb + 1 {
+            r = 0                               // below half the last place
+        } else if shift == msb + 1 {
+            // value in [half, one) of the last place: a tie only for a power of two, which rounds to 0 (even)
+            r = significand.nonzeroBitCount == 1 ? 0 : 1
+        } else {
+            r = significand >> UInt64(shift)
+            let rem = significand & ((1 << UInt64(shift)) - 1)
+            let half: UInt64 = 1 << UInt64(shift - 1)
+            if rem > half || (rem == half && r & 1 == 1) { r += 1 }
+        }
+        if r == 0 { return signBits }
+        if r >= 1 << UInt64(m + 1) {            // rounding carried into the next binade
+            r >>= 1
+            q += 1
+        }
+        if r < 1 << UInt64(m) {                 // subnormal result (q == emin - m)
+            return flushSubnormals ? signBits : signBits | UInt32(r)
+        }
+        let field = q + m + f.bias
+        if field > f.maxFiniteExponentField { return overflowResult(f, sign: sign, overflow) }
+        let enc = (UInt32(field) << UInt32(m)) | UInt32(r - (1 << UInt64(m)))
+        if enc > f.maxFinite { return overflowResult(f, sign: sign, overflow) }
+        return signBits | enc
+    }
+}
+
+/// SPEC "L-Mul, bit-add form" and "L-Mul, formula form".
+public enum LMul {
+    /// `S = A + B - bias*2^M + off` on the magnitude encodings; `offset: 0` is plain Mitchell.
+    @inlinable
+    public static func bitAdd(_ a: UInt32, _ b: UInt32, _ f: FloatFormat, _ overflow: OverflowMode, offset: Int) -> UInt32 {
+        if let s = Specials.result(a, b, f, subnormalIsZero: true) { return s }
+        let sign = ((a ^ b) & f.signMask) >> UInt32(f.width - 1)
+        let s = Int(a & f.magnitudeMask) + Int(b & f.magnitudeMask) - (f.bias << f.mantissaBits) + offset
+        return pack(s, sign: sign, f, overflow)
+    }
+
+    /// `F = fa + fb + off`, `X = ea + eb - bias`; a carry out of F renormalises by truncation.
+    @inlinable
+    public static func formula(_ a: UInt32, _ b: UInt32, _ f: FloatFormat, _ overflow: OverflowMode) -> UInt32 {
+        if let s = Specials.result(a, b, f, subnormalIsZero: true) { return s }
+        let sign = ((a ^ b) & f.signMask) >> UInt32(f.width - 1)
+        let m = f.mantissaBits
+        var frac = Int(f.fraction(a)) + Int(f.fraction(b)) + LMulOffset.offset(mantissa: m)
+        var x = Int(f.exponentField(a)) + Int(f.exponentField(b)) - f.bias
+        if frac >= 1 << m {
+            x += 1
+            frac = (frac - (1 << m)) >> 1
+        }
+        return pack(x * (1 << m) + frac, sign: sign, f, overflow)
+    }
+
+    /// The shared tail of both forms: `S < 2^M` is signed zero, `S > max finite` overflows.
+    @inlinable
+    static func pack(_ s: Int, sign: UInt32, _ f: FloatFormat, _ overflow: OverflowMode) -> UInt32 {
+        let signBits = sign << UInt32(f.width - 1)
+        if s < Int(f.minNormal) { return signBits }
+        if s > Int(f.maxFinite) { return Rounding.overflowResult(f, sign: sign, overflow) }
+        return signBits | UInt32(s)
+    }
+}
+
+/// SPEC "Exact baseline multiplier": the exact product rounded to nearest even.
+public enum FPMul {
+    @inlinable
+    public static func multiply(_ a: UInt32, _ b: UInt32, _ f: FloatFormat, _ overflow: OverflowMode,
+                                flushSubnormals: Bool) -> UInt32 {
+        if let s = Specials.result(a, b, f, subnormalIsZero: flushSubnormals) { return s }
+        let sign = ((a ^ b) & f.signMask) >> UInt32(f.width - 1)
+        let m = UInt32(f.mantissaBits)
+        let ea = f.exponentField(a), eb = f.exponentField(b)
+        let sa = UInt64(f.fraction(a) | (ea == 0 ? 0 : 1 << m))
+        let sb = UInt64(f.fraction(b) | (eb == 0 ? 0 : 1 << m))
+        let exponent = Int(max(ea, 1)) + Int(max(eb, 1)) - 2 * f.bias - 2 * Int(m)
+        return Rounding.round(f, sign: sign, significand: sa * sb, exponent: exponent,
+                              flushSubnormals: flushSubnormals, overflow: overflow)
+    }
+}
+
+/// Reference methods that are not units (for the accuracy report).
+public enum ReferenceMethod {
+    /// Mitchell's logarithmic multiplication: L-Mul bit-add form without the offset.
+    @inlinable
+    public static func mitchell(_ a: UInt32, _ b: UInt32, _ f: FloatFormat, _ overflow: OverflowMode = .saturate) -> UInt32 {
+        LMul.bitAdd(a, b, f, overflow, offset: 0)
+    }
+}

@@ -1,0 +1,46 @@
+import FloatArith
+import Foundation
+import Units
+
+/// Golden vectors as `$readmemh` text: a comment header, then one `a b y` line per vector in
+/// hexadecimal (three memory words per vector).
+public enum VectorFile {
+    public static func text(for unit: ArithmeticUnit, plan: VectorPlan) -> (text: String, count: Int) {
+        let pairs = Vectors.pairs(unit.format, plan: plan)
+        let digits = (unit.format.width + 3) / 4
+        let f = unit.format
+        var out = "// golden vectors for \(unit.moduleName): \(unit.kind.summary)\n"
+        out += "// format \(f), SPEC.md \"\(unit.kind.specRule)\", overflow=\(unit.overflow.rawValue)\n"
+        switch plan {
+        case .exhaustive:
+            out += "// plan: exhaustive, all \(pairs.count) pairs, a major\n"
+        case .sampled(let random, let seed):
+            out += "// plan: \(pairs.count - random) corner pairs (exponent extremes x fraction patterns, specials), then \(random) random pairs, seed \(seed)\n"
+        }
+        out += "// count: \(pairs.count)\n"
+        out += "// columns: a b y (\(f.width)-bit words, hexadecimal)\n"
+        var lines: [String] = []
+        lines.reserveCapacity(pairs.count)
+        for (a, b) in pairs {
+            let y = unit.emulate(a, b)
+            lines.append("\(hex(a, digits)) \(hex(b, digits)) \(hex(y, digits))")
+        }
+        out += lines.joined(separator: "\n") + "\n"
+        return (out, pairs.count)
+    }
+
+    static func hex(_ v: UInt32, _ digits: Int) -> String {
+        let s = String(v, radix: 16)
+        return s.count >= digits ? s : String(repeating: "0", count: digits - s.count) + s
+    }
+
+    /// Reads a vector file back: (a, b, y) triples.
+    public static func parse(_ text: String) -> [(UInt32, UInt32, UInt32)] {
+        var out: [(UInt32, UInt32, UInt32)] = []
+        for line in text.split(separator: "\n") where !line.hasPrefix("//") {
+            let w = line.split(separator: " ").compactMap { UInt32($0, radix: 16) }
+            if w.count == 3 { out.append((w[0], w[1], w[2])) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import RTLGenCommands
+
+exit(RTLGen.run(Array(CommandLine.arguments.dropFirst())))
