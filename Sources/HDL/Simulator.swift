@@ -35,7 +35,6 @@ public final class Simulator {
 
     private var ops: [FlatOp] = []
     private var widths: [Int] = []
-    private var order: [Int] = []
     private var values: [UInt64] = []
     private var regNext: [Int] = []       // flat node of each register's next value
     private var regValue: [UInt64] = []
@@ -51,7 +50,7 @@ public final class Simulator {
         for r in module.registers { named[r.name] = top[r.node] }
         for p in module.inputs { named[p.name] = top[p.node] }
         values = [UInt64](repeating: 0, count: ops.count)
-        order = flatOrder()
+        lower(flatOrder())
     }
 
     public func set(_ input: String, _ value: UInt64) {
@@ -59,9 +58,67 @@ public final class Simulator {
         values[slot] = value & mask(widths[slot])
     }
 
+    /// The slot of an input, for `set(slot:_:)` in tight loops.
+    public func slot(ofInput name: String) -> Int {
+        guard let slot = inputSlots[name] else { preconditionFailure(Failure.noSuchSignal(name).description) }
+        return slot
+    }
+
+    /// The slot of a port, wire or register, for `get(slot:)` in tight loops.
+    public func slot(of name: String) -> Int {
+        guard let slot = named[name] else { preconditionFailure(Failure.noSuchSignal(name).description) }
+        return slot
+    }
+
+    @inline(__always) public func set(slot: Int, _ value: UInt64) { values[slot] = value & mask(widths[slot]) }
+    @inline(__always) public func get(slot: Int) -> UInt64 { values[slot] }
+
     /// Settles the combinational logic for the current inputs and register values.
     public func eval() {
-        for n in order { values[n] = compute(n) }
+        program.withUnsafeBufferPointer { prog in
+            values.withUnsafeMutableBufferPointer { v in
+                regValue.withUnsafeBufferPointer { regs in
+                    for ins in prog {
+                        let a = v[Int(ins.a)]
+                        let r: UInt64
+                        switch ins.code {
+                        case .copy: r = a
+                        case .register: r = regs[Int(ins.a)]
+                        case .not: r = ~a & ins.mask
+                        case .reduceAnd: r = a == ins.imm ? 1 : 0
+                        case .reduceOr: r = a != 0 ? 1 : 0
+                        case .reduceXor: r = UInt64(a.nonzeroBitCount & 1)
+                        case .and: r = a & v[Int(ins.b)]
+                        case .or: r = a | v[Int(ins.b)]
+                        case .xor: r = a ^ v[Int(ins.b)]
+                        case .add: r = (a &+ v[Int(ins.b)]) & ins.mask
+                        case .sub: r = (a &- v[Int(ins.b)]) & ins.mask
+                        case .mul: r = (a &* v[Int(ins.b)]) & ins.mask
+                        case .eq: r = a == v[Int(ins.b)] ? 1 : 0
+                        case .ne: r = a != v[Int(ins.b)] ? 1 : 0
+                        case .ult: r = a < v[Int(ins.b)] ? 1 : 0
+                        case .ule: r = a <= v[Int(ins.b)] ? 1 : 0
+                        case .slt, .sle:
+                            // imm holds 64 - operand width: shift the sign bit to bit 63
+                            let x = Int64(bitPattern: a << ins.imm), y = Int64(bitPattern: v[Int(ins.b)] << ins.imm)
+                            r = (ins.code == .slt ? x < y : x <= y) ? 1 : 0
+                        case .shlv:
+                            let k = v[Int(ins.b)]
+                            r = k >= ins.imm ? 0 : (a << k) & ins.mask
+                        case .shrv:
+                            let k = v[Int(ins.b)]
+                            r = k >= ins.imm ? 0 : a >> k
+                        case .shiftOr:
+                            // one step of a concatenation: (previous << imm) | next part
+                            r = ((ins.imm >= 64 ? 0 : a << ins.imm) | v[Int(ins.b)]) & ins.mask
+                        case .slice: r = (a >> ins.imm) & ins.mask
+                        case .mux: r = a != 0 ? v[Int(ins.b)] : v[Int(ins.c)]
+                        }
+                        v[Int(ins.dest)] = r
+                    }
+                }
+            }
+        }
     }
 
     /// A rising clock edge: registers take their next values, then the logic settles.
@@ -86,67 +143,89 @@ public final class Simulator {
 
     private func mask(_ w: Int) -> UInt64 { w >= 64 ? ~0 : (1 << UInt64(w)) - 1 }
 
-    @inline(__always)
-    private func compute(_ n: Int) -> UInt64 {
-        let w = widths[n]
-        switch ops[n] {
-        case .input: return values[n]
-        case .constant(let v): return v
-        case .copy(let a): return values[a]
-        case .register(let r): return regValue[r]
-        case .not(let a): return ~values[a] & mask(w)
-        case .reduce(let op, let a):
-            let v = values[a]
-            switch op {
-            case .and: return v == mask(widths[a]) ? 1 : 0
-            case .or: return v != 0 ? 1 : 0
-            case .xor: return UInt64(v.nonzeroBitCount & 1)
+    private enum Code: UInt8 {
+        case copy, register, not, reduceAnd, reduceOr, reduceXor, and, or, xor, add, sub, mul
+        case eq, ne, ult, ule, slt, sle, shlv, shrv, shiftOr, slice, mux
+    }
+
+    private struct Instruction {
+        var code: Code
+        var dest: Int32
+        var a: Int32
+        var b: Int32 = 0
+        var c: Int32 = 0
+        var imm: UInt64 = 0
+        var mask: UInt64
+    }
+
+    private var program: [Instruction] = []
+
+    /// Lowers the flat graph, in dependency order, to instructions over value slots. Constants
+    /// are written into their slots once; concatenations and replications become shift-or chains
+    /// through scratch slots.
+    private func lower(_ order: [Int]) {
+        var prog: [Instruction] = []
+        var scratch = ops.count
+        func newScratch() -> Int32 { defer { scratch += 1 }; return Int32(scratch) }
+        for n in order {
+            let w = widths[n], mk = mask(w), d = Int32(n)
+            switch ops[n] {
+            case .input: break
+            case .constant(let v): values[n] = v
+            case .copy(let a): prog.append(Instruction(code: .copy, dest: d, a: Int32(a), mask: mk))
+            case .register(let r): prog.append(Instruction(code: .register, dest: d, a: Int32(r), mask: mk))
+            case .not(let a): prog.append(Instruction(code: .not, dest: d, a: Int32(a), mask: mk))
+            case .reduce(let op, let a):
+                let code: Code = op == .and ? .reduceAnd : (op == .or ? .reduceOr : .reduceXor)
+                prog.append(Instruction(code: code, dest: d, a: Int32(a), imm: mask(widths[a]), mask: mk))
+            case .binary(let op, let a, let b):
+                let code: Code
+                switch op {
+                case .and: code = .and
+                case .or: code = .or
+                case .xor: code = .xor
+                case .add: code = .add
+                case .sub: code = .sub
+                case .mul: code = .mul
+                }
+                prog.append(Instruction(code: code, dest: d, a: Int32(a), b: Int32(b), mask: mk))
+            case .compare(let op, let a, let b):
+                let code: Code
+                switch op {
+                case .eq: code = .eq
+                case .ne: code = .ne
+                case .ult: code = .ult
+                case .ule: code = .ule
+                case .slt: code = .slt
+                case .sle: code = .sle
+                }
+                prog.append(Instruction(code: code, dest: d, a: Int32(a), b: Int32(b), imm: UInt64(64 - widths[a]), mask: mk))
+            case .shiftLeftVar(let a, let b):
+                prog.append(Instruction(code: .shlv, dest: d, a: Int32(a), b: Int32(b), imm: UInt64(w), mask: mk))
+            case .shiftRightVar(let a, let b):
+                prog.append(Instruction(code: .shrv, dest: d, a: Int32(a), b: Int32(b), imm: UInt64(w), mask: mk))
+            case .concat(let parts):
+                var acc = Int32(parts[0].node)
+                for (i, p) in parts.enumerated().dropFirst() {
+                    let dest = i == parts.count - 1 ? d : newScratch()
+                    prog.append(Instruction(code: .shiftOr, dest: dest, a: acc, b: Int32(p.node), imm: UInt64(p.width), mask: mk))
+                    acc = dest
+                }
+            case .slice(let a, let lo):
+                prog.append(Instruction(code: .slice, dest: d, a: Int32(a), imm: UInt64(lo), mask: mk))
+            case .replicate(let a, let count, let pw):
+                var acc = Int32(a)
+                for i in 1..<count {
+                    let dest = i == count - 1 ? d : newScratch()
+                    prog.append(Instruction(code: .shiftOr, dest: dest, a: acc, b: Int32(a), imm: UInt64(pw), mask: mk))
+                    acc = dest
+                }
+            case .mux(let s, let t, let f):
+                prog.append(Instruction(code: .mux, dest: d, a: Int32(s), b: Int32(t), c: Int32(f), mask: mk))
             }
-        case .binary(let op, let a, let b):
-            let x = values[a], y = values[b]
-            switch op {
-            case .and: return x & y
-            case .or: return x | y
-            case .xor: return x ^ y
-            case .add: return (x &+ y) & mask(w)
-            case .sub: return (x &- y) & mask(w)
-            case .mul: return (x &* y) & mask(w)
-            }
-        case .compare(let op, let a, let b):
-            let x = values[a], y = values[b], aw = widths[a]
-            func signed(_ v: UInt64) -> Int64 {
-                let shift = UInt64(64 - aw)
-                return Int64(bitPattern: v << shift) >> Int64(shift)
-            }
-            let r: Bool
-            switch op {
-            case .eq: r = x == y
-            case .ne: r = x != y
-            case .ult: r = x < y
-            case .ule: r = x <= y
-            case .slt: r = signed(x) < signed(y)
-            case .sle: r = signed(x) <= signed(y)
-            }
-            return r ? 1 : 0
-        case .shiftLeftVar(let a, let b):
-            let k = values[b]
-            return k >= UInt64(w) ? 0 : (values[a] << k) & mask(w)
-        case .shiftRightVar(let a, let b):
-            let k = values[b]
-            return k >= UInt64(w) ? 0 : values[a] >> k
-        case .concat(let parts):
-            var v: UInt64 = 0
-            for p in parts { v = (p.width >= 64 ? 0 : v << UInt64(p.width)) | values[p.node] }
-            return v
-        case .slice(let a, let lo):
-            return (values[a] >> UInt64(lo)) & mask(w)
-        case .replicate(let a, let count, let pw):
-            var v: UInt64 = 0
-            for _ in 0..<count { v = (v << UInt64(pw)) | values[a] }
-            return v
-        case .mux(let s, let t, let f):
-            return values[s] != 0 ? values[t] : values[f]
         }
+        values += [UInt64](repeating: 0, count: scratch - ops.count)
+        program = prog
     }
 
     /// Copies `module`'s nodes into the flat graph; returns node -> flat index.

@@ -9,9 +9,9 @@ enum Datapaths {
         let x = m.decode(a, f, prefix: "a"), z = m.decode(b, f, prefix: "b")
         let w = f.width + 1
         let offset = LMulOffset.offset(mantissa: f.mantissaBits)
-        let constant = offset - (f.bias << f.mantissaBits)
-        let sum = m.wire("sum", x.magnitude.zext(to: w) + z.magnitude.zext(to: w) + m.const(constant, width: w),
-                         comment: "S = A + B - bias*2^M + off = A + B - \(-constant), two's complement")
+        let subtrahend = (f.bias << f.mantissaBits) - offset
+        let sum = m.wire("sum", x.magnitude.zext(to: w) + z.magnitude.zext(to: w) - subtrahend,
+                         comment: "S = A + B - bias*2^M + off = A + B - \(subtrahend), two's complement")
         return lmulTail(m, x, z, sum, f, mode)
     }
 

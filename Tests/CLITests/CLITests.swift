@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+/// The `rtlgen` binary as a user meets it: run as a process, exit status, one-line errors, and no
+/// files written on failure.
+@Suite(.serialized) struct CLITests {
+    static let binary: String = {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let p = candidate.appendingPathComponent("rtlgen").path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return dir.appendingPathComponent("rtlgen").path
+    }()
+
+    struct Run { let status: Int32; let stdout: String; let stderr: String }
+
+    func rtlgen(_ args: [String]) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func scratch() -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("rtlgen-cli-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    func listing(_ dir: String) -> [String] {
+        (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).sorted()
+    }
+
+    @Test func generatesFourUnitsAndManifest() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/x"
+        let r = try rtlgen(["--mantissa", "3", "--out", out])
+        #expect(r.status == 0 && r.stderr.isEmpty)
+        #expect(listing(out) == ["fpmul_e4m3.v", "fpmul_ftz_e4m3.v", "lmul_e4m3.v", "lmul_formula_e4m3.v", "manifest.json"])
+        let r2 = try rtlgen(["--mantissa", "2", "--out", out])
+        #expect(r2.status == 0)
+        #expect(listing(out).count == 9)
+        let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
+        #expect(manifest.contains("\"lmul_e4m3\"") && manifest.contains("\"fpmul_ftz_e5m2\""))
+        // the same command gives the same bytes
+        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/fpmul_e5m2.v"))
+        #expect(try rtlgen(["--mantissa", "2", "--out", out]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/fpmul_e5m2.v")) == before)
+        // a subset, and a non-default format
+        let sub = dir + "/y"
+        #expect(try rtlgen(["--exponent", "6", "--mantissa", "5", "--units", "lmul,fpmul", "--overflow", "inf", "--out", sub]).status == 0)
+        #expect(listing(sub) == ["fpmul_e6m5_ovf_inf.v", "lmul_e6m5_ovf_inf.v", "manifest.json"])
+    }
+
+    @Test func writesVectors() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try rtlgen(["vectors", "--unit", "lmul", "--mantissa", "3", "--out", dir + "/v.hex"])
+        #expect(r.status == 0)
+        let text = try String(contentsOfFile: dir + "/v.hex", encoding: .utf8)
+        #expect(text.split(separator: "\n").filter { !$0.hasPrefix("//") }.count == 65536)
+        let wide = try rtlgen(["vectors", "--unit", "fpmul_ftz", "--mantissa", "7", "--count", "500", "--seed", "9", "--out", dir + "/w.hex"])
+        #expect(wide.status == 0)
+        let w = try String(contentsOfFile: dir + "/w.hex", encoding: .utf8)
+        #expect(w.contains("500 random pairs, seed 9"))
+    }
+
+    /// Each bad input: non-zero exit, exactly one line on stderr naming the problem, nothing written.
+    @Test(arguments: [
+        (["--mantissa", "0"], "1...23"),
+        (["--mantissa", "24"], "1...23"),
+        (["--mantissa", "5"], "--exponent"),
+        (["--mantissa", "3", "--exponent", "1"], "2...8"),
+        (["--mantissa", "3", "--exponent", "9"], "2...8"),
+        (["--mantissa", "3", "--units", "lmul,fmul"], "unknown unit 'fmul'"),
+        (["--mantissa", "3", "--units", ""], "--units"),
+        (["--mantissa", "3", "--overflow", "wrap"], "sat"),
+        (["--mantissa", "3", "--bogus"], "--bogus"),
+        (["--mantissa", "three"], "three"),
+        ([], "--mantissa"),
+        (["vectors", "--unit", "lmul,fpmul", "--mantissa", "3", "--out", "OUT/v.hex"], "one unit"),
+        (["vectors", "--unit", "mul", "--mantissa", "3", "--out", "OUT/v.hex"], "unknown unit"),
+        (["vectors", "--unit", "lmul", "--mantissa", "3"], "--out"),
+    ] as [([String], String)])
+    func badInput(_ args: [String], _ mentions: String) throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let argv = args.map { $0.replacingOccurrences(of: "OUT", with: dir) } + (args.first == "vectors" || args.isEmpty ? [] : ["--out", dir + "/rtl"])
+        let r = try rtlgen(argv)
+        #expect(r.status != 0)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(r.stderr)")
+        #expect(r.stderr.hasPrefix("rtlgen: error: ") && r.stderr.contains(mentions), "stderr: \(r.stderr)")
+        #expect(listing(dir).isEmpty, "files were written: \(listing(dir))")
+    }
+
+    @Test func outThatIsAFileOrUnwritable() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/afile"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let r = try rtlgen(["--mantissa", "3", "--out", file])
+        #expect(r.status != 0 && r.stderr.contains("is an existing file") && r.stderr.split(separator: "\n").count == 1)
+        let r2 = try rtlgen(["--mantissa", "3", "--out", file + "/sub"])
+        #expect(r2.status != 0 && r2.stderr.split(separator: "\n").count == 1)
+        let v = try rtlgen(["vectors", "--unit", "lmul", "--mantissa", "3", "--out", dir])
+        #expect(v.status != 0 && v.stderr.contains("is a directory"))
+        #expect(listing(dir) == ["afile"])
+        // an unwritable place: a read-only directory for ordinary users; for root, which may write
+        // anywhere, sysfs refuses new entries
+        let locked: String
+        if getuid() == 0 {
+            locked = "/sys/rtlgen-cli-test"
+        } else {
+            locked = dir + "/locked"
+            try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: false)
+            chmod(locked, 0o555)
+        }
+        let r3 = try rtlgen(["--mantissa", "3", "--out", locked + "/rtl"])
+        #expect(r3.status != 0 && r3.stderr.split(separator: "\n").count == 1, "\(r3.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: locked + "/rtl"))
+        if getuid() != 0 { chmod(locked, 0o755) }
+    }
+
+    @Test func helpDocumentsEveryOptionWithAnExample() throws {
+        let r = try rtlgen(["generate", "--help"])
+        #expect(r.status == 0)
+        for opt in ["--mantissa", "--exponent", "--overflow", "--units", "--out", "Examples:", "rtlgen --mantissa 3 --out rtl/"] {
+            #expect(r.stdout.contains(opt), "generate --help lacks \(opt)")
+        }
+        let v = try rtlgen(["vectors", "--help"])
+        for opt in ["--unit", "--count", "--seed", "--out", "Examples:"] { #expect(v.stdout.contains(opt)) }
+    }
+}
