@@ -7,7 +7,9 @@
 SHELL := bash
 .DEFAULT_GOAL := all
 SWIFT ?= swift
-RTLGEN := .build/release/rtlgen
+# SwiftPM build directory (a second checkout or tool can use its own, e.g. SCRATCH=.build-x).
+SCRATCH ?= .build
+RTLGEN := $(SCRATCH)/release/rtlgen
 
 MANTISSA ?= 3 2
 EXPONENT ?=
@@ -40,7 +42,7 @@ help:
 
 # Build (or confirm up to date) the release rtlgen binary.
 rtlgen:
-	@$(SWIFT) build -c release --product rtlgen 2>&1 | grep -v -e '^\[' -e '^Building' -e '^Build of product' -e 'Compiling' -e 'Write swift-version' || true
+	@$(SWIFT) build -c release --scratch-path $(SCRATCH) --product rtlgen 2>&1 | grep -v -e '^\[' -e '^Building' -e '^Build of product' -e 'Compiling' -e 'Write swift-version' || true
 	@test -x $(RTLGEN) || { echo "make: building rtlgen failed; run 'swift build -c release' to see why" >&2; exit 1; }
 
 # Generate a unit when it is missing or older than the generator sources.
@@ -56,8 +58,8 @@ rtl: rtlgen
 	@for m in $(MANTISSA); do $(RTLGEN) $(if $(EXPONENT),--exponent $(EXPONENT)) --mantissa $$m --units $$(tr ' ' ',' <<< "$(UNITS)") --out $(RTL_DIR) || exit 1; done
 
 swift-test:
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) build --scratch-path $(SCRATCH) --build-tests
+	$(SWIFT) test --scratch-path $(SCRATCH) --skip-build
 
 test: swift-test
 
