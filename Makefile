@@ -33,9 +33,9 @@ RTL_DIR ?= $(if $(filter-out $(DEFAULT_FORMATS),$(FORMATS)),build/rtl,rtl)
 MODULES := $(foreach f,$(FORMATS),$(foreach u,$(UNITS),$(u)_$(f)))
 MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
-.PHONY: all rtlgen rtl units test swift-test clean help
+.PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate
 
-all: units
+all: units sim
 
 help:
 	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
@@ -45,11 +45,21 @@ rtlgen:
 	@$(SWIFT) build -c release --scratch-path $(SCRATCH) --product rtlgen 2>&1 | grep -v -e '^\[' -e '^Building' -e '^Build of product' -e 'Compiling' -e 'Write swift-version' || true
 	@test -x $(RTLGEN) || { echo "make: building rtlgen failed; run 'swift build -c release' to see why" >&2; exit 1; }
 
-# Generate a unit when it is missing or older than the generator sources.
+# Generate a unit when it is missing or older than the generator sources (the output directory
+# is the target's; the module name gives unit and format).
+define gen_unit
+	@unit=$$(sed -E 's/_e[0-9]+m[0-9]+(_ovf_inf)?$$//' <<< "$*"); e=$$(sed -E 's/.*_e([0-9]+)m[0-9]+(_ovf_inf)?$$/\1/' <<< "$*"); \
+	m=$$(sed -E 's/.*_e[0-9]+m([0-9]+)(_ovf_inf)?$$/\1/' <<< "$*"); ovf=$$(grep -q '_ovf_inf$$' <<< "$*" && echo inf || echo sat); \
+	$(RTLGEN) --exponent $$e --mantissa $$m --overflow $$ovf --units $$unit --out $(@D)
+endef
+rtl/%.v: $(GEN_SOURCES) | rtlgen
+	$(gen_unit)
+build/rtl/%.v: $(GEN_SOURCES) | rtlgen
+	$(gen_unit)
+ifeq ($(filter $(RTL_DIR),rtl build/rtl),)
 $(RTL_DIR)/%.v: $(GEN_SOURCES) | rtlgen
-	@unit=$$(sed -E 's/_e[0-9]+m[0-9]+$$//' <<< "$*"); e=$$(sed -E 's/.*_e([0-9]+)m[0-9]+$$/\1/' <<< "$*"); \
-	m=$$(sed -E 's/.*_e[0-9]+m([0-9]+)$$/\1/' <<< "$*"); \
-	$(RTLGEN) --exponent $$e --mantissa $$m --units $$unit --out $(RTL_DIR)
+	$(gen_unit)
+endif
 
 units: $(MODULE_FILES)
 
@@ -57,11 +67,34 @@ units: $(MODULE_FILES)
 rtl: rtlgen
 	@for m in $(MANTISSA); do $(RTLGEN) $(if $(EXPONENT),--exponent $(EXPONENT)) --mantissa $$m --units $$(tr ' ' ',' <<< "$(UNITS)") --out $(RTL_DIR) || exit 1; done
 
+# Check the units of the selected set against the golden model on both simulators.
+sim: $(MODULE_FILES) | rtlgen
+	@$(RTLGEN) sim --dir $(RTL_DIR) --modules "$(MODULES)" --sim "$(SIM)"
+
+# All 2^32 operand pairs of 16-bit units (default: lmul and fpmul for bf16), streamed in-process.
+EXHAUSTIVE_UNITS ?= $(if $(filter command line,$(origin UNITS)),$(UNITS),lmul fpmul)
+EXHAUSTIVE_MANTISSA ?= $(if $(filter command line,$(origin MANTISSA)),$(MANTISSA),7)
+EXHAUSTIVE_FORMATS := $(foreach m,$(EXHAUSTIVE_MANTISSA),$(call format_tag,$(m)))
+EXHAUSTIVE_MODULES := $(foreach f,$(EXHAUSTIVE_FORMATS),$(foreach u,$(EXHAUSTIVE_UNITS),$(u)_$(f)))
+sim-exhaustive: $(EXHAUSTIVE_MODULES:%=build/rtl/%.v) | rtlgen
+	@$(RTLGEN) exhaustive --dir build/rtl --modules "$(EXHAUSTIVE_MODULES)"
+
+# Benchmark (prints figures, asserts nothing): checked vectors/s per simulator and method.
+BENCH_UNITS ?= rtl/lmul_e4m3.v rtl/fpmul_e4m3.v build/rtl/lmul_e8m7.v build/rtl/lmul_formula_e8m7.v build/rtl/fpmul_e8m7.v build/rtl/fpmul_ftz_e8m7.v
+bench-sim: $(BENCH_UNITS) | rtlgen
+	@$(RTLGEN) bench-sim --units "$(BENCH_UNITS)"
+
+# Mutation testing of the harness on the selected set (default: the eight default units).
+GATE_MUTANTS ?= 64
+mutate: $(MODULE_FILES) | rtlgen
+	@$(RTLGEN) mutate --dir $(RTL_DIR) --modules "$(MODULES)" --gate-mutants $(GATE_MUTANTS)
+
 swift-test:
 	$(SWIFT) build --scratch-path $(SCRATCH) --build-tests
 	$(SWIFT) test --scratch-path $(SCRATCH) --skip-build
 
 test: swift-test
+	@$(MAKE) --no-print-directory sim
 
 clean:
 	rm -rf build

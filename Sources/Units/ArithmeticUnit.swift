@@ -81,3 +81,23 @@ public struct ArithmeticUnit: Hashable, Sendable {
     /// The Verilog text of this unit.
     public func verilog() throws -> String { VerilogEmitter.emit(try elaborate()) }
 }
+
+extension ArithmeticUnit {
+    /// Reads a module name back: `<kind>_e<E>m<M>` with an optional `_ovf_inf` suffix.
+    public init?(moduleName: String) {
+        var name = moduleName
+        var overflow = OverflowMode.saturate
+        if name.hasSuffix("_ovf_inf") {
+            name.removeLast("_ovf_inf".count)
+            overflow = .infinity
+        }
+        let chars = Array(name)
+        guard let sep = (0..<max(chars.count - 1, 0)).last(where: { chars[$0] == "_" && chars[$0 + 1] == "e" }) else { return nil }
+        let kindName = String(chars[..<sep])
+        let tag = String(chars[(sep + 2)...]).split(separator: "m")
+        guard let kind = UnitKind(rawValue: kindName), tag.count == 2, let e = Int(tag[0]), let m = Int(tag[1]),
+              let f = try? FloatFormat(exponent: e, mantissa: m) else { return nil }
+        self.init(kind, f, overflow: overflow)
+        guard self.moduleName == moduleName else { return nil }
+    }
+}

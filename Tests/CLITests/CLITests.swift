@@ -15,10 +15,11 @@ import Testing
 
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
-    func rtlgen(_ args: [String]) throws -> Run {
+    func rtlgen(_ args: [String], environment: [String: String]? = nil) throws -> Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args
+        if let env = environment { p.environment = env }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -128,6 +129,19 @@ import Testing
         #expect(r3.status != 0 && r3.stderr.split(separator: "\n").count == 1, "\(r3.stderr)")
         #expect(!FileManager.default.fileExists(atPath: locked + "/rtl"))
         if getuid() != 0 { chmod(locked, 0o755) }
+    }
+
+    /// Without the simulator on PATH: one line naming the Debian package, non-zero exit.
+    @Test func missingSimulatorSaysWhatToInstall() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (sim, package) in [("verilator", "verilator"), ("icarus", "iverilog")] {
+            let r = try rtlgen(["sim", "--dir", root + "/rtl", "--modules", "lmul_e4m3", "--sim", sim, "--build", dir + "/b",
+                                "--testbench", root + "/testbench"], environment: ["PATH": "/nonexistent"])
+            #expect(r.status != 0)
+            #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("apt-get install -y \(package)"), "\(r.stderr)")
+        }
     }
 
     @Test func helpDocumentsEveryOptionWithAnExample() throws {

@@ -1,0 +1,322 @@
+import FloatArith
+import Foundation
+import Units
+
+public enum SimulatorKind: String, CaseIterable, Sendable {
+    case verilator, icarus
+}
+
+/// What `rtlgen sim` checks: modules in an RTL directory, against golden vectors, on simulators.
+public struct SimulationConfig: Sendable {
+    public var rtlDirectory: String
+    public var modules: [String]
+    public var simulators: [SimulatorKind]
+    public var buildDirectory = "build/sim"
+    public var testbenchDirectory = "testbench"
+    /// Mismatches each testbench prints (and this report decodes).
+    public var report = 10
+    public var jobs = 2
+    /// Random pairs after the corner cases, for formats wider than 8 bits.
+    public var random = 100_000
+    public var seed: UInt64 = 1
+
+    public init(rtlDirectory: String, modules: [String], simulators: [SimulatorKind]) {
+        self.rtlDirectory = rtlDirectory
+        self.modules = modules
+        self.simulators = simulators
+    }
+}
+
+public struct SimulationOutcome: Sendable {
+    public let module: String
+    public let unit: ArithmeticUnit
+    public let simulator: SimulatorKind
+    public let vectors: Int
+    public let mismatches: Int
+    public let seconds: Double
+    /// Set when the model could not be built or run.
+    public let failure: String?
+    public let firstMismatches: [Mismatch]
+    public let vcd: String?
+    public var passed: Bool { failure == nil && mismatches == 0 && vectors > 0 }
+}
+
+/// Checks each unit against its golden vectors on Verilator (C++ testbench, `--build -O3`) and
+/// Icarus (`$readmemh` testbench). Files are simulated as they are in the RTL directory.
+public final class UnitSimulation: @unchecked Sendable {
+    public let config: SimulationConfig
+    let log: @Sendable (String) -> Void
+
+    public init(_ config: SimulationConfig, log: @escaping @Sendable (String) -> Void) {
+        self.config = config
+        self.log = log
+    }
+
+    struct Job {
+        let module: String
+        let unit: ArithmeticUnit
+        let file: String
+        let vectors: String
+        let count: Int
+    }
+
+    /// Checks the configuration before anything runs: tools present, files present, module names known.
+    public func preflight() throws -> [(String, ArithmeticUnit, String)] {
+        for sim in config.simulators {
+            switch sim {
+            case .verilator:
+                _ = try Tools.find("verilator")
+                _ = try Tools.find("make")
+                _ = try Tools.find("g++")
+            case .icarus:
+                _ = try Tools.find("iverilog")
+                _ = try Tools.find("vvp")
+            }
+        }
+        let tbFiles = (config.simulators.contains(.verilator) ? ["tb_unit.cpp"] : []) + (config.simulators.contains(.icarus) ? ["tb_unit.v"] : [])
+        for tb in tbFiles where !FileManager.default.fileExists(atPath: "\(config.testbenchDirectory)/\(tb)") {
+            throw UsageError("testbench \(config.testbenchDirectory)/\(tb) not found; run from the repository root or pass --testbench DIR")
+        }
+        var out: [(String, ArithmeticUnit, String)] = []
+        for m in config.modules {
+            guard let unit = ArithmeticUnit(moduleName: m) else {
+                throw UsageError("'\(m)' is not a unit module name (<unit>_e<E>m<M>, e.g. lmul_e4m3)")
+            }
+            let file = "\(config.rtlDirectory)/\(m).v"
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw UsageError("\(file) not found; generate it with: rtlgen --exponent \(unit.format.exponentBits) --mantissa \(unit.format.mantissaBits) --units \(unit.kind.rawValue) --out \(config.rtlDirectory)")
+            }
+            out.append((m, unit, file))
+        }
+        return out
+    }
+
+    public func run() throws -> [SimulationOutcome] {
+        let units = try preflight()
+        let fm = FileManager.default
+        let vectorDir = "\(config.buildDirectory)/vectors"
+        try fm.createDirectory(atPath: vectorDir, withIntermediateDirectories: true)
+
+        // Golden vectors, written only when their content changes.
+        var jobs: [Job] = []
+        for (m, unit, file) in units {
+            let plan = VectorPlan.standard(for: unit.format, random: config.random, seed: config.seed)
+            let (text, count) = VectorFile.text(for: unit, plan: plan)
+            let path = "\(vectorDir)/\(m).hex"
+            let data = Data(text.utf8)
+            if (try? Data(contentsOf: URL(fileURLWithPath: path))) != data { try data.write(to: URL(fileURLWithPath: path)) }
+            jobs.append(Job(module: m, unit: unit, file: file, vectors: path, count: count))
+        }
+
+        // Build every model, `jobs` at a time.
+        let verilatorRuntime: [String] = config.simulators.contains(.verilator)
+            ? try VerilatorBuild.runtime(buildDirectory: config.buildDirectory, testbench: config.testbenchDirectory, log: log)
+            : []
+        let results = Locked<[String: Result<String, BuildFailure>]>([:])
+        let tasks = jobs.flatMap { j in config.simulators.map { (j, $0) } }
+        let started = monotonicSeconds()
+        let progress = ProgressLine("sim: building models")
+        let semaphore = DispatchSemaphore(value: max(1, config.jobs))
+        let group = DispatchGroup()
+        let cfg = self.config
+        for (job, sim) in tasks {
+            semaphore.wait()
+            group.enter()
+            DispatchQueue.global().async {
+                let result: Result<String, BuildFailure>
+                switch sim {
+                case .verilator:
+                    result = VerilatorBuild.build(module: job.module, file: job.file, buildDirectory: cfg.buildDirectory,
+                                                  testbench: cfg.testbenchDirectory, runtime: verilatorRuntime)
+                case .icarus:
+                    result = IcarusBuild.build(module: job.module, file: job.file, width: job.unit.format.width, count: job.count,
+                                               report: cfg.report, buildDirectory: cfg.buildDirectory, testbench: cfg.testbenchDirectory)
+                }
+                let done = results.withLock { r -> Int in
+                    r["\(sim.rawValue)/\(job.module)"] = result
+                    return r.count
+                }
+                progress.update(done: Double(done), total: Double(tasks.count), detail: "\(done)/\(tasks.count) (\(sim.rawValue) \(job.module))")
+                semaphore.signal()
+                group.leave()
+            }
+        }
+        group.wait()
+        progress.finish()
+        log(String(format: "sim: built %d models in %.1f s", tasks.count, monotonicSeconds() - started))
+        let built = results.withLock { $0 }
+
+        // Run them one after another (each is short; timings stay clean).
+        var outcomes: [SimulationOutcome] = []
+        for job in jobs {
+            for sim in config.simulators {
+                let key = "\(sim.rawValue)/\(job.module)"
+                switch built[key]! {
+                case .failure(let f):
+                    outcomes.append(SimulationOutcome(module: job.module, unit: job.unit, simulator: sim, vectors: 0, mismatches: 0,
+                                                      seconds: 0, failure: f.message, firstMismatches: [], vcd: nil))
+                case .success(let exe):
+                    outcomes.append(runOne(job, sim, exe))
+                }
+            }
+        }
+        return outcomes
+    }
+
+    private func runOne(_ job: Job, _ sim: SimulatorKind, _ exe: String) -> SimulationOutcome {
+        let dir = "\(config.buildDirectory)/\(sim.rawValue)/\(job.module)"
+        let vcd = "\(dir)/failure.vcd"
+        try? FileManager.default.removeItem(atPath: vcd)
+        let start = monotonicSeconds()
+        let result: Tools.Result
+        do {
+            switch sim {
+            case .verilator:
+                result = try Tools.run(exe, [job.vectors, "--report", "\(config.report)", "--vcd", vcd])
+            case .icarus:
+                result = try Tools.run("vvp", ["-n", exe, "+vectors=\(job.vectors)", "+vcd=\(vcd)"])
+            }
+        } catch {
+            return SimulationOutcome(module: job.module, unit: job.unit, simulator: sim, vectors: 0, mismatches: 0, seconds: 0,
+                                     failure: "\(error)", firstMismatches: [], vcd: nil)
+        }
+        let seconds = monotonicSeconds() - start
+        let parsed = TestbenchOutput.parse(result.stdout)
+        var failure: String?
+        if parsed.vectors == nil {
+            failure = "the testbench did not finish: " + (result.output.split(separator: "\n").prefix(3).joined(separator: " | "))
+        } else if parsed.vectors != job.count {
+            failure = "the testbench applied \(parsed.vectors!) vectors, expected \(job.count)"
+        }
+        return SimulationOutcome(module: job.module, unit: job.unit, simulator: sim, vectors: parsed.vectors ?? 0,
+                                 mismatches: parsed.mismatchCount ?? 0, seconds: seconds, failure: failure,
+                                 firstMismatches: parsed.mismatches, vcd: parsed.vcd)
+    }
+}
+
+/// The MISMATCH / SUMMARY / VCD lines both testbenches print.
+public enum TestbenchOutput {
+    public struct Parsed {
+        public var mismatches: [Mismatch] = []
+        public var vectors: Int?
+        public var mismatchCount: Int?
+        public var vcd: String?
+    }
+
+    public static func parse(_ text: String) -> Parsed {
+        var p = Parsed()
+        for line in text.split(separator: "\n") {
+            let w = line.split(separator: " ")
+            guard let tag = w.first else { continue }
+            switch tag {
+            case "MISMATCH" where w.count == 6:
+                if let i = Int(w[1]), let a = UInt32(w[2], radix: 16), let b = UInt32(w[3], radix: 16),
+                   let e = UInt32(w[4], radix: 16), let g = UInt32(w[5], radix: 16) {
+                    p.mismatches.append(Mismatch(index: i, a: a, b: b, expected: e, got: g))
+                } else {
+                    // Icarus prints x or z digits for undriven outputs: keep the count honest.
+                    p.mismatches.append(Mismatch(index: Int(w[1]) ?? -1, a: UInt32(w[2], radix: 16) ?? 0, b: UInt32(w[3], radix: 16) ?? 0,
+                                                 expected: UInt32(w[4], radix: 16) ?? 0, got: UInt32.max))
+                }
+            case "SUMMARY":
+                for kv in w.dropFirst() {
+                    let parts = kv.split(separator: "=")
+                    guard parts.count == 2 else { continue }
+                    if parts[0] == "vectors" { p.vectors = Int(parts[1]) }
+                    if parts[0] == "mismatches" { p.mismatchCount = Int(parts[1]) }
+                }
+            case "VCD" where w.count == 2:
+                p.vcd = String(w[1])
+            default:
+                break
+            }
+        }
+        return p
+    }
+}
+
+public struct BuildFailure: Error, Sendable {
+    public let message: String
+}
+
+enum VerilatorBuild {
+    static func version() -> String {
+        (try? Tools.run("verilator", ["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? "unknown"
+    }
+
+    /// The Verilator runtime (verilated.o and friends), compiled once per Verilator version and
+    /// linked into every unit's testbench, so a unit build compiles only its own model.
+    static func runtime(buildDirectory: String, testbench: String, log: (String) -> Void) throws -> [String] {
+        let dir = URL(fileURLWithPath: "\(buildDirectory)/verilator/runtime").standardizedFileURL.path
+        let objects = ["verilated.o", "verilated_vcd_c.o", "verilated_threads.o"].map { "\(dir)/\($0)" }
+        let stamp = "\(dir)/stamp"
+        let want = version()
+        if (try? String(contentsOfFile: stamp, encoding: .utf8)) == want, objects.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
+            return objects
+        }
+        log("sim: compiling the Verilator runtime once (\(want))")
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let seed = "\(dir)/seed.v"
+        try "module seed (input wire [7:0] a, input wire [7:0] b, output wire [7:0] y);\n    assign y = a ^ b;\nendmodule\n"
+            .write(toFile: seed, atomically: true, encoding: .utf8)
+        let tb = URL(fileURLWithPath: "\(testbench)/tb_unit.cpp").standardizedFileURL.path
+        let r = try Tools.run("verilator", ["--cc", "--exe", "--build", "-O3", "--trace", "-j", "2", "--prefix", "Vdut", "--top-module", "seed",
+                                            "-Mdir", "\(dir)/obj", "-o", "seed_tb", seed, tb])
+        guard r.status == 0 else { throw UsageError("compiling the Verilator runtime failed: \(r.output.split(separator: "\n").suffix(3).joined(separator: " | "))") }
+        for o in objects {
+            try FileManager.default.copyItem(atPath: "\(dir)/obj/\((o as NSString).lastPathComponent)", toPath: o)
+        }
+        try want.write(toFile: stamp, atomically: true, encoding: .utf8)
+        return objects
+    }
+
+    /// `verilator --build -O3` of one unit with tb_unit.cpp, skipped when the unit file, the
+    /// testbench and Verilator are unchanged since the last build.
+    static func build(module: String, file: String, buildDirectory: String, testbench: String, runtime: [String]) -> Result<String, BuildFailure> {
+        let dir = URL(fileURLWithPath: "\(buildDirectory)/verilator/\(module)").standardizedFileURL.path
+        let exe = "\(dir)/obj/tb"
+        let tb = URL(fileURLWithPath: "\(testbench)/tb_unit.cpp").standardizedFileURL.path
+        let source = URL(fileURLWithPath: file).standardizedFileURL.path
+        let args = ["--cc", "--exe", "--build", "-O3", "--trace", "-Wno-fatal", "--prefix", "Vdut", "--top-module", module,
+                    "-Mdir", "\(dir)/obj", "-MAKEFLAGS", "VK_GLOBAL_OBJS=", "-LDFLAGS", runtime.joined(separator: " "),
+                    "-o", "tb", source, tb]
+        var h = ContentHash()
+        do {
+            try h.add(file: source)
+            try h.add(file: tb)
+        } catch {
+            return .failure(BuildFailure(message: "cannot read \(file): \(error.localizedDescription)"))
+        }
+        h.add(version())
+        args.forEach { h.add($0) }
+        let stamp = "\(dir)/stamp"
+        if (try? String(contentsOfFile: stamp, encoding: .utf8)) == h.hex, FileManager.default.isExecutableFile(atPath: exe) {
+            return .success(exe)
+        }
+        try? FileManager.default.removeItem(atPath: dir)
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        guard let r = try? Tools.run("verilator", args) else { return .failure(BuildFailure(message: "verilator did not start")) }
+        guard r.status == 0, FileManager.default.isExecutableFile(atPath: exe) else {
+            let errors = r.output.split(separator: "\n").filter { $0.contains("%Error") || $0.contains("error:") }
+            return .failure(BuildFailure(message: "verilator build failed: " + (errors.first.map(String.init) ?? r.output.split(separator: "\n").suffix(2).joined(separator: " | "))))
+        }
+        try? h.hex.write(toFile: stamp, atomically: true, encoding: .utf8)
+        return .success(exe)
+    }
+}
+
+enum IcarusBuild {
+    static func build(module: String, file: String, width: Int, count: Int, report: Int, buildDirectory: String, testbench: String) -> Result<String, BuildFailure> {
+        let dir = "\(buildDirectory)/icarus/\(module)"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let out = "\(dir)/tb.vvp"
+        let args = ["-g2005", "-DDUT=\(module)", "-Ptb_unit.W=\(width)", "-Ptb_unit.COUNT=\(count)", "-Ptb_unit.REPORT=\(report)",
+                    "-o", out, "\(testbench)/tb_unit.v", file]
+        guard let r = try? Tools.run("iverilog", args) else { return .failure(BuildFailure(message: "iverilog did not start")) }
+        guard r.status == 0 else {
+            return .failure(BuildFailure(message: "iverilog failed: " + r.output.split(separator: "\n").prefix(2).joined(separator: " | ")))
+        }
+        return .success(out)
+    }
+}

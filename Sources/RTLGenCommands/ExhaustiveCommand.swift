@@ -1,0 +1,80 @@
+import ArgumentParser
+import FloatArith
+import Foundation
+import Harness
+import Units
+
+struct ExhaustiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exhaustive",
+        abstract: "Check all 2^(2N) operand pairs of 16-bit units (bf16, fp16) against the golden model.",
+        discussion: """
+        4.3 billion pairs per 16-bit unit do not fit in a file, so the Swift golden model streams them into the verilated unit in-process: testbench/lanes.v places copies of the unit side by side, Verilator builds it into a shared library with the C interface of testbench/stream_abi.cpp, and one thread per core drives its own model in batches. The unit file is used as it is in --dir.
+
+        Examples:
+          rtlgen exhaustive --dir build/rtl --modules lmul_e8m7,fpmul_e8m7
+          rtlgen exhaustive --dir build/rtl --modules fpmul_e5m10 --threads 2
+        """
+    )
+
+    @Option(help: ArgumentHelp("Directory holding the unit files.", valueName: "dir"))
+    var dir: String = "build/rtl"
+
+    @Option(help: ArgumentHelp("Modules to check (operands of at most 16 bits), comma- or space-separated.", valueName: "list"))
+    var modules: String
+
+    @Option(help: ArgumentHelp("Worker threads, one model each (default: the number of cores).", valueName: "n"))
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: ArgumentHelp("Copies of the unit evaluated per model step.", valueName: "n"))
+    var lanes: Int = 32
+
+    @Option(help: ArgumentHelp("Build directory.", valueName: "dir"))
+    var build: String = "build/sim"
+
+    @Option(help: ArgumentHelp("Directory of lanes.v and stream_abi.cpp.", valueName: "dir"))
+    var testbench: String = "testbench"
+
+    mutating func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard lanes >= 8 && lanes <= 256 else { throw ValidationError("--lanes must be in 8...256") }
+        let names = listArgument(modules)
+        guard !names.isEmpty else { throw ValidationError("--modules is empty; give module names such as fpmul_e8m7") }
+        for n in names {
+            guard let u = ArithmeticUnit(moduleName: n) else { throw ValidationError("'\(n)' is not a unit module name (<unit>_e<E>m<M>, e.g. fpmul_e8m7)") }
+            guard u.format.width <= 16 else { throw ValidationError("\(n) has \(u.format.width)-bit operands; exhaustive checking takes formats of at most 16 bits") }
+            let file = "\(dir)/\(n).v"
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw ValidationError("\(file) not found; generate it with: rtlgen --exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits) --units \(u.kind.rawValue) --out \(dir)")
+            }
+        }
+    }
+
+    func run() throws {
+        var table = TextTable(header: ["unit", "format", "pairs", "mismatches", "seconds", "pairs/s", "result"], rightAligned: [2, 3, 4, 5])
+        var failures = ""
+        for name in listArgument(modules) {
+            let unit = ArithmeticUnit(moduleName: name)!
+            var s = ExhaustiveStream(unit: unit, file: "\(dir)/\(name).v")
+            s.buildDirectory = build
+            s.testbenchDirectory = testbench
+            s.threads = threads
+            s.lanes = lanes
+            let o = try s.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            let pass = o.mismatches == 0 && o.vectors == UInt64(1) << (2 * unit.format.width)
+            FileHandle.standardError.write(Data(String(format: "exhaustive: %@ checked %llu pairs in %.1f s (%@ pairs/s)\n",
+                                                       name, o.vectors, o.seconds, compactCount(o.rate)).utf8))
+            table.rows.append([unit.kind.rawValue, unit.format.tag, "\(o.vectors)", "\(o.mismatches)", String(format: "%.1f", o.seconds),
+                               compactCount(o.rate), pass ? "pass" : "FAIL"])
+            if !pass {
+                failures += "\nFAIL \(name): \(o.mismatches) of \(o.vectors) pairs differ from the golden model; first \(min(3, o.firstMismatches.count)):\n"
+                for m in o.firstMismatches.prefix(3) { failures += m.describe(unit) + "\n" }
+            }
+        }
+        print(table.render())
+        print(failures, terminator: "")
+        let failed = table.rows.filter { $0.last != "pass" }.count
+        print("\n\(table.rows.count - failed) passed, \(failed) failed")
+        if failed > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,132 @@
+import FloatArith
+import Foundation
+import Harness
+import Testing
+import Units
+
+/// The simulation harness on real simulators: a correct unit passes, a unit with one operator
+/// changed fails with decoded mismatches, and the pieces the harness reads are parsed right.
+@Suite(.serialized) struct SimulationHarnessTests {
+    func scratch(_ tag: String) throws -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("simtest-\(tag)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    /// A copy of a committed unit with one line changed.
+    func mutatedCopy(_ module: String, in dir: String, _ from: String, _ to: String) throws {
+        let text = try String(contentsOfFile: "\(rtlDir)/\(module).v", encoding: .utf8)
+        #expect(text.contains(from), "\(module).v no longer contains \(from)")
+        try text.replacingOccurrences(of: from, with: to).write(toFile: "\(dir)/\(module).v", atomically: true, encoding: .utf8)
+    }
+
+    func simulate(_ dir: String, _ modules: [String], _ sims: [SimulatorKind], build: String) throws -> [SimulationOutcome] {
+        var c = SimulationConfig(rtlDirectory: dir, modules: modules, simulators: sims)
+        c.buildDirectory = build
+        c.testbenchDirectory = repoRoot + "/testbench"
+        return try UnitSimulation(c, log: { _ in }).run()
+    }
+
+    @Test func oneChangedOperatorFailsOnBothSimulatorsWithADecodedMismatch() throws {
+        let dir = try scratch("mut")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // the carry of the rounding increment: '+' becomes '-'
+        try mutatedCopy("fpmul_e5m2", in: dir, "{1'd0, aligned[5:3]} + {3'd0, rounded_round_up}", "{1'd0, aligned[5:3]} - {3'd0, rounded_round_up}")
+        try FileManager.default.copyItem(atPath: "\(rtlDir)/lmul_e5m2.v", toPath: "\(dir)/lmul_e5m2.v")
+        let outcomes = try simulate(dir, ["fpmul_e5m2", "lmul_e5m2"], [.verilator, .icarus], build: dir + "/build")
+        #expect(outcomes.count == 4)
+        let failed = outcomes.filter { $0.module == "fpmul_e5m2" }
+        #expect(failed.count == 2)
+        for o in failed { #expect(!o.passed && o.failure == nil && o.mismatches > 0 && o.vectors == 65536) }
+        // both simulators see the same mismatches
+        #expect(failed[0].mismatches == failed[1].mismatches)
+        #expect(failed[0].firstMismatches == failed[1].firstMismatches)
+        // the decoded mismatch agrees with the golden model and names a SPEC rule
+        let unit = ArithmeticUnit(.fpmul, .e5m2)
+        for m in failed[0].firstMismatches {
+            #expect(unit.emulate(m.a, m.b) == m.expected && m.got != m.expected)
+        }
+        let report = SimulationReport.render(outcomes)
+        #expect(report.contains("FAIL fpmul_e5m2 on verilator") && report.contains("FAIL fpmul_e5m2 on icarus"))
+        #expect(report.contains("SPEC rule: ") && report.contains("expected 0x"))
+        #expect(report.contains("2 passed, 2 failed"))
+        // and a waveform GTKWave can open
+        for o in failed {
+            let vcd = try String(contentsOfFile: o.vcd ?? "", encoding: .utf8)
+            #expect(vcd.contains("$enddefinitions") && vcd.contains("rounded_round_up"))
+        }
+        let others = outcomes.filter { $0.module == "lmul_e5m2" }
+        #expect(others.count == 2 && others.allSatisfy { $0.passed })
+    }
+
+    @Test func brokenFileIsAnErrorRowNotACrash() throws {
+        let dir = try scratch("broken")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try mutatedCopy("lmul_e4m3", in: dir, "endmodule", "endmodul")
+        let outcomes = try simulate(dir, ["lmul_e4m3"], [.icarus], build: dir + "/build")
+        #expect(outcomes.count == 1 && outcomes[0].failure != nil && !outcomes[0].passed)
+        #expect(SimulationReport.render(outcomes).contains("0 passed, 1 failed"))
+    }
+
+    @Test func missingFilesAndNamesAreOneLineErrors() throws {
+        let dir = try scratch("missing")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(throws: UsageError.self) { try simulate(dir, ["lmul_e4m3"], [.icarus], build: dir + "/b") }
+        #expect(throws: UsageError.self) { try simulate(rtlDir, ["not_a_unit"], [.icarus], build: dir + "/b") }
+        do {
+            _ = try Tools.find("surely-not-installed-tool")
+            Issue.record("expected a missing-tool error")
+        } catch let e as UsageError {
+            #expect(e.message.contains("apt-get install") && !e.message.contains("\n"))
+        }
+    }
+}
+
+@Suite struct HarnessPieceTests {
+    @Test func moduleNamesRoundTrip() throws {
+        for f in [FloatFormat.e4m3, .e5m2, .bf16, try FloatFormat(exponent: 2, mantissa: 23)] {
+            for k in UnitKind.allCases {
+                for o in OverflowMode.allCases {
+                    let u = ArithmeticUnit(k, f, overflow: o)
+                    #expect(ArithmeticUnit(moduleName: u.moduleName) == u)
+                }
+            }
+        }
+        #expect(ArithmeticUnit(moduleName: "lmul_e9m3") == nil)
+        #expect(ArithmeticUnit(moduleName: "mul_e4m3") == nil)
+        #expect(ArithmeticUnit(moduleName: "lmul_e4m3_x") == nil)
+    }
+
+    @Test func specRulesNameTheDecidingRule() {
+        let lmul = ArithmeticUnit(.lmul, .e5m2), fp = ArithmeticUnit(.fpmul, .e5m2)
+        #expect(SpecRule.explain(lmul, 0x7D, 0x3C).contains("NaN"))
+        #expect(SpecRule.explain(fp, 0x7C, 0x00).contains("inf * 0"))
+        #expect(SpecRule.explain(fp, 0x7C, 0x01).contains("inf * finite nonzero"))
+        #expect(SpecRule.explain(lmul, 0x7C, 0x01).contains("subnormal"))
+        #expect(SpecRule.explain(fp, 0x7B, 0x7B).contains("Overflow"))
+        #expect(SpecRule.explain(lmul, 0x04, 0x04).contains("flushes to signed zero"))
+        #expect(SpecRule.explain(fp, 0x3C, 0x3D).contains("ties to even"))
+    }
+
+    @Test func testbenchOutputParsing() {
+        let p = TestbenchOutput.parse("MISMATCH 5 3c 41 45 44\nMISMATCH 9 3c 4x 45 xx\nSUMMARY vectors=65536 mismatches=2\nVCD out.vcd\n")
+        #expect(p.vectors == 65536 && p.mismatchCount == 2 && p.vcd == "out.vcd")
+        #expect(p.mismatches.first == Mismatch(index: 5, a: 0x3C, b: 0x41, expected: 0x45, got: 0x44))
+        #expect(p.mismatches.count == 2 && p.mismatches[1].got == UInt32.max)
+        #expect(TestbenchOutput.parse("garbage").vectors == nil)
+    }
+
+    @Test func sourceMutationsChangeOneThingEach() throws {
+        for m in ["lmul_e4m3", "fpmul_e4m3"] {
+            let text = try String(contentsOfFile: "\(rtlDir)/\(m).v", encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let mutations = MutationRun.sourceMutations(text)
+            #expect(mutations.count >= 20, "\(m): \(mutations.count) source mutations")
+            for mu in mutations {
+                #expect(mu.text != lines[mu.line - 1])
+                #expect(!lines[mu.line - 1].contains("unused_ok"))
+            }
+            #expect(Set(mutations.map { "\($0.line):\($0.text)" }).count == mutations.count)
+        }
+    }
+}
