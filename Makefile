@@ -1,6 +1,7 @@
 # lmul-rtl: generate, simulate and synthesise L-Mul units and the exact fp baseline.
 #   make            generate (if stale), simulate and synthesise the default design set
 #   make test       swift test, then make sim on the default set (what CI runs)
+#   make accuracy   error report into docs/ (accuracy.md/.json, plots); make accuracy-bf16: bf16, 2^32 pairs
 # Variables: MANTISSA="3 2" (formats by fraction bits), EXPONENT=E (for formats SPEC gives no
 # default for), UNITS="lmul lmul_formula fpmul fpmul_ftz", SIM="verilator icarus".
 
@@ -33,7 +34,7 @@ RTL_DIR ?= $(if $(filter-out $(DEFAULT_FORMATS),$(FORMATS)),build/rtl,rtl)
 MODULES := $(foreach f,$(FORMATS),$(foreach u,$(UNITS),$(u)_$(f)))
 MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
-.PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate
+.PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16
 
 all: units sim
 
@@ -88,6 +89,13 @@ bench-sim: $(BENCH_UNITS) | rtlgen
 GATE_MUTANTS ?= 64
 mutate: $(MODULE_FILES) | rtlgen
 	@$(RTLGEN) mutate --dir $(RTL_DIR) --modules "$(MODULES)" --gate-mutants $(GATE_MUTANTS)
+
+# Accuracy report of every unit from its golden model (docs/accuracy.*, docs/plots/*.svg; about a
+# minute); the bf16 part walks all 2^32 operand pairs (docs/accuracy-bf16.*; a few minutes).
+accuracy: rtlgen
+	@$(RTLGEN) accuracy --out docs
+accuracy-bf16: rtlgen
+	@$(RTLGEN) accuracy --bf16 only --out docs
 
 swift-test:
 	$(SWIFT) build --scratch-path $(SCRATCH) --build-tests

@@ -90,6 +90,11 @@ import Testing
         (["vectors", "--unit", "lmul,fpmul", "--mantissa", "3", "--out", "OUT/v.hex"], "one unit"),
         (["vectors", "--unit", "mul", "--mantissa", "3", "--out", "OUT/v.hex"], "unknown unit"),
         (["vectors", "--unit", "lmul", "--mantissa", "3"], "--out"),
+        (["accuracy", "--claim-pairs", "0"], "--claim-pairs"),
+        (["accuracy", "--dot-trials", "0"], "--dot-trials"),
+        (["accuracy", "--bf16", "maybe"], "maybe"),
+        (["accuracy", "--jobs", "0"], "--jobs"),
+        (["accuracy", "--synth", "OUT"], "is a directory"),
     ] as [([String], String)])
     func badInput(_ args: [String], _ mentions: String) throws {
         let dir = scratch()
