@@ -27,6 +27,9 @@ public struct RTLGen: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
             return 0
+        } catch let status as ExitCode {
+            // A command that already printed its verdict (a table and closing line) exits quietly.
+            return status.rawValue
         } catch {
             let code = exitCode(for: error)
             if code == .success {

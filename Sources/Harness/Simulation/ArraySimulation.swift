@@ -446,7 +446,23 @@ public struct ArraySimulation: Sendable {
         } else {
             what += " (no result due)"
         }
+        if w[3] == "acc", let e = accumulatorValue(d, hex: w[4]), let g = accumulatorValue(d, hex: w[5]) {
+            return "  \(what): acc expected \(w[4]) (\(e)), got \(w[5]) (\(g))"
+        }
         return "  \(what): \(w[3]) expected \(w[4]), got \(w[5])"
+    }
+
+    /// An accumulator's hex bits as the real value they stand for (LSB = 2^(1-bias-M)).
+    func accumulatorValue(_ d: ArrayDesign, hex: String) -> String? {
+        var limbs: [UInt64] = []
+        var digits = Substring(hex)
+        while !digits.isEmpty {
+            guard let limb = UInt64(digits.suffix(16), radix: 16) else { return nil }
+            limbs.append(limb)
+            digits = digits.dropLast(16)
+        }
+        let v = WideInt(width: d.accumulatorWidth, limbs: limbs).double * pow2(d.pe.accumulator.lsbExponent)
+        return "\(v)"
     }
 
     public static func render(_ outcomes: [Outcome], decode: Int = 3) -> String {
