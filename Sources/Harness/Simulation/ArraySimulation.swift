@@ -4,25 +4,37 @@ import Units
 
 /// One matrix job for an array: `a` is R x K, `b` is K x C (encodings). A job without `last`
 /// is abandoned: its beats run, but the next job's clear restarts the accumulators and nothing
-/// is drained.
+/// is drained. `valid[k] == false` makes beat k a bubble: it still carries the job's clear (first
+/// beat) or last (last beat) flag, but its operands are not a term of the product.
 public struct ArrayJob: Sendable {
     public var label: String
     public var a: [[UInt32]]
     public var b: [[UInt32]]
     public var last = true
+    public var valid: [Bool]?
     public var k: Int { b.count }
 
-    public init(_ label: String, a: [[UInt32]], b: [[UInt32]], last: Bool = true) {
+    public init(_ label: String, a: [[UInt32]], b: [[UInt32]], last: Bool = true, valid: [Bool]? = nil) {
         self.label = label
         self.a = a
         self.b = b
         self.last = last
+        self.valid = valid
+    }
+
+    public func isValid(beat k: Int) -> Bool { valid?[k] ?? true }
+
+    /// The product terms only: A's columns and B's rows of the valid beats.
+    public var terms: (a: [[UInt32]], b: [[UInt32]]) {
+        let ks = (0..<k).filter(isValid(beat:))
+        return (a.map { row in ks.map { row[$0] } }, ks.map { b[$0] })
     }
 }
 
 /// The cycle-level stimulus of a job sequence and the outputs the array must show, per
 /// docs/array.md: beats back to back, idle beats only where `in_last` spacing needs them (jobs
-/// shorter than C), results of PE(i,j) on row i's port `resultDelay(i,j)` cycles after the last
+/// shorter than C); idle beats carry random operand bits (NaN included), which the array must
+/// ignore because in_valid is 0; results of PE(i,j) on row i's port `resultDelay(i,j)` cycles after the last
 /// beat. Expected values come from the golden matmul (`Matmul`, `AccumulatorModel`).
 public struct ArrayStimulus: Sendable {
     public struct Beat: Sendable {
@@ -43,10 +55,13 @@ public struct ArrayStimulus: Sendable {
     public private(set) var macs = 0
     public private(set) var idleBeats = 0
 
-    public init(design d: ArrayDesign, jobs: [ArrayJob]) {
+    public init(design d: ArrayDesign, jobs: [ArrayJob], seed: UInt64 = 1) {
         self.design = d
         let R = d.rows, C = d.cols
         let golden = d.unit.golden
+        var noise = SplitMix64(seed: seed ^ 0x1d1e_bea7)
+        let mask = UInt64((1 << d.format.width) - 1)
+        func idle() -> Beat { Beat(a: (0..<R).map { _ in UInt32(noise.next() & mask) }, b: (0..<C).map { _ in UInt32(noise.next() & mask) }) }
         beats.append(Beat(rst: true, a: Array(repeating: 0, count: R), b: Array(repeating: 0, count: C)))
         var prevLast: Int? = nil
         var pending: [(cycle: Int, row: Int, out: Output)] = []
@@ -55,19 +70,22 @@ public struct ArrayStimulus: Sendable {
             if job.last, let p = prevLast {
                 // in_last beats at least C cycles apart
                 while beats.count + job.k - 1 - p < d.minLastSpacing {
-                    beats.append(Beat(a: Array(repeating: 0, count: R), b: Array(repeating: 0, count: C)))
+                    beats.append(idle())
                     idleBeats += 1
                 }
             }
             for k in 0..<job.k {
-                beats.append(Beat(valid: true, clear: k == 0, last: job.last && k == job.k - 1,
+                beats.append(Beat(valid: job.isValid(beat: k), clear: k == 0, last: job.last && k == job.k - 1,
                                   a: (0..<R).map { job.a[$0][k] }, b: job.b[k]))
             }
-            macs += job.k * R * C
+            let terms = job.terms
+            macs += terms.b.count * R * C
             guard job.last else { continue }
             let t = beats.count - 1
             prevLast = t
-            let result = Matmul.multiply(job.a, job.b, accumulator: d.pe.accumulator) { golden($0, $1) }
+            let result = terms.b.isEmpty
+                ? Array(repeating: Array(repeating: Matmul.Element(sum: WideInt(width: d.accumulatorWidth), invalid: false), count: C), count: R)
+                : Matmul.multiply(terms.a, terms.b, accumulator: d.pe.accumulator) { golden($0, $1) }
             for i in 0..<R {
                 for j in 0..<C {
                     pending.append((t + d.resultDelay(row: i, col: j), i, Output(row: i, col: j, job: n, element: result[i][j])))
@@ -75,7 +93,7 @@ public struct ArrayStimulus: Sendable {
             }
         }
         let cycles = max(beats.count, (pending.map(\.cycle).max() ?? 0) + 1) + 2
-        while beats.count < cycles { beats.append(Beat(a: Array(repeating: 0, count: R), b: Array(repeating: 0, count: C))) }
+        while beats.count < cycles { beats.append(idle()) }
         expected = Array(repeating: Array(repeating: nil, count: R), count: cycles)
         for p in pending {
             precondition(expected[p.cycle][p.row] == nil, "two results on row \(p.row) in cycle \(p.cycle): the schedule breaks the in_last spacing")
@@ -211,6 +229,21 @@ public enum ArrayTestPlan {
             b[5][0] = 0           // inf * 0: NaN in PE(R/2, 0)
         }
         jobs.append(ArrayJob("NaN and inf entries", a: a, b: b))
+        // bubbles: beats with in_valid = 0 inside a job (the first, carrying in_clear, and the last,
+        // carrying in_last, among them) whose operands are random bits with NaNs: not terms
+        let k = 12
+        let bubble: Set<Int> = [0, 3, 4, 7, k - 1]
+        let noise = { (r: inout SplitMix64) -> UInt32 in UInt32(r.next() & UInt64((1 << f.width) - 1)) }
+        a = normalMatrix(rows: R, cols: k, sigma: 2, format: f, sampler: &sampler)
+        b = normalMatrix(rows: k, cols: C, sigma: 2, format: f, sampler: &sampler)
+        for kk in bubble {
+            for i in 0..<R { a[i][kk] = kk == 3 ? f.canonicalNaN : noise(&rng) }
+            for j in 0..<C { b[kk][j] = noise(&rng) }
+        }
+        jobs.append(ArrayJob("bubbles (in_valid = 0 beats with NaN and random operands)", a: a, b: b,
+                             valid: (0..<k).map { !bubble.contains($0) }))
+        jobs.append(ArrayJob("only bubbles (every beat in_valid = 0)", a: (0..<R).map { _ in [f.canonicalNaN, noise(&rng)] },
+                             b: (0..<2).map { _ in (0..<C).map { _ in noise(&rng) } }, valid: [false, false]))
         return jobs
     }
 
@@ -243,6 +276,8 @@ public struct ArraySimulation: Sendable {
     public var report = 10
     public var jobs = 2
     public var seed: UInt64 = 1
+    /// No progress lines (mutation runs call this once per mutant).
+    public var quiet = false
     /// Replaces the standard job list (benchmarks, tests).
     public var jobList: (@Sendable (ArrayDesign) -> [ArrayJob])?
 
@@ -283,7 +318,7 @@ public struct ArraySimulation: Sendable {
         try fm.createDirectory(atPath: "\(buildDirectory)/vectors", withIntermediateDirectories: true)
         var stimuli: [(ArrayDesign, ArrayStimulus, String, String)] = []
         for d in designs {
-            let s = ArrayStimulus(design: d, jobs: jobList?(d) ?? ArrayTestPlan.standard(d, seed: seed))
+            let s = ArrayStimulus(design: d, jobs: jobList?(d) ?? ArrayTestPlan.standard(d, seed: seed), seed: seed)
             let stim = "\(buildDirectory)/vectors/\(d.moduleName).stim.hex", exp = "\(buildDirectory)/vectors/\(d.moduleName).expect.hex"
             try writeIfChanged(s.stimulusHex(), stim)
             try writeIfChanged(s.expectedHex(), exp)
@@ -294,7 +329,7 @@ public struct ArraySimulation: Sendable {
         let built = Locked<[String: Result<String, BuildFailure>]>([:])
         let tasks = stimuli.flatMap { s in simulators.map { (s, $0) } }
         let started = monotonicSeconds()
-        let progress = ProgressLine("sim-array: building models")
+        let progress = ProgressLine("sim-array: building models", quiet: quiet)
         let semaphore = DispatchSemaphore(value: max(1, jobs))
         let group = DispatchGroup()
         let me = self
