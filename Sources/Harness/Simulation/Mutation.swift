@@ -139,7 +139,9 @@ public struct MutationRun: Sendable {
             return w[i + 1]
         }
         let mode = value("-mode") ?? "?"
-        let cell = (value("-cell") ?? "?").split(separator: "$").first.map { "$" + $0 } ?? "?"
+        let cellName = value("-cell") ?? "?"
+        // yosys cells are "$add$file:line$n"; anything else is a module instance (a PE's multiplier)
+        let cell = cellName.hasPrefix("$") ? cellName.split(separator: "$").first.map { "$" + $0 } ?? "?" : "instance \(cellName)"
         var s = "\(mode) on \(cell) input \(value("-port") ?? "?")[\(value("-portbit") ?? "?")]"
         if let ctrl = value("-ctrlbit") { s += " (with bit \(ctrl))" }
         if let wire = value("-wire") { s += ", wire \(wire)[\(value("-wirebit") ?? "0")]" }
