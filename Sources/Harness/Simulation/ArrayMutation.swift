@@ -137,6 +137,8 @@ public struct ArrayMutationRun: Sendable {
     public var seed = 1
     /// Restricts the source mutants to these names (all when nil).
     public var only: Set<String>?
+    /// No progress line.
+    public var quiet = false
 
     public init(design: ArrayDesign) { self.design = design }
 
@@ -190,7 +192,7 @@ public struct ArrayMutationRun: Sendable {
         let results = Locked([Int: Mutant]())
         let next = Locked(0)
         let group = DispatchGroup()
-        let progress = ProgressLine("mutate-array: \(d.moduleName)")
+        let progress = ProgressLine("mutate-array: \(d.moduleName)", quiet: quiet)
         let me = self
         for _ in 0..<max(1, jobs) {
             group.enter()
@@ -286,7 +288,7 @@ public struct ArrayMutationRun: Sendable {
     /// (temporal induction; the registers are the PE's outputs, so equal outputs mean equal state).
     /// The multiplier is part of the proof because some PE logic only matters for products the
     /// unit never gives (an L-Mul product is never subnormal).
-    func provenEquivalent(original: [String: String], mutant: String, dir: String) -> Bool {
+    public func provenEquivalent(original: [String: String], mutant: String, dir: String) -> Bool {
         let d = design
         let abs = URL(fileURLWithPath: dir).standardizedFileURL.path
         do {

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// `rtlgen array`, `sim-array` and `mutate-array` as a user meets them: bad input is one line on
+/// stderr, a non-zero exit, and nothing written.
+extension CLITests {
+    @Test(arguments: [
+        (["array", "--rows", "0", "--cols", "4", "--unit", "lmul", "--mantissa", "3"], "--rows 0"),
+        (["array", "--rows", "4", "--cols", "257", "--unit", "lmul", "--mantissa", "3"], "--cols 257"),
+        (["array", "--rows", "4", "--cols", "4", "--unit", "fmul", "--mantissa", "3"], "unknown unit 'fmul'"),
+        (["array", "--rows", "4", "--cols", "4", "--unit", "lmul,fpmul", "--mantissa", "3"], "one unit"),
+        (["array", "--rows", "4", "--cols", "4", "--unit", "lmul", "--mantissa", "3", "--acc-width", "1"], "--acc-width 1"),
+        (["array", "--rows", "4", "--cols", "4", "--unit", "lmul"], "--mantissa"),
+        (["array", "--cols", "4", "--unit", "lmul", "--mantissa", "3"], "--rows"),
+        (["sim-array", "--sizes", "4by4", "--mantissa", "3", "--build", "OUT/b"], "'4by4' is not an array size"),
+        (["sim-array", "--units", "lmul,mul", "--mantissa", "3", "--build", "OUT/b"], "unknown unit 'mul'"),
+        (["sim-array", "--sim", "modelsim", "--mantissa", "3", "--build", "OUT/b"], "modelsim"),
+        (["mutate-array", "--rows", "2", "--mantissa", "3", "--build", "OUT/b"], "3..."),
+        (["mutate-array", "--only", "no-such-mutant", "--mantissa", "3", "--build", "OUT/b", "--gate-mutants", "0"], "no-such-mutant"),
+    ] as [([String], String)])
+    func badArrayInput(_ args: [String], _ mentions: String) throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let argv = args.map { $0.replacingOccurrences(of: "OUT", with: dir) } + (args.first == "array" ? ["--out", dir + "/rtl"] : [])
+        let r = try rtlgen(argv)
+        #expect(r.status != 0)
+        #expect(r.stderr.split(separator: "\n").count == 1, "stderr: \(r.stderr)")
+        #expect(r.stderr.hasPrefix("rtlgen: error: ") && r.stderr.contains(mentions), "stderr: \(r.stderr)")
+        #expect(listing(dir).isEmpty, "files were written: \(listing(dir))")
+    }
+
+    @Test func arrayOutThatIsAFileOrUnwritable() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/afile"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let base = ["array", "--rows", "2", "--cols", "2", "--unit", "lmul", "--mantissa", "3", "--out"]
+        for out in [file, file + "/sub", getuid() == 0 ? "/sys/rtlgen-array-test" : "/proc/rtlgen-array-test"] {
+            let r = try rtlgen(base + [out])
+            #expect(r.status != 0 && r.stderr.split(separator: "\n").count == 1 && r.stderr.hasPrefix("rtlgen: error: "), "\(out): \(r.stderr)")
+        }
+        #expect(listing(dir) == ["afile"])
+        #expect(!FileManager.default.fileExists(atPath: "/sys/rtlgen-array-test"))
+    }
+
+    @Test func arrayWritesFourModulesAndTheSameBytesTwice() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let args = ["array", "--rows", "3", "--cols", "2", "--unit", "fpmul", "--mantissa", "2", "--out", dir + "/a"]
+        let r = try rtlgen(args)
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        #expect(listing(dir + "/a") == ["array_cell_fpmul_e5m2.v", "array_fpmul_e5m2_3x2.v", "fpmul_e5m2.v", "manifest.json", "pe_fpmul_e5m2.v"])
+        let before = try listing(dir + "/a").map { try Data(contentsOf: URL(fileURLWithPath: dir + "/a/" + $0)) }
+        #expect(try rtlgen(args).status == 0)
+        let after = try listing(dir + "/a").map { try Data(contentsOf: URL(fileURLWithPath: dir + "/a/" + $0)) }
+        #expect(before == after)
+        let help = try rtlgen(["mutate-array", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("--gate-mutants") && help.stdout.contains("Example:"))
+    }
+}

@@ -1,0 +1,224 @@
+import FloatArith
+import Foundation
+import Harness
+import HDL
+import Testing
+import Units
+
+/// SPEC "Processing elements and arrays" from outside the code under test: the golden matmul
+/// against a plain decode-and-sum of the SPEC formulas, the generated array files against the
+/// three Verilog readers, the simulation harness on a real array, and mutants it must kill.
+@Suite(.serialized) struct ArrayTests {
+    func scratch(_ tag: String) throws -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("arraytest-\(tag)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    /// SPEC "Formats", written out again: the real value of an encoding, nil for NaN and infinity.
+    static func specValue(_ x: UInt32, exponentBits eb: Int, mantissaBits mb: Int) -> Double? {
+        let bias = (1 << (eb - 1)) - 1
+        let s = (x >> UInt32(eb + mb)) & 1
+        let e = Int((x >> UInt32(mb)) & UInt32((1 << eb) - 1))
+        let f = Int(x & UInt32((1 << mb) - 1))
+        let allOnes = (1 << eb) - 1
+        if eb == 4 && mb == 3 {
+            if e == allOnes && f == (1 << mb) - 1 { return nil }   // E4M3FN: NaN only S.1111.111
+        } else if e == allOnes {
+            return nil                                             // IEEE-style inf and NaN
+        }
+        let magnitude = e == 0 ? Double(f) * pow(2.0, Double(1 - bias - mb))
+                               : Double((1 << mb) + f) * pow(2.0, Double(e - bias - mb))
+        return s == 1 ? -magnitude : magnitude
+    }
+
+    /// A plain matmul: every product decoded by SPEC's formula and summed in Double (exact here:
+    /// e4m3 and e5m2 products span fewer than 53 bits and K is small), then written as the
+    /// accumulator's two's-complement bits with LSB 2^(1-bias-M), modulo 2^width.
+    static func plainMatmul(_ a: [[UInt32]], _ b: [[UInt32]], unit: ArithmeticUnit, width: Int) -> [[(bits: UInt64, invalid: Bool)]] {
+        let f = unit.format
+        let lsb = pow(2.0, Double(1 - ((1 << (f.exponentBits - 1)) - 1) - f.mantissaBits))
+        return a.map { row in
+            (0..<b[0].count).map { j in
+                var sum = 0.0, invalid = false
+                for k in 0..<b.count {
+                    if let v = specValue(unit.emulate(row[k], b[k][j]), exponentBits: f.exponentBits, mantissaBits: f.mantissaBits) {
+                        sum += v
+                    } else {
+                        invalid = true
+                    }
+                }
+                let lsbs = sum / lsb
+                #expect(lsbs == lsbs.rounded(), "a sum is not a whole number of LSBs: \(sum)")
+                let mask: UInt64 = width >= 64 ? ~0 : (1 << UInt64(width)) - 1
+                return (UInt64(bitPattern: Int64(lsbs)) & mask, invalid)
+            }
+        }
+    }
+
+    static func randomMatrix(_ r: Int, _ c: Int, bits: Int, _ rng: inout SplitMix64) -> [[UInt32]] {
+        (0..<r).map { _ in (0..<c).map { _ in UInt32(rng.next() & ((1 << UInt64(bits)) - 1)) } }
+    }
+
+    @Test(arguments: [(UnitKind.lmul, FloatFormat.e4m3, nil as Int?), (.fpmul, .e4m3, nil), (.lmulFormula, .e5m2, nil),
+                      (.fpmulFTZ, .e5m2, nil), (.fpmul, .e4m3, 12), (.lmul, .e5m2, 9)])
+    func goldenMatmulEqualsAPlainSumOfSpecValues(kind: UnitKind, format: FloatFormat, width: Int?) {
+        let unit = ArithmeticUnit(kind, format)
+        var rng = SplitMix64(seed: 42)
+        for (r, k, c) in [(1, 1, 1), (3, 7, 2), (4, 33, 5)] {
+            // every bit pattern, NaN and infinity included
+            let a = Self.randomMatrix(r, k, bits: format.width, &rng), b = Self.randomMatrix(k, c, bits: format.width, &rng)
+            let golden = Matmul.multiply(a, b, unit: unit.golden, accumulatorWidth: width)
+            let w = width ?? AccumulatorFormat.defaultWidth(format)
+            let plain = Self.plainMatmul(a, b, unit: unit, width: w)
+            for i in 0..<r {
+                for j in 0..<c {
+                    #expect(golden[i][j].sum.width == w)
+                    #expect(golden[i][j].sum.limbs[0] == plain[i][j].bits, "\(unit.moduleName) \(r)x\(k)x\(c) element (\(i),\(j))")
+                    #expect(golden[i][j].invalid == plain[i][j].invalid)
+                }
+            }
+        }
+    }
+
+    @Test func defaultAccumulatorHoldsTwoToTheSixteenMaxProducts() {
+        // SPEC: 2^16 products of maximal magnitude cannot overflow the default width
+        for f in [FloatFormat.e4m3, .e5m2, .bf16] {
+            let maxValue = Self.specValue(f.maxFinite, exponentBits: f.exponentBits, mantissaBits: f.mantissaBits)!
+            let lsbExponent = 1 - ((1 << (f.exponentBits - 1)) - 1) - f.mantissaBits
+            // |sum| <= 2^16 * max = 2^(16 + log2(max)) in LSBs needs this many magnitude bits, plus a sign
+            let needed = 16 + Int((log2(maxValue) - Double(lsbExponent)).rounded(.up)) + 1
+            #expect(AccumulatorFormat.defaultWidth(f) >= needed, "\(f)")
+            var acc = AccumulatorModel(AccumulatorFormat(f))
+            for _ in 0..<(1 << 16) { acc.accumulate(product: f.maxFinite | f.signMask) }
+            #expect(acc.sum.isNegative && acc.value == -maxValue * 65536)
+        }
+    }
+
+    @Test func productsAddInAnyOrder() {
+        let unit = ArithmeticUnit(.lmul, .e4m3)
+        var rng = SplitMix64(seed: 9)
+        let a = Self.randomMatrix(2, 40, bits: 8, &rng), b = Self.randomMatrix(40, 3, bits: 8, &rng)
+        let perm = Array((0..<40).reversed())
+        let a2 = a.map { row in perm.map { row[$0] } }, b2 = perm.map { b[$0] }
+        #expect(Matmul.multiply(a, b, unit: unit.golden) == Matmul.multiply(a2, b2, unit: unit.golden))
+    }
+
+    // MARK: - Generated Verilog
+
+    @Test(arguments: [(UnitKind.lmul, FloatFormat.e4m3, 2, 3, nil as Int?), (.fpmul, .e5m2, 3, 1, nil), (.lmul, .bf16, 1, 2, nil),
+                      (.fpmulFTZ, .e4m3, 2, 2, 20)])
+    func arrayFilesAreLintClean(kind: UnitKind, format: FloatFormat, rows: Int, cols: Int, width: Int?) throws {
+        let dir = try scratch("lint")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let d = ArrayDesign(ArithmeticUnit(kind, format), rows: rows, cols: cols, accumulatorWidth: width)
+        for (name, text) in try d.files() { try text.write(toFile: "\(dir)/\(name)", atomically: true, encoding: .utf8) }
+        for m in try d.elaborate().modules {
+            let findings = try Lint.check("\(dir)/\(m.name).v", top: m.name, directory: dir)
+            #expect(findings.isEmpty, "\(m.name): \(findings.map { "\($0.tool): \($0.output)" }.joined(separator: "\n"))")
+        }
+    }
+
+    @Test func generationIsDeterministicAndSharedFilesDoNotDependOnSize() throws {
+        let unit = ArithmeticUnit(.fpmul, .e4m3)
+        let a = try ArrayDesign(unit, rows: 3, cols: 5).files(), b = try ArrayDesign(unit, rows: 3, cols: 5).files()
+        #expect(a.map(\.name) == b.map(\.name) && a.map(\.text) == b.map(\.text))
+        // the unit, PE and cell files are written by every array of the unit: they must not differ
+        let c = try ArrayDesign(unit, rows: 7, cols: 2).files()
+        #expect(Array(a.prefix(3).map(\.text)) == Array(c.prefix(3).map(\.text)))
+        #expect(a[3].name == "array_fpmul_e4m3_3x5.v" && c[3].name == "array_fpmul_e4m3_7x2.v")
+        // the header states the accumulator and the drain timing the harness checks
+        let header = a[3].text
+        #expect(header.contains("LSB = 2^-9") && header.contains("35-bit"))
+        #expect(header.contains("in_valid") && header.contains("out_valid"))
+    }
+
+    // MARK: - Simulation and mutants
+
+    @Test func smallArrayPassesOnVerilatorAndIcarus() throws {
+        let dir = try scratch("sim")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let d = ArrayDesign(ArithmeticUnit(.lmul, .e4m3), rows: 2, cols: 3)
+        for (name, text) in try d.files() { try text.write(toFile: "\(dir)/\(name)", atomically: true, encoding: .utf8) }
+        var s = ArraySimulation(rtlDirectory: dir, designs: [d])
+        s.buildDirectory = dir + "/build"
+        s.testbenchDirectory = repoRoot + "/testbench"
+        s.quiet = true
+        let outcomes = try s.run(log: { _ in })
+        #expect(outcomes.count == 2)
+        let stimulus = ArrayStimulus(design: d, jobs: ArrayTestPlan.standard(d), seed: 1)
+        for o in outcomes {
+            #expect(o.passed, "\(o.simulator): \(o.failure ?? "") \(o.firstMismatches)")
+            // every drained accumulator was compared: R*C per job with a last beat
+            #expect(o.results == stimulus.results && o.results == 2 * 3 * ArrayTestPlan.standard(d).filter(\.last).count)
+        }
+    }
+
+    @Test func stimulusFollowsTheDocumentedDrainTiming() {
+        // fpmul: these products are exact in e4m3
+        let d = ArrayDesign(ArithmeticUnit(.fpmul, .e4m3), rows: 3, cols: 4)
+        let job = ArrayJob("one", a: [[0x38], [0x40], [0x44]], b: [[0x38, 0x40, 0x44, 0x48]])   // 1, 2, 3 times 1, 2, 3, 4
+        let s = ArrayStimulus(design: d, jobs: [job])
+        let t = 1   // beat 0 is the reset
+        #expect(s.beats[t].valid && s.beats[t].clear && s.beats[t].last)
+        // docs/array.md: row i shows PE(i,j) in cycle t + i + 2C + 1 - j
+        for i in 0..<3 {
+            for j in 0..<4 {
+                let o = s.expected[t + i + 2 * 4 + 1 - j][i]
+                #expect(o?.row == i && o?.col == j)
+                let value = Double(i + 1) * Double(j + 1)
+                #expect(o.map { $0.element.sum.double * pow(2.0, -9) } == value)
+            }
+        }
+        #expect(s.expected.flatMap { $0 }.compactMap { $0 }.count == 12)
+    }
+
+    @Test func mutantsAreKilledAndAnEquivalentGateMutantIsProven() throws {
+        let dir = try scratch("mutate")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var r = ArrayMutationRun(design: ArrayDesign(ArithmeticUnit(.lmul, .e4m3), rows: 3, cols: 3))
+        r.buildDirectory = dir
+        r.testbenchDirectory = repoRoot + "/testbench"
+        r.gateMutants = 4
+        r.quiet = true
+        r.only = ["skew-a-swap", "pe-valid-ignored", "invalid-not-sticky", "acc-carry-cut", "drain-skips-stage"]
+        let mutants = try r.run(log: { _ in })
+        #expect(mutants.filter { $0.kind == .source }.count == 5)
+        #expect(mutants.filter { $0.kind == .gate }.count == 4)
+        for m in mutants {
+            switch m.outcome {
+            case .killed(let how): #expect(how.contains("expected"), "\(m.name): \(how)")
+            case .equivalent: #expect(m.kind == .gate)
+            default: Issue.record("\(m.name) \(m.description): \(m.outcome)")
+            }
+        }
+        // an unused high bit of |product| tied to 0 changes nothing: the proof must say so
+        let d = r.design
+        let pe = try d.files().first { $0.name == d.pe.fileName }!.text
+        let w = d.accumulatorWidth
+        let tied = pe.replacingOccurrences(of: "p_term = mul_y[7] ? (\(w)'d0 - p_lsbs) : p_lsbs;",
+                                           with: "p_term = mul_y[7] ? (\(w)'d0 - {1'b0, p_lsbs[\(w - 2):0]}) : p_lsbs;")
+        #expect(tied != pe)
+        let originals = Dictionary(uniqueKeysWithValues: try d.files().map { (String($0.name.dropLast(2)), $0.text) })
+        try FileManager.default.createDirectory(atPath: dir + "/proof", withIntermediateDirectories: true)
+        #expect(r.provenEquivalent(original: originals, mutant: tied, dir: dir + "/proof"))
+        let broken = pe.replacingOccurrences(of: "take = valid & ~p_special;", with: "take = ~p_special;")
+        #expect(!r.provenEquivalent(original: originals, mutant: broken, dir: dir + "/proof"))
+    }
+
+    @Test func everyStandardMutantAppliesOnce() throws {
+        for kind in [UnitKind.lmul, .fpmul] {
+            let d = ArrayDesign(ArithmeticUnit(kind, .e5m2), rows: 3, cols: 4)
+            let files = Dictionary(uniqueKeysWithValues: try d.files().map { (String($0.name.dropLast(2)), $0.text) })
+            let mutants = ArrayMutation.standard(d)
+            #expect(Set(mutants.map(\.name)).count == mutants.count)
+            for m in mutants {
+                guard case .success(let text) = m.apply(to: files[m.module]!) else {
+                    Issue.record("\(m.name) does not apply to \(m.module)")
+                    continue
+                }
+                #expect(text != files[m.module]!)
+            }
+        }
+    }
+}
