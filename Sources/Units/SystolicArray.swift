@@ -43,6 +43,28 @@ public struct ArrayDesign: Hashable, Sendable {
     public func firstResultDelay(row i: Int) -> Int { i + cols + 2 }
     /// The cycle, relative to the job's last beat, in which PE(i,j)'s result is on row i's port.
     public func resultDelay(row i: Int, col j: Int) -> Int { i + 2 * cols + 1 - j }
+    /// The protocol at a glance (array headers and docs/array.md): a 2 x 2 array, one job of
+    /// K = 3 beats whose last beat is in cycle t = 2. Cij is PE(i,j)'s sum.
+    public static let timingDiagram = [
+        "Example: 2 x 2 array (C = 2), one job of K = 3 beats, last beat in cycle t = 2",
+        "cycle          0    1    2    3    4    5    6    7    8",
+        "in_valid       1    1    1    0    0    0    0    0    0",
+        "in_clear       1    0    0    0    0    0    0    0    0",
+        "in_last        0    0    1    0    0    0    0    0    0",
+        "in_a row 0     A00  A01  A02",
+        "in_a row 1     A10  A11  A12",
+        "in_b col 0     B00  B10  B20",
+        "in_b col 1     B01  B11  B21",
+        "PE(0,0) beat   k0   k1   k2",
+        "PE(0,1) beat        k0   k1   k2",
+        "PE(1,0) beat        k0   k1   k2",
+        "PE(1,1) beat             k0   k1   k2",
+        "out_valid[0]   0    0    0    0    0    0    1    1    0     t+i+C+2 ... t+i+2C+1",
+        "out_acc row 0                                C01  C00        PE(i,j) in cycle t+i+2C+1-j",
+        "out_valid[1]   0    0    0    0    0    0    0    1    1",
+        "out_acc row 1                                     C11  C10",
+    ]
+
     /// Minimum distance between consecutive `in_last` beats.
     public var minLastSpacing: Int { cols }
 
@@ -176,7 +198,9 @@ public struct ArrayDesign: Hashable, Sendable {
             "  in_last beats must be >= C cycles apart: jobs with K >= C beats run back to back; shorter ones",
             "  need C-K idle beats (in_valid = in_clear = in_last = 0) after them.",
             "  rst: synchronous; clears the flags in flight and the drain (hold for one cycle after power-up).",
-        ]
+            "  A beat with in_valid = 0 (a bubble, even the in_clear or in_last beat) adds nothing; its operands are ignored.",
+            "",
+        ] + ArrayDesign.timingDiagram.map { "  " + $0 }
         let clk = m.clock()
         let rst = m.input("rst", 1)
         let inValid = m.input("in_valid", 1)

@@ -173,6 +173,33 @@ import Units
         #expect(s.expected.flatMap { $0 }.compactMap { $0 }.count == 12)
     }
 
+    /// The diagram in every array header and docs/array.md is the stimulus the simulators check
+    /// (shifted by the reset beat the stimulus starts with).
+    @Test func headerTimingDiagramMatchesTheCheckedSchedule() throws {
+        let d = ArrayDesign(ArithmeticUnit(.fpmul, .e4m3), rows: 2, cols: 2)
+        let job = ArrayJob("diagram", a: [[0x38, 0x40, 0x44], [0x40, 0x44, 0x48]], b: [[0x38, 0x40], [0x40, 0x44], [0x44, 0x48]])
+        let s = ArrayStimulus(design: d, jobs: [job])
+        let rows = Dictionary(uniqueKeysWithValues: ArrayDesign.timingDiagram.dropFirst().map { line -> (String, [String]) in
+            let name = String(line.prefix(15)).trimmingCharacters(in: .whitespaces)
+            return (name, line.dropFirst(15).split(separator: " ").map(String.init))
+        })
+        for (flag, get) in [("in_valid", { (b: ArrayStimulus.Beat) in b.valid }), ("in_clear", { $0.clear }), ("in_last", { $0.last })] {
+            let bits = rows[flag]!
+            for (c, bit) in bits.enumerated() { #expect((bit == "1") == get(s.beats[c + 1]), "\(flag) cycle \(c)") }
+        }
+        for i in 0..<2 {
+            let valid = rows["out_valid[\(i)]"]!.prefix(9)
+            for (c, bit) in valid.enumerated() { #expect((bit == "1") == (s.expected[c + 1][i] != nil), "out_valid[\(i)] cycle \(c)") }
+            // the names in the out_acc row, in order, are the PEs the schedule puts there
+            let names = rows["out_acc row \(i)"]!.filter { $0.hasPrefix("C") }
+            let scheduled = (0..<s.expected.count).compactMap { s.expected[$0][i] }.map { "C\($0.row)\($0.col)" }
+            #expect(names == scheduled)
+        }
+        // the header carries the diagram
+        let header = try d.files().last!.text
+        #expect(ArrayDesign.timingDiagram.allSatisfy { header.contains($0) })
+    }
+
     @Test func mutantsAreKilledAndAnEquivalentGateMutantIsProven() throws {
         let dir = try scratch("mutate")
         defer { try? FileManager.default.removeItem(atPath: dir) }
