@@ -383,7 +383,10 @@ public struct ArraySimulation: Sendable {
         let tb = abs("\(testbenchDirectory)/tb_array.cpp")
         let rtl = abs(rtlDirectory)
         let source = "\(rtl)/\(d.fileName)"
-        let args = ["--cc", "--exe", "--build", "-O3", "-Wno-fatal", "--prefix", "Vdut", "--top-module", d.moduleName, "-y", rtl,
+        // --x-initial unique: registers power up random (tb_array.cpp seeds it), as on silicon, so
+        // a register that rst or in_clear should set but does not shows up on Verilator too.
+        let args = ["--cc", "--exe", "--build", "-O3", "-Wno-fatal", "--x-assign", "unique", "--x-initial", "unique",
+                    "--prefix", "Vdut", "--top-module", d.moduleName, "-y", rtl,
                     "-Mdir", "\(dir)/obj", "-MAKEFLAGS", "VK_GLOBAL_OBJS=", "-LDFLAGS", runtime.joined(separator: " "),
                     "-o", "tb", source, tb]
         var h = ContentHash()
