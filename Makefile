@@ -4,6 +4,7 @@
 #   make sim        units on Verilator and Icarus against golden vectors, then make sim-array
 #   make sim-array  PE arrays, cycle by cycle against the golden matmul; make bench-array: 16x16 lmul MAC/s;
 #                   make mutate-array: array/cell/PE mutants the array check must kill
+#   make synth      yosys area/depth/activity report of e4m3, e5m2, bf16, fp16 units into synth/
 #   make accuracy   error report into docs/ (accuracy.md/.json, plots); make accuracy-bf16: bf16, 2^32 pairs
 # Variables: MANTISSA="3 2" (formats by fraction bits), EXPONENT=E (for formats SPEC gives no
 # default for), UNITS="lmul lmul_formula fpmul fpmul_ftz", SIM="verilator icarus";
@@ -38,10 +39,10 @@ RTL_DIR ?= $(if $(filter-out $(DEFAULT_FORMATS),$(FORMATS)),build/rtl,rtl)
 MODULES := $(foreach f,$(FORMATS),$(foreach u,$(UNITS),$(u)_$(f)))
 MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
-.PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16
+.PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth
 .PHONY: sim-array bench-array mutate-array
 
-all: units sim
+all: units sim synth
 
 help:
 	@sed -n '/^#/!q; s/^# \{0,1\}//; p' Makefile
@@ -115,6 +116,20 @@ bench-sim: $(BENCH_UNITS) | rtlgen
 GATE_MUTANTS ?= 64
 mutate: $(MODULE_FILES) | rtlgen
 	@$(RTLGEN) mutate --dir $(RTL_DIR) --modules "$(MODULES)" --gate-mutants $(GATE_MUTANTS)
+
+# Synthesis report (synth/report.md, synth/report.json): generic gates, CMOS transistors, depth and
+# switching activity per unit, each netlist proven equal to its RTL. Default: the four units for
+# e4m3, e5m2, bf16 and fp16; with MANTISSA (and EXPONENT) or UNITS given, that set, written to
+# build/synth instead so the committed report stays the default set's.
+SYNTH_MANTISSA ?= $(if $(filter command line,$(origin MANTISSA)),$(MANTISSA),3 2 7 10)
+SYNTH_FORMATS := $(foreach m,$(SYNTH_MANTISSA),$(call format_tag,$(m)))
+unit_file = $(if $(filter $(DEFAULT_FORMATS),$(2)),rtl,build/rtl)/$(1)_$(2).v
+SYNTH_FILES := $(foreach f,$(SYNTH_FORMATS),$(foreach u,$(UNITS),$(call unit_file,$(u),$(f))))
+SYNTH_DEFAULT := $(if $(filter command line,$(origin MANTISSA) $(origin UNITS) $(origin EXPONENT)),,yes)
+SYNTH_OUT ?= $(if $(SYNTH_DEFAULT),synth,build/synth)
+SYNTH_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+synth: $(SYNTH_FILES) | rtlgen
+	@$(RTLGEN) synth --units "$(SYNTH_FILES)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS)
 
 # Accuracy report of every unit from its golden model (docs/accuracy.*, docs/plots/*.svg; about a
 # minute); the bf16 part walks all 2^32 operand pairs (docs/accuracy-bf16.*; a few minutes).

@@ -95,6 +95,8 @@ import Testing
         (["accuracy", "--bf16", "maybe"], "maybe"),
         (["accuracy", "--jobs", "0"], "--jobs"),
         (["accuracy", "--synth", "OUT"], "is a directory"),
+        (["synth", "--units", "OUT/lmul_e4m3.v"], "does not exist"),
+        (["synth", "--units", ""], "--units"),
     ] as [([String], String)])
     func badInput(_ args: [String], _ mentions: String) throws {
         let dir = scratch()
@@ -147,6 +149,18 @@ import Testing
             #expect(r.status != 0)
             #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("apt-get install -y \(package)"), "\(r.stderr)")
         }
+    }
+
+    /// Without yosys on PATH, `rtlgen synth` says what to install and writes nothing.
+    @Test func missingYosysSaysWhatToInstall() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try rtlgen(["synth", "--units", root + "/rtl/lmul_e4m3.v", "--flow", root + "/synth/flow.ys", "--out", dir + "/report",
+                            "--work", dir + "/work"], environment: ["PATH": "/nonexistent"])
+        #expect(r.status != 0)
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("apt-get install -y yosys"), "\(r.stderr)")
+        #expect(listing(dir).isEmpty, "files were written: \(listing(dir))")
     }
 
     @Test func helpDocumentsEveryOptionWithAnExample() throws {

@@ -1,0 +1,134 @@
+import FloatArith
+import Foundation
+import Units
+
+/// PE and array rows of the synthesis report, measured hierarchically: the multiplier, the PE
+/// (multiplier + accumulator + registers) and the array cell (PE + systolic registers + drain
+/// stage) are each synthesised flat through synth/flow.ys and proven equal to their RTL; an
+/// `R x C` array is counted as `R*C` cells plus its own glue (the skew registers and drain
+/// control), which is synthesised with the cell as a black box.
+public struct ArraySynthesis: Sendable {
+    public var flow: SynthesisFlow
+    public var sizes: [(rows: Int, cols: Int)] = [(4, 4), (8, 8), (16, 16)]
+
+    public init(flow: SynthesisFlow) { self.flow = flow }
+
+    /// One PE: its figures and where its transistors are.
+    public struct PERow: Codable, Sendable, Equatable {
+        public var module: String
+        public var unit: String
+        public var format: String
+        public var accumulatorWidth: Int
+        /// Logic gates of the generic mapping (flip-flops not counted).
+        public var gates: Int
+        public var flipFlops: Int
+        public var transistors: Int
+        public var depth: Int
+        /// Transistors of the multiplier synthesised alone, of the flip-flops, and the rest
+        /// (accumulator adder, product alignment, clear and invalid logic).
+        public var multiplierTransistors: Int
+        public var registerTransistors: Int
+        public var accumulatorTransistors: Int
+        public var equivalence: SynthesisFlow.Proof
+        /// The array cell: the PE plus operand/flag registers, result capture and one drain stage.
+        public var cellModule: String
+        public var cellGates: Int
+        public var cellFlipFlops: Int
+        public var cellTransistors: Int
+        public var cellDepth: Int
+        public var cellEquivalence: SynthesisFlow.Proof
+
+        enum CodingKeys: String, CodingKey {
+            case module, unit, format, gates, transistors, depth, equivalence
+            case accumulatorWidth = "accumulator_width", flipFlops = "flip_flops"
+            case multiplierTransistors = "multiplier_transistors", registerTransistors = "register_transistors"
+            case accumulatorTransistors = "accumulator_transistors"
+            case cellModule = "cell_module", cellGates = "cell_gates", cellFlipFlops = "cell_flip_flops"
+            case cellTransistors = "cell_transistors", cellDepth = "cell_depth", cellEquivalence = "cell_equivalence"
+        }
+    }
+
+    /// One array, counted by instance.
+    public struct ArrayRow: Codable, Sendable, Equatable {
+        public var module: String
+        public var unit: String
+        public var format: String
+        public var rows: Int
+        public var cols: Int
+        public var gates: Int
+        public var flipFlops: Int
+        public var transistors: Int
+        /// The deepest register-to-register path: inside a cell (the glue is registers).
+        public var depth: Int
+        public var glueGates: Int
+        public var glueFlipFlops: Int
+        public var glueTransistors: Int
+        /// Shares of all transistors: the R*C multipliers, and all flip-flops.
+        public var multiplierShare: Double
+        public var registerShare: Double
+
+        enum CodingKeys: String, CodingKey {
+            case module, unit, format, rows, cols, gates, transistors, depth
+            case flipFlops = "flip_flops", glueGates = "glue_gates", glueFlipFlops = "glue_flip_flops"
+            case glueTransistors = "glue_transistors", multiplierShare = "multiplier_share", registerShare = "register_share"
+        }
+    }
+
+    /// Generates the design files for `unit` under the flow's work directory and measures the
+    /// multiplier, the PE, the cell and every array size.
+    public func run(_ unit: ArithmeticUnit, progress: (String) -> Void) throws -> (pe: PERow, arrays: [ArrayRow]) {
+        let designs = sizes.map { ArrayDesign(unit, rows: $0.rows, cols: $0.cols) }
+        let rtl = (flow.workDirectory as NSString).appendingPathComponent("rtl-\(designs[0].pe.moduleName)")
+        var files: [String: Data] = [:]
+        for d in designs { for (name, text) in try d.files() { files[name] = Data(text.utf8) } }
+        try OutputWriter.write(files.keys.sorted().map { ($0, files[$0]!) }, into: rtl)
+        let path = { (name: String) in (rtl as NSString).appendingPathComponent(name) }
+        let d0 = designs[0]
+        let t0 = monotonicSeconds()
+        let mul = try flow.synthesize(sources: [path(unit.fileName)], top: unit.moduleName, scratchName: "\(unit.moduleName)-in-pe")
+            .requireProof(unit.moduleName)
+        let pe = try flow.synthesize(sources: [path(unit.fileName), path(d0.pe.fileName)], top: d0.pe.moduleName).requireProof(d0.pe.moduleName)
+        let cell = try flow.synthesize(sources: [path(unit.fileName), path(d0.pe.fileName), path("\(d0.cellModuleName).v")],
+                                       top: d0.cellModuleName).requireProof(d0.cellModuleName)
+        progress(String(format: "%-26@ %6d gates %4d FFs %7d transistors depth %3d  proven = RTL (cell %d transistors)  %.1f s",
+                        d0.pe.moduleName as NSString, pe.mapped.gates.total - pe.mapped.flipFlops, pe.mapped.flipFlops,
+                        pe.mapped.transistors, pe.mapped.depth, cell.mapped.transistors, monotonicSeconds() - t0))
+        let registers = pe.mapped.flipFlopTransistors
+        let peRow = PERow(module: d0.pe.moduleName, unit: unit.kind.rawValue, format: unit.format.tag, accumulatorWidth: d0.accumulatorWidth,
+                          gates: pe.mapped.gates.total - pe.mapped.flipFlops, flipFlops: pe.mapped.flipFlops, transistors: pe.mapped.transistors,
+                          depth: pe.mapped.depth, multiplierTransistors: mul.mapped.transistors, registerTransistors: registers,
+                          accumulatorTransistors: pe.mapped.transistors - mul.mapped.transistors - registers, equivalence: pe.proof,
+                          cellModule: d0.cellModuleName, cellGates: cell.mapped.gates.total - cell.mapped.flipFlops,
+                          cellFlipFlops: cell.mapped.flipFlops, cellTransistors: cell.mapped.transistors, cellDepth: cell.mapped.depth,
+                          cellEquivalence: cell.proof)
+        var arrays: [ArrayRow] = []
+        for d in designs {
+            let t1 = monotonicSeconds()
+            let glue = try flow.synthesize(sources: [path(d.fileName)], top: d.moduleName, blackBoxes: [path("\(d.cellModuleName).v")])
+            let n = d.rows * d.cols
+            let transistors = n * cell.mapped.transistors + glue.transistors
+            let flipFlops = n * cell.mapped.flipFlops + glue.flipFlops
+            let row = ArrayRow(module: d.moduleName, unit: unit.kind.rawValue, format: unit.format.tag, rows: d.rows, cols: d.cols,
+                               gates: n * (cell.mapped.gates.total - cell.mapped.flipFlops) + glue.gates.total - glue.flipFlops,
+                               flipFlops: flipFlops, transistors: transistors, depth: cell.mapped.depth,
+                               glueGates: glue.gates.total - glue.flipFlops, glueFlipFlops: glue.flipFlops, glueTransistors: glue.transistors,
+                               multiplierShare: SynthesisFlow.rounded3(Double(n * mul.mapped.transistors) / Double(transistors)),
+                               registerShare: SynthesisFlow.rounded3(Double(n * cell.mapped.flipFlopTransistors + glue.flipFlopTransistors) / Double(transistors)))
+            arrays.append(row)
+            progress(String(format: "%-26@ %8d transistors %6d FFs (%d cells + glue %d transistors)  %.1f s",
+                            d.moduleName as NSString, transistors, flipFlops, n, glue.transistors, monotonicSeconds() - t1))
+        }
+        return (peRow, arrays)
+    }
+}
+
+extension SynthesisFlow {
+    static func rounded3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+}
+
+extension SynthesisFlow.Mapped {
+    func requireProof(_ module: String) throws -> (mapped: SynthesisFlow.Mapped, proof: SynthesisFlow.Proof) {
+        guard let p = proof else { throw SynthesisFlow.Failure(description: "\(module): no equivalence proof") }
+        return (self, p)
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import FloatArith
+import Harness
+import Units
+
+/// `rtlgen synth`: gate, transistor, depth and switching-activity figures per unit, each netlist
+/// proven equal to its RTL, written as synth/report.md and synth/report.json.
+struct SynthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth",
+        abstract: "Synthesise units with yosys, prove each netlist equal to its RTL, and write the area/depth/activity report.",
+        discussion: """
+        For each unit file, runs synth/flow.ys (generic gates with abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; static CMOS with abc -g cmos2 and stat -tech cmos; ltp -noff for depth), proves both netlists equal to the RTL with yosys-abc cec, and simulates the CMOS netlist on N(0,1) operands rounded to the format to count transistor-weighted toggles. Stops at the first unit that fails. Scratch files go to --work.
+
+        Examples:
+          rtlgen synth --units "rtl/lmul_e4m3.v rtl/fpmul_e4m3.v" --out synth      what 'make synth' runs, for two units
+          rtlgen synth --units rtl/lmul_e4m3.v --out /tmp/report --proof-timeout 120
+        """
+    )
+
+    @Option(help: ArgumentHelp("Unit files to synthesise, separated by spaces or commas (module name = file name).", valueName: "files"))
+    var units: String
+
+    @Option(help: ArgumentHelp("Directory for report.md and report.json.", valueName: "dir"))
+    var out: String = "synth"
+
+    @Option(help: ArgumentHelp("The yosys flow script.", valueName: "file"))
+    var flow: String = "synth/flow.ys"
+
+    @Option(help: ArgumentHelp("Scratch directory for yosys' files.", valueName: "dir"))
+    var work: String = "build/synth/work"
+
+    @Option(name: .customLong("proof-timeout"), help: ArgumentHelp("Seconds yosys-abc cec may spend on one proof.", valueName: "s"))
+    var proofTimeout: Int = 60
+
+    @Option(help: ArgumentHelp("Units synthesised at once (default: all cores).", valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("pe-units"), help: ArgumentHelp("Units whose PE, array cell and arrays are measured too ('' for none).", valueName: "list"))
+    var peUnits: String = "lmul,lmul_formula,fpmul,fpmul_ftz"
+
+    @Option(name: .customLong("pe-format"), help: ArgumentHelp("Format of the PEs and arrays, eEmM.", valueName: "format"))
+    var peFormat: String = "e4m3"
+
+    @Option(name: .customLong("array-sizes"), help: ArgumentHelp("Array sizes RxC, counted by instance ('' for none).", valueName: "list"))
+    var arraySizes: String = "4x4,8x8,16x16"
+
+    var files: [String] { units.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init) }
+
+    mutating func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("--units is empty; give unit files, e.g. --units rtl/lmul_e4m3.v") }
+        for f in files where !FileManager.default.fileExists(atPath: f) {
+            throw ValidationError("unit file \(f) does not exist; generate it first (make rtl, or rtlgen --mantissa M --out DIR)")
+        }
+        guard FileManager.default.fileExists(atPath: flow) else {
+            throw ValidationError("flow script \(flow) not found; run from the repository root or pass --flow synth/flow.ys")
+        }
+        guard (1...3600).contains(proofTimeout) else { throw ValidationError("--proof-timeout must be 1...3600 seconds") }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1...64") }
+        do { try OutputWriter.checkDirectory(out) } catch let e as UsageError { throw ValidationError(e.message) }
+        if !listArgument(peUnits).isEmpty { _ = try parseUnits(listArgument(peUnits).joined(separator: ",")) }
+        _ = try peFloatFormat()
+        if !listArgument(arraySizes).isEmpty { _ = try parseSizes(arraySizes) }
+    }
+
+    func peFloatFormat() throws -> FloatFormat {
+        let parts = peFormat.dropFirst().split(separator: "m")
+        guard peFormat.hasPrefix("e"), parts.count == 2, let e = Int(parts[0]), let m = Int(parts[1]) else {
+            throw ValidationError("--pe-format '\(peFormat)' is not a format; give eEmM, e.g. e4m3")
+        }
+        do { return try FloatFormat(exponent: e, mantissa: m) } catch { throw ValidationError("--pe-format \(peFormat): \(error)") }
+    }
+
+    func run() throws {
+        for tool in ["yosys", "yosys-abc", "timeout"] { _ = try Tools.find(tool) }
+        var flowConfig = SynthesisFlow()
+        flowConfig.flowScript = flow
+        flowConfig.workDirectory = work
+        flowConfig.proofTimeout = proofTimeout
+        let start = monotonicSeconds()
+        print("synth: \(files.count) unit\(files.count == 1 ? "" : "s") on \(jobs) thread\(jobs == 1 ? "" : "s") (flow \(flow))")
+        let results = try SynthesisRun.run(files: files, flow: flowConfig, jobs: jobs) { line in
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+        var pes: [ArraySynthesis.PERow] = []
+        var arrays: [ArraySynthesis.ArrayRow] = []
+        let kinds = listArgument(peUnits).isEmpty ? [] : try parseUnits(listArgument(peUnits).joined(separator: ","))
+        if !kinds.isEmpty {
+            var a = ArraySynthesis(flow: flowConfig)
+            a.sizes = listArgument(arraySizes).isEmpty ? [] : try parseSizes(arraySizes).map { (rows: $0.0, cols: $0.1) }
+            let f = try peFloatFormat()
+            for k in kinds {
+                let r = try a.run(ArithmeticUnit(k, f)) { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
+                pes.append(r.pe)
+                arrays += r.arrays
+            }
+        }
+        let version = try Tools.run("yosys", ["-V"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        var report = SynthesisReport(tool: version, flow: flow, activityOperations: flowConfig.activityOperations,
+                                     seed: flowConfig.seed, proofTimeout: proofTimeout, units: results)
+        report.pes = pes
+        report.arrays = arrays
+        try OutputWriter.write([("report.json", try report.json()), ("report.md", Data(report.markdown().utf8))], into: out)
+        print(report.summaryTable())
+        print(String(format: "wrote %@/report.md and %@/report.json in %.1f s", out, out, monotonicSeconds() - start))
+    }
+}
