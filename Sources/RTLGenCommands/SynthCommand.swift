@@ -20,7 +20,10 @@ struct SynthCommand: ParsableCommand {
     )
 
     @Option(help: ArgumentHelp("Unit files to synthesise, separated by spaces or commas (module name = file name).", valueName: "files"))
-    var units: String
+    var units: String = ""
+
+    @Flag(help: "Only rewrite <out>/report.md from <out>/report.json (after a change to the rendering).")
+    var rerender = false
 
     @Option(help: ArgumentHelp("Directory for report.md and report.json.", valueName: "dir"))
     var out: String = "synth"
@@ -49,6 +52,18 @@ struct SynthCommand: ParsableCommand {
     var files: [String] { units.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init) }
 
     mutating func validate() throws {
+        if rerender {
+            guard FileManager.default.fileExists(atPath: out + "/report.json") else {
+                throw ValidationError("--rerender needs \(out)/report.json; run rtlgen synth (make synth) first")
+            }
+            return
+        }
+        if rerender {
+            guard FileManager.default.fileExists(atPath: out + "/report.json") else {
+                throw ValidationError("--rerender needs \(out)/report.json; run rtlgen synth (make synth) first")
+            }
+            return
+        }
         guard !files.isEmpty else { throw ValidationError("--units is empty; give unit files, e.g. --units rtl/lmul_e4m3.v") }
         for f in files where !FileManager.default.fileExists(atPath: f) {
             throw ValidationError("unit file \(f) does not exist; generate it first (make rtl, or rtlgen --mantissa M --out DIR)")
@@ -73,6 +88,12 @@ struct SynthCommand: ParsableCommand {
     }
 
     func run() throws {
+        if rerender {
+            let report = try SynthesisReport.load(Data(contentsOf: URL(fileURLWithPath: out + "/report.json")))
+            try OutputWriter.write([("report.md", Data(report.markdown().utf8))], into: out)
+            print("rewrote \(out)/report.md from \(out)/report.json")
+            return
+        }
         for tool in ["yosys", "yosys-abc", "timeout"] { _ = try Tools.find(tool) }
         var flowConfig = SynthesisFlow()
         flowConfig.flowScript = flow

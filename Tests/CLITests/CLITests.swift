@@ -97,6 +97,7 @@ import Testing
         (["accuracy", "--synth", "OUT"], "is a directory"),
         (["synth", "--units", "OUT/lmul_e4m3.v"], "does not exist"),
         (["synth", "--units", ""], "--units"),
+        (["synth", "--rerender"], "--rerender needs"),
     ] as [([String], String)])
     func badInput(_ args: [String], _ mentions: String) throws {
         let dir = scratch()

@@ -155,7 +155,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         transition by its cell's transistor count (a proxy for switched capacitance). *Equivalence*: yosys-abc `cec` proved, for every
         input, that both mapped netlists (generic and CMOS) equal yosys' netlist before ABC, that this equals yosys'
         word-level synthesis bit-blasted, and that this equals the RTL as yosys reads it (bit-blasted by `techmap`,
-        no optimisation), so each netlist equals the RTL.\(units.contains { $0.equivalence != .proven } ? " † marks units where the last step, which compares two differently structured adder trees for the significand product, did not finish within the \(proofTimeout) s limit: for them yosys' word-level passes are trusted, not proven." : "")
+        no optimisation), so each netlist equals the RTL.\(units.contains { $0.equivalence != .proven } ? " † marks units where the last step, which compares two differently structured adder trees for the significand product, did not finish within the \(proofTimeout) s limit: for them yosys' word-level passes are trusted, not proven, and `make synth-exhaustive` simulates their generic netlists on every operand pair against the golden model." : "")
         A difference found at any step stops `make synth`. Every netlist's output
         was also checked against the golden model on the \(Self.grouped(activity.operations)) activity operations.
 
