@@ -129,8 +129,10 @@ SYNTH_FILES := $(foreach f,$(SYNTH_FORMATS),$(foreach u,$(UNITS),$(call unit_fil
 SYNTH_DEFAULT := $(if $(filter command line,$(origin MANTISSA) $(origin UNITS) $(origin EXPONENT)),,yes)
 SYNTH_OUT ?= $(if $(SYNTH_DEFAULT),synth,build/synth)
 SYNTH_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# PEs, array cells and 4x4/8x8/16x16 arrays (e4m3) are measured with the default set only.
+SYNTH_PE_UNITS ?= $(if $(SYNTH_DEFAULT),lmul lmul_formula fpmul fpmul_ftz,)
 synth: $(SYNTH_FILES) | rtlgen
-	@$(RTLGEN) synth --units "$(SYNTH_FILES)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS)
+	@$(RTLGEN) synth --units "$(SYNTH_FILES)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)"
 
 # Units whose last proof step timed out (marked † in the report; by default the fp16 exact
 # multipliers): their synthesised generic netlists, as make synth left them, simulated on all 2^32
