@@ -95,6 +95,21 @@ public struct FloatFormat: Hashable, Sendable, CustomStringConvertible {
     /// `e4m3`: the tag used in module names.
     public var tag: String { "e\(exponentBits)m\(mantissaBits)" }
 
+    /// The field widths a tag `e<E>m<M>` names, unchecked against SPEC's ranges; nil when it is not
+    /// of that shape.
+    public static func fields(ofTag tag: some StringProtocol) -> (exponent: Int, mantissa: Int)? {
+        guard tag.hasPrefix("e") else { return nil }
+        let parts = tag.dropFirst().split(separator: "m", omittingEmptySubsequences: false)
+        guard parts.count == 2, let e = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+        return (e, m)
+    }
+
+    /// The format a tag names (the inverse of `tag`), or nil.
+    public init?(tag: some StringProtocol) {
+        guard let (e, m) = FloatFormat.fields(ofTag: tag), let f = try? FloatFormat(exponent: e, mantissa: m) else { return nil }
+        self = f
+    }
+
     /// The common name, where the format has one.
     public var commonName: String? {
         switch (exponentBits, mantissaBits) {

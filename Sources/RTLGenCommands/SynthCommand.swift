@@ -80,8 +80,7 @@ struct SynthCommand: ParsableCommand {
     }
 
     func peFloatFormat() throws -> FloatFormat {
-        let parts = peFormat.dropFirst().split(separator: "m")
-        guard peFormat.hasPrefix("e"), parts.count == 2, let e = Int(parts[0]), let m = Int(parts[1]) else {
+        guard let (e, m) = FloatFormat.fields(ofTag: peFormat) else {
             throw ValidationError("--pe-format '\(peFormat)' is not a format; give eEmM, e.g. e4m3")
         }
         do { return try FloatFormat(exponent: e, mantissa: m) } catch { throw ValidationError("--pe-format \(peFormat): \(error)") }

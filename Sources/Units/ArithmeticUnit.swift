@@ -94,9 +94,7 @@ extension ArithmeticUnit {
         let chars = Array(name)
         guard let sep = (0..<max(chars.count - 1, 0)).last(where: { chars[$0] == "_" && chars[$0 + 1] == "e" }) else { return nil }
         let kindName = String(chars[..<sep])
-        let tag = String(chars[(sep + 2)...]).split(separator: "m")
-        guard let kind = UnitKind(rawValue: kindName), tag.count == 2, let e = Int(tag[0]), let m = Int(tag[1]),
-              let f = try? FloatFormat(exponent: e, mantissa: m) else { return nil }
+        guard let kind = UnitKind(rawValue: kindName), let f = FloatFormat(tag: String(chars[(sep + 1)...])) else { return nil }
         self.init(kind, f, overflow: overflow)
         guard self.moduleName == moduleName else { return nil }
     }

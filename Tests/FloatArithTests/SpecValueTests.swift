@@ -26,6 +26,17 @@ import Testing
         #expect(throws: FloatFormat.FormatError.noDefaultExponent(mantissa: 5)) { try FloatFormat.resolve(exponent: nil, mantissa: 5) }
     }
 
+    /// `FloatFormat(tag:)` reads back every tag SPEC allows and nothing else.
+    @Test func tagsReadBack() throws {
+        for e in 2...8 {
+            for m in 1...23 { #expect(FloatFormat(tag: "e\(e)m\(m)") == (try FloatFormat(exponent: e, mantissa: m))) }
+        }
+        for bad in ["", "e", "e4", "e4m", "em3", "4m3", "e4m3x", "E4M3", "e4m3m1", "e9m3", "e4m24", "e1m3"] {
+            #expect(FloatFormat(tag: bad) == nil, "\(bad)")
+        }
+        #expect(FloatFormat.fields(ofTag: "e9m3")! == (9, 3))
+    }
+
     @Test func classification() {
         #expect(e4m3.classify(0x7F) == .nan && e4m3.classify(0xFF) == .nan)
         #expect(e4m3.classify(0x78) == .normal)   // S.1111.000 is 256 in E4M3FN, not infinity

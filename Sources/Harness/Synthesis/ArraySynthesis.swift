@@ -112,18 +112,14 @@ public struct ArraySynthesis: Sendable {
                                gates: n * (cell.mapped.gates.total - cell.mapped.flipFlops) + glue.gates.total - glue.flipFlops,
                                flipFlops: flipFlops, transistors: transistors, depth: cell.mapped.depth,
                                glueGates: glue.gates.total - glue.flipFlops, glueFlipFlops: glue.flipFlops, glueTransistors: glue.transistors,
-                               multiplierShare: SynthesisFlow.rounded3(Double(n * mul.mapped.transistors) / Double(transistors)),
-                               registerShare: SynthesisFlow.rounded3(Double(n * cell.mapped.flipFlopTransistors + glue.flipFlopTransistors) / Double(transistors)))
+                               multiplierShare: SynthesisReport.r3(Double(n * mul.mapped.transistors) / Double(transistors)),
+                               registerShare: SynthesisReport.r3(Double(n * cell.mapped.flipFlopTransistors + glue.flipFlopTransistors) / Double(transistors)))
             arrays.append(row)
             progress(String(format: "%-26@ %8d transistors %6d FFs (%d cells + glue %d transistors)  %.1f s",
                             d.moduleName as NSString, transistors, flipFlops, n, glue.transistors, monotonicSeconds() - t1))
         }
         return (peRow, arrays)
     }
-}
-
-extension SynthesisFlow {
-    static func rounded3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 }
 
 extension SynthesisFlow.Mapped {

@@ -25,6 +25,14 @@ public struct SynthesisFlow: Sendable {
         /// (SAT-based equivalence of differently structured wide multipliers), so yosys'
         /// word-level synthesis passes are trusted, not proven, for this unit.
         case fromWordLevel = "proven-from-word-level"
+
+        /// How tables show it.
+        public var label: String {
+            switch self {
+            case .proven: return "proven = RTL"
+            case .fromWordLevel: return "proven = word-level netlist †"
+            }
+        }
     }
 
     public struct Result: Codable, Sendable, Equatable {

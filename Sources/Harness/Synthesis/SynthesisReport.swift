@@ -72,8 +72,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     static let unitOrder = ["lmul", "lmul_formula", "fpmul", "fpmul_ftz"]
 
     static func formatKey(_ tag: String) -> (Int, Int) {
-        let parts = tag.dropFirst().split(separator: "m")
-        let e = Int(parts.first ?? "") ?? 0, m = Int(parts.last ?? "") ?? 0
+        let (e, m) = FloatFormat.fields(ofTag: tag) ?? (0, 0)
         return (e + m, e)   // by width, then exponent: e4m3, e5m2, e5m10, e8m7
     }
 
@@ -100,9 +99,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     // MARK: rendering
 
     static func formatName(_ tag: String) -> String {
-        let parts = tag.dropFirst().split(separator: "m")
-        if let e = Int(parts.first ?? ""), let m = Int(parts.last ?? ""),
-           let f = try? FloatFormat(exponent: e, mantissa: m), let common = f.commonName {
+        if let common = FloatFormat(tag: tag)?.commonName {
             return "\(tag) (\(common))"
         }
         return tag
@@ -122,10 +119,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     static func percent(_ ratio: Double) -> String { String(format: "%.0f%%", ratio * 100) }
 
     func proofText(_ u: SynthesisFlow.Result) -> String {
-        switch u.equivalence {
-        case .proven: return "proven = RTL"
-        case .fromWordLevel: return "proven = word-level netlist †"
-        }
+        u.equivalence.label
     }
 
     /// The terminal table make synth prints.
@@ -299,11 +293,11 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
             s += "| `\(p.unit)` | `\(p.module)` | \(p.accumulatorWidth) | \(Self.grouped(p.gates)) | \(p.flipFlops) | \(Self.grouped(p.transistors)) | \(p.depth) | "
                 + "\(Self.grouped(p.multiplierTransistors)) (\(pct(p.multiplierTransistors, p.transistors))) | "
                 + "\(Self.grouped(p.accumulatorTransistors)) (\(pct(p.accumulatorTransistors, p.transistors))) | "
-                + "\(Self.grouped(p.registerTransistors)) (\(pct(p.registerTransistors, p.transistors))) | \(p.equivalence == .proven ? "proven = RTL" : "proven = word-level netlist †") |\n"
+                + "\(Self.grouped(p.registerTransistors)) (\(pct(p.registerTransistors, p.transistors))) | \(p.equivalence.label) |\n"
         }
         s += "\n| cell | gates | flip-flops | transistors | depth | equivalence |\n|---|---:|---:|---:|---:|---|\n"
         for p in pes {
-            s += "| `\(p.cellModule)` | \(Self.grouped(p.cellGates)) | \(p.cellFlipFlops) | \(Self.grouped(p.cellTransistors)) | \(p.cellDepth) | \(p.cellEquivalence == .proven ? "proven = RTL" : "proven = word-level netlist †") |\n"
+            s += "| `\(p.cellModule)` | \(Self.grouped(p.cellGates)) | \(p.cellFlipFlops) | \(Self.grouped(p.cellTransistors)) | \(p.cellDepth) | \(p.cellEquivalence.label) |\n"
         }
         if !arrays.isEmpty {
             s += """

@@ -1,4 +1,5 @@
 import Foundation
+import Units
 
 /// Runs the synthesis flow over many unit files on a few threads, in a fixed result order.
 public enum SynthesisRun {
@@ -37,7 +38,8 @@ public enum SynthesisRun {
     /// A rough ordering key: significand bits, doubled for the exact multipliers.
     static func cost(_ file: String) -> Int {
         let module = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        guard let m = module.range(of: #"m\d+"#, options: .regularExpression).flatMap({ Int(module[$0].dropFirst()) }) else { return 0 }
-        return module.hasPrefix("fpmul") ? 2 * (m + 1) : m + 1
+        guard let unit = ArithmeticUnit(moduleName: module) else { return 0 }
+        let bits = unit.format.mantissaBits + 1
+        return unit.kind == .fpmul || unit.kind == .fpmulFTZ ? 2 * bits : bits
     }
 }
