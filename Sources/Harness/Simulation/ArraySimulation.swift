@@ -320,41 +320,20 @@ public struct ArraySimulation: Sendable {
         for d in designs {
             let s = ArrayStimulus(design: d, jobs: jobList?(d) ?? ArrayTestPlan.standard(d, seed: seed), seed: seed)
             let stim = "\(buildDirectory)/vectors/\(d.moduleName).stim.hex", exp = "\(buildDirectory)/vectors/\(d.moduleName).expect.hex"
-            try writeIfChanged(s.stimulusHex(), stim)
-            try writeIfChanged(s.expectedHex(), exp)
+            try writeIfChanged(Data(s.stimulusHex().utf8), to: stim)
+            try writeIfChanged(Data(s.expectedHex().utf8), to: exp)
             stimuli.append((d, s, stim, exp))
         }
         let runtime = simulators.contains(.verilator)
             ? try VerilatorBuild.runtime(buildDirectory: "build/sim", testbench: testbenchDirectory, log: log) : []
-        let built = Locked<[String: Result<String, BuildFailure>]>([:])
-        let tasks = stimuli.flatMap { s in simulators.map { (s, $0) } }
-        let started = monotonicSeconds()
-        let progress = ProgressLine("sim-array: building models", quiet: quiet)
-        let semaphore = DispatchSemaphore(value: max(1, jobs))
-        let group = DispatchGroup()
         let me = self
-        for ((d, s, _, _), sim) in tasks {
-            semaphore.wait()
-            group.enter()
-            DispatchQueue.global().async {
-                let r: Result<String, BuildFailure>
-                switch sim {
-                case .verilator: r = me.buildVerilator(d, runtime: runtime)
-                case .icarus: r = me.buildIcarus(d, cycles: s.cycles)
-                }
-                let done = built.withLock { b -> Int in
-                    b["\(sim.rawValue)/\(d.moduleName)"] = r
-                    return b.count
-                }
-                progress.update(done: Double(done), total: Double(tasks.count), detail: "\(done)/\(tasks.count) (\(sim.rawValue) \(d.moduleName))")
-                semaphore.signal()
-                group.leave()
+        let models = ModelBuilds.build(stimuli.flatMap { s in simulators.map { (s, $0) } }, module: { $0.0.moduleName }, jobs: jobs,
+                                       command: "sim-array", quiet: quiet, log: log) { task, sim in
+            switch sim {
+            case .verilator: return me.buildVerilator(task.0, runtime: runtime)
+            case .icarus: return me.buildIcarus(task.0, cycles: task.1.cycles)
             }
         }
-        group.wait()
-        progress.finish()
-        log(String(format: "sim-array: built %d models in %.1f s", tasks.count, monotonicSeconds() - started))
-        let models = built.withLock { $0 }
         var outcomes: [Outcome] = []
         for (d, s, stim, exp) in stimuli {
             for sim in simulators {
@@ -368,11 +347,6 @@ public struct ArraySimulation: Sendable {
             }
         }
         return outcomes
-    }
-
-    private func writeIfChanged(_ text: String, _ path: String) throws {
-        let data = Data(text.utf8)
-        if (try? Data(contentsOf: URL(fileURLWithPath: path))) != data { try data.write(to: URL(fileURLWithPath: path)) }
     }
 
     private func abs(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.path }

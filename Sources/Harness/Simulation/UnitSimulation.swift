@@ -103,8 +103,7 @@ public final class UnitSimulation: @unchecked Sendable {
             let plan = VectorPlan.standard(for: unit.format, random: config.random, seed: config.seed)
             let (text, count) = VectorFile.text(for: unit, plan: plan)
             let path = "\(vectorDir)/\(m).hex"
-            let data = Data(text.utf8)
-            if (try? Data(contentsOf: URL(fileURLWithPath: path))) != data { try data.write(to: URL(fileURLWithPath: path)) }
+            try writeIfChanged(Data(text.utf8), to: path)
             jobs.append(Job(module: m, unit: unit, file: file, vectors: path, count: count))
         }
 
@@ -112,39 +111,18 @@ public final class UnitSimulation: @unchecked Sendable {
         let verilatorRuntime: [String] = config.simulators.contains(.verilator)
             ? try VerilatorBuild.runtime(buildDirectory: config.buildDirectory, testbench: config.testbenchDirectory, log: log)
             : []
-        let results = Locked<[String: Result<String, BuildFailure>]>([:])
-        let tasks = jobs.flatMap { j in config.simulators.map { (j, $0) } }
-        let started = monotonicSeconds()
-        let progress = ProgressLine("sim: building models")
-        let semaphore = DispatchSemaphore(value: max(1, config.jobs))
-        let group = DispatchGroup()
         let cfg = self.config
-        for (job, sim) in tasks {
-            semaphore.wait()
-            group.enter()
-            DispatchQueue.global().async {
-                let result: Result<String, BuildFailure>
-                switch sim {
-                case .verilator:
-                    result = VerilatorBuild.build(module: job.module, file: job.file, buildDirectory: cfg.buildDirectory,
-                                                  testbench: cfg.testbenchDirectory, runtime: verilatorRuntime)
-                case .icarus:
-                    result = IcarusBuild.build(module: job.module, file: job.file, width: job.unit.format.width, count: job.count,
-                                               report: cfg.report, buildDirectory: cfg.buildDirectory, testbench: cfg.testbenchDirectory)
-                }
-                let done = results.withLock { r -> Int in
-                    r["\(sim.rawValue)/\(job.module)"] = result
-                    return r.count
-                }
-                progress.update(done: Double(done), total: Double(tasks.count), detail: "\(done)/\(tasks.count) (\(sim.rawValue) \(job.module))")
-                semaphore.signal()
-                group.leave()
+        let built = ModelBuilds.build(jobs.flatMap { j in config.simulators.map { (j, $0) } }, module: \.module, jobs: config.jobs,
+                                      command: "sim", log: log) { job, sim in
+            switch sim {
+            case .verilator:
+                return VerilatorBuild.build(module: job.module, file: job.file, buildDirectory: cfg.buildDirectory,
+                                            testbench: cfg.testbenchDirectory, runtime: verilatorRuntime)
+            case .icarus:
+                return IcarusBuild.build(module: job.module, file: job.file, width: job.unit.format.width, count: job.count,
+                                         report: cfg.report, buildDirectory: cfg.buildDirectory, testbench: cfg.testbenchDirectory)
             }
         }
-        group.wait()
-        progress.finish()
-        log(String(format: "sim: built %d models in %.1f s", tasks.count, monotonicSeconds() - started))
-        let built = results.withLock { $0 }
 
         // Run them one after another (each is short; timings stay clean).
         var outcomes: [SimulationOutcome] = []
