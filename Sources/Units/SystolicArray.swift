@@ -220,26 +220,17 @@ public struct ArrayDesign: Hashable, Sendable {
             flags.append((v, c, l))
         }
         // A: row i delayed i cycles; B: column j delayed j cycles.
-        var aRow: [Signal] = []
-        for i in 0..<R {
-            var s = inA[i * n + n - 1, i * n]
-            for d in 0..<i {
-                let r = m.register("a_skew_\(i)_\(d)", n)
+        func delayed(_ x: Signal, by stages: Int, name: String) -> Signal {
+            var s = x
+            for d in 0..<stages {
+                let r = m.register("\(name)_\(d)", n)
                 m.next(r, s)
                 s = r
             }
-            aRow.append(s)
+            return s
         }
-        var bCol: [Signal] = []
-        for j in 0..<C {
-            var s = inB[j * n + n - 1, j * n]
-            for d in 0..<j {
-                let r = m.register("b_skew_\(j)_\(d)", n)
-                m.next(r, s)
-                s = r
-            }
-            bCol.append(s)
-        }
+        let aRow = (0..<R).map { i in delayed(inA[i * n + n - 1, i * n], by: i, name: "a_skew_\(i)") }
+        let bCol = (0..<C).map { j in delayed(inB[j * n + n - 1, j * n], by: j, name: "b_skew_\(j)") }
         // Row-wide drain load: one cycle after the last beat leaves the row's east end.
         let loads = (0..<R).map {
             m.register("load_q_\($0)", 1, comment: $0 == 0 ? "row i's drain load: the last beat has left cell_<i>_\(C - 1), so every res of row i is final" : nil)
