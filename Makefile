@@ -8,7 +8,7 @@
 #                   make synth-exhaustive: the netlists whose RTL proof timed out, on all 2^32 inputs
 #   make accuracy   error report into docs/ (accuracy.md/.json, plots); make accuracy-bf16: bf16, 2^32 pairs
 # Variables: MANTISSA="3 2" (formats by fraction bits), EXPONENT=E (for formats SPEC gives no
-# default for), UNITS="lmul lmul_formula fpmul fpmul_ftz", SIM="verilator icarus";
+# default for), UNITS="lmul fpmul" (default: every unit 'rtlgen units' lists), SIM="verilator icarus";
 # arrays: ARRAY_SIZES="1x1 2x3 4x4 8x8", ARRAY_UNITS="lmul fpmul", ARRAY_MANTISSA=3 (ARRAY_EXPONENT=E).
 
 SHELL := bash
@@ -20,12 +20,19 @@ RTLGEN := $(SCRATCH)/release/rtlgen
 
 MANTISSA ?= 3 2
 EXPONENT ?=
-UNITS ?= lmul lmul_formula fpmul fpmul_ftz
 SIM ?= verilator icarus
 
 # Generator sources: a unit file older than any of these is regenerated (a hand-edited file is
 # newer, so it is simulated as edited).
-GEN_SOURCES := $(wildcard Sources/HDL/*.swift Sources/FloatArith/*.swift Sources/Units/*.swift)
+GEN_SOURCES := $(wildcard Sources/HDL/*.swift Sources/FloatArith/*.swift Sources/Units/*.swift Sources/Units/*/*.swift)
+
+# The unit list is the generator's registry ('rtlgen units'), cached in $(SCRATCH)/units.mk and
+# remade (make then restarts) when the generator's sources change; UNITS selects a subset.
+UNITS_MK := $(SCRATCH)/units.mk
+ifeq ($(filter help clean,$(MAKECMDGOALS)),)
+-include $(UNITS_MK)
+endif
+UNITS ?= $(REGISTRY_UNITS)
 
 tag_3 := e4m3
 tag_2 := e5m2
@@ -70,6 +77,10 @@ $(RTL_DIR)/%.v: $(GEN_SOURCES) | rtlgen
 endif
 
 units: $(MODULE_FILES)
+
+$(UNITS_MK): $(GEN_SOURCES) | rtlgen
+	@mkdir -p $(@D)
+	@names=$$($(RTLGEN) units) && test -n "$$names" && echo "REGISTRY_UNITS := $$(echo $$names)" > $@.tmp && mv $@.tmp $@
 
 # Regenerate the selected set unconditionally.
 rtl: rtlgen
@@ -130,7 +141,7 @@ SYNTH_DEFAULT := $(if $(filter command line,$(origin MANTISSA) $(origin UNITS) $
 SYNTH_OUT ?= $(if $(SYNTH_DEFAULT),synth,build/synth)
 SYNTH_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # PEs, array cells and 4x4/8x8/16x16 arrays (e4m3) are measured with the default set only.
-SYNTH_PE_UNITS ?= $(if $(SYNTH_DEFAULT),lmul lmul_formula fpmul fpmul_ftz,)
+SYNTH_PE_UNITS ?= $(if $(SYNTH_DEFAULT),$(UNITS),)
 synth: $(SYNTH_FILES) | rtlgen
 	@$(RTLGEN) synth --units "$(SYNTH_FILES)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)"
 

@@ -30,7 +30,7 @@ let package = Package(
         ),
         .executableTarget(name: "rtlgen", dependencies: ["RTLGenCommands"]),
         .testTarget(name: "HDLTests", dependencies: ["HDL"]),
-        .testTarget(name: "FloatArithTests", dependencies: ["FloatArith"]),
+        .testTarget(name: "FloatArithTests", dependencies: ["FloatArith", "Units"]),
         .testTarget(name: "UnitsTests", dependencies: ["Units", "HDL", "FloatArith"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Units", "HDL", "FloatArith"]),
         .testTarget(name: "CLITests", dependencies: ["RTLGenCommands", "Harness", "Units", "FloatArith"]),

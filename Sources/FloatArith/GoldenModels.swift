@@ -1,62 +1,41 @@
 /// The golden models: bit-exact readings of SPEC.md, in exact integer arithmetic. These are written
 /// from the specification text, never from the generated Verilog; the RTL is checked against them.
 
-/// The units the generator emits (SPEC section in `specRule`).
-public enum UnitKind: String, Sendable, CaseIterable, Codable {
-    case lmul
-    case lmulFormula = "lmul_formula"
-    case fpmul
-    case fpmulFTZ = "fpmul_ftz"
-
-    /// The SPEC.md section the unit implements.
-    public var specRule: String {
-        switch self {
-        case .lmul: return "L-Mul, bit-add form"
-        case .lmulFormula: return "L-Mul, formula form"
-        case .fpmul: return "Exact baseline multiplier"
-        case .fpmulFTZ: return "Exact baseline multiplier (fpmul_ftz)"
-        }
-    }
-
-    public var summary: String {
-        switch self {
-        case .lmul: return "L-Mul, bit-add form: integer add of the encodings plus offset"
-        case .lmulFormula: return "L-Mul, formula form: (1 + fa + fb + 2^-l) * 2^(ea + eb), truncated"
-        case .fpmul: return "exact multiplier, round to nearest even, subnormal inputs and results"
-        case .fpmulFTZ: return "exact multiplier, round to nearest even, subnormals flushed to zero"
-        }
-    }
-
-    public func moduleName(_ format: FloatFormat, overflow: OverflowMode) -> String {
-        "\(rawValue)_\(format.tag)" + (overflow == .saturate ? "" : "_ovf_inf")
-    }
-}
-
 /// SPEC's L-Mul offset `2^(M - l)`: l = M for M <= 3, 3 for M = 4, 4 above.
 public enum LMulOffset {
     public static func l(mantissa m: Int) -> Int { m <= 3 ? m : (m == 4 ? 3 : 4) }
     public static func offset(mantissa m: Int) -> Int { 1 << (m - l(mantissa: m)) }
 }
 
-/// One unit's function `(a, b) -> y` on encodings.
-public struct GoldenModel: Sendable {
-    public let kind: UnitKind
-    public let format: FloatFormat
-    public let overflow: OverflowMode
+/// A unit's arithmetic: its golden model on encodings. The unit types in the Units target conform
+/// (through `MultiplierUnit`), so every caller reaches a unit's model the same way.
+public protocol MultiplierFunction: Sendable {
+    /// The SPEC result encoding for operand encodings `a`, `b`.
+    static func golden(_ a: UInt32, _ b: UInt32, _ f: FloatFormat, _ overflow: OverflowMode) -> UInt32
 
-    public init(_ kind: UnitKind, _ format: FloatFormat, overflow: OverflowMode = .saturate) {
-        self.kind = kind
-        self.format = format
-        self.overflow = overflow
+    /// `y[i] = golden(a[i], b[i])`. The default is specialised per conforming type, so a caller
+    /// holding only `any MultiplierFunction.Type` pays one dynamic call per batch, not per pair.
+    static func evaluate(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>,
+                         into y: UnsafeMutableBufferPointer<UInt32>, _ f: FloatFormat, _ overflow: OverflowMode)
+
+    /// `y[i] = golden(a, b[i])`: one row of an exhaustive walk, specialised like `evaluate`.
+    static func evaluateRow(_ a: UInt32, _ b: UnsafeBufferPointer<UInt32>,
+                            into y: UnsafeMutableBufferPointer<UInt32>, _ f: FloatFormat, _ overflow: OverflowMode)
+}
+
+extension MultiplierFunction {
+    @inlinable
+    public static func evaluate(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>,
+                                into y: UnsafeMutableBufferPointer<UInt32>, _ f: FloatFormat, _ overflow: OverflowMode) {
+        precondition(a.count == b.count && y.count >= a.count, "evaluate: operand and result buffers of matching length")
+        for i in 0..<a.count { y[i] = golden(a[i], b[i], f, overflow) }
     }
 
-    @inlinable public func callAsFunction(_ a: UInt32, _ b: UInt32) -> UInt32 {
-        switch kind {
-        case .lmul: return LMul.bitAdd(a, b, format, overflow, offset: LMulOffset.offset(mantissa: format.mantissaBits))
-        case .lmulFormula: return LMul.formula(a, b, format, overflow)
-        case .fpmul: return FPMul.multiply(a, b, format, overflow, flushSubnormals: false)
-        case .fpmulFTZ: return FPMul.multiply(a, b, format, overflow, flushSubnormals: true)
-        }
+    @inlinable
+    public static func evaluateRow(_ a: UInt32, _ b: UnsafeBufferPointer<UInt32>,
+                                   into y: UnsafeMutableBufferPointer<UInt32>, _ f: FloatFormat, _ overflow: OverflowMode) {
+        precondition(y.count >= b.count, "evaluateRow: a result buffer as long as the row")
+        for i in 0..<b.count { y[i] = golden(a, b[i], f, overflow) }
     }
 }
 
@@ -185,14 +164,5 @@ public enum FPMul {
         let exponent = Int(max(ea, 1)) + Int(max(eb, 1)) - 2 * f.bias - 2 * Int(m)
         return Rounding.round(f, sign: sign, significand: sa * sb, exponent: exponent,
                               flushSubnormals: flushSubnormals, overflow: overflow)
-    }
-}
-
-/// Reference methods that are not units (for the accuracy report).
-public enum ReferenceMethod {
-    /// Mitchell's logarithmic multiplication: L-Mul bit-add form without the offset.
-    @inlinable
-    public static func mitchell(_ a: UInt32, _ b: UInt32, _ f: FloatFormat, _ overflow: OverflowMode = .saturate) -> UInt32 {
-        LMul.bitAdd(a, b, f, overflow, offset: 0)
     }
 }

@@ -34,9 +34,4 @@ public enum Matmul {
         }
         return out
     }
-
-    /// The same with a unit kind's golden model.
-    public static func multiply(_ a: [[UInt32]], _ b: [[UInt32]], unit: GoldenModel, accumulatorWidth: Int? = nil) -> [[Element]] {
-        multiply(a, b, accumulator: AccumulatorFormat(unit.format, width: accumulatorWidth)) { unit($0, $1) }
-    }
 }

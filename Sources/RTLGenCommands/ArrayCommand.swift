@@ -23,7 +23,7 @@ struct ArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("PE columns C, 1...\(ArrayDesign.maxDimension).", valueName: "C"))
     var cols: Int
 
-    @Option(help: ArgumentHelp("The multiplier: lmul, lmul_formula, fpmul or fpmul_ftz.", valueName: "unit"))
+    @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit"))
     var unit: String
 
     @OptionGroup var format: FormatOptions
@@ -161,7 +161,7 @@ struct BenchArrayCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("PE rows.", valueName: "R")) var rows: Int = 16
     @Option(help: ArgumentHelp("PE columns.", valueName: "C")) var cols: Int = 16
-    @Option(help: ArgumentHelp("The multiplier.", valueName: "unit")) var unit: String = "lmul"
+    @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit")) var unit: String = "lmul"
     @OptionGroup var format: FormatOptions
     @Option(help: ArgumentHelp("Beats per job.", valueName: "K")) var k: Int = 256
     @Option(help: ArgumentHelp("Jobs, back to back.", valueName: "n")) var matrices: Int = 64
@@ -219,7 +219,7 @@ struct MutateArrayCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("PE rows R, 3...\(ArrayDesign.maxDimension).", valueName: "R")) var rows: Int = 4
     @Option(help: ArgumentHelp("PE columns C, 3...\(ArrayDesign.maxDimension).", valueName: "C")) var cols: Int = 4
-    @Option(help: ArgumentHelp("The multiplier.", valueName: "unit")) var unit: String = "lmul"
+    @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit")) var unit: String = "lmul"
     @OptionGroup var format: FormatOptions
     @Option(help: ArgumentHelp("yosys gate mutants of the PE (0 for none).", valueName: "n")) var gateMutants: Int = 32
     @Option(help: ArgumentHelp("Simulator: icarus or verilator.", valueName: "name")) var sim: String = "icarus"

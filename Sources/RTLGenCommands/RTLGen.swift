@@ -10,11 +10,12 @@ public struct RTLGen: ParsableCommand {
         abstract: "Generate, verify and measure L-Mul and exact floating-point multiplier RTL.",
         discussion: """
         With no subcommand, rtlgen generates units (see 'rtlgen generate --help').
-          rtlgen --mantissa 3 --out rtl/           four e4m3 units and manifest.json
+          rtlgen --mantissa 3 --out rtl/           every e4m3 unit and manifest.json
+          rtlgen units                              the registered units
           rtlgen vectors --unit lmul --mantissa 3 --out lmul_e4m3.hex
         The numerical contract is ../shared/SPEC.md; README.md has the tour.
         """,
-        subcommands: [Generate.self, VectorsCommand.self, SimCommand.self, ExhaustiveCommand.self, MutateCommand.self, BenchSimCommand.self, AccuracyCommand.self, SynthCommand.self, ArrayCommand.self, SimArrayCommand.self, BenchArrayCommand.self, MutateArrayCommand.self],
+        subcommands: [Generate.self, UnitsCommand.self, VectorsCommand.self, SimCommand.self, ExhaustiveCommand.self, MutateCommand.self, BenchSimCommand.self, AccuracyCommand.self, SynthCommand.self, ArrayCommand.self, SimArrayCommand.self, BenchArrayCommand.self, MutateArrayCommand.self],
         defaultSubcommand: Generate.self
     )
 
@@ -107,7 +108,7 @@ struct Generate: ParsableCommand {
         Each unit is one combinational module in its own file, <unit>_e<E>m<M>.v, with ports a, b, y. Files are written to a staging directory and renamed into place, so a failure writes nothing. manifest.json in --out is updated: entries for the modules written are replaced, others kept.
 
         Examples:
-          rtlgen --mantissa 3 --out rtl/                       e4m3: all four units
+          rtlgen --mantissa 3 --out rtl/                       e4m3: every unit
           rtlgen --mantissa 2 --units lmul,fpmul --out rtl/    e5m2: two units
           rtlgen --exponent 6 --mantissa 5 --overflow inf --out build/e6m5
         """
@@ -115,7 +116,7 @@ struct Generate: ParsableCommand {
 
     @OptionGroup var format: FormatOptions
 
-    @Option(help: ArgumentHelp("Units to write, comma-separated: lmul, lmul_formula, fpmul, fpmul_ftz.", valueName: "list"))
+    @Option(help: ArgumentHelp("Units to write, comma-separated: \(UnitKind.allCases.map(\.rawValue).joined(separator: ", ")) ('rtlgen units' lists them).", valueName: "list"))
     var units: String = UnitKind.allCases.map(\.rawValue).joined(separator: ",")
 
     @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "dir"))
@@ -157,7 +158,7 @@ struct VectorsCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The unit: lmul, lmul_formula, fpmul or fpmul_ftz.", valueName: "unit"))
+    @Option(help: ArgumentHelp("The unit: \(UnitKind.nameList()).", valueName: "unit"))
     var unit: String
 
     @OptionGroup var format: FormatOptions
@@ -185,5 +186,30 @@ struct VectorsCommand: ParsableCommand {
         let (text, n) = VectorFile.text(for: u, plan: plan)
         try OutputWriter.writeFile(Data(text.utf8), to: out)
         print("wrote \(n) vectors for \(u.moduleName) to \(out)")
+    }
+}
+
+struct UnitsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "units",
+        abstract: "List the registered units, one name per line (the Makefile reads this list).",
+        discussion: """
+        Examples:
+          rtlgen units              lmul, lmul_formula, ... one per line
+          rtlgen units --long       name, role, register stages and SPEC.md section
+        """
+    )
+
+    @Flag(help: "Also print each unit's role, register stages (latency), SPEC.md section and summary.")
+    var long = false
+
+    func run() throws {
+        for k in UnitKind.allCases {
+            if long {
+                print([k.rawValue, k.role.rawValue, "latency \(k.type.latency)", "SPEC \"\(k.specRule)\"", k.summary].joined(separator: "\t"))
+            } else {
+                print(k.rawValue)
+            }
+        }
     }
 }

@@ -41,7 +41,7 @@ struct SynthCommand: ParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .customLong("pe-units"), help: ArgumentHelp("Units whose PE, array cell and arrays are measured too ('' for none).", valueName: "list"))
-    var peUnits: String = "lmul,lmul_formula,fpmul,fpmul_ftz"
+    var peUnits: String = UnitKind.allCases.map(\.rawValue).joined(separator: ",")
 
     @Option(name: .customLong("pe-format"), help: ArgumentHelp("Format of the PEs and arrays, eEmM.", valueName: "format"))
     var peFormat: String = "e4m3"

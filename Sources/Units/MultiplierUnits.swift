@@ -1,14 +1,13 @@
 import FloatArith
 import HDL
 
-/// The datapaths of the four units. Each reads SPEC's rule for its unit and ends in the shared
+/// The datapaths of the registered units (Multipliers/). Each reads SPEC's rule for its unit and ends in the shared
 /// `packResult`, so NaN, infinity, zero and overflow are decided in one place for all of them.
 enum Datapaths {
     /// SPEC "L-Mul, bit-add form": `S = A + B - bias*2^M + off` on the magnitude encodings.
-    static func lmul(_ m: ModuleBuilder, _ a: Signal, _ b: Signal, _ f: FloatFormat, _ mode: OverflowMode) -> Signal {
+    static func lmul(_ m: ModuleBuilder, _ a: Signal, _ b: Signal, _ f: FloatFormat, _ mode: OverflowMode, offset: Int) -> Signal {
         let x = m.decode(a, f, prefix: "a"), z = m.decode(b, f, prefix: "b")
         let w = f.width + 1
-        let offset = LMulOffset.offset(mantissa: f.mantissaBits)
         let subtrahend = (f.bias << f.mantissaBits) - offset
         let sum = m.wire("sum", x.magnitude.zext(to: w) + z.magnitude.zext(to: w) - subtrahend,
                          comment: "S = A + B - bias*2^M + off = A + B - \(subtrahend), two's complement")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Units
 
 /// The `rtlgen` binary as a user meets it: run as a process, exit status, one-line errors, and no
 /// files written on failure.
@@ -39,16 +40,25 @@ import Testing
         (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).sorted()
     }
 
-    @Test func generatesFourUnitsAndManifest() throws {
+    @Test func unitsListsTheRegistry() throws {
+        let r = try rtlgen(["units"])
+        #expect(r.status == 0 && r.stderr.isEmpty)
+        #expect(r.stdout.split(separator: "\n").map(String.init) == UnitKind.allCases.map(\.rawValue))
+        let long = try rtlgen(["units", "--long"])
+        #expect(long.stdout.contains("mitchell\tapproximate\tlatency 0\tSPEC \"Mitchell\""))
+    }
+
+    @Test func generatesEveryRegisteredUnitAndManifest() throws {
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/x"
         let r = try rtlgen(["--mantissa", "3", "--out", out])
         #expect(r.status == 0 && r.stderr.isEmpty)
-        #expect(listing(out) == ["fpmul_e4m3.v", "fpmul_ftz_e4m3.v", "lmul_e4m3.v", "lmul_formula_e4m3.v", "manifest.json"])
+        #expect(listing(out) == (UnitKind.allCases.map { "\($0.rawValue)_e4m3.v" } + ["manifest.json"]).sorted())
+        #expect(UnitKind.allCases.count == 5)
         let r2 = try rtlgen(["--mantissa", "2", "--out", out])
         #expect(r2.status == 0)
-        #expect(listing(out).count == 9)
+        #expect(listing(out).count == 2 * UnitKind.allCases.count + 1)
         let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
         #expect(manifest.contains("\"lmul_e4m3\"") && manifest.contains("\"fpmul_ftz_e5m2\""))
         // the same command gives the same bytes

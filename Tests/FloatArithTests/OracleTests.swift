@@ -1,4 +1,5 @@
 import FloatArith
+import Units
 import Testing
 
 /// The golden models against oracles built a different way: fpmul against a brute-force search

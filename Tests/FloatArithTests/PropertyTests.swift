@@ -1,4 +1,5 @@
 import FloatArith
+import Units
 import Testing
 
 /// Algebraic properties every unit must have, checked over all pairs of 8-bit formats.

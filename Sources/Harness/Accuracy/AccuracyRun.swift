@@ -1,4 +1,5 @@
 import FloatArith
+import Units
 import Foundation
 
 /// What `rtlgen accuracy` measures and writes. Everything that changes the report's content is
@@ -26,7 +27,7 @@ public struct AccuracyOptions: Sendable, Equatable {
     public static let defaultFormats: [FloatFormat] =
         [4, 5].flatMap { e in (1...7).map { m in try! FloatFormat(exponent: e, mantissa: m) } }
     public static let dotFormats: [FloatFormat] = [.e4m3, .e5m2]
-    public static let dotMethods: [AccuracyMethod] = AccuracyMethod.allCases
+    public static let dotMethods: [UnitKind] = UnitKind.allCases
 
     /// The histogram of section 1 (e4m3): bins of 2^-7 from -25% to +25%.
     public static let histogramTemplate = ErrorHistogram(low: -32.0 / 128, binWidth: 1.0 / 128, bins: 64)

@@ -1,4 +1,5 @@
 import FloatArith
+import Units
 import Foundation
 
 /// A 128-bit two's-complement integer, just enough for exact sums of products of format values.
@@ -70,7 +71,7 @@ public enum DotProducts {
         public let means: [Double]
         public let formats: [FloatFormat]
         public let lengths: [Int]
-        public let methods: [AccuracyMethod]
+        public let methods: [UnitKind]
         public let trials: Int
         /// `errors[mean][format][length][method]`.
         public let errors: [[[[Errors]]]]
@@ -78,21 +79,16 @@ public enum DotProducts {
 
     /// The PE's accumulation of the method's products, in LSBs (`Int64` holds SPEC's default width
     /// for these lengths: at most 2^16 products of maximal magnitude below 2^63 LSBs).
-    static func peSum(_ method: AccuracyMethod, _ qa: [UInt32], _ qb: [UInt32], _ acc: AccumulatorFormat) -> Int64 {
-        switch method {
-        case .lmul: return peSum(LMulFn.self, qa, qb, acc)
-        case .lmulFormula: return peSum(LMulFormulaFn.self, qa, qb, acc)
-        case .fpmul: return peSum(FPMulFn.self, qa, qb, acc)
-        case .fpmulFTZ: return peSum(FPMulFTZFn.self, qa, qb, acc)
-        case .mitchell: return peSum(MitchellFn.self, qa, qb, acc)
-        }
-    }
-
-    static func peSum<F: PairFunction>(_: F.Type, _ qa: [UInt32], _ qb: [UInt32], _ acc: AccumulatorFormat) -> Int64 {
+    static func peSum(_ method: UnitKind, _ qa: [UInt32], _ qb: [UInt32], _ acc: AccumulatorFormat) -> Int64 {
         let f = acc.format
+        var ys = [UInt32](repeating: 0, count: qa.count)
+        qa.withUnsafeBufferPointer { qa in
+            qb.withUnsafeBufferPointer { qb in
+                ys.withUnsafeMutableBufferPointer { method.type.evaluate(qa, qb, into: $0, f, .saturate) }
+            }
+        }
         var s: Int64 = 0
-        for i in qa.indices {
-            let y = F.eval(qa[i], qb[i], f)
+        for y in ys {
             switch f.classify(y) {
             case .nan, .infinity: continue        // SPEC: leaves the accumulator unchanged (never with saturation)
             default:
@@ -119,7 +115,7 @@ public enum DotProducts {
         return p + s
     }
 
-    public static func measure(means: [Double], formats: [FloatFormat], lengths: [Int], methods: [AccuracyMethod], trials: Int,
+    public static func measure(means: [Double], formats: [FloatFormat], lengths: [Int], methods: [UnitKind], trials: Int,
                                seed: UInt64, jobs: Int) -> Result {
         let accs = formats.map { AccumulatorFormat($0) }
         for a in accs { precondition(a.width <= 63, "the Int64 PE sum needs SPEC's default width below 64 bits") }

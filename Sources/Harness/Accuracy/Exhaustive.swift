@@ -1,4 +1,5 @@
 import FloatArith
+import Units
 import Foundation
 
 /// Section 1: every pair of normal inputs whose exact product lies in the format's normal range,
@@ -16,7 +17,7 @@ public enum ExhaustiveAccuracy {
 
     public struct Result: Sendable {
         public let format: FloatFormat
-        public let methods: [AccuracyMethod]
+        public let methods: [UnitKind]
         /// Normal encodings, both signs.
         public let normalInputs: Int
         /// Pairs in the domain (both signs, both orders).
@@ -57,7 +58,7 @@ public enum ExhaustiveAccuracy {
     }
 
     /// Measures `methods` on format `f`. `histogram`, if given, is the empty histogram to fill per method.
-    public static func measure(_ f: FloatFormat, methods: [AccuracyMethod] = AccuracyMethod.allCases,
+    public static func measure(_ f: FloatFormat, methods: [UnitKind] = UnitKind.allCases,
                                histogram: ErrorHistogram? = nil, jobs: Int = 1,
                                progress: DeterministicParallel.Progress? = nil) -> Result {
         let values = (0..<UInt32(f.encodingCount)).map { f.doubleValue($0) }
@@ -114,27 +115,13 @@ public enum ExhaustiveAccuracy {
         return Result(format: f, methods: methods, normalInputs: normals, pairs: pairs, stats: stats, histograms: hists)
     }
 
-    /// Dispatches once per row to a loop specialised for the method (static calls into the golden model).
-    static func row(_ method: AccuracyMethod, a: UInt32, _ bs: [UInt32], _ ps: [Double], _ rn: [Double], _ values: [Double], _ f: FloatFormat,
-                    _ ys: UnsafeMutableBufferPointer<UInt32>, histogram: inout ErrorHistogram, fill: Bool) -> BlockSums {
-        switch method {
-        case .lmul: return row(LMulFn.self, a: a, bs, ps, rn, values, f, ys, histogram: &histogram, fill: fill)
-        case .lmulFormula: return row(LMulFormulaFn.self, a: a, bs, ps, rn, values, f, ys, histogram: &histogram, fill: fill)
-        case .fpmul: return row(FPMulFn.self, a: a, bs, ps, rn, values, f, ys, histogram: &histogram, fill: fill)
-        case .fpmulFTZ: return row(FPMulFTZFn.self, a: a, bs, ps, rn, values, f, ys, histogram: &histogram, fill: fill)
-        case .mitchell: return row(MitchellFn.self, a: a, bs, ps, rn, values, f, ys, histogram: &histogram, fill: fill)
-        }
-    }
-
-    /// One row (fixed `a`) of one method: the results first (calls into the golden model), then
-    /// the errors in a tight loop; plain sums over the row, worst case = first maximum.
-    @inline(__always)
-    static func row<F: PairFunction>(_: F.Type, a: UInt32, _ bs: [UInt32], _ ps: [Double], _ rn: [Double], _ values: [Double], _ f: FloatFormat,
+    /// One row (fixed `a`) of one method: the results first (one call into the unit's golden model,
+    /// specialised for the unit), then the errors in a tight loop; plain sums over the row, worst
+    /// case = first maximum.
+    static func row(_ method: UnitKind, a: UInt32, _ bs: [UInt32], _ ps: [Double], _ rn: [Double], _ values: [Double], _ f: FloatFormat,
                                      _ ys: UnsafeMutableBufferPointer<UInt32>, histogram: inout ErrorHistogram, fill: Bool) -> BlockSums {
         let n = bs.count
-        bs.withUnsafeBufferPointer { bs in
-            for i in 0..<n { ys[i] = F.eval(a, bs[i], f) }
-        }
+        bs.withUnsafeBufferPointer { method.type.evaluateRow(a, $0, into: ys, f, .saturate) }
         var s = BlockSums()
         s.count = n
         ps.withUnsafeBufferPointer { ps in

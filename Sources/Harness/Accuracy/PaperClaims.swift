@@ -1,4 +1,5 @@
 import FloatArith
+import Units
 import Foundation
 
 /// Section 2: the paper's precision claims, on the same real inputs for every method.
@@ -14,7 +15,7 @@ public enum PaperClaims {
     /// How a method multiplies the quantised inputs.
     public enum Rule: Sendable, Equatable {
         /// A golden model (or Mitchell), on the encodings.
-        case method(AccuracyMethod)
+        case method(UnitKind)
         /// Hypothetical fp multiplier that truncates the exact product (rounds toward zero)
         /// instead of rounding to nearest even: what an fp8 baseline without RNE would give.
         case truncated

@@ -1,4 +1,5 @@
 import FloatArith
+import Units
 import Foundation
 
 /// Markdown rendering of the report. A pure function of the `AccuracyReport` value, so the
@@ -32,14 +33,6 @@ extension AccuracyReport {
         return s
     }
 
-    static let methodNotes: [(String, String)] = [
-        ("lmul", "L-Mul, bit-add form (SPEC \"L-Mul, bit-add form\"): the integer sum of the two encodings plus the offset; the paper's adder kernel."),
-        ("lmul_formula", "L-Mul, formula form: `(1 + fa + fb + 2^-l) * 2^(ea + eb)`, renormalised by truncation."),
-        ("fpmul", "exact product rounded to nearest, ties to even, gradual underflow: the 0.5-ulp reference."),
-        ("fpmul_ftz", "as fpmul, with subnormal inputs read as zero and results below the smallest normal flushed to zero."),
-        ("mitchell", "plain Mitchell: L-Mul's bit-add form without the offset (a named reference, not a unit)."),
-    ]
-
     public func markdown() -> String {
         var md = ""
         if part == "bf16" {
@@ -53,7 +46,7 @@ extension AccuracyReport {
         md += "All numbers come from the golden models in `Sources/FloatArith` (SPEC.md's definitions, which the generated RTL is verified against), "
         md += "with SPEC's default overflow rule (`\(settings.overflow)`: saturate to max finite).\n\n"
         md += "Methods:\n\n"
-        for (m, note) in Self.methodNotes { md += "- `\(m)`: \(note)\n" }
+        for k in UnitKind.allCases { md += "- `\(k.rawValue)`: \(k.note)\n" }
         md += "\n"
         md += "## Reading\n\n" + reading() + "\n"
         md += exhaustiveMarkdown()

@@ -1,4 +1,5 @@
 import FloatArith
+import Units
 import Foundation
 
 /// The accuracy report as data: what `docs/accuracy.json` holds, and all that `docs/accuracy.md`

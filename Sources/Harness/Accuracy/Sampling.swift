@@ -1,4 +1,5 @@
 import FloatArith
+import Units
 
 /// Seeded normal deviates that are the same bits on every IEEE 754 machine: the polar (Marsaglia)
 /// method on SplitMix64 uniforms, with a logarithm written here from `+ - * /` only (the platform's

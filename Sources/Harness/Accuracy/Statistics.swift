@@ -1,4 +1,5 @@
 import FloatArith
+import Units
 import Foundation
 
 /// Neumaier's compensated sum: the running sum plus a correction term, so that summing millions of

@@ -1,4 +1,5 @@
 import FloatArith
+import Units
 import Foundation
 
 /// Reads `make synth`'s `synth/report.json` (top-level `units`: objects with `module`, `unit`,

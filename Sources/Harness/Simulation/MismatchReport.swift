@@ -51,7 +51,7 @@ public enum SpecRule {
     public static func explain(_ unit: ArithmeticUnit, _ a: UInt32, _ b: UInt32) -> String {
         let f = unit.format
         let ca = f.classify(a), cb = f.classify(b)
-        let subnormalIsZero = unit.kind != .fpmul
+        let subnormalIsZero = unit.kind.type.subnormalInputsAreZero
         func zeroLike(_ c: FloatClass) -> Bool { c == .zero || (subnormalIsZero && c == .subnormal) }
         if ca == .nan || cb == .nan { return "Formats: any NaN input gives the canonical NaN (\(hex(f.canonicalNaN, f)))" }
         if ca == .infinity || cb == .infinity {
@@ -75,19 +75,6 @@ public enum SpecRule {
                 return "Overflow: the result is beyond max finite, decided on the rounded result -> \(ovf)"
             }
         }
-        switch unit.kind {
-        case .lmul:
-            if mag == 0 { return "L-Mul, bit-add form: S = A + B - bias*2^M + off < 2^M flushes to signed zero" }
-            return "L-Mul, bit-add form: S = A + B - bias*2^M + off (off = \(LMulOffset.offset(mantissa: f.mantissaBits))), result magnitude = S"
-        case .lmulFormula:
-            if mag == 0 { return "L-Mul, formula form: S = X * 2^M + F < 2^M flushes to signed zero" }
-            return "L-Mul, formula form: F = fa + fb + off, X = ea + eb - bias; carry renormalises by truncation"
-        case .fpmul:
-            if f.classify(y) == .subnormal || mag == 0 { return "Exact baseline multiplier: gradual underflow, rounded to nearest even (subnormal or zero result)" }
-            return "Exact baseline multiplier: exact product rounded to nearest, ties to even"
-        case .fpmulFTZ:
-            if mag == 0 { return "fpmul_ftz: a rounded result below the smallest normal flushes to signed zero" }
-            return "Exact baseline multiplier (fpmul_ftz): exact product rounded to nearest, ties to even"
-        }
+        return unit.kind.type.explain(result: y, f)
     }
 }

@@ -1,4 +1,5 @@
 import FloatArith
+import Units
 import Foundation
 
 /// The synthesis report: one row per unit, L-Mul over baseline ratios, and the paper's figures.
@@ -52,8 +53,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         self.units = units.sorted { Self.order($0) < Self.order($1) }
         var ratios: [Ratio] = []
         for f in Self.formats(self.units) {
-            for lm in ["lmul", "lmul_formula"] {
-                for base in ["fpmul", "fpmul_ftz"] {
+            for lm in UnitKind.allCases.filter({ $0.role == .approximate }).map(\.rawValue) {
+                for base in UnitKind.allCases.filter({ $0.role == .exactBaseline }).map(\.rawValue) {
                     guard let u = self.units.first(where: { $0.format == f && $0.unit == lm && $0.overflow == "sat" }),
                           let b = self.units.first(where: { $0.format == f && $0.unit == base && $0.overflow == "sat" }) else { continue }
                     ratios.append(Ratio(format: f, unit: lm, baseline: base,
@@ -69,7 +70,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
     static func r3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 
-    static let unitOrder = ["lmul", "lmul_formula", "fpmul", "fpmul_ftz"]
+    static var unitOrder: [String] { UnitKind.allCases.map(\.rawValue) }
 
     static func formatKey(_ tag: String) -> (Int, Int) {
         let (e, m) = FloatFormat.fields(ofTag: tag) ?? (0, 0)

@@ -35,11 +35,12 @@ public enum SynthesisRun {
         return results.withLock { $0.compactMap { $0 } }
     }
 
-    /// A rough ordering key: significand bits, doubled for the exact multipliers.
+    /// A rough ordering key: significand bits, doubled for the exact baselines (a significand
+    /// multiplier array and its proof).
     static func cost(_ file: String) -> Int {
         let module = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         guard let unit = ArithmeticUnit(moduleName: module) else { return 0 }
         let bits = unit.format.mantissaBits + 1
-        return unit.kind == .fpmul || unit.kind == .fpmulFTZ ? 2 * bits : bits
+        return unit.kind.role == .exactBaseline ? 2 * bits : bits
     }
 }

@@ -1,0 +1,115 @@
+import FloatArith
+import HDL
+
+/// What a unit is in the comparisons: an approximate multiplier (L-Mul and its relatives) or an
+/// exact baseline it is measured against.
+public enum UnitRole: String, Sendable {
+    case approximate
+    case exactBaseline
+}
+
+/// One kind of multiplier unit: everything the generator, the harness and the reports know of it.
+/// Adding a unit is one file with a type conforming to this protocol (its golden model reads SPEC,
+/// its `build` writes the datapath in the DSL) and one line in `UnitKind.registry`.
+public protocol MultiplierUnit: MultiplierFunction {
+    /// Name in module names (`<name>_e<E>m<M>`), command-line lists and reports.
+    static var name: String { get }
+    /// One line for headers, `--help` and reports.
+    static var summary: String { get }
+    /// A sentence for the reports' method lists (Markdown); defaults to `summary`.
+    static var note: String { get }
+    /// The SPEC.md section the unit implements.
+    static var specRule: String { get }
+    static var role: UnitRole { get }
+    /// Subnormal inputs read as zero (SPEC: both L-Mul forms, Mitchell, fpmul_ftz).
+    static var subnormalInputsAreZero: Bool { get }
+    /// Register stages between operands and result; 0 is a combinational module (SPEC "Ports").
+    static var latency: Int { get }
+    /// Parameters beyond E, M, bias and overflow, as the header and the manifest write them.
+    static func parameters(_ f: FloatFormat) -> [(String, String)]
+    /// The datapath from operands to result, in the DSL; ends in the shared result packing.
+    static func build(_ m: ModuleBuilder, a: Signal, b: Signal, _ f: FloatFormat, _ overflow: OverflowMode) -> Signal
+    /// The unit's own SPEC rule behind the result `y` of two finite nonzero (for units that flush
+    /// subnormal inputs: normal) operands, for mismatch reports.
+    static func explain(result y: UInt32, _ f: FloatFormat) -> String
+}
+
+extension MultiplierUnit {
+    public static var latency: Int { 0 }
+    public static var note: String { summary }
+    public static func parameters(_ f: FloatFormat) -> [(String, String)] { [] }
+}
+
+/// A unit kind: a registered `MultiplierUnit` type, compared, hashed and coded by its name.
+public struct UnitKind: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let type: any MultiplierUnit.Type
+
+    public init(_ type: any MultiplierUnit.Type) { self.type = type }
+
+    /// The registered unit of that name.
+    public init?(rawValue: String) {
+        guard let k = UnitKind.registry.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = k
+    }
+
+    /// Every unit, in the registry's order (generation, simulation, reports).
+    public static var allCases: [UnitKind] { registry }
+
+    /// The registered names, for messages and `--help`: "lmul, lmul_formula, ..., or mitchell".
+    public static func nameList(conjunction: String = "or") -> String {
+        let names = allCases.map(\.rawValue)
+        guard names.count > 1 else { return names.joined() }
+        return names.dropLast().joined(separator: ", ") + " \(conjunction) " + names.last!
+    }
+
+    public var rawValue: String { type.name }
+    public var description: String { rawValue }
+    public var summary: String { type.summary }
+    public var note: String { type.note }
+    public var specRule: String { type.specRule }
+    public var role: UnitRole { type.role }
+
+    public static func == (l: UnitKind, r: UnitKind) -> Bool { l.rawValue == r.rawValue }
+    public func hash(into h: inout Hasher) { h.combine(rawValue) }
+
+    public init(from decoder: Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let k = UnitKind(rawValue: name) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown unit '\(name)'"))
+        }
+        self = k
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+
+    public func moduleName(_ format: FloatFormat, overflow: OverflowMode) -> String {
+        "\(rawValue)_\(format.tag)" + (overflow == .saturate ? "" : "_ovf_inf")
+    }
+}
+
+/// One unit's function `(a, b) -> y` on encodings, for a format and overflow rule.
+public struct GoldenModel: Sendable {
+    public let kind: UnitKind
+    public let format: FloatFormat
+    public let overflow: OverflowMode
+
+    public init(_ kind: UnitKind, _ format: FloatFormat, overflow: OverflowMode = .saturate) {
+        self.kind = kind
+        self.format = format
+        self.overflow = overflow
+    }
+
+    @inlinable public func callAsFunction(_ a: UInt32, _ b: UInt32) -> UInt32 {
+        kind.type.golden(a, b, format, overflow)
+    }
+}
+
+extension Matmul {
+    /// The golden matmul with a unit kind's golden model.
+    public static func multiply(_ a: [[UInt32]], _ b: [[UInt32]], unit: GoldenModel, accumulatorWidth: Int? = nil) -> [[Element]] {
+        multiply(a, b, accumulator: AccumulatorFormat(unit.format, width: accumulatorWidth)) { unit($0, $1) }
+    }
+}

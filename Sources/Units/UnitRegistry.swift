@@ -1,0 +1,11 @@
+/// The units the generator emits, in the order every listing, simulation and report uses. A new
+/// unit is a file in Multipliers/ plus its line here.
+extension UnitKind {
+    public static let registry: [UnitKind] = [
+        .lmul,
+        .lmulFormula,
+        .fpmul,
+        .fpmulFTZ,
+        .mitchell,
+    ]
+}
