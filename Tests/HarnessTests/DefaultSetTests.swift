@@ -52,6 +52,20 @@ let rtlDir = repoRoot + "/rtl"
     }
 }
 
+/// The accumulation adders (SPEC "Floating-point accumulation") lint silently on all three readers.
+@Suite struct AdderLintTests {
+    @Test(arguments: [FloatFormat.fp32, .bf16, .fp16, .e5m2])
+    func adderLintsSilently(_ f: FloatFormat) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lint-fpadd-\(f.tag)-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let unit = FPAdderUnit(f)
+        try OutputWriter.write([(unit.fileName, Data(try unit.verilog().utf8))], into: dir)
+        for finding in try Lint.check("\(dir)/\(unit.fileName)", top: unit.moduleName, directory: dir) {
+            Issue.record("\(finding.tool) on \(unit.fileName):\n\(finding.output)")
+        }
+    }
+}
+
 @Suite struct ManifestAndVectorTests {
     @Test func manifestMergeReplacesAndSorts() throws {
         let a = Manifest.entry(for: ArithmeticUnit(.lmul, .e4m3))
