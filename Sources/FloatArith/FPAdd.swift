@@ -74,3 +74,51 @@ public enum FPAdd {
         }
     }
 }
+
+/// SPEC "Floating-point accumulation": the PE's accumulator register holding a value of the
+/// accumulation format. A job starts from `+0`; each valid beat, in arrival order, sets
+/// `acc = round(acc + p)` with the product widened exactly; a NaN or infinite product sets the
+/// sticky `invalid` and also enters the sum.
+public struct FPAccumulatorModel: Hashable, Sendable {
+    public let element: FloatFormat
+    public let accumulation: FloatFormat
+    public private(set) var value: UInt32 = 0
+    public private(set) var invalid = false
+
+    public init(element: FloatFormat, accumulation: FloatFormat) {
+        precondition(FPAdd.widens(element, into: accumulation), "\(element) products do not widen exactly into \(accumulation)")
+        self.element = element
+        self.accumulation = accumulation
+    }
+
+    public mutating func clear() {
+        value = 0
+        invalid = false
+    }
+
+    public mutating func accumulate(product p: UInt32) {
+        let c = element.classify(p)
+        if c == .nan || c == .infinity { invalid = true }
+        value = FPAdd.add(value, FPAdd.widen(p, from: element, to: accumulation), accumulation)
+    }
+}
+
+extension Matmul {
+    /// `A (R x K) * B (K x C)` with every output element summed in the floating-point format
+    /// `accumulation`, products entering in order k = 0, 1, ..., K-1 (the order the beats arrive).
+    /// `Element.sum` holds the accumulation format's encoding (its width).
+    public static func multiply(_ a: [[UInt32]], _ b: [[UInt32]], element: FloatFormat, accumulation: FloatFormat,
+                                product: (UInt32, UInt32) -> UInt32) -> [[Element]] {
+        let k = b.count
+        precondition(a.allSatisfy { $0.count == k }, "A has \(k) columns in every row, one per row of B")
+        let c = b.first?.count ?? 0
+        precondition(b.allSatisfy { $0.count == c })
+        return a.map { rowA in
+            (0..<c).map { j in
+                var acc = FPAccumulatorModel(element: element, accumulation: accumulation)
+                for kk in 0..<k { acc.accumulate(product: product(rowA[kk], b[kk][j])) }
+                return Element(sum: WideInt(width: accumulation.width, limbs: [UInt64(acc.value)]), invalid: acc.invalid)
+            }
+        }
+    }
+}

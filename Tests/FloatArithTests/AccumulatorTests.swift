@@ -49,3 +49,36 @@ import Testing
         #expect(acc.sum.hexDigits == "fff")
     }
 }
+
+/// SPEC "Floating-point accumulation": arrival order, exact widening, sticky invalid.
+@Suite struct FPAccumulationTests {
+    let e5m2 = FloatFormat.e5m2
+    func product(_ a: UInt32, _ b: UInt32) -> UInt32 { FPMul.multiply(a, b, .e5m2, .saturate, flushSubnormals: false) }
+
+    /// 2^15 + 2^-16 loses the small term in fp32 (ulp 2^-8 there); cancelling first keeps it.
+    @Test func orderOfBeatsDecidesTheSum() {
+        let big: UInt32 = 0x78, negBig: UInt32 = 0xF8, tiny: UInt32 = 0x01, one: UInt32 = 0x3C   // 2^15, -2^15, 2^-16, 1.0
+        let b = [[one], [one], [one]]
+        let first = Matmul.multiply([[big, tiny, negBig]], b, element: e5m2, accumulation: .fp32) { product($0, $1) }
+        let second = Matmul.multiply([[big, negBig, tiny]], b, element: e5m2, accumulation: .fp32) { product($0, $1) }
+        #expect(first[0][0].sum.limbs[0] == 0)                                        // +0: the tiny term was absorbed
+        #expect(second[0][0].sum.limbs[0] == UInt64(Float(0x1p-16).bitPattern))       // exactly 2^-16
+        // the fixed-point accumulator is order-independent: both give 2^-16 exactly
+        let fixedA = Matmul.multiply([[big, tiny, negBig]], b, accumulator: AccumulatorFormat(e5m2)) { product($0, $1) }
+        #expect(fixedA[0][0].sum.double == 1)    // one LSB = 2^(1 - 15 - 2) = 2^-16
+    }
+
+    @Test func infinitiesEnterTheSumAndSetInvalid() {
+        var acc = FPAccumulatorModel(element: e5m2, accumulation: .fp16)
+        acc.accumulate(product: 0x7C)                 // +inf
+        #expect(acc.invalid && acc.value == 0x7C00)
+        acc.accumulate(product: 0x3C)                 // inf + 1 = inf
+        #expect(acc.value == 0x7C00)
+        acc.accumulate(product: 0xFC)                 // inf + (-inf): canonical NaN
+        #expect(acc.value == 0x7FFF)
+        acc.clear()
+        #expect(acc.value == 0 && !acc.invalid)
+        acc.accumulate(product: 0x80)                 // +0 + (-0) = +0
+        #expect(acc.value == 0)
+    }
+}

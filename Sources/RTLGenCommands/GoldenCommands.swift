@@ -1,0 +1,230 @@
+import ArgumentParser
+import FloatArith
+import Foundation
+import Harness
+import Units
+
+/// `rtlgen eval` and `rtlgen matmul`: the golden models for other people's testbenches. Input is
+/// hex text: values separated by spaces, commas or tabs, an optional `0x`, `#` starts a comment,
+/// blank lines are skipped. Bad input is one line naming the file and line.
+
+/// What to multiply-accumulate with: the exact fixed-point accumulator, or a float format.
+enum Accumulation: String, CaseIterable, ExpressibleByArgument {
+    case fixed, fp32, bf16, fp16
+
+    var format: FloatFormat? {
+        switch self {
+        case .fixed: return nil
+        case .fp32: return .fp32
+        case .bf16: return .bf16
+        case .fp16: return .fp16
+        }
+    }
+
+    static var allValueStrings: [String] { allCases.map(\.rawValue) }
+
+    /// SPEC refuses an element / accumulation pair in which some finite product is not exactly
+    /// representable; the message says which accumulators do fit.
+    func check(element f: FloatFormat) throws {
+        guard let acc = format, !FPAdd.widens(f, into: acc) else { return }
+        let fits = Accumulation.allCases.filter { $0.format.map { FPAdd.widens(f, into: $0) } ?? true }.map(\.rawValue)
+        throw ValidationError("\(f.tag) products are not all exact in \(rawValue) (SPEC \"Floating-point accumulation\"); use --acc \(fits.joined(separator: " or "))")
+    }
+}
+
+/// Reads hex rows from a file or `-` (standard input).
+struct HexInput {
+    let name: String
+    /// (line number, values) for every non-empty line.
+    let rows: [(line: Int, values: [UInt32])]
+
+    init(path: String, label: String, format f: FloatFormat) throws {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+            name = "\(label) (stdin)"
+        } else {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+                  let d = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("\(label) '\(path)' is not a readable file; give a file of hex values or - for standard input")
+            }
+            data = d
+            name = "\(label) \(path)"
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(name) is not UTF-8 text") }
+        let limit = UInt64(1) << UInt64(f.width)
+        var rows: [(Int, [UInt32])] = []
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" })
+            if fields.isEmpty { continue }
+            var values: [UInt32] = []
+            for field in fields {
+                var digits = Substring(field)
+                if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
+                guard !digits.isEmpty, digits.count <= 16, let v = UInt64(digits, radix: 16) else {
+                    throw ValidationError("\(name) line \(i + 1): '\(field)' is not a hex value")
+                }
+                guard v < limit else {
+                    throw ValidationError("\(name) line \(i + 1): \(field) does not fit \(f.tag) (\(f.width) bits)")
+                }
+                values.append(UInt32(v))
+            }
+            rows.append((i + 1, values))
+        }
+        self.rows = rows
+    }
+}
+
+func hexText(_ x: UInt64, bits: Int) -> String {
+    let s = String(x, radix: 16)
+    return String(repeating: "0", count: max(0, (bits + 3) / 4 - s.count)) + s
+}
+
+/// Writes `text` to `path`, or to standard output for `-` (or no path).
+func emit(_ text: String, to path: String?) throws {
+    if let path, path != "-" {
+        try OutputWriter.writeFile(Data(text.utf8), to: path)
+    } else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Print the golden result of a unit (or an accumulation adder) for operand pairs read as hex.",
+        discussion: """
+        Each input line holds two operand encodings in hex (`a b`; `0x` optional, `#` starts a comment). Each output line is `a b y`, the same layout as 'rtlgen vectors' ($readmemh-ready). --unit fpadd evaluates SPEC's accumulation adder in the format given (IEEE-style: fp32, bf16, fp16, ...).
+
+        Examples:
+          printf '38 38\\n3e 42\\n' | rtlgen eval --unit lmul --mantissa 3
+          rtlgen eval --unit fpmul --mantissa 7 --in pairs.hex --out expected.hex
+          rtlgen eval --unit fpadd --mantissa 23 --in sums.hex
+        """
+    )
+
+    @Option(help: ArgumentHelp("The unit: \(UnitKind.nameList(conjunction: "or")), or fpadd (the accumulation adder).", valueName: "unit"))
+    var unit: String
+
+    @OptionGroup var format: FormatOptions
+
+    @Option(name: .customLong("in"), help: ArgumentHelp("Input file of hex pairs, or - for standard input.", valueName: "file"))
+    var input: String = "-"
+
+    @Option(help: ArgumentHelp("Output file, or - for standard output (default).", valueName: "file"))
+    var out: String = "-"
+
+    mutating func validate() throws {
+        let f = try format.format()
+        if unit == "fpadd" {
+            guard f.hasInfinity else { throw ValidationError("fpadd needs an IEEE-style format; \(f.tag) (E4M3FN) has no infinity") }
+        } else {
+            let kinds = try parseUnits(unit)
+            guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
+        }
+        if input.isEmpty { throw ValidationError("--in is empty; give a file or - for standard input") }
+        if out != "-" { do { try OutputWriter.checkFile(out) } catch let e as UsageError { throw ValidationError(e.message) } }
+    }
+
+    func run() throws {
+        let f = try format.format()
+        let fn: (UInt32, UInt32) -> UInt32
+        if unit == "fpadd" {
+            fn = { FPAdd.add($0, $1, f) }
+        } else {
+            let model = GoldenModel(try parseUnits(unit)[0], f, overflow: format.overflow)
+            fn = { model($0, $1) }
+        }
+        let input = try HexInput(path: self.input, label: "--in", format: f)
+        var text = ""
+        for row in input.rows {
+            guard row.values.count == 2 else {
+                throw ValidationError("\(input.name) line \(row.line): \(row.values.count) value\(row.values.count == 1 ? "" : "s"); each line holds two operands, a b")
+            }
+            let (a, b) = (row.values[0], row.values[1])
+            text += "\(hexText(UInt64(a), bits: f.width)) \(hexText(UInt64(b), bits: f.width)) \(hexText(UInt64(fn(a, b)), bits: f.width))\n"
+        }
+        try emit(text, to: out)
+    }
+}
+
+struct MatmulCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "matmul",
+        abstract: "Print the golden PE-array result C = A x B (SPEC \"Processing elements and arrays\") for matrices read as hex.",
+        discussion: """
+        A (R x K) and B (K x C) are hex encodings of the element format, one matrix row per line, values separated by spaces, commas or tabs (`0x` optional, `#` starts a comment). Output: a comment line, then one line per result, `i j sum invalid`, row-major: sum is the accumulator in hex (--acc fixed: two's complement of the accumulator width, LSB 2^(1-bias-M); --acc fp32/bf16/fp16: the accumulation format's encoding, products added in order k = 0 ... K-1), invalid is SPEC's sticky flag (0 or 1).
+
+        Examples:
+          rtlgen matmul --unit lmul --mantissa 3 --a A.hex --b B.hex
+          rtlgen matmul --unit fpmul --mantissa 3 --acc fp32 --a A.hex --b B.hex --out C.txt
+        """
+    )
+
+    @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit"))
+    var unit: String
+
+    @OptionGroup var format: FormatOptions
+
+    @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\").", valueName: "kind"))
+    var acc: Accumulation = .fixed
+
+    @Option(name: .customLong("acc-width"), help: ArgumentHelp("Fixed-point accumulator width (default: SPEC's; narrower wraps).", valueName: "bits"))
+    var accWidth: Int?
+
+    @Option(help: ArgumentHelp("File of A (R lines of K values), or - for standard input.", valueName: "file"))
+    var a: String
+
+    @Option(help: ArgumentHelp("File of B (K lines of C values), or - for standard input.", valueName: "file"))
+    var b: String
+
+    @Option(help: ArgumentHelp("Output file, or - for standard output (default).", valueName: "file"))
+    var out: String = "-"
+
+    mutating func validate() throws {
+        let f = try format.format()
+        let kinds = try parseUnits(unit)
+        guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
+        try acc.check(element: f)
+        if let w = accWidth {
+            guard acc == .fixed else { throw ValidationError("--acc-width applies to --acc fixed only; drop it or use --acc fixed") }
+            let lo = f.mantissaBits + 2, hi = 4096
+            guard (lo...hi).contains(w) else { throw ValidationError("--acc-width must be \(lo)...\(hi) for \(f.tag) (a product's significand needs M+2 bits)") }
+        }
+        if a == "-" && b == "-" { throw ValidationError("--a and --b cannot both be standard input; give one of them as a file") }
+        if out != "-" { do { try OutputWriter.checkFile(out) } catch let e as UsageError { throw ValidationError(e.message) } }
+    }
+
+    func run() throws {
+        let f = try format.format()
+        let model = GoldenModel(try parseUnits(unit)[0], f, overflow: format.overflow)
+        let ma = try HexInput(path: a, label: "--a", format: f), mb = try HexInput(path: b, label: "--b", format: f)
+        guard let k = ma.rows.first?.values.count else { throw ValidationError("\(ma.name) has no rows; A needs at least one row of K values") }
+        for r in ma.rows where r.values.count != k {
+            throw ValidationError("\(ma.name) line \(r.line): \(r.values.count) values where the first row has \(k); every row of A has K values")
+        }
+        guard mb.rows.count == k else { throw ValidationError("\(mb.name) has \(mb.rows.count) rows; B needs K = \(k) rows (the columns of A)") }
+        let c = mb.rows[0].values.count
+        for r in mb.rows where r.values.count != c {
+            throw ValidationError("\(mb.name) line \(r.line): \(r.values.count) values where the first row has \(c); every row of B has C values")
+        }
+        let A = ma.rows.map(\.values), B = mb.rows.map(\.values)
+        let result: [[Matmul.Element]]
+        let description: String
+        if let accFormat = acc.format {
+            result = Matmul.multiply(A, B, element: f, accumulation: accFormat) { model($0, $1) }
+            description = "\(acc.rawValue) encoding, products added in order k = 0...\(k - 1)"
+        } else {
+            let spec = AccumulatorFormat(f, width: accWidth)
+            result = Matmul.multiply(A, B, accumulator: spec) { model($0, $1) }
+            description = "\(spec.width)-bit two's complement, LSB 2^\(spec.lsbExponent)"
+        }
+        var text = "# i j sum invalid; \(model.kind.rawValue) \(f.tag), \(A.count)x\(k) times \(k)x\(c); sum: \(description)\n"
+        for (i, row) in result.enumerated() {
+            for (j, e) in row.enumerated() { text += "\(i) \(j) \(e.sum.hexDigits) \(e.invalid ? 1 : 0)\n" }
+        }
+        try emit(text, to: out)
+    }
+}
