@@ -111,16 +111,13 @@ public struct ArrayMutationRun: Sendable {
     }
 
     public func run(log: @escaping @Sendable (String) -> Void) throws -> [Mutant] {
-        switch simulator {
-        case .icarus: _ = try Tools.find("iverilog"); _ = try Tools.find("vvp")
-        case .verilator: _ = try Tools.find("verilator")
-        }
+        try Tools.require([simulator])
         if gateMutants > 0 { _ = try Tools.find("yosys") }
         let d = design
         let root = "\(buildDirectory)/\(d.moduleName)"
         try? FileManager.default.removeItem(atPath: root)
         let originals = Dictionary(uniqueKeysWithValues: try d.files().map { (String($0.name.dropLast(2)), $0.text) })
-        if simulator == .verilator { _ = try VerilatorBuild.runtime(buildDirectory: "build/sim", testbench: testbenchDirectory, log: log) }
+        if simulator == .verilator { _ = try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/tb_unit.cpp", log: log) }
 
         // The unmutated design must pass through the same path first.
         let reference = try simulate(originals, dir: "\(root)/original")
@@ -141,44 +138,28 @@ public struct ArrayMutationRun: Sendable {
         }
         let tasks = work
         log("mutate-array: \(tasks.count) mutants of \(d.moduleName) on \(simulator.rawValue)")
-        let results = Locked([Int: Mutant]())
-        let next = Locked(0)
-        let group = DispatchGroup()
-        let progress = ProgressLine("mutate-array: \(d.moduleName)", quiet: quiet)
+        let progress = ProgressReporter("mutate-array: \(d.moduleName)", quiet: quiet)
         let me = self
-        for _ in 0..<max(1, jobs) {
-            group.enter()
-            Thread.detachNewThread {
-                while true {
-                    let k = next.withLock { v -> Int in defer { v += 1 }; return v }
-                    if k >= tasks.count { break }
-                    let t = tasks[k]
-                    var outcome: Mutant.Outcome
-                    switch t.files {
-                    case .failure(let f): outcome = .stillborn(f.message)
-                    case .success(let files):
-                        let dir = "\(root)/\(t.kind.rawValue)/\(t.name)"
-                        switch (try? me.simulate(files, dir: dir)) ?? .failure(BuildFailure(message: "cannot write \(dir)")) {
-                        case .failure(let f): outcome = .stillborn(f.message)
-                        case .success(nil): outcome = .survived
-                        case .success(let first?): outcome = .killed(first)
-                        }
-                        if case .survived = outcome, t.kind == .gate, me.provenEquivalent(original: originals, mutant: files[t.module]!, dir: dir) {
-                            outcome = .equivalent
-                        }
-                    }
-                    let done = results.withLock { r -> Int in
-                        r[k] = Mutant(kind: t.kind, name: t.name, module: t.module, description: t.description, outcome: outcome)
-                        return r.count
-                    }
-                    progress.update(done: Double(done), total: Double(tasks.count), detail: "\(done)/\(tasks.count)")
+        let mutants = WorkerPool.map(tasks.count, jobs: jobs, progress: { progress.update(done: $0, total: $1, detail: "\($0)/\($1)") }) { k in
+            let t = tasks[k]
+            var outcome: Mutant.Outcome
+            switch t.files {
+            case .failure(let f): outcome = .stillborn(f.message)
+            case .success(let files):
+                let dir = "\(root)/\(t.kind.rawValue)/\(t.name)"
+                switch (try? me.simulate(files, dir: dir)) ?? .failure(BuildFailure(message: "cannot write \(dir)")) {
+                case .failure(let f): outcome = .stillborn(f.message)
+                case .success(nil): outcome = .survived
+                case .success(let first?): outcome = .killed(first)
                 }
-                group.leave()
+                if case .survived = outcome, t.kind == .gate, me.provenEquivalent(original: originals, mutant: files[t.module]!, dir: dir) {
+                    outcome = .equivalent
+                }
             }
+            return Mutant(kind: t.kind, name: t.name, module: t.module, description: t.description, outcome: outcome)
         }
-        group.wait()
         progress.finish()
-        return results.withLock { r in (0..<tasks.count).map { r[$0]! } }
+        return mutants
     }
 
     /// Writes `files` into `dir/rtl` and runs the array check there: nil when it passes, else the
