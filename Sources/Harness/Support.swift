@@ -36,6 +36,17 @@ extension String {
     }
 }
 
+/// "1,234,567": an integer with its thousands grouped, as the reports print counts.
+public func groupedCount(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, c) in digits.reversed().enumerated() {
+        if i > 0 && i % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return (n < 0 ? "-" : "") + String(out.reversed())
+}
+
 /// "3.21M", "850k", "42": a compact rate.
 public func compactCount(_ x: Double) -> String {
     if x >= 1e9 { return String(format: "%.2fG", x / 1e9) }

@@ -450,21 +450,12 @@ public struct ArraySimulation: Sendable {
         for o in outcomes {
             let t = o.simSeconds ?? o.seconds
             table.rows.append([o.design.moduleName, o.simulator.rawValue, "\(o.cycles)", "\(o.results)/\(o.expectedResults)", "\(o.mismatches)",
-                               String(format: "%.2f", o.seconds), t > 0 ? compactCount(Double(o.macs) / t) : "-",
-                               o.passed ? "pass" : (o.failure != nil ? "ERROR" : "FAIL")])
+                               String(format: "%.2f", o.seconds), t > 0 ? compactCount(Double(o.macs) / t) : "-", SimulationReport.verdict(o.passed, o.failure)])
         }
-        var out = table.render() + "\n"
-        for o in outcomes where !o.passed {
-            out += "\n"
-            if let f = o.failure {
-                out += "ERROR \(o.design.moduleName) on \(o.simulator.rawValue): \(f)\n"
-                continue
-            }
-            out += "FAIL \(o.design.moduleName) on \(o.simulator.rawValue): \(o.mismatches) mismatches, \(o.results) of \(o.expectedResults) results seen (SPEC \"Processing elements and arrays\"; protocol docs/array.md); first \(min(decode, o.firstMismatches.count)):\n"
-            for m in o.firstMismatches.prefix(decode) { out += m + "\n" }
+        return SimulationReport.checks(table, outcomes, passed: \.passed,
+                                       error: { o in o.failure.map { "\(o.design.moduleName) on \(o.simulator.rawValue): \($0)" } }) { o in
+            "FAIL \(o.design.moduleName) on \(o.simulator.rawValue): \(o.mismatches) mismatches, \(o.results) of \(o.expectedResults) results seen (SPEC \"Processing elements and arrays\"; protocol docs/array.md); first \(min(decode, o.firstMismatches.count)):\n"
+                + o.firstMismatches.prefix(decode).map { $0 + "\n" }.joined()
         }
-        let passed = outcomes.filter(\.passed).count
-        out += "\n\(passed) passed, \(outcomes.count - passed) failed\n"
-        return out
     }
 }
