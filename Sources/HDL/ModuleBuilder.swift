@@ -77,15 +77,7 @@ public final class ModuleBuilder {
             record(.notAssignable(module: name, operand: describe(target.node)))
             return
         }
-        guard wireDecls[i].driver == nil else {
-            record(.multipleDrivers(module: name, name: wireDecls[i].name))
-            return
-        }
-        guard target.width == value.width else {
-            record(.widthMismatch(module: name, operation: "assign",
-                                  operands: [operand(target), operand(value)]))
-            return
-        }
+        guard canDrive(target, named: wireDecls[i].name, driven: wireDecls[i].driver != nil, with: value, "assign") else { return }
         wireDecls[i].driver = value.node
     }
 
@@ -106,15 +98,21 @@ public final class ModuleBuilder {
             record(.notAssignable(module: name, operand: describe(reg.node)))
             return
         }
-        guard regDecls[i].next == nil else {
-            record(.multipleDrivers(module: name, name: regDecls[i].name))
-            return
-        }
-        guard reg.width == value.width else {
-            record(.widthMismatch(module: name, operation: "next", operands: [operand(reg), operand(value)]))
-            return
-        }
+        guard canDrive(reg, named: regDecls[i].name, driven: regDecls[i].next != nil, with: value, "next") else { return }
         regDecls[i].next = value.node
+    }
+
+    /// Records why `target` cannot take `value` (it already has a driver, or the widths differ).
+    private func canDrive(_ target: Signal, named targetName: String, driven: Bool, with value: Signal, _ operation: String) -> Bool {
+        guard !driven else {
+            record(.multipleDrivers(module: name, name: targetName))
+            return false
+        }
+        guard target.width == value.width else {
+            record(.widthMismatch(module: name, operation: operation, operands: [operand(target), operand(value)]))
+            return false
+        }
+        return true
     }
 
     /// Instantiates `module`. Every input port must be connected with a signal of its width; the

@@ -169,23 +169,19 @@ public struct Signal {
     public func high(_ n: Int) -> Signal { self[width - 1, width - n] }
 
     /// Zero-extends to `w` bits (`w >= width`).
-    public func zext(to w: Int) -> Signal {
-        if w == width { return self }
-        guard w > width else {
-            m.record(.widthMismatch(module: m.name, operation: "zext(to: \(w))", operands: [m.operand(self)]))
-            return m.poison(w)
-        }
-        return m.cat(m.zeros(w - width), self)
-    }
+    public func zext(to w: Int) -> Signal { extended(to: w, "zext") { m.zeros($0) } }
 
     /// Sign-extends to `w` bits (`w >= width`).
-    public func sext(to w: Int) -> Signal {
+    public func sext(to w: Int) -> Signal { extended(to: w, "sext") { msb.replicate($0) } }
+
+    /// `fill(w - width)` above this signal; a narrower `w` is a width error.
+    private func extended(to w: Int, _ operation: String, fill: (Int) -> Signal) -> Signal {
         if w == width { return self }
         guard w > width else {
-            m.record(.widthMismatch(module: m.name, operation: "sext(to: \(w))", operands: [m.operand(self)]))
+            m.record(.widthMismatch(module: m.name, operation: "\(operation)(to: \(w))", operands: [m.operand(self)]))
             return m.poison(w)
         }
-        return m.cat(msb.replicate(w - width), self)
+        return m.cat(fill(w - width), self)
     }
 
     /// Keeps the `w` least significant bits, discarding the rest on purpose.

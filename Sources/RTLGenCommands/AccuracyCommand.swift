@@ -80,8 +80,9 @@ struct AccuracyCommand: ParsableCommand {
         if bf16 != .exclude {
             print("accuracy: bf16 exhaustive (\(jobs) thread\(jobs == 1 ? "" : "s"))")
             fflush(nil)   // before the progress bar on stderr
-            let bar = ProgressBar("  bf16")
-            let (_, f) = try AccuracyRun.bf16Report(o, progress: { bar.update($0, $1) }, log: log)
+            let bar = ProgressReporter("  bf16")
+            let (_, f) = try AccuracyRun.bf16Report(o, progress: { bar.update(done: $0, total: $1) }, log: log)
+            bar.finish()
             files += f
         }
         try OutputWriter.write(files, into: out)

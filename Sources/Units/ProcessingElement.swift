@@ -42,7 +42,8 @@ public struct ProcessingElement: Hashable, Sendable {
         ]
     }
 
-    public func elaborate(unitModule: Module) throws -> Module {
+    /// The PE's netlist; `fault` (mutation testing, `ArrayFault`) builds it with one deliberate bug.
+    public func elaborate(unitModule: Module, fault: ArrayFault? = nil) throws -> Module {
         let f = format
         let w = accumulator.width
         let m = ModuleBuilder(moduleName)
@@ -67,17 +68,38 @@ public struct ProcessingElement: Hashable, Sendable {
         let p = m.decode(product, f, prefix: "p")
         let special = m.wire("p_special", p.isNaN | p.isInf, comment: "NaN or infinite product: not accumulated, sets invalid")
         // value = sig << shift LSBs: sig = {hidden, fraction}, shift = exponent - 1 (0 for subnormals)
-        let shift = m.wire("p_shift", m.mux(p.exponentIsZero, m.zeros(f.exponentBits), p.exponent - 1))
+        let shift = m.wire("p_shift", m.mux(p.exponentIsZero, m.const(fault == .subnormalProductMisplaced ? 1 : 0, width: f.exponentBits),
+                                            p.exponent - (fault == .productShiftOffByOne ? 2 : 1)))
         let magnitude = m.wire("p_lsbs", p.significand.zext(to: w).shiftLeft(by: shift),
                                comment: "|product| in accumulator LSBs (exact)")
-        let term = m.wire("p_term", m.mux(p.sign, m.zeros(w) - magnitude, magnitude), comment: "signed product in LSBs")
-        let take = m.wire("take", valid & ~special)
+        let term = m.wire("p_term", m.mux(fault == .productSignIgnored ? m.zero : p.sign, m.zeros(w) - magnitude, magnitude),
+                          comment: "signed product in LSBs")
+        let take = m.wire("take", fault == .peValidIgnored ? ~special : valid & ~special)
         let acc = m.register("acc_q", w, comment: "the running sum, \(lsbText) per LSB")
         let invalid = m.register("invalid_q", 1, comment: "sticky: a NaN or infinite product since the last clear")
-        let base = m.wire("acc_base", m.mux(clear, m.zeros(w), acc))
-        m.next(acc, base + m.mux(take, term, m.zeros(w)))
-        m.next(invalid, (~clear & invalid) | (valid & special))
-        m.output("acc", acc)
+        let base = m.wire("acc_base", fault == .peClearDropped ? acc : m.mux(clear, m.zeros(w), acc))
+        let addend = m.mux(take, term, m.zeros(w))
+        if fault == .accCarryCut {
+            // the carry from the bit weighing 2^-1 into the bit weighing 2^0 is lost
+            let one = -accumulator.lsbExponent
+            m.next(acc, m.cat(base[w - 1, one] + m.mux(take, term[w - 1, one], m.zeros(w - one)),
+                              base[one - 1, 0] + m.mux(take, term[one - 1, 0], m.zeros(one))))
+        } else {
+            m.next(acc, fault == .accNoCarries ? base ^ addend : base + addend)
+        }
+        switch fault {
+        case .invalidIgnoresValid: m.next(invalid, (~clear & invalid) | special)
+        case .invalidNotSticky: m.next(invalid, valid & special)
+        case .invalidNotCleared: m.next(invalid, invalid | (valid & special))
+        default: m.next(invalid, (~clear & invalid) | (valid & special))
+        }
+        if fault == .accBitStuck {
+            // the accumulator bit weighing 2^0 reads as 0
+            let one = -accumulator.lsbExponent
+            m.output("acc", m.cat(acc[w - 1, one + 1], m.zero, acc[one - 1, 0]))
+        } else {
+            m.output("acc", acc)
+        }
         m.output("invalid", invalid)
         return try m.finish()
     }

@@ -94,24 +94,26 @@ public struct ArrayDesign: Hashable, Sendable {
         public var modules: [Module] { [unit, pe, cell, array] }
     }
 
-    public func elaborate() throws -> Elaborated {
+    /// The design's modules; `fault` (mutation testing, `ArrayFault`) builds the one it names with
+    /// that deliberate bug, the others as they are.
+    public func elaborate(fault: ArrayFault? = nil) throws -> Elaborated {
         let u = try unit.elaborate()
-        let p = try pe.elaborate(unitModule: u)
-        let c = try elaborateCell(pe: p)
-        let a = try elaborateArray(cell: c)
+        let p = try pe.elaborate(unitModule: u, fault: fault)
+        let c = try elaborateCell(pe: p, fault: fault)
+        let a = try elaborateArray(cell: c, fault: fault)
         return Elaborated(unit: u, pe: p, cell: c, array: a)
     }
 
     /// Each module as (file name, Verilog text), dependencies first.
-    public func files() throws -> [(name: String, text: String)] {
-        try elaborate().modules.map { ("\($0.name).v", VerilogEmitter.emit($0)) }
+    public func files(fault: ArrayFault? = nil) throws -> [(name: String, text: String)] {
+        try elaborate(fault: fault).modules.map { ("\($0.name).v", VerilogEmitter.emit($0)) }
     }
 
     // MARK: - Cell
 
     /// One array position: the PE plus its systolic plumbing (operand and flag registers passed
     /// east and south, the captured result, one stage of its row's drain shift register).
-    func elaborateCell(pe peModule: Module) throws -> Module {
+    func elaborateCell(pe peModule: Module, fault: ArrayFault? = nil) throws -> Module {
         let f = format, w = accumulatorWidth
         let m = ModuleBuilder(cellModuleName)
         m.doc = [
@@ -146,21 +148,22 @@ public struct ArrayDesign: Hashable, Sendable {
         let lastQ = m.register("last_q", 1, comment: "the PE's sum is final while this is 1")
         m.next(aQ, aIn)
         m.next(bQ, bIn)
-        m.next(validQ, ~rst & validIn)
-        m.next(clearQ, ~rst & clearIn)
+        m.next(validQ, fault == .cellValidStuck ? ~rst : ~rst & validIn)
+        m.next(clearQ, fault == .cellClearDropped ? m.zero : ~rst & clearIn)
         m.next(lastQ, ~rst & lastIn)
 
         let res = m.register("res_q", w, comment: "the last finished job's sum")
         let resInvalid = m.register("res_invalid_q", 1)
-        m.next(res, m.mux(lastQ, peOut["acc"]!, res))
-        m.next(resInvalid, m.mux(lastQ, peOut["invalid"]!, resInvalid))
+        let sum = fault == .accMSBDropped ? m.cat(m.zero, peOut["acc"]![w - 2, 0]) : peOut["acc"]!
+        m.next(res, m.mux(fault == .captureEarly ? lastIn : lastQ, sum, res))
+        m.next(resInvalid, fault == .resInvalidLive ? peOut["invalid"]! : m.mux(lastQ, peOut["invalid"]!, resInvalid))
 
         let drain = m.register("drain_q", w, comment: "drain shift register stage")
         let drainInvalid = m.register("drain_invalid_q", 1)
         let drainValid = m.register("drain_valid_q", 1)
-        m.next(drain, m.mux(load, res, drainIn))
+        m.next(drain, m.mux(load, res, fault == .drainHolds ? drain : drainIn))
         m.next(drainInvalid, m.mux(load, resInvalid, drainInvalidIn))
-        m.next(drainValid, ~rst & (load | drainValidIn))
+        m.next(drainValid, fault == .drainValidNotReset ? load | drainValidIn : ~rst & (load | drainValidIn))
 
         m.output("a_out", aQ)
         m.output("b_out", bQ)
@@ -175,7 +178,7 @@ public struct ArrayDesign: Hashable, Sendable {
 
     // MARK: - Array
 
-    func elaborateArray(cell: Module) throws -> Module {
+    func elaborateArray(cell: Module, fault: ArrayFault? = nil) throws -> Module {
         let f = format, n = f.width, w = accumulatorWidth, R = rows, C = cols
         let m = ModuleBuilder(moduleName)
         m.doc = [
@@ -214,23 +217,27 @@ public struct ArrayDesign: Hashable, Sendable {
         for d in 1..<max(R, 1) {
             let v = m.register("valid_skew_\(d)", 1), c = m.register("clear_skew_\(d)", 1), l = m.register("last_skew_\(d)", 1)
             let prev = flags[d - 1]
-            m.next(v, ~rst & prev.valid)
+            m.next(v, fault == .validStuckRow && d == 1 ? ~rst : ~rst & prev.valid)
             m.next(c, ~rst & prev.clear)
             m.next(l, ~rst & prev.last)
             flags.append((v, c, l))
         }
-        // A: row i delayed i cycles; B: column j delayed j cycles.
-        func delayed(_ x: Signal, by stages: Int, name: String) -> Signal {
-            var s = x
+        // A: row i delayed i cycles; B: column j delayed j cycles. `short` taps a line one stage early.
+        func delayed(_ x: Signal, by stages: Int, name: String, short: Bool = false) -> Signal {
+            var taps = [x]
             for d in 0..<stages {
                 let r = m.register("\(name)_\(d)", n)
-                m.next(r, s)
-                s = r
+                m.next(r, taps[d])
+                taps.append(r)
             }
-            return s
+            return taps[short ? stages - 1 : stages]
         }
-        let aRow = (0..<R).map { i in delayed(inA[i * n + n - 1, i * n], by: i, name: "a_skew_\(i)") }
-        let bCol = (0..<C).map { j in delayed(inB[j * n + n - 1, j * n], by: j, name: "b_skew_\(j)") }
+        var aRow = (0..<R).map { i in delayed(inA[i * n + n - 1, i * n], by: i, name: "a_skew_\(i)", short: fault == .skewAShort && i == 2) }
+        var bCol = (0..<C).map { j in delayed(inB[j * n + n - 1, j * n], by: j, name: "b_skew_\(j)", short: fault == .skewBShort && j == 2) }
+        if fault == .skewASwap { aRow.swapAt(1, 2) }
+        if fault == .skewBSwap { bCol.swapAt(1, 2) }
+        if fault == .skewValidShort { flags[2].valid = flags[1].valid }
+        if fault == .skewClearEarly { flags[1].clear = inClear }
         // Row-wide drain load: one cycle after the last beat leaves the row's east end.
         let loads = (0..<R).map {
             m.register("load_q_\($0)", 1, comment: $0 == 0 ? "row i's drain load: the last beat has left cell_<i>_\(C - 1), so every res of row i is final" : nil)
@@ -251,7 +258,7 @@ public struct ArrayDesign: Hashable, Sendable {
                     "clear_in": west?["clear_out"] ?? flags[i].clear,
                     "last_in": west?["last_out"] ?? flags[i].last,
                     "load": loads[i],
-                    "drain_in": west?["drain_out"] ?? zeroDrain,
+                    "drain_in": (fault == .drainSkipsStage && i == 0 && j == 2 ? row[0] : west)?["drain_out"] ?? zeroDrain,
                     "drain_invalid_in": west?["drain_invalid_out"] ?? m.zero,
                     "drain_valid_in": west?["drain_valid_out"] ?? m.zero,
                 ]
@@ -259,11 +266,13 @@ public struct ArrayDesign: Hashable, Sendable {
             }
             cells.append(row)
         }
-        for i in 0..<R { m.next(loads[i], ~rst & cells[i][C - 1]["last_out"]!) }
+        for i in 0..<R { m.next(loads[i], ~rst & cells[i][fault == .drainLoadEarly && i == 0 ? C - 2 : C - 1]["last_out"]!) }
         let east = (0..<R).reversed().map { cells[$0][C - 1] }
+        var accs = east.map { $0["drain_out"]! }
+        if fault == .drainRowsSwapped { accs.swapAt(R - 1, R - 2) }   // rows 0 and 1 on out_acc
         m.output("out_valid", m.cat(east.map { $0["drain_valid_out"]! }), comment: "row i's drain carries a result")
         m.output("out_invalid", m.cat(east.map { $0["drain_invalid_out"]! }), comment: "that result's sticky invalid")
-        m.output("out_acc", m.cat(east.map { $0["drain_out"]! }), comment: "that result: row i in bits [i*\(w)+:\(w)]")
+        m.output("out_acc", m.cat(accs), comment: "that result: row i in bits [i*\(w)+:\(w)]")
         return try m.finish()
     }
 }

@@ -91,7 +91,7 @@ public enum AccuracyRun {
     }
 
     /// The bf16 exhaustive part: all 2^32 encoding pairs considered, streamed over `jobs` threads.
-    public static func bf16Report(_ o: AccuracyOptions, progress: DeterministicParallel.Progress? = nil,
+    public static func bf16Report(_ o: AccuracyOptions, progress: WorkerPool.OnDone? = nil,
                                   log: @escaping Log = { _ in }) throws -> (AccuracyReport, [(name: String, contents: Data)]) {
         let r = timed("bf16 exhaustive", log) { ExhaustiveAccuracy.measure(.bf16, jobs: o.jobs, progress: progress) }
         let report = AccuracyReport(

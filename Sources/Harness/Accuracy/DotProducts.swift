@@ -125,7 +125,7 @@ public enum DotProducts {
         for (di, mu) in means.enumerated() {
             for (li, n) in lengths.enumerated() {
                 precondition(n <= 1 << 16, "SPEC's default accumulator width covers 2^16 products")
-                let chunks = DeterministicParallel.map(chunks: chunksPerLength, jobs: jobs) { c -> Chunk in
+                let chunks = WorkerPool.map(chunksPerLength, jobs: jobs) { c -> Chunk in
                     var out: Chunk = formats.map { _ in methods.map { _ in Errors() } }
                     var x = [Double](repeating: 0, count: n), w = x
                     var qa = [UInt32](repeating: 0, count: n), qb = qa

@@ -60,7 +60,7 @@ public enum ExhaustiveAccuracy {
     /// Measures `methods` on format `f`. `histogram`, if given, is the empty histogram to fill per method.
     public static func measure(_ f: FloatFormat, methods: [UnitKind] = UnitKind.allCases,
                                histogram: ErrorHistogram? = nil, jobs: Int = 1,
-                               progress: DeterministicParallel.Progress? = nil) -> Result {
+                               progress: WorkerPool.OnDone? = nil) -> Result {
         let values = (0..<UInt32(f.encodingCount)).map { f.doubleValue($0) }
         let mags = normalMagnitudes(f)
         let normals = 2 * mags.count
@@ -70,7 +70,7 @@ public enum ExhaustiveAccuracy {
             var histograms: [ErrorHistogram]
             var pairs: Int
         }
-        let chunks = DeterministicParallel.map(chunks: chunkCount, jobs: jobs, progress: progress) { c -> Chunk in
+        let chunks = WorkerPool.map(chunkCount, jobs: jobs, progress: progress) { c -> Chunk in
             var out = Chunk(stats: [ErrorAccumulator](repeating: ErrorAccumulator(), count: methods.count),
                             histograms: histogram.map { [ErrorHistogram](repeating: $0, count: methods.count) } ?? [],
                             pairs: 0)

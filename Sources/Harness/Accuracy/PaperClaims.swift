@@ -97,7 +97,7 @@ public enum PaperClaims {
         let formatList = formats
         let chunksPerScale = (samplesPerScale + samplesPerChunk - 1) / samplesPerChunk
         struct Chunk: Sendable { var stats: [ErrorAccumulator]; var included: Int }
-        let chunks = DeterministicParallel.map(chunks: scales.count * chunksPerScale, jobs: jobs) { c -> Chunk in
+        let chunks = WorkerPool.map(scales.count * chunksPerScale, jobs: jobs) { c -> Chunk in
             let s = c / chunksPerScale, k = c % chunksPerScale
             let sigma = scales[s]
             var sampler = NormalSampler(seed: derivedSeed(seed, 2, UInt64(s), UInt64(k)))

@@ -15,15 +15,7 @@ extension AccuracyReport {
         return s
     }
 
-    static func count(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, c) in s.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return String(out.reversed())
-    }
+    static func count(_ n: Int) -> String { groupedCount(n) }
 
     static func table(_ header: [String], _ rows: [[String]], align: [Bool]? = nil) -> String {
         var s = "| " + header.joined(separator: " | ") + " |\n|"

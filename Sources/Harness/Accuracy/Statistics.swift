@@ -70,18 +70,16 @@ public struct ErrorAccumulator: Sendable, Equatable {
 
     /// Adds a block of errors already summed plainly by the caller (a short run, e.g. one row of an
     /// exhaustive table), keeping the block's worst case if it beats ours.
+    /// (Merging a block's plain sums as compensated sums with zero correction adds the same bits:
+    /// adding the zero correction changes neither part.)
     public mutating func addBlock(_ b: BlockSums) {
-        guard b.count > 0 else { return }
-        count += b.count
-        sumAbs.add(b.sumAbs)
-        sumSigned.add(b.sumSigned)
-        sumSquares.add(b.sumSquares)
-        if b.maxAbs > maxAbs {
-            maxAbs = b.maxAbs
-            worstKeys = b.worstKeys
-        }
-        mismatches += b.mismatches
-        zeros += b.zeros
+        var block = ErrorAccumulator()
+        block.count = b.count
+        block.sumAbs.add(b.sumAbs)
+        block.sumSigned.add(b.sumSigned)
+        block.sumSquares.add(b.sumSquares)
+        (block.maxAbs, block.worstKeys, block.mismatches, block.zeros) = (b.maxAbs, b.worstKeys, b.mismatches, b.zeros)
+        merge(block)
     }
 
     /// Appends `other`, which covers pairs later in the stream than ours (ties keep our worst case).

@@ -1,5 +1,6 @@
 import FloatArith
 import Foundation
+import HDL
 import Units
 
 /// One matrix job for an array: `a` is R x K, `b` is K x C (encodings). A job without `last`
@@ -303,12 +304,7 @@ public struct ArraySimulation: Sendable {
     }
 
     public func run(log: @escaping @Sendable (String) -> Void) throws -> [Outcome] {
-        for sim in simulators {
-            switch sim {
-            case .verilator: _ = try Tools.find("verilator"); _ = try Tools.find("make"); _ = try Tools.find("g++")
-            case .icarus: _ = try Tools.find("iverilog"); _ = try Tools.find("vvp")
-            }
-        }
+        try Tools.require(simulators)
         for d in designs {
             for m in try d.elaborate().modules where !FileManager.default.fileExists(atPath: "\(rtlDirectory)/\(m.name).v") {
                 throw UsageError("\(rtlDirectory)/\(m.name).v not found; generate it with: \(d.command) --out \(rtlDirectory)")
@@ -325,7 +321,7 @@ public struct ArraySimulation: Sendable {
             stimuli.append((d, s, stim, exp))
         }
         let runtime = simulators.contains(.verilator)
-            ? try VerilatorBuild.runtime(buildDirectory: "build/sim", testbench: testbenchDirectory, log: log) : []
+            ? try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/tb_unit.cpp", log: log) : []
         let me = self
         let models = ModelBuilds.build(stimuli.flatMap { s in simulators.map { (s, $0) } }, module: { $0.0.moduleName }, jobs: jobs,
                                        command: "sim-array", quiet: quiet, log: log) { task, sim in
@@ -349,56 +345,27 @@ public struct ArraySimulation: Sendable {
         return outcomes
     }
 
-    private func abs(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.path }
-
     func buildVerilator(_ d: ArrayDesign, runtime: [String]) -> Result<String, BuildFailure> {
-        let dir = abs("\(buildDirectory)/verilator/\(d.moduleName)")
-        let exe = "\(dir)/obj/tb"
-        let tb = abs("\(testbenchDirectory)/tb_array.cpp")
-        let rtl = abs(rtlDirectory)
-        let source = "\(rtl)/\(d.fileName)"
+        let rtl = URL(fileURLWithPath: rtlDirectory).standardizedFileURL.path
+        let modules: [Module]
+        do { modules = try d.elaborate().modules } catch { return .failure(BuildFailure(message: "cannot elaborate \(d.moduleName): \(error)")) }
+        var model = VerilatorModel(top: d.moduleName, sources: ["\(rtl)/\(d.fileName)", "\(testbenchDirectory)/tb_array.cpp"],
+                                   directory: "\(buildDirectory)/verilator/\(d.moduleName)")
+        model.dependencies = modules.map { "\(rtl)/\($0.name).v" }
         // --x-initial unique: registers power up random (tb_array.cpp seeds it), as on silicon, so
         // a register that rst or in_clear should set but does not shows up on Verilator too.
-        let args = ["--cc", "--exe", "--build", "-O3", "-Wno-fatal", "--x-assign", "unique", "--x-initial", "unique",
-                    "--prefix", "Vdut", "--top-module", d.moduleName, "-y", rtl,
-                    "-Mdir", "\(dir)/obj", "-MAKEFLAGS", "VK_GLOBAL_OBJS=", "-LDFLAGS", runtime.joined(separator: " "),
-                    "-o", "tb", source, tb]
-        var h = ContentHash()
-        do {
-            for m in try d.elaborate().modules { try h.add(file: "\(rtl)/\(m.name).v") }
-            try h.add(file: tb)
-        } catch {
-            return .failure(BuildFailure(message: "cannot read the design files: \(error)"))
-        }
-        h.add(VerilatorBuild.version())
-        args.forEach { h.add($0) }
-        let stamp = "\(dir)/stamp"
-        if (try? String(contentsOfFile: stamp, encoding: .utf8)) == h.hex, FileManager.default.isExecutableFile(atPath: exe) {
-            return .success(exe)
-        }
-        try? FileManager.default.removeItem(atPath: dir)
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        guard let r = try? Tools.run("verilator", args) else { return .failure(BuildFailure(message: "verilator did not start")) }
-        guard r.status == 0, FileManager.default.isExecutableFile(atPath: exe) else {
-            let errors = r.output.split(separator: "\n").filter { $0.contains("%Error") || $0.contains("error:") }
-            return .failure(BuildFailure(message: "verilator build failed: " + (errors.first.map(String.init) ?? r.output.split(separator: "\n").suffix(2).joined(separator: " | "))))
-        }
-        try? h.hex.write(toFile: stamp, atomically: true, encoding: .utf8)
-        return .success(exe)
+        model.options = ["--x-assign", "unique", "--x-initial", "unique", "-y", rtl]
+        model.runtime = runtime
+        return model.build()
     }
 
     func buildIcarus(_ d: ArrayDesign, cycles: Int) -> Result<String, BuildFailure> {
-        let dir = "\(buildDirectory)/icarus/\(d.moduleName)"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let out = "\(dir)/tb.vvp"
-        let args = ["-g2005", "-DDUT=\(d.moduleName)", "-Ptb_array.R=\(d.rows)", "-Ptb_array.C=\(d.cols)", "-Ptb_array.N=\(d.format.width)",
-                    "-Ptb_array.W=\(d.accumulatorWidth)", "-Ptb_array.CYCLES=\(cycles)", "-Ptb_array.REPORT=\(report)",
-                    "-y", rtlDirectory, "-o", out, "\(testbenchDirectory)/tb_array.v", "\(rtlDirectory)/\(d.fileName)"]
-        guard let r = try? Tools.run("iverilog", args) else { return .failure(BuildFailure(message: "iverilog did not start")) }
-        guard r.status == 0 else {
-            return .failure(BuildFailure(message: "iverilog failed: " + r.output.split(separator: "\n").prefix(2).joined(separator: " | ")))
-        }
-        return .success(out)
+        var model = IcarusModel(top: d.moduleName, testbench: "\(testbenchDirectory)/tb_array.v", sources: ["\(rtlDirectory)/\(d.fileName)"],
+                                directory: "\(buildDirectory)/icarus/\(d.moduleName)")
+        model.parameters = [("R", "\(d.rows)"), ("C", "\(d.cols)"), ("N", "\(d.format.width)"), ("W", "\(d.accumulatorWidth)"),
+                            ("CYCLES", "\(cycles)"), ("REPORT", "\(report)")]
+        model.libraries = [rtlDirectory]
+        return model.build()
     }
 
     func runOne(_ d: ArrayDesign, _ s: ArrayStimulus, _ sim: SimulatorKind, _ exe: String, _ stim: String, _ exp: String) -> Outcome {
@@ -483,21 +450,12 @@ public struct ArraySimulation: Sendable {
         for o in outcomes {
             let t = o.simSeconds ?? o.seconds
             table.rows.append([o.design.moduleName, o.simulator.rawValue, "\(o.cycles)", "\(o.results)/\(o.expectedResults)", "\(o.mismatches)",
-                               String(format: "%.2f", o.seconds), t > 0 ? compactCount(Double(o.macs) / t) : "-",
-                               o.passed ? "pass" : (o.failure != nil ? "ERROR" : "FAIL")])
+                               String(format: "%.2f", o.seconds), t > 0 ? compactCount(Double(o.macs) / t) : "-", SimulationReport.verdict(o.passed, o.failure)])
         }
-        var out = table.render() + "\n"
-        for o in outcomes where !o.passed {
-            out += "\n"
-            if let f = o.failure {
-                out += "ERROR \(o.design.moduleName) on \(o.simulator.rawValue): \(f)\n"
-                continue
-            }
-            out += "FAIL \(o.design.moduleName) on \(o.simulator.rawValue): \(o.mismatches) mismatches, \(o.results) of \(o.expectedResults) results seen (SPEC \"Processing elements and arrays\"; protocol docs/array.md); first \(min(decode, o.firstMismatches.count)):\n"
-            for m in o.firstMismatches.prefix(decode) { out += m + "\n" }
+        return SimulationReport.checks(table, outcomes, passed: \.passed,
+                                       error: { o in o.failure.map { "\(o.design.moduleName) on \(o.simulator.rawValue): \($0)" } }) { o in
+            "FAIL \(o.design.moduleName) on \(o.simulator.rawValue): \(o.mismatches) mismatches, \(o.results) of \(o.expectedResults) results seen (SPEC \"Processing elements and arrays\"; protocol docs/array.md); first \(min(decode, o.firstMismatches.count)):\n"
+                + o.firstMismatches.prefix(decode).map { $0 + "\n" }.joined()
         }
-        let passed = outcomes.filter(\.passed).count
-        out += "\n\(passed) passed, \(outcomes.count - passed) failed\n"
-        return out
     }
 }

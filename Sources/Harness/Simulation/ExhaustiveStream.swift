@@ -7,6 +7,14 @@ import Units
 /// replicated side by side in `testbench/lanes.v`, is built into a shared library with a small C
 /// interface (`testbench/stream_abi.cpp`), loaded with dlopen, and driven in batches by one
 /// thread per core, each with its own model. Nothing is written to disk but the library.
+///
+/// Why `rtlgen sim` keeps its vector-file testbench instead of this in-process path: `make bench-sim`
+/// (2026-11-30, 2 shared cores) printed lmul_e4m3 "verilator, vector file 65536 0.06 s 1.02M/s"
+/// against "in-process 58.66M/s", and fpmul_e8m7 "vector file 328400 0.39 s 849.0k/s" against
+/// "in-process 31.07M/s". At `make sim`'s 65,536 or 328,400 vectors the file path costs under half a
+/// second per unit, and it gives Icarus the very same vectors and a VCD of a failure (tb_unit.cpp
+/// --vcd); the in-process path's 30-60x is what makes 2^32 pairs feasible (about 2.3 min at 31M/s
+/// instead of 70 min at 1M/s), so it is used where the vector count needs it.
 public struct ExhaustiveStream {
     public let unit: ArithmeticUnit
     public let file: String
@@ -37,39 +45,36 @@ public struct ExhaustiveStream {
 
     /// Builds (or reuses) the shared library for this unit file.
     public func buildLibrary(log: (String) -> Void) throws -> String {
-        _ = try Tools.find("verilator")
-        _ = try Tools.find("make")
-        _ = try Tools.find("g++")
+        try Tools.require([.verilator])
         let w = unit.format.width
         guard w <= 16 else {
             throw UsageError("\(unit.moduleName) has \(w)-bit operands: 2^\(2 * w) pairs cannot be checked exhaustively; use rtlgen sim (corner and random vectors)")
         }
-        let dir = URL(fileURLWithPath: "\(buildDirectory)/stream/\(unit.moduleName)").standardizedFileURL.path
-        let lib = "\(dir)/obj/libstream.so"
-        let tb = URL(fileURLWithPath: testbenchDirectory).standardizedFileURL.path
-        let source = URL(fileURLWithPath: file).standardizedFileURL.path
-        let args = ["--cc", "--exe", "--build", "-O3", "-Wno-fatal", "-j", "2", "--prefix", "Vlanes", "--top-module", "lanes",
-                    "-GW=\(w)", "-GLANES=\(lanes)", "-DDUT=\(unit.moduleName)",
-                    "-CFLAGS", "-fPIC -O2 -DSTREAM_W=\(w) -DSTREAM_LANES=\(lanes)", "-LDFLAGS", "-shared",
-                    "-Mdir", "\(dir)/obj", "-o", "libstream.so", "\(tb)/lanes.v", source, "\(tb)/stream_abi.cpp"]
-        var h = ContentHash()
-        try h.add(file: source)
-        try h.add(file: "\(tb)/lanes.v")
-        try h.add(file: "\(tb)/stream_abi.cpp")
-        h.add(VerilatorBuild.version())
-        args.forEach { h.add($0) }
-        let stamp = "\(dir)/stamp"
-        if (try? String(contentsOfFile: stamp, encoding: .utf8)) == h.hex, FileManager.default.fileExists(atPath: lib) { return lib }
-        log("exhaustive: building the streaming library for \(unit.moduleName) (\(lanes) lanes)")
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let r = try Tools.run("verilator", args)
-        guard r.status == 0, FileManager.default.fileExists(atPath: lib) else {
-            let first = r.output.split(separator: "\n").first { $0.contains("%Error") || $0.contains("error:") }
-            throw UsageError("building the streaming library for \(unit.moduleName) failed: \(first.map(String.init) ?? "see \(dir)")")
+        let tb = testbenchDirectory
+        var model = VerilatorModel(top: "lanes", sources: ["\(tb)/lanes.v", file, "\(tb)/stream_abi.cpp"],
+                                   directory: "\(buildDirectory)/stream/\(unit.moduleName)")
+        model.prefix = "Vlanes"
+        model.output = "libstream.so"
+        model.options = ["-j", "2", "-GW=\(w)", "-GLANES=\(lanes)", "-DDUT=\(unit.moduleName)",
+                         "-CFLAGS", "-fPIC -O2 -DSTREAM_W=\(w) -DSTREAM_LANES=\(lanes)", "-LDFLAGS", "-shared"]
+        let built = model.build { log("exhaustive: building the streaming library for \(unit.moduleName) (\(lanes) lanes)") }
+        switch built {
+        case .success(let lib): return lib
+        case .failure(let f): throw UsageError("building the streaming library for \(unit.moduleName) failed: \(f.message)")
         }
-        try h.hex.write(toFile: stamp, atomically: true, encoding: .utf8)
-        return lib
+    }
+
+    /// What one work item (`chunk` values of `a`, every `b`) found.
+    struct Tally: Sendable {
+        var vectors: UInt64 = 0
+        var mismatches: UInt64 = 0
+        var first: [Mismatch] = []
+    }
+
+    /// One worker's model instance and operand buffers.
+    struct Lane {
+        let handle: UnsafeMutableRawPointer?
+        let a, b, y: UnsafeMutablePointer<UInt32>
     }
 
     public func run(log: @escaping @Sendable (String) -> Void) throws -> Outcome {
@@ -85,68 +90,48 @@ public struct ExhaustiveStream {
         let chunk = 16                                   // values of a per work item
         let itemsPerPass = (aCount + chunk - 1) / chunk
         let items = itemsPerPass * max(1, passes)
-        let next = Locked(0)
-        let totals = Locked((vectors: UInt64(0), mismatches: UInt64(0), first: [Mismatch]()))
-        let progress = ProgressLine("exhaustive \(unit.moduleName):", quiet: quiet)
+        let progress = ProgressReporter("exhaustive \(unit.moduleName):", quiet: quiet)
         let golden = unit.golden
         let started = monotonicSeconds()
         let total = Double(aCount) * Double(n) * Double(max(1, passes))
-        let workers = max(1, threads)
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            group.enter()
-            Thread.detachNewThread {
-                let handle = api.create()
-                let a = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
-                let b = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
-                let y = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
-                defer {
-                    a.deallocate()
-                    b.deallocate()
-                    y.deallocate()
-                }
-                for i in 0..<n { b[i] = UInt32(i) }
-                while true {
-                    let item = next.withLock { v -> Int in defer { v += 1 }; return v }
-                    if item >= items { break }
-                    var localMismatches: UInt64 = 0
-                    var localFirst: [Mismatch] = []
-                    let lo = (item % itemsPerPass) * chunk, hi = min(lo + chunk, aCount)
-                    for av in lo..<hi {
-                        let aValue = UInt32(av)
-                        a.update(repeating: aValue, count: n)
-                        api.eval(handle, a, b, y, UInt64(n))
-                        for i in 0..<n {
-                            let expected = golden(aValue, UInt32(truncatingIfNeeded: i))
-                            if y[i] != expected {
-                                localMismatches += 1
-                                if localFirst.count < 10 {
-                                    localFirst.append(Mismatch(index: av * n + i, a: aValue, b: UInt32(i), expected: expected, got: y[i]))
-                                }
-                            }
+        let pairsPerItem = Double(total) / Double(items)
+        let tallies = WorkerPool.map(items, jobs: threads, progress: { done, _ in
+            let pairs = Double(done) * pairsPerItem
+            progress.update(done: pairs, total: total,
+                            detail: "\(compactCount(pairs))/\(compactCount(total)) pairs, \(compactCount(pairs / max(monotonicSeconds() - started, 1e-9)))/s")
+        }, worker: { () -> Lane in
+            let lane = Lane(handle: api.create(), a: .allocate(capacity: n), b: .allocate(capacity: n), y: .allocate(capacity: n))
+            for i in 0..<n { lane.b[i] = UInt32(i) }
+            return lane
+        }, finish: { lane in
+            api.destroy(lane.handle)
+            lane.a.deallocate()
+            lane.b.deallocate()
+            lane.y.deallocate()
+        }, body: { lane, item -> Tally in
+            var t = Tally()
+            let lo = (item % itemsPerPass) * chunk, hi = min(lo + chunk, aCount)
+            for av in lo..<hi {
+                let aValue = UInt32(av)
+                lane.a.update(repeating: aValue, count: n)
+                api.eval(lane.handle, lane.a, lane.b, lane.y, UInt64(n))
+                for i in 0..<n {
+                    let expected = golden(aValue, UInt32(truncatingIfNeeded: i))
+                    if lane.y[i] != expected {
+                        t.mismatches += 1
+                        if t.first.count < 10 {
+                            t.first.append(Mismatch(index: av * n + i, a: aValue, b: UInt32(i), expected: expected, got: lane.y[i]))
                         }
                     }
-                    let done = totals.withLock { t -> UInt64 in
-                        t.vectors += UInt64((hi - lo) * n)
-                        t.mismatches += localMismatches
-                        t.first += localFirst
-                        return t.vectors
-                    }
-                    let elapsed = monotonicSeconds() - started
-                    let rate = Double(done) / max(elapsed, 1e-9)
-                    progress.update(done: Double(done), total: total,
-                                    detail: "\(compactCount(Double(done)))/\(compactCount(total)) pairs, \(compactCount(rate))/s, ETA \(Int((total - Double(done)) / max(rate, 1)))s")
                 }
-                api.destroy(handle)
-                group.leave()
             }
-        }
-        group.wait()
+            t.vectors = UInt64((hi - lo) * n)
+            return t
+        })
         progress.finish()
         let seconds = monotonicSeconds() - started
-        let t = totals.withLock { $0 }
-        return Outcome(vectors: t.vectors, mismatches: t.mismatches,
-                       firstMismatches: Array(t.first.sorted { $0.index < $1.index }.prefix(10)),
+        return Outcome(vectors: tallies.reduce(0) { $0 + $1.vectors }, mismatches: tallies.reduce(0) { $0 + $1.mismatches },
+                       firstMismatches: Array(tallies.flatMap(\.first).sorted { $0.index < $1.index }.prefix(10)),
                        seconds: seconds, buildSeconds: buildSeconds)
     }
 }

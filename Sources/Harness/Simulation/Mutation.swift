@@ -64,12 +64,10 @@ public struct MutationRun: Sendable {
 
     public func run(log: @escaping @Sendable (String) -> Void) throws -> [UnitResult] {
         _ = try Tools.find("yosys")
-        _ = try Tools.find("verilator")
-        _ = try Tools.find("iverilog")
-        _ = try Tools.find("vvp")
+        try Tools.require([.verilator, .icarus])
         guard gateMutants >= 1 && gateMutants <= 255 else { throw UsageError("--gate-mutants must be in 1...255 (mutsel is 8 bits)") }
         var out: [UnitResult] = []
-        let runtime = try VerilatorBuild.runtime(buildDirectory: "build/sim", testbench: testbenchDirectory, log: log)
+        let runtime = try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/tb_unit.cpp", log: log)
         for m in modules {
             guard let unit = ArithmeticUnit(moduleName: m) else { throw UsageError("'\(m)' is not a unit module name (e.g. lmul_e4m3)") }
             let file = "\(rtlDirectory)/\(m).v"
@@ -108,14 +106,16 @@ public struct MutationRun: Sendable {
         let y = try Tools.run("yosys", ["-q", "-p", script], in: (source as NSString).deletingLastPathComponent)
         guard y.status == 0 else { throw UsageError("yosys mutate failed on \(file): \(y.output.split(separator: "\n").first ?? "")") }
         let lines = try String(contentsOfFile: "\(dir)/mutations.ys", encoding: .utf8).split(separator: "\n").map(String.init)
-        let tb = URL(fileURLWithPath: "\(testbenchDirectory)/tb_mutants.cpp").standardizedFileURL.path
-        let b = try Tools.run("verilator", ["--cc", "--exe", "--build", "-O3", "-Wno-fatal", "--prefix", "Vdut", "--top-module", module,
-                                            "-Mdir", "\(dir)/obj", "-MAKEFLAGS", "VK_GLOBAL_OBJS=", "-LDFLAGS", runtime.joined(separator: " "),
-                                            "-o", "tb", "\(dir)/mutants.v", tb])
-        guard b.status == 0 else { throw UsageError("verilator could not build the mutants of \(module): \(b.output.split(separator: "\n").first { $0.contains("Error") } ?? "")") }
+        var model = VerilatorModel(top: module, sources: ["\(dir)/mutants.v", "\(testbenchDirectory)/tb_mutants.cpp"], directory: "\(dir)/verilator")
+        model.runtime = runtime
+        let tb: String
+        switch model.build() {
+        case .success(let exe): tb = exe
+        case .failure(let f): throw UsageError("verilator could not build the mutants of \(module): \(f.message)")
+        }
         var killed: [String: Set<Int>] = [:]
         for set in ["full", "corners", "sampled"] {
-            let r = try Tools.run("\(dir)/obj/tb", ["\(dir)/\(set).hex", "--mutants", "\(lines.count)"])
+            let r = try Tools.run(tb, ["\(dir)/\(set).hex", "--mutants", "\(lines.count)"])
             guard r.status == 0 else {
                 throw UsageError("the unmutated netlist of \(module) (mutsel = 0) fails its vectors after yosys: \(r.output.split(separator: "\n").first ?? "")")
             }
@@ -204,60 +204,44 @@ public struct MutationRun: Sendable {
         let lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let mutations = Self.sourceMutations(original)
         log("mutate: \(module): \(mutations.count) source mutants (one operator or constant each) on Icarus")
-        let results = Locked([Int: SourceMutant]())
-        let next = Locked(0)
-        let group = DispatchGroup()
-        let progress = ProgressLine("mutate: \(module) source mutants")
-        for _ in 0..<max(1, jobs) {
-            group.enter()
-            let snapshot = lines
-            Thread.detachNewThread {
-                var local = snapshot
-                while true {
-                    let k = next.withLock { v -> Int in defer { v += 1 }; return v }
-                    if k >= mutations.count { break }
-                    let (lineNumber, mutatedLine, description) = mutations[k]
-                    let saved = local[lineNumber - 1]
-                    local[lineNumber - 1] = mutatedLine
-                    let mdir = "\(dir)/source/\(k)"
-                    try? FileManager.default.createDirectory(atPath: mdir, withIntermediateDirectories: true)
-                    let mfile = "\(mdir)/\(module).v"
-                    try? local.joined(separator: "\n").write(toFile: mfile, atomically: true, encoding: .utf8)
-                    local[lineNumber - 1] = saved
-                    let result: SourceMutant.Result
-                    switch IcarusBuild.build(module: module, file: mfile, width: unit.format.width, count: count, report: 3,
-                                             buildDirectory: mdir, testbench: testbenchDirectory) {
-                    case .failure(let f):
-                        result = .stillborn(f.message)
-                    case .success(let vvp):
-                        if let r = try? Tools.run("vvp", ["-n", vvp, "+vectors=\(vectors)"]) {
-                            let parsed = TestbenchOutput.parse(r.stdout)
-                            if let mm = parsed.mismatchCount, mm > 0 {
-                                // the same decoding `rtlgen sim` prints
-                                let decoded = parsed.mismatches.first.map { $0.describe(unit).contains("SPEC rule:") } ?? false
-                                result = .killed(decoded: decoded)
-                            } else if parsed.vectors == count {
-                                result = .survived
-                            } else {
-                                result = .stillborn("the testbench did not finish")
-                            }
-                        } else {
-                            result = .stillborn("vvp did not start")
-                        }
+        let progress = ProgressReporter("mutate: \(module) source mutants")
+        let testbench = testbenchDirectory
+        let mutants = WorkerPool.map(mutations.count, jobs: jobs, progress: { progress.update(done: $0, total: $1, detail: "\($0)/\($1)") },
+                                     worker: { lines }, body: { local, k -> SourceMutant in
+            let (lineNumber, mutatedLine, description) = mutations[k]
+            let saved = local[lineNumber - 1]
+            local[lineNumber - 1] = mutatedLine
+            let mdir = "\(dir)/source/\(k)"
+            try? FileManager.default.createDirectory(atPath: mdir, withIntermediateDirectories: true)
+            let mfile = "\(mdir)/\(module).v"
+            try? local.joined(separator: "\n").write(toFile: mfile, atomically: true, encoding: .utf8)
+            local[lineNumber - 1] = saved
+            let result: SourceMutant.Result
+            switch UnitTestbench.icarus(module: module, file: mfile, width: unit.format.width, count: count, report: 3,
+                                        buildDirectory: mdir, testbench: testbench) {
+            case .failure(let f):
+                result = .stillborn(f.message)
+            case .success(let vvp):
+                if let r = try? Tools.run("vvp", ["-n", vvp, "+vectors=\(vectors)"]) {
+                    let parsed = TestbenchOutput.parse(r.stdout)
+                    if let mm = parsed.mismatchCount, mm > 0 {
+                        // the same decoding `rtlgen sim` prints
+                        let decoded = parsed.mismatches.first.map { $0.describe(unit).contains("SPEC rule:") } ?? false
+                        result = .killed(decoded: decoded)
+                    } else if parsed.vectors == count {
+                        result = .survived
+                    } else {
+                        result = .stillborn("the testbench did not finish")
                     }
-                    try? FileManager.default.removeItem(atPath: mdir)
-                    let done = results.withLock { r -> Int in
-                        r[k] = SourceMutant(line: lineNumber, description: description, result: result)
-                        return r.count
-                    }
-                    progress.update(done: Double(done), total: Double(mutations.count), detail: "\(done)/\(mutations.count)")
+                } else {
+                    result = .stillborn("vvp did not start")
                 }
-                group.leave()
             }
-        }
-        group.wait()
+            try? FileManager.default.removeItem(atPath: mdir)
+            return SourceMutant(line: lineNumber, description: description, result: result)
+        })
         progress.finish()
-        return results.withLock { r in (0..<mutations.count).map { r[$0]! } }
+        return mutants
     }
 }
 

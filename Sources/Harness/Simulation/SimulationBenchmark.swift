@@ -26,8 +26,8 @@ public struct SimulationBenchmark {
     public init(units: [(String, String)]) { self.units = units }
 
     public func run(log: @escaping @Sendable (String) -> Void) throws -> [Row] {
-        for t in ["verilator", "iverilog", "vvp", "make", "g++"] { _ = try Tools.find(t) }
-        let runtime = try VerilatorBuild.runtime(buildDirectory: "build/sim", testbench: testbenchDirectory, log: log)
+        try Tools.require(SimulatorKind.allCases)
+        let runtime = try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/tb_unit.cpp", log: log)
         var rows: [Row] = []
         for (module, file) in units {
             guard let unit = ArithmeticUnit(moduleName: module) else { throw UsageError("'\(module)' is not a unit module name") }
@@ -37,11 +37,11 @@ public struct SimulationBenchmark {
             let plan = VectorPlan.standard(for: unit.format, random: random, seed: 7)
             let count = Vectors.pairs(unit.format, plan: plan).count
             log("bench-sim: \(module): building models")
-            guard case .success(let vexe) = VerilatorBuild.build(module: module, file: file, buildDirectory: dir, testbench: testbenchDirectory, runtime: runtime) else {
+            guard case .success(let vexe) = UnitTestbench.verilator(module: module, file: file, buildDirectory: dir, testbench: testbenchDirectory, runtime: runtime) else {
                 throw UsageError("verilator could not build \(file)")
             }
-            guard case .success(let vvp) = IcarusBuild.build(module: module, file: file, width: unit.format.width, count: count, report: 3,
-                                                            buildDirectory: dir, testbench: testbenchDirectory) else {
+            guard case .success(let vvp) = UnitTestbench.icarus(module: module, file: file, width: unit.format.width, count: count, report: 3,
+                                                                buildDirectory: dir, testbench: testbenchDirectory) else {
                 throw UsageError("iverilog could not compile \(file)")
             }
             for (method, command) in [("verilator, vector file", { (v: String) in try Tools.run(vexe, [v]) }),

@@ -2,10 +2,6 @@ import FloatArith
 import Foundation
 import Units
 
-public enum SimulatorKind: String, CaseIterable, Sendable {
-    case verilator, icarus
-}
-
 /// What `rtlgen sim` checks: modules in an RTL directory, against golden vectors, on simulators.
 public struct SimulationConfig: Sendable {
     public var rtlDirectory: String
@@ -62,17 +58,7 @@ public final class UnitSimulation: @unchecked Sendable {
 
     /// Checks the configuration before anything runs: tools present, files present, module names known.
     public func preflight() throws -> [(String, ArithmeticUnit, String)] {
-        for sim in config.simulators {
-            switch sim {
-            case .verilator:
-                _ = try Tools.find("verilator")
-                _ = try Tools.find("make")
-                _ = try Tools.find("g++")
-            case .icarus:
-                _ = try Tools.find("iverilog")
-                _ = try Tools.find("vvp")
-            }
-        }
+        try Tools.require(config.simulators)
         let tbFiles = (config.simulators.contains(.verilator) ? ["tb_unit.cpp"] : []) + (config.simulators.contains(.icarus) ? ["tb_unit.v"] : [])
         for tb in tbFiles where !FileManager.default.fileExists(atPath: "\(config.testbenchDirectory)/\(tb)") {
             throw UsageError("testbench \(config.testbenchDirectory)/\(tb) not found; run from the repository root or pass --testbench DIR")
@@ -109,18 +95,18 @@ public final class UnitSimulation: @unchecked Sendable {
 
         // Build every model, `jobs` at a time.
         let verilatorRuntime: [String] = config.simulators.contains(.verilator)
-            ? try VerilatorBuild.runtime(buildDirectory: config.buildDirectory, testbench: config.testbenchDirectory, log: log)
+            ? try Verilator.runtime(buildDirectory: config.buildDirectory, testbench: "\(config.testbenchDirectory)/tb_unit.cpp", log: log)
             : []
         let cfg = self.config
         let built = ModelBuilds.build(jobs.flatMap { j in config.simulators.map { (j, $0) } }, module: \.module, jobs: config.jobs,
                                       command: "sim", log: log) { job, sim in
             switch sim {
             case .verilator:
-                return VerilatorBuild.build(module: job.module, file: job.file, buildDirectory: cfg.buildDirectory,
-                                            testbench: cfg.testbenchDirectory, runtime: verilatorRuntime)
+                return UnitTestbench.verilator(module: job.module, file: job.file, buildDirectory: cfg.buildDirectory,
+                                               testbench: cfg.testbenchDirectory, runtime: verilatorRuntime)
             case .icarus:
-                return IcarusBuild.build(module: job.module, file: job.file, width: job.unit.format.width, count: job.count,
-                                         report: cfg.report, buildDirectory: cfg.buildDirectory, testbench: cfg.testbenchDirectory)
+                return UnitTestbench.icarus(module: job.module, file: job.file, width: job.unit.format.width, count: job.count,
+                                            report: cfg.report, buildDirectory: cfg.buildDirectory, testbench: cfg.testbenchDirectory)
             }
         }
 
@@ -213,88 +199,19 @@ public enum TestbenchOutput {
     }
 }
 
-public struct BuildFailure: Error, Sendable {
-    public let message: String
-}
-
-enum VerilatorBuild {
-    static func version() -> String {
-        (try? Tools.run("verilator", ["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? "unknown"
+/// The unit testbenches' models: tb_unit.cpp on Verilator (linked against the shared runtime,
+/// with waveform tracing) and tb_unit.v on Icarus, around one unit file.
+enum UnitTestbench {
+    static func verilator(module: String, file: String, buildDirectory: String, testbench: String, runtime: [String]) -> Result<String, BuildFailure> {
+        var model = VerilatorModel(top: module, sources: [file, "\(testbench)/tb_unit.cpp"], directory: "\(buildDirectory)/verilator/\(module)")
+        model.options = ["--trace"]
+        model.runtime = runtime
+        return model.build()
     }
 
-    /// The Verilator runtime (verilated.o and friends), compiled once per Verilator version and
-    /// linked into every unit's testbench, so a unit build compiles only its own model.
-    static func runtime(buildDirectory: String, testbench: String, log: (String) -> Void) throws -> [String] {
-        let dir = URL(fileURLWithPath: "\(buildDirectory)/verilator/runtime").standardizedFileURL.path
-        let objects = ["verilated.o", "verilated_vcd_c.o", "verilated_threads.o"].map { "\(dir)/\($0)" }
-        let stamp = "\(dir)/stamp"
-        let want = version()
-        if (try? String(contentsOfFile: stamp, encoding: .utf8)) == want, objects.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
-            return objects
-        }
-        log("sim: compiling the Verilator runtime once (\(want))")
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let seed = "\(dir)/seed.v"
-        try "module seed (input wire [7:0] a, input wire [7:0] b, output wire [7:0] y);\n    assign y = a ^ b;\nendmodule\n"
-            .write(toFile: seed, atomically: true, encoding: .utf8)
-        let tb = URL(fileURLWithPath: "\(testbench)/tb_unit.cpp").standardizedFileURL.path
-        let r = try Tools.run("verilator", ["--cc", "--exe", "--build", "-O3", "--trace", "-j", "2", "--prefix", "Vdut", "--top-module", "seed",
-                                            "-Mdir", "\(dir)/obj", "-o", "seed_tb", seed, tb])
-        guard r.status == 0 else { throw UsageError("compiling the Verilator runtime failed: \(r.output.split(separator: "\n").suffix(3).joined(separator: " | "))") }
-        for o in objects {
-            try FileManager.default.copyItem(atPath: "\(dir)/obj/\((o as NSString).lastPathComponent)", toPath: o)
-        }
-        try want.write(toFile: stamp, atomically: true, encoding: .utf8)
-        return objects
-    }
-
-    /// `verilator --build -O3` of one unit with tb_unit.cpp, skipped when the unit file, the
-    /// testbench and Verilator are unchanged since the last build.
-    static func build(module: String, file: String, buildDirectory: String, testbench: String, runtime: [String]) -> Result<String, BuildFailure> {
-        let dir = URL(fileURLWithPath: "\(buildDirectory)/verilator/\(module)").standardizedFileURL.path
-        let exe = "\(dir)/obj/tb"
-        let tb = URL(fileURLWithPath: "\(testbench)/tb_unit.cpp").standardizedFileURL.path
-        let source = URL(fileURLWithPath: file).standardizedFileURL.path
-        let args = ["--cc", "--exe", "--build", "-O3", "--trace", "-Wno-fatal", "--prefix", "Vdut", "--top-module", module,
-                    "-Mdir", "\(dir)/obj", "-MAKEFLAGS", "VK_GLOBAL_OBJS=", "-LDFLAGS", runtime.joined(separator: " "),
-                    "-o", "tb", source, tb]
-        var h = ContentHash()
-        do {
-            try h.add(file: source)
-            try h.add(file: tb)
-        } catch {
-            return .failure(BuildFailure(message: "cannot read \(file): \(error.localizedDescription)"))
-        }
-        h.add(version())
-        args.forEach { h.add($0) }
-        let stamp = "\(dir)/stamp"
-        if (try? String(contentsOfFile: stamp, encoding: .utf8)) == h.hex, FileManager.default.isExecutableFile(atPath: exe) {
-            return .success(exe)
-        }
-        try? FileManager.default.removeItem(atPath: dir)
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        guard let r = try? Tools.run("verilator", args) else { return .failure(BuildFailure(message: "verilator did not start")) }
-        guard r.status == 0, FileManager.default.isExecutableFile(atPath: exe) else {
-            let errors = r.output.split(separator: "\n").filter { $0.contains("%Error") || $0.contains("error:") }
-            return .failure(BuildFailure(message: "verilator build failed: " + (errors.first.map(String.init) ?? r.output.split(separator: "\n").suffix(2).joined(separator: " | "))))
-        }
-        try? h.hex.write(toFile: stamp, atomically: true, encoding: .utf8)
-        return .success(exe)
-    }
-}
-
-enum IcarusBuild {
-    static func build(module: String, file: String, width: Int, count: Int, report: Int, buildDirectory: String, testbench: String) -> Result<String, BuildFailure> {
-        let dir = "\(buildDirectory)/icarus/\(module)"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let out = "\(dir)/tb.vvp"
-        let args = ["-g2005", "-DDUT=\(module)", "-Ptb_unit.W=\(width)", "-Ptb_unit.COUNT=\(count)", "-Ptb_unit.REPORT=\(report)",
-                    "-o", out, "\(testbench)/tb_unit.v", file]
-        guard let r = try? Tools.run("iverilog", args) else { return .failure(BuildFailure(message: "iverilog did not start")) }
-        guard r.status == 0 else {
-            return .failure(BuildFailure(message: "iverilog failed: " + r.output.split(separator: "\n").prefix(2).joined(separator: " | ")))
-        }
-        return .success(out)
+    static func icarus(module: String, file: String, width: Int, count: Int, report: Int, buildDirectory: String, testbench: String) -> Result<String, BuildFailure> {
+        var model = IcarusModel(top: module, testbench: "\(testbench)/tb_unit.v", sources: [file], directory: "\(buildDirectory)/icarus/\(module)")
+        model.parameters = [("W", "\(width)"), ("COUNT", "\(count)"), ("REPORT", "\(report)")]
+        return model.build()
     }
 }

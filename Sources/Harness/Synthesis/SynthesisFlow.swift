@@ -70,19 +70,13 @@ public struct SynthesisFlow: Sendable {
 
     /// The operands of the activity run: pairs of N(0, 1) samples rounded to the format.
     public static func activityOperands(_ f: FloatFormat, count: Int, seed: UInt64) -> (a: [UInt32], b: [UInt32]) {
-        var rng = SplitMix64(seed: seed)
-        func normal() -> Double {
-            // Box-Muller on two uniforms in (0, 1].
-            let u1 = (Double(rng.next() >> 11) + 1) / 9_007_199_254_740_992
-            let u2 = Double(rng.next() >> 11) / 9_007_199_254_740_992
-            return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-        }
+        var normal = NormalSampler(seed: seed, method: .boxMuller)
         var a: [UInt32] = [], b: [UInt32] = []
         a.reserveCapacity(count)
         b.reserveCapacity(count)
         for _ in 0..<count {
-            a.append(f.encode(normal()))
-            b.append(f.encode(normal()))
+            a.append(f.encode(normal.next()))
+            b.append(f.encode(normal.next()))
         }
         return (a, b)
     }

@@ -106,15 +106,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         return tag
     }
 
-    static func grouped(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, ch) in s.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return String(out.reversed())
-    }
+    static func grouped(_ n: Int) -> String { groupedCount(n) }
 
     static func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
     static func percent(_ ratio: Double) -> String { String(format: "%.0f%%", ratio * 100) }

@@ -28,6 +28,11 @@ public enum Tools {
 
     public static func available(_ tool: String) -> Bool { (try? find(tool)) != nil }
 
+    /// Finds every tool the simulators need (one-line error naming the first missing one).
+    public static func require(_ simulators: [SimulatorKind]) throws {
+        for sim in simulators { for tool in sim.tools { _ = try find(tool) } }
+    }
+
     /// Runs `tool` with `arguments`, capturing both streams. Throws only when the tool is missing.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil,
@@ -67,4 +72,20 @@ public enum Tools {
     }
 
     final class DataBox: @unchecked Sendable { var data = Data() }
+}
+
+/// The two simulators every check runs on.
+public enum SimulatorKind: String, CaseIterable, Sendable {
+    case verilator, icarus
+
+    /// The programs a build and run on this simulator need.
+    public var tools: [String] {
+        self == .verilator ? ["verilator", "make", "g++"] : ["iverilog", "vvp"]
+    }
+}
+
+public func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
