@@ -8,7 +8,7 @@ public enum LMulOffset {
 }
 
 /// A unit's arithmetic: its golden model on encodings. The unit types in the Units target conform
-/// (through `MultiplierUnit`), so every caller reaches a unit's model the same way.
+/// (through `UnitDefinition`), so every caller reaches a unit's model the same way.
 public protocol MultiplierFunction: Sendable {
     /// The SPEC result encoding for operand encodings `a`, `b`.
     static func golden(_ a: UInt32, _ b: UInt32, _ f: FloatFormat, _ overflow: OverflowMode) -> UInt32

@@ -39,7 +39,7 @@ struct ArrayCommand: ParsableCommand {
         let range = 1...ArrayDesign.maxDimension
         guard range.contains(rows) else { throw ValidationError("--rows \(rows) is out of range; give 1...\(ArrayDesign.maxDimension)") }
         guard range.contains(cols) else { throw ValidationError("--cols \(cols) is out of range; give 1...\(ArrayDesign.maxDimension)") }
-        let kinds = try parseUnits(unit)
+        let kinds = try parseUnits(unit, multipliers: true)
         guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
         if let w = accWidth {
             guard (2...64).contains(w) else { throw ValidationError("--acc-width \(w) is out of range; give 2...64") }
@@ -49,7 +49,7 @@ struct ArrayCommand: ParsableCommand {
 
     func run() throws {
         let f = try format.format()
-        let u = ArithmeticUnit(try parseUnits(unit)[0], f, overflow: format.overflow)
+        let u = ArithmeticUnit(try parseUnits(unit, multipliers: true)[0], f, overflow: format.overflow)
         let design = ArrayDesign(u, rows: rows, cols: cols, accumulatorWidth: accWidth)
         var files = try design.files().map { (name: $0.name, contents: Data($0.text.utf8)) }
         let manifest = try Manifest.load(from: out).merging(Manifest.entries(for: design))
@@ -114,7 +114,7 @@ struct SimArrayCommand: ParsableCommand {
 
     mutating func validate() throws {
         _ = try parseSizes(sizes)
-        _ = try parseUnits(listArgument(units).joined(separator: ","))
+        _ = try parseUnits(listArgument(units).joined(separator: ","), multipliers: true)
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         for n in listArgument(sim) where SimulatorKind(rawValue: n) == nil {
             throw ValidationError("unknown simulator '\(n)'; valid simulators are verilator, icarus")
@@ -124,7 +124,7 @@ struct SimArrayCommand: ParsableCommand {
 
     func run() throws {
         let f = try format.format()
-        let kinds = try parseUnits(listArgument(units).joined(separator: ","))
+        let kinds = try parseUnits(listArgument(units).joined(separator: ","), multipliers: true)
         var designs: [ArrayDesign] = []
         for (r, c) in try parseSizes(sizes) {
             for k in kinds { designs.append(ArrayDesign(ArithmeticUnit(k, f, overflow: format.overflow), rows: r, cols: c)) }
@@ -172,13 +172,13 @@ struct BenchArrayCommand: ParsableCommand {
         let range = 1...ArrayDesign.maxDimension
         guard range.contains(rows), range.contains(cols) else { throw ValidationError("--rows and --cols must be in 1...\(ArrayDesign.maxDimension)") }
         guard k >= 1, matrices >= 1 else { throw ValidationError("--k and --matrices must be at least 1") }
-        _ = try parseUnits(unit)
+        _ = try parseUnits(unit, multipliers: true)
         do { try OutputWriter.checkDirectory(build, flag: "--build") } catch let e as UsageError { throw ValidationError(e.message) }
     }
 
     func run() throws {
         let f = try format.format()
-        let d = ArrayDesign(ArithmeticUnit(try parseUnits(unit)[0], f, overflow: format.overflow), rows: rows, cols: cols)
+        let d = ArrayDesign(ArithmeticUnit(try parseUnits(unit, multipliers: true)[0], f, overflow: format.overflow), rows: rows, cols: cols)
         let rtl = "\(build)/rtl"
         try OutputWriter.write(try d.files().map { ($0.name, Data($0.text.utf8)) }, into: rtl)
         var s = ArraySimulation(rtlDirectory: rtl, designs: [d])
@@ -234,7 +234,7 @@ struct MutateArrayCommand: ParsableCommand {
         guard range.contains(rows), range.contains(cols) else {
             throw ValidationError("--rows and --cols must be in 3...\(ArrayDesign.maxDimension): the mutants name row 2 and column 2")
         }
-        let kinds = try parseUnits(unit)
+        let kinds = try parseUnits(unit, multipliers: true)
         guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
         guard (0...255).contains(gateMutants) else { throw ValidationError("--gate-mutants must be in 0...255") }
         guard SimulatorKind(rawValue: sim) != nil else { throw ValidationError("unknown simulator '\(sim)'; give icarus or verilator") }
@@ -244,7 +244,7 @@ struct MutateArrayCommand: ParsableCommand {
 
     func run() throws {
         let f = try format.format()
-        let d = ArrayDesign(ArithmeticUnit(try parseUnits(unit)[0], f, overflow: format.overflow), rows: rows, cols: cols)
+        let d = ArrayDesign(ArithmeticUnit(try parseUnits(unit, multipliers: true)[0], f, overflow: format.overflow), rows: rows, cols: cols)
         var r = ArrayMutationRun(design: d)
         r.buildDirectory = build
         r.testbenchDirectory = testbench

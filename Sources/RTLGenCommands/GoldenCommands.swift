@@ -105,7 +105,7 @@ struct EvalCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The unit: \(UnitKind.nameList(conjunction: "or")), or fpadd (the accumulation adder).", valueName: "unit"))
+    @Option(help: ArgumentHelp("The unit: \(UnitKind.nameList(all: true)) (fpadd: the accumulation adder).", valueName: "unit"))
     var unit: String
 
     @OptionGroup var format: FormatOptions
@@ -117,26 +117,15 @@ struct EvalCommand: ParsableCommand {
     var out: String = "-"
 
     mutating func validate() throws {
-        let f = try format.format()
-        if unit == "fpadd" {
-            guard f.hasInfinity else { throw ValidationError("fpadd needs an IEEE-style format; \(f.tag) (E4M3FN) has no infinity") }
-        } else {
-            let kinds = try parseUnits(unit)
-            guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
-        }
+        let kinds = try parseUnits(unit, format: try format.format(), overflow: format.overflow)
+        guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
         if input.isEmpty { throw ValidationError("--in is empty; give a file or - for standard input") }
         if out != "-" { do { try OutputWriter.checkFile(out) } catch let e as UsageError { throw ValidationError(e.message) } }
     }
 
     func run() throws {
         let f = try format.format()
-        let fn: (UInt32, UInt32) -> UInt32
-        if unit == "fpadd" {
-            fn = { FPAdd.add($0, $1, f) }
-        } else {
-            let model = GoldenModel(try parseUnits(unit)[0], f, overflow: format.overflow)
-            fn = { model($0, $1) }
-        }
+        let model = GoldenModel(try parseUnits(unit)[0], f, overflow: format.overflow)
         let input = try HexInput(path: self.input, label: "--in", format: f)
         var text = ""
         for row in input.rows {
@@ -144,7 +133,7 @@ struct EvalCommand: ParsableCommand {
                 throw ValidationError("\(input.name) line \(row.line): \(row.values.count) value\(row.values.count == 1 ? "" : "s"); each line holds two operands, a b")
             }
             let (a, b) = (row.values[0], row.values[1])
-            text += "\(hexText(UInt64(a), bits: f.width)) \(hexText(UInt64(b), bits: f.width)) \(hexText(UInt64(fn(a, b)), bits: f.width))\n"
+            text += "\(hexText(UInt64(a), bits: f.width)) \(hexText(UInt64(b), bits: f.width)) \(hexText(UInt64(model(a, b)), bits: f.width))\n"
         }
         try emit(text, to: out)
     }
@@ -185,7 +174,7 @@ struct MatmulCommand: ParsableCommand {
 
     mutating func validate() throws {
         let f = try format.format()
-        let kinds = try parseUnits(unit)
+        let kinds = try parseUnits(unit, multipliers: true)
         guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
         try acc.check(element: f)
         if let w = accWidth {

@@ -88,14 +88,19 @@ struct FormatOptions: ParsableArguments {
     mutating func validate() throws { _ = try format() }
 }
 
-func parseUnits(_ list: String) throws -> [UnitKind] {
+/// Unit names from a comma-separated list, each once. `multipliers`: only multipliers (a PE's
+/// unit); `format`: each unit must exist for it (e.g. fpadd needs an IEEE-style format).
+func parseUnits(_ list: String, multipliers: Bool = false, format: FloatFormat? = nil,
+                overflow: OverflowMode = .saturate) throws -> [UnitKind] {
+    let valid = multipliers ? UnitKind.allCases : UnitKind.registry
     let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    if names.isEmpty { throw ValidationError("--units is empty; give a comma-separated list of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))") }
+    if names.isEmpty { throw ValidationError("--units is empty; give a comma-separated list of \(valid.map(\.rawValue).joined(separator: ", "))") }
     var out: [UnitKind] = []
     for n in names {
-        guard let k = UnitKind(rawValue: n) else {
-            throw ValidationError("unknown unit '\(n)'; valid units are \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let k = UnitKind(rawValue: n), valid.contains(k) else {
+            throw ValidationError("unknown \(multipliers ? "multiplier" : "unit") '\(n)'; valid \(multipliers ? "multipliers" : "units") are \(valid.map(\.rawValue).joined(separator: ", "))")
         }
+        if let f = format, let reason = k.type.unsupported(f, overflow) { throw ValidationError(reason) }
         if !out.contains(k) { out.append(k) }
     }
     return out
@@ -116,14 +121,14 @@ struct Generate: ParsableCommand {
 
     @OptionGroup var format: FormatOptions
 
-    @Option(help: ArgumentHelp("Units to write, comma-separated: \(UnitKind.allCases.map(\.rawValue).joined(separator: ", ")) ('rtlgen units' lists them).", valueName: "list"))
+    @Option(help: ArgumentHelp("Units to write, comma-separated: \(UnitKind.registry.map(\.rawValue).joined(separator: ", ")) (default: the multipliers; 'rtlgen units --all' lists them).", valueName: "list"))
     var units: String = UnitKind.allCases.map(\.rawValue).joined(separator: ",")
 
     @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "dir"))
     var out: String = "rtl"
 
     mutating func validate() throws {
-        _ = try parseUnits(units)
+        _ = try parseUnits(units, format: try format.format(), overflow: format.overflow)
         do { try OutputWriter.checkDirectory(out) } catch let e as UsageError { throw ValidationError(e.message) }
     }
 
@@ -158,7 +163,7 @@ struct VectorsCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The unit: \(UnitKind.nameList()).", valueName: "unit"))
+    @Option(help: ArgumentHelp("The unit: \(UnitKind.nameList(all: true)).", valueName: "unit"))
     var unit: String
 
     @OptionGroup var format: FormatOptions
@@ -173,7 +178,7 @@ struct VectorsCommand: ParsableCommand {
     var out: String
 
     mutating func validate() throws {
-        let kinds = try parseUnits(unit)
+        let kinds = try parseUnits(unit, format: try format.format(), overflow: format.overflow)
         guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
         guard count >= 0 else { throw ValidationError("--count must be 0 or more") }
         do { try OutputWriter.checkFile(out) } catch let e as UsageError { throw ValidationError(e.message) }
@@ -192,19 +197,23 @@ struct VectorsCommand: ParsableCommand {
 struct UnitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "units",
-        abstract: "List the registered units, one name per line (the Makefile reads this list).",
+        abstract: "List the registered multipliers (--all: every unit), one name per line (the Makefile reads this list).",
         discussion: """
         Examples:
           rtlgen units              lmul, lmul_formula, ... one per line
           rtlgen units --long       name, role, register stages and SPEC.md section
+          rtlgen units --all        the accumulation adders (fpadd) too
         """
     )
 
     @Flag(help: "Also print each unit's role, register stages (latency), SPEC.md section and summary.")
     var long = false
 
+    @Flag(help: "Every registered unit, the accumulation adders too (default: the multipliers, the Makefile's set).")
+    var all = false
+
     func run() throws {
-        for k in UnitKind.allCases {
+        for k in all ? UnitKind.registry : UnitKind.allCases {
             if long {
                 print([k.rawValue, k.role.rawValue, "latency \(k.type.latency)", "SPEC \"\(k.specRule)\"", k.summary].joined(separator: "\t"))
             } else {

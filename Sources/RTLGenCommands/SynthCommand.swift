@@ -74,7 +74,7 @@ struct SynthCommand: ParsableCommand {
         guard (1...3600).contains(proofTimeout) else { throw ValidationError("--proof-timeout must be 1...3600 seconds") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1...64") }
         do { try OutputWriter.checkDirectory(out) } catch let e as UsageError { throw ValidationError(e.message) }
-        if !listArgument(peUnits).isEmpty { _ = try parseUnits(listArgument(peUnits).joined(separator: ",")) }
+        if !listArgument(peUnits).isEmpty { _ = try parseUnits(listArgument(peUnits).joined(separator: ","), multipliers: true) }
         _ = try peFloatFormat()
         if !listArgument(arraySizes).isEmpty { _ = try parseSizes(arraySizes) }
     }
@@ -105,7 +105,7 @@ struct SynthCommand: ParsableCommand {
         }
         var pes: [ArraySynthesis.PERow] = []
         var arrays: [ArraySynthesis.ArrayRow] = []
-        let kinds = listArgument(peUnits).isEmpty ? [] : try parseUnits(listArgument(peUnits).joined(separator: ","))
+        let kinds = listArgument(peUnits).isEmpty ? [] : try parseUnits(listArgument(peUnits).joined(separator: ","), multipliers: true)
         if !kinds.isEmpty {
             var a = ArraySynthesis(flow: flowConfig)
             a.sizes = listArgument(arraySizes).isEmpty ? [] : try parseSizes(arraySizes).map { (rows: $0.0, cols: $0.1) }

@@ -43,7 +43,7 @@ public struct ArithmeticUnit: Hashable, Sendable {
             ("E", "\(format.exponentBits)"), ("M", "\(format.mantissaBits)"), ("bias", "\(format.bias)"),
         ]
         p += kind.type.parameters(format)
-        p.append(("overflow", overflow.rawValue))
+        p.append(("overflow", kind.type.overflowText(format) == nil ? overflow.rawValue : "inf"))
         return p
     }
 
@@ -69,7 +69,11 @@ public struct ArithmeticUnit: Hashable, Sendable {
         return stages == 0 ? "combinational" : "\(stages) register stage\(stages == 1 ? "" : "s") (SPEC \"Ports\")"
     }
 
+    /// Why this unit does not exist for its format and overflow rule (nil: it does).
+    public var unsupportedReason: String? { kind.type.unsupported(format, overflow) }
+
     private var overflowText: String {
+        if let own = kind.type.overflowText(format) { return own }
         switch overflow {
         case .saturate: return "saturate to max finite (SPEC default)"
         case .infinity: return format.hasInfinity ? "infinity (--overflow inf)" : "canonical NaN (--overflow inf; E4M3FN has no infinity)"
@@ -94,6 +98,6 @@ extension ArithmeticUnit {
         let kindName = String(chars[..<sep])
         guard let kind = UnitKind(rawValue: kindName), let f = FloatFormat(tag: String(chars[(sep + 1)...])) else { return nil }
         self.init(kind, f, overflow: overflow)
-        guard self.moduleName == moduleName else { return nil }
+        guard self.moduleName == moduleName, unsupportedReason == nil else { return nil }
     }
 }

@@ -1,17 +1,22 @@
 import FloatArith
 import HDL
 
-/// What a unit is in the comparisons: an approximate multiplier (L-Mul and its relatives) or an
-/// exact baseline it is measured against.
+/// What a unit is in the comparisons: an approximate multiplier (L-Mul and its relatives), an
+/// exact baseline multiplier it is measured against, or the adder of a floating-point accumulator.
 public enum UnitRole: String, Sendable {
     case approximate
     case exactBaseline
+    case accumulationAdder
+
+    public var isMultiplier: Bool { self != .accumulationAdder }
 }
 
-/// One kind of multiplier unit: everything the generator, the harness and the reports know of it.
-/// Adding a unit is one file with a type conforming to this protocol (its golden model reads SPEC,
-/// its `build` writes the datapath in the DSL) and one line in `UnitKind.registry`.
-public protocol MultiplierUnit: MultiplierFunction {
+/// One kind of unit: everything the generator, the harness and the reports know of it. Adding a
+/// unit is one file with a type conforming to this protocol (its golden model reads SPEC, its
+/// `build` writes the datapath in the DSL) and one line in `UnitKind.registry`. Every unit is a
+/// two-operand combinational module `a, b -> y` on one format, so generation, vectors, both
+/// simulators, exhaustive streaming, mutation and synthesis serve every unit alike.
+public protocol UnitDefinition: MultiplierFunction {
     /// Name in module names (`<name>_e<E>m<M>`), command-line lists and reports.
     static var name: String { get }
     /// One line for headers, `--help` and reports.
@@ -32,19 +37,29 @@ public protocol MultiplierUnit: MultiplierFunction {
     /// The unit's own SPEC rule behind the result `y` of two finite nonzero (for units that flush
     /// subnormal inputs: normal) operands, for mismatch reports.
     static func explain(result y: UInt32, _ f: FloatFormat) -> String
+    /// The whole explanation for an operand pair, where the multipliers' shared special-value rules
+    /// do not apply (nil: use them, then `explain(result:)`).
+    static func explainPair(_ a: UInt32, _ b: UInt32, _ f: FloatFormat) -> String?
+    /// Why the unit does not exist for a format and overflow rule (nil: it does).
+    static func unsupported(_ f: FloatFormat, _ overflow: OverflowMode) -> String?
+    /// The header's overflow line, where the unit has its own rule (nil: the `--overflow` rule).
+    static func overflowText(_ f: FloatFormat) -> String?
 }
 
-extension MultiplierUnit {
+extension UnitDefinition {
     public static var latency: Int { 0 }
     public static var note: String { summary }
     public static func parameters(_ f: FloatFormat) -> [(String, String)] { [] }
+    public static func explainPair(_ a: UInt32, _ b: UInt32, _ f: FloatFormat) -> String? { nil }
+    public static func unsupported(_ f: FloatFormat, _ overflow: OverflowMode) -> String? { nil }
+    public static func overflowText(_ f: FloatFormat) -> String? { nil }
 }
 
-/// A unit kind: a registered `MultiplierUnit` type, compared, hashed and coded by its name.
+/// A unit kind: a registered `UnitDefinition` type, compared, hashed and coded by its name.
 public struct UnitKind: Hashable, Sendable, Codable, CustomStringConvertible {
-    public let type: any MultiplierUnit.Type
+    public let type: any UnitDefinition.Type
 
-    public init(_ type: any MultiplierUnit.Type) { self.type = type }
+    public init(_ type: any UnitDefinition.Type) { self.type = type }
 
     /// The registered unit of that name.
     public init?(rawValue: String) {
@@ -52,12 +67,16 @@ public struct UnitKind: Hashable, Sendable, Codable, CustomStringConvertible {
         self = k
     }
 
-    /// Every unit, in the registry's order (generation, simulation, reports).
-    public static var allCases: [UnitKind] { registry }
+    /// Every multiplier, in the registry's order: the default set of generation, simulation,
+    /// PEs and the reports.
+    public static var allCases: [UnitKind] { registry.filter { $0.role.isMultiplier } }
+
+    /// The accumulation adders (SPEC "Floating-point accumulation").
+    public static var adders: [UnitKind] { registry.filter { !$0.role.isMultiplier } }
 
     /// The registered names, for messages and `--help`: "lmul, lmul_formula, ..., or mitchell".
-    public static func nameList(conjunction: String = "or") -> String {
-        let names = allCases.map(\.rawValue)
+    public static func nameList(conjunction: String = "or", all: Bool = false) -> String {
+        let names = (all ? registry : allCases).map(\.rawValue)
         guard names.count > 1 else { return names.joined() }
         return names.dropLast().joined(separator: ", ") + " \(conjunction) " + names.last!
     }

@@ -1,5 +1,5 @@
 /// The units the generator emits, in the order every listing, simulation and report uses. A new
-/// unit is a file in Multipliers/ plus its line here.
+/// unit is a file in Multipliers/ (or Adders/) plus its line here.
 extension UnitKind {
     public static let registry: [UnitKind] = [
         .lmul,
@@ -7,5 +7,6 @@ extension UnitKind {
         .fpmul,
         .fpmulFTZ,
         .mitchell,
+        .fpadd,
     ]
 }

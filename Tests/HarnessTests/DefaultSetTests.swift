@@ -58,7 +58,7 @@ let rtlDir = repoRoot + "/rtl"
     func adderLintsSilently(_ f: FloatFormat) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lint-fpadd-\(f.tag)-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let unit = FPAdderUnit(f)
+        let unit = ArithmeticUnit(.fpadd, f)
         try OutputWriter.write([(unit.fileName, Data(try unit.verilog().utf8))], into: dir)
         for finding in try Lint.check("\(dir)/\(unit.fileName)", top: unit.moduleName, directory: dir) {
             Issue.record("\(finding.tool) on \(unit.fileName):\n\(finding.output)")

@@ -141,7 +141,7 @@ import Units
     /// every pair for 8-bit formats, corners and random pairs for the accumulation formats.
     @Test(arguments: [FloatFormat.e5m2, try! FloatFormat(exponent: 3, mantissa: 4), .fp16, .bf16, .fp32])
     func netlistEqualsGolden(_ f: FloatFormat) throws {
-        let unit = FPAdderUnit(f)
+        let unit = ArithmeticUnit(.fpadd, f)
         let sim = try Simulator(try unit.elaborate())
         let pairs = f.width <= 8 ? Vectors.pairs(f, plan: .exhaustive) : Self.pairs(f, random: 40_000, seed: 5)
         var bad = 0

@@ -19,6 +19,11 @@ import Units
             }
         }
         #expect(UnitKind(rawValue: "nope") == nil)
+        // the accumulation adder is registered but is not a multiplier, and exists for IEEE-style formats only
+        #expect(UnitKind.adders == [.fpadd] && !UnitKind.allCases.contains(.fpadd) && UnitKind.registry.contains(.fpadd))
+        #expect(ArithmeticUnit(moduleName: "fpadd_e8m23") == ArithmeticUnit(.fpadd, .fp32))
+        #expect(ArithmeticUnit(moduleName: "fpadd_e4m3") == nil)
+        #expect(ArithmeticUnit(moduleName: "fpadd_e8m23_ovf_inf") == nil)
     }
 
     /// The header carries the unit's own SPEC section, summary and parameters.

@@ -50,6 +50,7 @@ func valueText(_ x: UInt32, _ f: FloatFormat) -> String {
 public enum SpecRule {
     public static func explain(_ unit: ArithmeticUnit, _ a: UInt32, _ b: UInt32) -> String {
         let f = unit.format
+        if let own = unit.kind.type.explainPair(a, b, f) { return own }
         let ca = f.classify(a), cb = f.classify(b)
         let subnormalIsZero = unit.kind.type.subnormalInputsAreZero
         func zeroLike(_ c: FloatClass) -> Bool { c == .zero || (subnormalIsZero && c == .subnormal) }

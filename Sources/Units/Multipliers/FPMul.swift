@@ -3,7 +3,7 @@ import HDL
 
 /// SPEC "Exact baseline multiplier": the exact product rounded to nearest even, with subnormal
 /// inputs and gradual underflow.
-public enum FPMulUnit: MultiplierUnit {
+public enum FPMulUnit: UnitDefinition {
     public static let name = "fpmul"
     public static let summary = "exact multiplier, round to nearest even, subnormal inputs and results"
     public static let note = "exact product rounded to nearest, ties to even, gradual underflow: the 0.5-ulp reference."

@@ -3,7 +3,7 @@ import HDL
 
 /// SPEC "Exact baseline multiplier", `fpmul_ftz`: the like-for-like baseline for L-Mul, with
 /// subnormal inputs read as zero and tiny results flushed.
-public enum FPMulFTZUnit: MultiplierUnit {
+public enum FPMulFTZUnit: UnitDefinition {
     public static let name = "fpmul_ftz"
     public static let summary = "exact multiplier, round to nearest even, subnormals flushed to zero"
     public static let note = "as fpmul, with subnormal inputs read as zero and results below the smallest normal flushed to zero."

@@ -2,7 +2,7 @@ import FloatArith
 import HDL
 
 /// SPEC "L-Mul, bit-add form": the paper's integer-adder kernel, `S = A + B - bias*2^M + off`.
-public enum LMulUnit: MultiplierUnit {
+public enum LMulUnit: UnitDefinition {
     public static let name = "lmul"
     public static let summary = "L-Mul, bit-add form: integer add of the encodings plus offset"
     public static let note = "L-Mul, bit-add form (SPEC \"L-Mul, bit-add form\"): the integer sum of the two encodings plus the offset; the paper's adder kernel."

@@ -3,7 +3,7 @@ import HDL
 
 /// SPEC "L-Mul, formula form": the paper's equation `(1 + fa + fb + 2^-l) * 2^(ea + eb)`,
 /// renormalised by truncation.
-public enum LMulFormulaUnit: MultiplierUnit {
+public enum LMulFormulaUnit: UnitDefinition {
     public static let name = "lmul_formula"
     public static let summary = "L-Mul, formula form: (1 + fa + fb + 2^-l) * 2^(ea + eb), truncated"
     public static let note = "L-Mul, formula form: `(1 + fa + fb + 2^-l) * 2^(ea + eb)`, renormalised by truncation."

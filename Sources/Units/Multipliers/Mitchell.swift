@@ -3,7 +3,7 @@ import HDL
 
 /// SPEC "Mitchell": Mitchell's (1962) logarithmic multiplication, the bit-add form with `off = 0`;
 /// the named reference against which the paper's offset is measured.
-public enum MitchellUnit: MultiplierUnit {
+public enum MitchellUnit: UnitDefinition {
     public static let name = "mitchell"
     public static let summary = "Mitchell's logarithmic multiplication: integer add of the encodings, no offset"
     public static let note = "Mitchell's logarithmic multiplication (SPEC \"Mitchell\"): L-Mul's bit-add form without the offset, the reference the paper's offset is measured against."
