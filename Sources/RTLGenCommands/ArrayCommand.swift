@@ -32,6 +32,9 @@ struct ArrayCommand: ParsableCommand {
                                valueName: "W"))
     var accWidth: Int?
 
+    @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, SPEC's default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\": the PE adds with fpadd in that format).", valueName: "kind"))
+    var acc: Accumulation = .fixed
+
     @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "dir"))
     var out: String = "rtl"
 
@@ -42,15 +45,17 @@ struct ArrayCommand: ParsableCommand {
         let kinds = try parseUnits(unit, multipliers: true)
         guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
         if let w = accWidth {
+            guard acc == .fixed else { throw ValidationError("--acc-width applies to --acc fixed only; drop it or use --acc fixed") }
             guard (2...64).contains(w) else { throw ValidationError("--acc-width \(w) is out of range; give 2...64") }
         }
+        try acc.check(element: try format.format())
         do { try OutputWriter.checkDirectory(out) } catch let e as UsageError { throw ValidationError(e.message) }
     }
 
     func run() throws {
         let f = try format.format()
         let u = ArithmeticUnit(try parseUnits(unit, multipliers: true)[0], f, overflow: format.overflow)
-        let design = ArrayDesign(u, rows: rows, cols: cols, accumulatorWidth: accWidth)
+        let design = ArrayDesign(u, rows: rows, cols: cols, accumulatorWidth: accWidth, floatAccumulator: acc.format)
         var files = try design.files().map { (name: $0.name, contents: Data($0.text.utf8)) }
         let manifest = try Manifest.load(from: out).merging(Manifest.entries(for: design))
         files.append(("manifest.json", try manifest.encoded()))
@@ -94,6 +99,9 @@ struct SimArrayCommand: ParsableCommand {
 
     @OptionGroup var format: FormatOptions
 
+    @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, SPEC's default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\").", valueName: "kind"))
+    var acc: Accumulation = .fixed
+
     @Option(help: ArgumentHelp("Simulate the files in this directory as they are, instead of generating them.", valueName: "dir"))
     var dir: String?
 
@@ -113,6 +121,7 @@ struct SimArrayCommand: ParsableCommand {
     var jobs: Int = 2
 
     mutating func validate() throws {
+        try acc.check(element: try format.format())
         _ = try parseSizes(sizes)
         _ = try parseUnits(listArgument(units).joined(separator: ","), multipliers: true)
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -127,7 +136,7 @@ struct SimArrayCommand: ParsableCommand {
         let kinds = try parseUnits(listArgument(units).joined(separator: ","), multipliers: true)
         var designs: [ArrayDesign] = []
         for (r, c) in try parseSizes(sizes) {
-            for k in kinds { designs.append(ArrayDesign(ArithmeticUnit(k, f, overflow: format.overflow), rows: r, cols: c)) }
+            for k in kinds { designs.append(ArrayDesign(ArithmeticUnit(k, f, overflow: format.overflow), rows: r, cols: c, floatAccumulator: acc.format)) }
         }
         let rtl = dir ?? "\(build)/rtl"
         if dir == nil {
@@ -163,12 +172,16 @@ struct BenchArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("PE columns.", valueName: "C")) var cols: Int = 16
     @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit")) var unit: String = "lmul"
     @OptionGroup var format: FormatOptions
+
+    @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, SPEC's default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\").", valueName: "kind"))
+    var acc: Accumulation = .fixed
     @Option(help: ArgumentHelp("Beats per job.", valueName: "K")) var k: Int = 256
     @Option(help: ArgumentHelp("Jobs, back to back.", valueName: "n")) var matrices: Int = 64
     @Option(help: ArgumentHelp("Build directory.", valueName: "dir")) var build: String = "build/bench-array"
     @Option(help: ArgumentHelp("Directory of tb_array.cpp.", valueName: "dir")) var testbench: String = "testbench"
 
     mutating func validate() throws {
+        try acc.check(element: try format.format())
         let range = 1...ArrayDesign.maxDimension
         guard range.contains(rows), range.contains(cols) else { throw ValidationError("--rows and --cols must be in 1...\(ArrayDesign.maxDimension)") }
         guard k >= 1, matrices >= 1 else { throw ValidationError("--k and --matrices must be at least 1") }
@@ -178,7 +191,7 @@ struct BenchArrayCommand: ParsableCommand {
 
     func run() throws {
         let f = try format.format()
-        let d = ArrayDesign(ArithmeticUnit(try parseUnits(unit, multipliers: true)[0], f, overflow: format.overflow), rows: rows, cols: cols)
+        let d = ArrayDesign(ArithmeticUnit(try parseUnits(unit, multipliers: true)[0], f, overflow: format.overflow), rows: rows, cols: cols, floatAccumulator: acc.format)
         let rtl = "\(build)/rtl"
         try OutputWriter.write(try d.files().map { ($0.name, Data($0.text.utf8)) }, into: rtl)
         var s = ArraySimulation(rtlDirectory: rtl, designs: [d])
@@ -221,6 +234,9 @@ struct MutateArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("PE columns C, 3...\(ArrayDesign.maxDimension).", valueName: "C")) var cols: Int = 4
     @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit")) var unit: String = "lmul"
     @OptionGroup var format: FormatOptions
+
+    @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, SPEC's default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\").", valueName: "kind"))
+    var acc: Accumulation = .fixed
     @Option(help: ArgumentHelp("yosys gate mutants of the PE (0 for none).", valueName: "n")) var gateMutants: Int = 32
     @Option(help: ArgumentHelp("Simulator: icarus or verilator.", valueName: "name")) var sim: String = "icarus"
     @Option(help: ArgumentHelp("Only these standard mutants, comma-separated (default: all).", valueName: "list")) var only: String?
@@ -230,6 +246,7 @@ struct MutateArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory of tb_array.cpp and tb_array.v.", valueName: "dir")) var testbench: String = "testbench"
 
     mutating func validate() throws {
+        try acc.check(element: try format.format())
         let range = 3...ArrayDesign.maxDimension
         guard range.contains(rows), range.contains(cols) else {
             throw ValidationError("--rows and --cols must be in 3...\(ArrayDesign.maxDimension): the mutants name row 2 and column 2")
@@ -244,7 +261,7 @@ struct MutateArrayCommand: ParsableCommand {
 
     func run() throws {
         let f = try format.format()
-        let d = ArrayDesign(ArithmeticUnit(try parseUnits(unit, multipliers: true)[0], f, overflow: format.overflow), rows: rows, cols: cols)
+        let d = ArrayDesign(ArithmeticUnit(try parseUnits(unit, multipliers: true)[0], f, overflow: format.overflow), rows: rows, cols: cols, floatAccumulator: acc.format)
         var r = ArrayMutationRun(design: d)
         r.buildDirectory = build
         r.testbenchDirectory = testbench

@@ -33,6 +33,12 @@ public enum ArrayFault: String, CaseIterable, Hashable, Sendable {
     case productSignIgnored = "product-sign-ignored"
     case productShiftOffByOne = "product-shift-off-by-one"
     case subnormalProductMisplaced = "subnormal-product-misplaced"
+    // floating-point accumulator (--acc fp32|bf16|fp16): widening the product, the adder's inputs
+    case widenSignDropped = "widen-sign-dropped"
+    case widenExponentOffByOne = "widen-exponent-off-by-one"
+    case widenSubnormalAsNormal = "widen-subnormal-as-normal"
+    case fpClearToOne = "fp-clear-to-one"
+    case fpSpecialSkipped = "fp-special-skipped"
     // capture and drain
     case captureEarly = "capture-early"
     case drainLoadEarly = "drain-load-early"
@@ -52,7 +58,8 @@ public enum ArrayFault: String, CaseIterable, Hashable, Sendable {
         case .cellValidStuck, .cellClearDropped, .resInvalidLive, .accMSBDropped, .captureEarly, .drainHolds, .drainValidNotReset:
             return .cell
         case .peValidIgnored, .invalidIgnoresValid, .peClearDropped, .invalidNotSticky, .invalidNotCleared, .accCarryCut,
-             .accNoCarries, .accBitStuck, .productSignIgnored, .productShiftOffByOne, .subnormalProductMisplaced:
+             .accNoCarries, .accBitStuck, .productSignIgnored, .productShiftOffByOne, .subnormalProductMisplaced,
+             .widenSignDropped, .widenExponentOffByOne, .widenSubnormalAsNormal, .fpClearToOne, .fpSpecialSkipped:
             return .pe
         }
     }
@@ -67,10 +74,18 @@ public enum ArrayFault: String, CaseIterable, Hashable, Sendable {
     }
 
     /// Whether the fault can show in `d`: the array faults name row 2 and column 2 (3 x 3 or
-    /// larger), and only the exact multiplier gives subnormal products (SPEC: L-Mul and
-    /// `fpmul_ftz` flush them), so misplacing them changes nothing elsewhere.
+    /// larger); only the exact multiplier gives subnormal products (SPEC: L-Mul and `fpmul_ftz`
+    /// flush them), so misplacing them changes nothing elsewhere; the fixed-point accumulator's
+    /// faults apply to its PEs and the widening and float-sum faults to `--acc fp*` PEs.
     public func applies(to d: ArrayDesign) -> Bool {
-        if self == .subnormalProductMisplaced { return d.unit.kind == .fpmul }
-        return d.rows >= 3 && d.cols >= 3
+        let float = d.pe.floatAccumulator != nil
+        switch self {
+        case .accCarryCut, .accNoCarries, .accBitStuck, .productSignIgnored, .productShiftOffByOne:
+            return !float
+        case .subnormalProductMisplaced: return !float && d.unit.kind == .fpmul
+        case .widenSignDropped, .widenExponentOffByOne, .fpClearToOne, .fpSpecialSkipped: return float
+        case .widenSubnormalAsNormal: return float && d.unit.kind == .fpmul
+        default: return d.rows >= 3 && d.cols >= 3
+        }
     }
 }

@@ -14,36 +14,96 @@ import HDL
 ///     invalid <= (clear ? 0 : invalid) | (valid && product NaN or infinite)
 public struct ProcessingElement: Hashable, Sendable {
     public let unit: ArithmeticUnit
+    /// The exact fixed-point accumulator (SPEC's default PE).
     public let accumulator: AccumulatorFormat
+    /// With `--acc fp32|bf16|fp16`: the accumulation format (SPEC "Floating-point accumulation");
+    /// the PE then sums with an instance of `fpadd` in that format instead.
+    public let floatAccumulator: FloatFormat?
 
-    public init(_ unit: ArithmeticUnit, accumulatorWidth: Int? = nil) {
+    public init(_ unit: ArithmeticUnit, accumulatorWidth: Int? = nil, floatAccumulator: FloatFormat? = nil) {
+        precondition(floatAccumulator == nil || accumulatorWidth == nil, "a float accumulator has no fixed-point width")
+        if let acc = floatAccumulator {
+            precondition(FPAdd.widens(unit.format, into: acc), "\(unit.format) products do not widen exactly into \(acc)")
+        }
         self.unit = unit
         accumulator = AccumulatorFormat(unit.format, width: accumulatorWidth)
+        self.floatAccumulator = floatAccumulator
     }
 
     public var format: FloatFormat { unit.format }
-    public var isDefaultWidth: Bool { accumulator.width == AccumulatorFormat.defaultWidth(unit.format) }
-    /// `pe_<unit module>`, with `_acc<W>` when the accumulator is narrower or wider than SPEC's default.
-    public var moduleName: String { "pe_\(unit.moduleName)" + (isDefaultWidth ? "" : "_acc\(accumulator.width)") }
+    public var isDefaultWidth: Bool { floatAccumulator != nil || accumulator.width == AccumulatorFormat.defaultWidth(unit.format) }
+    /// Bits of the `acc` output: the fixed-point width, or the accumulation format's width.
+    public var outputWidth: Int { floatAccumulator?.width ?? accumulator.width }
+    /// Module-name suffix of the accumulator: `_fp32` (float), `_acc<W>` (a fixed-point width other
+    /// than SPEC's default), or nothing.
+    public var accumulatorSuffix: String {
+        if let acc = floatAccumulator { return "_\(Self.accumulationName(acc))" }
+        return isDefaultWidth ? "" : "_acc\(accumulator.width)"
+    }
+    /// `pe_<unit module>` with the accumulator suffix.
+    public var moduleName: String { "pe_\(unit.moduleName)" + accumulatorSuffix }
     public var fileName: String { "\(moduleName).v" }
+
+    /// fp32, bf16, fp16 (the `--acc` names), else the format tag.
+    public static func accumulationName(_ f: FloatFormat) -> String {
+        switch f {
+        case .fp32: return "fp32"
+        case .bf16: return "bf16"
+        case .fp16: return "fp16"
+        default: return f.tag
+        }
+    }
+
+    /// The adder unit of a float-accumulating PE.
+    public var adder: ArithmeticUnit? { floatAccumulator.map { ArithmeticUnit(.fpadd, $0) } }
 
     /// The golden model: a fresh accumulator of this PE's width.
     public func goldenAccumulator() -> AccumulatorModel { AccumulatorModel(accumulator) }
+
+    /// The golden matmul of this PE's arithmetic (SPEC's order for a float accumulator).
+    public func goldenMatmul(_ a: [[UInt32]], _ b: [[UInt32]]) -> [[Matmul.Element]] {
+        let golden = unit.golden
+        if let acc = floatAccumulator {
+            return Matmul.multiply(a, b, element: format, accumulation: acc) { golden($0, $1) }
+        }
+        return Matmul.multiply(a, b, accumulator: accumulator) { golden($0, $1) }
+    }
+
+    /// The value an `acc` output holds (for messages).
+    public func value(ofAccumulator bits: WideInt) -> Double {
+        if let acc = floatAccumulator { return acc.doubleValue(UInt32(truncatingIfNeeded: bits.limbs[0])) }
+        return bits.double * pow2(accumulator.lsbExponent)
+    }
 
     /// The LSB weight as text: `2^(1 - bias - M)` evaluated.
     public var lsbText: String { "2^\(accumulator.lsbExponent)" }
 
     /// Shared header lines of the PE and the array files.
     var accumulatorDoc: [String] {
-        [
+        if let acc = floatAccumulator {
+            return ["accumulator: \(Self.accumulationName(acc)) (\(acc.tag)) register; acc = round(acc + p) per valid beat in arrival order, "
+                    + "round to nearest even, from +0 (SPEC \"Floating-point accumulation\"); products widened exactly"]
+        }
+        return [
             "accumulator: \(accumulator.width)-bit two's complement, LSB = \(lsbText) (2^(1-bias-M)), "
                 + (isDefaultWidth ? "SPEC default width (2^16 products of max magnitude cannot overflow)"
                                   : "user width: wraps modulo 2^\(accumulator.width)"),
         ]
     }
 
+    /// The header's parameter line tail: `acc_width=.. acc_lsb=..` or `acc=fp32`.
+    var accumulatorParameters: String {
+        if let acc = floatAccumulator { return "acc=\(Self.accumulationName(acc)) acc_width=\(acc.width)" }
+        return "acc_width=\(accumulator.width) acc_lsb=\(lsbText)"
+    }
+
     /// The PE's netlist; `fault` (mutation testing, `ArrayFault`) builds it with one deliberate bug.
-    public func elaborate(unitModule: Module, fault: ArrayFault? = nil) throws -> Module {
+    /// A float-accumulating PE also needs the adder's module.
+    public func elaborate(unitModule: Module, adderModule: Module? = nil, fault: ArrayFault? = nil) throws -> Module {
+        if let acc = floatAccumulator {
+            guard let adderModule else { preconditionFailure("a float-accumulating PE instantiates fpadd_\(acc.tag)") }
+            return try elaborateFloat(unitModule: unitModule, adderModule: adderModule, acc: acc, fault: fault)
+        }
         let f = format
         let w = accumulator.width
         let m = ModuleBuilder(moduleName)
@@ -51,7 +111,7 @@ public struct ProcessingElement: Hashable, Sendable {
             "\(moduleName): processing element, \(unit.kind.summary) times exact fixed-point accumulation",
             "format: \(f), bias \(f.bias); SPEC.md \"Processing elements and arrays\" (multiplier: \"\(unit.kind.specRule)\")",
             "generated by: \(ArrayDesign.commandPrefix(unit, accumulatorWidth: isDefaultWidth ? nil: w)) --rows R --cols C (every array of this unit writes this file)",
-            "parameters: " + unit.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " ") + " acc_width=\(w) acc_lsb=\(lsbText)",
+            "parameters: " + unit.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " ") + " " + accumulatorParameters,
         ] + accumulatorDoc + [
             "multiplier: instance of \(unit.moduleName) (\(unit.fileName)); its output is added exactly as the unit gives it",
             "clk: rising edge; clear: synchronous, restarts acc and invalid (a product valid in the same cycle is the first term)",
@@ -103,4 +163,98 @@ public struct ProcessingElement: Hashable, Sendable {
         m.output("invalid", invalid)
         return try m.finish()
     }
+
+    /// SPEC "Floating-point accumulation": the product widened exactly into the accumulation
+    /// format and added by an instance of `fpadd` in that format; NaN and infinite products enter
+    /// the sum and set the sticky `invalid`.
+    ///
+    ///     acc     <= valid ? round((clear ? +0 : acc) + widen(product)) : (clear ? +0 : acc)
+    ///     invalid <= (clear ? 0 : invalid) | (valid && product NaN or infinite)
+    func elaborateFloat(unitModule: Module, adderModule: Module, acc: FloatFormat, fault: ArrayFault?) throws -> Module {
+        let f = format
+        let m = ModuleBuilder(moduleName)
+        let name = Self.accumulationName(acc)
+        m.doc = [
+            "\(moduleName): processing element, \(unit.kind.summary) times \(name) accumulation",
+            "format: \(f), bias \(f.bias); SPEC.md \"Floating-point accumulation\" (multiplier: \"\(unit.kind.specRule)\")",
+            "generated by: \(ArrayDesign.commandPrefix(unit, accumulatorWidth: nil, floatAccumulator: acc)) --rows R --cols C (every array of this unit and accumulator writes this file)",
+            "parameters: " + (unit.parameters.map { "\($0.0)=\($0.1)" } + [accumulatorParameters]).joined(separator: " "),
+        ] + accumulatorDoc + [
+            "multiplier: instance of \(unit.moduleName) (\(unit.fileName)); adder: instance of \(adderModule.name) (\(adderModule.name).v)",
+            "clk: rising edge; clear: synchronous, restarts acc at +0 and invalid (a product valid in the same cycle is the first term)",
+            "valid: the product of a and b is accumulated only when 1",
+            "acc <= valid ? round((clear ? +0 : acc) + widen(product)) : (clear ? +0 : acc)",
+            "invalid <= (clear ? 0 : invalid) | (valid & NaN or infinite product); sticky until clear; the product enters the sum too",
+        ]
+        _ = m.clock()
+        let clear = m.input("clear", 1)
+        let valid = m.input("valid", 1)
+        let a = m.input("a", f.width)
+        let b = m.input("b", f.width)
+        let product = m.instance(unitModule, "mul", ["a": a, "b": b])["y"]!
+        let p = m.decode(product, f, prefix: "p")
+        let special = m.wire("p_special", p.isNaN | p.isInf, comment: "NaN or infinite product: sets invalid (and enters the sum)")
+        let widened = widen(m, p, into: acc, fault: fault)
+        let accReg = m.register("acc_q", acc.width, comment: "the running \(name) sum")
+        let invalid = m.register("invalid_q", 1, comment: "sticky: a NaN or infinite product since the last clear")
+        let cleared = m.const(fault == .fpClearToOne ? Int(acc.doubleBits(of: 1.0)) : 0, width: acc.width)
+        let base = m.wire("acc_base", fault == .peClearDropped ? accReg : m.mux(clear, cleared, accReg), comment: "+0 on a job's first beat")
+        let sum = m.instance(adderModule, "add", ["a": base, "b": widened])["y"]!
+        var take = fault == .peValidIgnored ? m.one : valid
+        if fault == .fpSpecialSkipped { take = take & ~special }
+        m.next(accReg, m.mux(m.wire("take", take), sum, base))
+        switch fault {
+        case .invalidIgnoresValid: m.next(invalid, (~clear & invalid) | special)
+        case .invalidNotSticky: m.next(invalid, valid & special)
+        case .invalidNotCleared: m.next(invalid, invalid | (valid & special))
+        default: m.next(invalid, (~clear & invalid) | (valid & special))
+        }
+        m.output("acc", accReg)
+        m.output("invalid", invalid)
+        return try m.finish()
+    }
+
+    /// The product's encoding in the accumulation format, exactly (SPEC: the generator refuses
+    /// pairs where that is not possible): NaN -> canonical NaN, infinity and zero keep their sign,
+    /// element subnormals are normalised (or stay subnormal where the accumulation format's
+    /// subnormal range reaches them).
+    func widen(_ m: ModuleBuilder, _ p: DecodedOperand, into acc: FloatFormat, fault: ArrayFault?) -> Signal {
+        let f = p.format
+        let mf = f.mantissaBits, ma = acc.mantissaBits, ea = acc.exponentBits
+        let rebias = acc.bias - f.bias + (fault == .widenExponentOffByOne ? 1 : 0)
+        // normalise element subnormals: frac = 0..01x..x with lz leading zeros -> 1.x..x00 * 2^-(lz+1)
+        let lz = m.leadingZeros(p.fraction, name: "p_frac_lz")
+        let xw = signedBitsFor(min(rebias - mf, 0)...(Int(f.exponentMask) + rebias + 1))
+        let subnormalAsNormal = fault == .widenSubnormalAsNormal
+        let expAcc = m.wire("p_exp_acc", m.mux(subnormalAsNormal ? m.zero : p.exponentIsZero,
+                                                m.const(rebias, width: xw) - lz.zext(to: xw),
+                                                p.exponent.zext(to: xw) + rebias),
+                            comment: "biased exponent in \(acc.tag) (element subnormals normalised)")
+        let fracNorm = m.wire("p_frac_norm", m.mux(subnormalAsNormal ? m.zero : p.exponentIsZero,
+                                                   (p.fraction.zext(to: mf + 1).shiftLeft(by: lz + 1))[mf - 1, 0],
+                                                   p.fraction), comment: "fraction below the leading one")
+        let fracWide = m.cat(fracNorm, m.zeros(ma - mf))
+        // Element values below the accumulation format's smallest normal stay subnormal there.
+        let smallestElement = 1 - f.bias - mf
+        var magnitude: Signal
+        if smallestElement < 1 - acc.bias {
+            let tiny = m.wire("p_acc_subnormal", expAcc.slt(1), comment: "below \(acc.tag)'s smallest normal")
+            let sig = m.cat(m.one, fracWide)
+            let rightShift = m.wire("p_acc_shift", m.const(1, width: xw) - expAcc)
+            let sub = m.wire("p_acc_sub", sig.shiftRight(by: rightShift)[ma - 1, 0], comment: "exact: SPEC's pair check guarantees no bit is lost")
+            magnitude = m.mux(tiny, m.cat(m.zeros(ea), sub), m.cat(expAcc[ea - 1, 0], fracWide))
+        } else {
+            magnitude = m.cat(expAcc[ea - 1, 0], fracWide)
+        }
+        magnitude = m.mux(p.isZero, m.zeros(ea + ma), magnitude)
+        if f.hasInfinity { magnitude = m.mux(p.isInf, m.const(Int(acc.infinity!), width: ea + ma), magnitude) }
+        let sign = fault == .widenSignDropped ? m.zero : p.sign
+        return m.wire("p_widened", m.mux(p.isNaN, m.const(Int(acc.canonicalNaN), width: acc.width), m.cat(sign, magnitude)),
+                      comment: "the product in \(acc.tag), exactly")
+    }
+}
+
+extension FloatFormat {
+    /// The encoding of an exactly representable Double (constants in generated logic).
+    func doubleBits(of v: Double) -> UInt32 { encode(v) }
 }

@@ -59,7 +59,6 @@ public struct ArrayStimulus: Sendable {
     public init(design d: ArrayDesign, jobs: [ArrayJob], seed: UInt64 = 1) {
         self.design = d
         let R = d.rows, C = d.cols
-        let golden = d.unit.golden
         var noise = SplitMix64(seed: seed ^ 0x1d1e_bea7)
         let mask = UInt64((1 << d.format.width) - 1)
         func idle() -> Beat { Beat(a: (0..<R).map { _ in UInt32(noise.next() & mask) }, b: (0..<C).map { _ in UInt32(noise.next() & mask) }) }
@@ -86,7 +85,7 @@ public struct ArrayStimulus: Sendable {
             prevLast = t
             let result = terms.b.isEmpty
                 ? Array(repeating: Array(repeating: Matmul.Element(sum: WideInt(width: d.accumulatorWidth), invalid: false), count: C), count: R)
-                : Matmul.multiply(terms.a, terms.b, accumulator: d.pe.accumulator) { golden($0, $1) }
+                : d.pe.goldenMatmul(terms.a, terms.b)
             for i in 0..<R {
                 for j in 0..<C {
                     pending.append((t + d.resultDelay(row: i, col: j), i, Output(row: i, col: j, job: n, element: result[i][j])))
@@ -245,6 +244,41 @@ public enum ArrayTestPlan {
                              valid: (0..<k).map { !bubble.contains($0) }))
         jobs.append(ArrayJob("only bubbles (every beat in_valid = 0)", a: (0..<R).map { _ in [f.canonicalNaN, noise(&rng)] },
                              b: (0..<2).map { _ in (0..<C).map { _ in noise(&rng) } }, valid: [false, false]))
+        if let acc = d.pe.floatAccumulator { jobs += floatCornerJobs(d, acc, sampler: &sampler) }
+        return jobs
+    }
+
+    /// The corners of a floating-point accumulator (SPEC "Floating-point accumulation"): sums that
+    /// overflow to infinity (where the accumulation format's range allows), inf + (-inf), exact
+    /// cancellation reached from either sign, the order of the beats deciding a rounded sum, and
+    /// sums in the accumulation format's subnormal range (where the element format reaches it).
+    static func floatCornerJobs(_ d: ArrayDesign, _ acc: FloatFormat, sampler: inout NormalSampler) -> [ArrayJob] {
+        let f = d.format, R = d.rows, C = d.cols, neg = f.signMask, one = f.encode(1)
+        var jobs: [ArrayJob] = []
+        let ones = { (k: Int) in (0..<k).map { _ in Array(repeating: one, count: C) } }
+        // 256 products of max magnitude: past fp16's range for the 8-bit formats, exact in fp32
+        jobs.append(ArrayJob("float: 256 max-magnitude products (overflow to infinity where the range ends)",
+                             a: (0..<R).map { i in Array(repeating: i % 2 == 0 ? f.maxFinite : f.maxFinite | neg, count: 256) }, b: ones(256)))
+        if let inf = f.infinity {
+            jobs.append(ArrayJob("float: inf + (-inf) and inf + finite", a: (0..<R).map { i in i % 2 == 0 ? [inf, one, inf | neg] : [one, inf, one] }, b: ones(3)))
+        }
+        // x, then -x: exact cancellation to +0 from either sign, then a small term after it
+        let x = normalMatrix(rows: R, cols: 1, sigma: 8, format: f, sampler: &sampler)
+        let small = f.encode(0.125)
+        jobs.append(ArrayJob("float: cancellation from + then -, and - then +",
+                             a: (0..<R).map { i in i % 2 == 0 ? [x[i][0], x[i][0] ^ neg] : [x[i][0] ^ neg, x[i][0]] }, b: ones(2)))
+        jobs.append(ArrayJob("float: cancellation, then a small term",
+                             a: (0..<R).map { i in [x[i][0], x[i][0] ^ neg, small] }, b: ones(3)))
+        // a large term absorbs small ones that would survive in another order
+        let big = f.encode(Swift.min(f.doubleValue(f.maxFinite), 4096)), tiny = UInt32(1)    // the smallest subnormal
+        jobs.append(ArrayJob("float: order decides (big + tiny - big vs big - big + tiny)",
+                             a: (0..<R).map { i in i % 2 == 0 ? [big, tiny, big | neg] : [big, big | neg, tiny] }, b: ones(3)))
+        // element subnormals and their sums (subnormal in the accumulation format where its range reaches them)
+        func subnormal(_ i: Int, _ k: Int) -> UInt32 {
+            let magnitude = UInt32(1 + (i + k) % 3)
+            return (i + k) % 4 == 3 ? magnitude | neg : magnitude
+        }
+        jobs.append(ArrayJob("float: sums of the smallest subnormals", a: (0..<R).map { i in (0..<9).map { k in subnormal(i, k) } }, b: ones(9)))
         return jobs
     }
 
@@ -440,7 +474,7 @@ public struct ArraySimulation: Sendable {
             limbs.append(limb)
             digits = digits.dropLast(16)
         }
-        let v = WideInt(width: d.accumulatorWidth, limbs: limbs).double * pow2(d.pe.accumulator.lsbExponent)
+        let v = d.pe.value(ofAccumulator: WideInt(width: d.accumulatorWidth, limbs: limbs))
         return "\(v)"
     }
 
