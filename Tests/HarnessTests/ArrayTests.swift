@@ -210,7 +210,7 @@ import Units
         r.quiet = true
         r.only = ["skew-a-swap", "pe-valid-ignored", "invalid-not-sticky", "acc-carry-cut", "drain-skips-stage"]
         let mutants = try r.run(log: { _ in })
-        #expect(mutants.filter { $0.kind == .source }.count == 5)
+        #expect(mutants.filter { $0.kind == .fault }.count == 5)
         #expect(mutants.filter { $0.kind == .gate }.count == 4)
         for m in mutants {
             switch m.outcome {

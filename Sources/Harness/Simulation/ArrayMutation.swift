@@ -75,7 +75,7 @@ public struct ArrayMutation: Sendable {
     }
 }
 
-/// Mutation testing of the array harness: every standard mutant (and yosys gate mutants of the PE)
+/// Mutation testing of the array harness: every standard fault mutant (and yosys gate mutants of the PE)
 /// is simulated with the same stimulus and checks as `rtlgen sim-array`, and must fail.
 public struct ArrayMutationRun: Sendable {
     public var design: ArrayDesign
@@ -85,7 +85,7 @@ public struct ArrayMutationRun: Sendable {
     public var jobs = 2
     public var gateMutants = 32
     public var seed = 1
-    /// Restricts the source mutants to these names (all when nil).
+    /// Restricts the standard (fault) mutants to these names (all when nil).
     public var only: Set<String>?
     /// No progress line.
     public var quiet = false
@@ -93,7 +93,7 @@ public struct ArrayMutationRun: Sendable {
     public init(design: ArrayDesign) { self.design = design }
 
     public struct Mutant: Sendable {
-        public enum Kind: String, Sendable { case source, gate }
+        public enum Kind: String, Sendable { case fault, gate }
         public enum Outcome: Sendable {
             case killed(String)
             case survived
@@ -126,7 +126,7 @@ public struct ArrayMutationRun: Sendable {
 
         var work: [(kind: Mutant.Kind, name: String, module: String, description: String, files: Result<[String: String], BuildFailure>)] = []
         for m in ArrayMutation.standard(d) where only?.contains(m.name) ?? true {
-            work.append((.source, m.name, m.module, m.description, try m.files(d)))
+            work.append((.fault, m.name, m.module, m.description, try m.files(d)))
         }
         if gateMutants > 0 {
             log("mutate-array: \(d.pe.moduleName): \(gateMutants) gate mutants (yosys mutate)")

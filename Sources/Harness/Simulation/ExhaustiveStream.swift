@@ -95,11 +95,12 @@ public struct ExhaustiveStream {
         let started = monotonicSeconds()
         let total = Double(aCount) * Double(n) * Double(max(1, passes))
         let pairsPerItem = Double(total) / Double(items)
-        let tallies = WorkerPool.map(items, jobs: threads, progress: { done, _ in
+        let report: WorkerPool.OnDone = { done, _ in
             let pairs = Double(done) * pairsPerItem
             progress.update(done: pairs, total: total,
                             detail: "\(compactCount(pairs))/\(compactCount(total)) pairs, \(compactCount(pairs / max(monotonicSeconds() - started, 1e-9)))/s")
-        }, worker: { () -> Lane in
+        }
+        let tallies = WorkerPool.map(items, jobs: threads, progress: quiet ? nil : report, worker: { () -> Lane in
             let lane = Lane(handle: api.create(), a: .allocate(capacity: n), b: .allocate(capacity: n), y: .allocate(capacity: n))
             for i in 0..<n { lane.b[i] = UInt32(i) }
             return lane
@@ -110,17 +111,18 @@ public struct ExhaustiveStream {
             lane.y.deallocate()
         }, body: { lane, item -> Tally in
             var t = Tally()
+            let (handle, a, b, y) = (lane.handle, lane.a, lane.b, lane.y)
             let lo = (item % itemsPerPass) * chunk, hi = min(lo + chunk, aCount)
             for av in lo..<hi {
                 let aValue = UInt32(av)
-                lane.a.update(repeating: aValue, count: n)
-                api.eval(lane.handle, lane.a, lane.b, lane.y, UInt64(n))
+                a.update(repeating: aValue, count: n)
+                api.eval(handle, a, b, y, UInt64(n))
                 for i in 0..<n {
                     let expected = golden(aValue, UInt32(truncatingIfNeeded: i))
-                    if lane.y[i] != expected {
+                    if y[i] != expected {
                         t.mismatches += 1
                         if t.first.count < 10 {
-                            t.first.append(Mismatch(index: av * n + i, a: aValue, b: UInt32(i), expected: expected, got: lane.y[i]))
+                            t.first.append(Mismatch(index: av * n + i, a: aValue, b: UInt32(i), expected: expected, got: y[i]))
                         }
                     }
                 }
