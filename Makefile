@@ -9,7 +9,7 @@
 #   make accuracy   error report into docs/ (accuracy.md/.json, plots); make accuracy-bf16: bf16, 2^32 pairs
 # Variables: MANTISSA="3 2" (formats by fraction bits), EXPONENT=E (for formats SPEC gives no
 # default for), UNITS="lmul fpmul" (default: every unit 'rtlgen units' lists), SIM="verilator icarus";
-# arrays: ARRAY_SIZES="1x1 2x3 4x4 8x8", ARRAY_UNITS="lmul fpmul", ARRAY_MANTISSA=3 (ARRAY_EXPONENT=E).
+# arrays: ARRAY_SIZES="1x1 2x3 4x4 8x8", ARRAY_UNITS="lmul fpmul", ARRAY_ACCS="fixed fp32", ARRAY_MANTISSA=3 (ARRAY_EXPONENT=E).
 
 SHELL := bash
 .DEFAULT_GOAL := all
@@ -98,8 +98,10 @@ ARRAY_SIZES ?= 1x1 2x3 4x4 8x8
 ARRAY_UNITS ?= lmul fpmul
 ARRAY_MANTISSA ?= 3
 ARRAY_EXPONENT ?=
+# Accumulators: fixed (exact fixed point, SPEC's default PE) and fp32/bf16/fp16 (fpadd in the PE).
+ARRAY_ACCS ?= fixed fp32
 sim-array: | rtlgen
-	@$(RTLGEN) sim-array --sizes "$(ARRAY_SIZES)" --units "$(ARRAY_UNITS)" --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --sim "$(SIM)"
+	@for acc in $(ARRAY_ACCS); do $(RTLGEN) sim-array --sizes "$(ARRAY_SIZES)" --units "$(ARRAY_UNITS)" --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $$acc --sim "$(SIM)" || exit 1; done
 
 # Benchmark (prints figures; fails only on a mismatch): MAC/s of a 16x16 lmul array on Verilator.
 bench-array: | rtlgen
@@ -109,13 +111,15 @@ bench-array: | rtlgen
 # of ARRAY_UNITS, on a 4x4 array (Icarus).
 ARRAY_GATE_MUTANTS ?= 32
 mutate-array: | rtlgen
-	@for u in $(ARRAY_UNITS); do $(RTLGEN) mutate-array --rows 4 --cols 4 --unit $$u --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --gate-mutants $(ARRAY_GATE_MUTANTS) || exit 1; done
+	@for acc in $(ARRAY_ACCS); do for u in $(ARRAY_UNITS); do $(RTLGEN) mutate-array --rows 4 --cols 4 --unit $$u --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $$acc --gate-mutants $(ARRAY_GATE_MUTANTS) || exit 1; done; done
 
-# All 2^32 operand pairs of 16-bit units (default: lmul and fpmul for bf16), streamed in-process.
+# All 2^32 operand pairs of 16-bit units (default: lmul and fpmul for bf16, and the bf16 and fp16
+# accumulation adders), streamed in-process.
 EXHAUSTIVE_UNITS ?= $(if $(filter command line,$(origin UNITS)),$(UNITS),lmul fpmul)
 EXHAUSTIVE_MANTISSA ?= $(if $(filter command line,$(origin MANTISSA)),$(MANTISSA),7)
 EXHAUSTIVE_FORMATS := $(foreach m,$(EXHAUSTIVE_MANTISSA),$(call format_tag,$(m)))
-EXHAUSTIVE_MODULES := $(foreach f,$(EXHAUSTIVE_FORMATS),$(foreach u,$(EXHAUSTIVE_UNITS),$(u)_$(f)))
+EXHAUSTIVE_EXTRA ?= $(if $(filter command line,$(origin UNITS) $(origin MANTISSA)),,fpadd_e8m7 fpadd_e5m10)
+EXHAUSTIVE_MODULES := $(foreach f,$(EXHAUSTIVE_FORMATS),$(foreach u,$(EXHAUSTIVE_UNITS),$(u)_$(f))) $(EXHAUSTIVE_EXTRA)
 sim-exhaustive: $(EXHAUSTIVE_MODULES:%=build/rtl/%.v) | rtlgen
 	@$(RTLGEN) exhaustive --dir build/rtl --modules "$(EXHAUSTIVE_MODULES)"
 

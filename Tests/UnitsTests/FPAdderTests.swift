@@ -127,6 +127,9 @@ import Units
             for acc in [FloatFormat.fp32, .bf16, .fp16] { #expect(FPAdd.widens(e, into: acc), "\(e.tag) into \(acc.tag)") }
         }
         #expect(FPAdd.widens(.bf16, into: .fp32))
+        // SPEC's rule is exact representability, which bf16 products meet in bf16 itself; its
+        // parenthetical "bf16 fits fp32 only" lists the wider formats. We follow the rule.
+        #expect(FPAdd.widens(.bf16, into: .bf16))
         #expect(!FPAdd.widens(.bf16, into: .fp16))
         #expect(!FPAdd.widens(.fp16, into: .bf16))
         #expect(!FPAdd.widens(.fp32, into: .bf16))

@@ -70,6 +70,12 @@ public struct ArrayMutation: Sendable {
             (.drainValidNotReset, "rst does not clear the drain's valid bits (X after power-up)"),
             // Only the exact multiplier gives subnormal products (SPEC: L-Mul and fpmul_ftz flush them).
             (.subnormalProductMisplaced, "subnormal products placed one bit high"),
+            // floating-point accumulator (--acc fp32|bf16|fp16)
+            (.widenSignDropped, "product widened without its sign"),
+            (.widenExponentOffByOne, "product widened one binade high"),
+            (.widenSubnormalAsNormal, "subnormal products widened as if normal (hidden bit 1)"),
+            (.fpClearToOne, "a job's sum starts from 1.0 instead of +0"),
+            (.fpSpecialSkipped, "NaN and infinite products left out of the sum (fixed-point rule)"),
         ]
         return described.filter { $0.0.applies(to: d) }.map { ArrayMutation($0.0, $0.1, in: d) }
     }
