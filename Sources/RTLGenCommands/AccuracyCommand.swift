@@ -38,6 +38,9 @@ struct AccuracyCommand: ParsableCommand {
     @Option(name: .customLong("dot-trials"), help: ArgumentHelp("Trials per vector length in section 3.", valueName: "n"))
     var dotTrials: Int = AccuracyOptions().dotTrials
 
+    @Option(name: .customLong("float-dot-trials"), help: ArgumentHelp("Trials per mean in section 3b (fp32 and bf16 accumulation, the longest length).", valueName: "n"))
+    var floatDotTrials: Int = AccuracyOptions().floatDotTrials
+
     @Option(help: ArgumentHelp("Synthesis report for the area-vs-error plot, or 'none'.", valueName: "file"))
     var synth: String = "synth/report.json"
 
@@ -49,6 +52,7 @@ struct AccuracyCommand: ParsableCommand {
         guard claimPairs <= 100_000_000 else { throw ValidationError("--claim-pairs \(claimPairs) is more than 100000000 per scale; choose a smaller number") }
         guard dotTrials >= 1 else { throw ValidationError("--dot-trials must be at least 1 (the report uses 10000)") }
         guard dotTrials <= 10_000_000 else { throw ValidationError("--dot-trials \(dotTrials) is more than 10000000; choose a smaller number") }
+        guard (1...1_000_000).contains(floatDotTrials) else { throw ValidationError("--float-dot-trials \(floatDotTrials) is out of range; give 1...1000000 (the report uses 1000)") }
         guard jobs >= 1 && jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256") }
         if synth != "none" {
             var isDir: ObjCBool = false
@@ -64,6 +68,7 @@ struct AccuracyCommand: ParsableCommand {
         o.seed = seed
         o.claimSamplesPerScale = claimPairs
         o.dotTrials = dotTrials
+        o.floatDotTrials = floatDotTrials
         o.synthPath = synth == "none" ? nil : synth
         o.jobs = jobs
         let log: AccuracyRun.Log = { print("  " + $0) }

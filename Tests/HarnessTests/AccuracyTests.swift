@@ -236,6 +236,28 @@ import Testing
                                 mean: mean, max: max, rms: rms, bias: 0, zeroResults: 0, worstX: 1, worstY: 1)
     }
 
+    /// Section 3b sees section 3's vectors: its exact-accumulator errors are section 3's at that
+    /// length, trial for trial; fp32 sums of e4m3 products agree with Swift's Float summation.
+    @Test func floatDotProductsUseSectionThreesVectors() {
+        let methods = [UnitKind.lmul, .fpmul]
+        let fixed = DotProducts.measure(means: [1], formats: [.e4m3], lengths: [256], methods: methods, trials: 6, seed: 9, jobs: 2)
+        let float = FloatDotProducts.measure(means: [1], formats: [.e4m3], n: 256, methods: methods, accumulations: [.fp32, .bf16],
+                                             trials: 6, seed: 9, jobs: 2)
+        for mi in methods.indices {
+            #expect(float.errors[0][0][mi][0].exactRelative == fixed.errors[0][0][0][mi].relative)
+            #expect(float.errors[0][0][mi][0].relative.count == 6 && float.errors[0][0][mi][1].nonFinite == 0)
+        }
+        // fp32 holds these sums almost exactly: its error is the exact accumulator's (the product
+        // rounding) to within 1e-5; bf16's 8-bit significand adds its own rounding on top
+        for mi in methods.indices {
+            let exact = float.errors[0][0][mi][0].exactRelative, fp32 = float.errors[0][0][mi][0].relative
+            let bf16 = float.errors[0][0][mi][1].relative
+            #expect(zip(exact, fp32).allSatisfy { Swift.abs($0 - $1) < 1e-5 }, "\(exact) \(fp32)")
+            // (for fpmul, whose products are unbiased; lmul's upward bias partly offsets bf16's lost increments)
+            if methods[mi] == .fpmul { #expect(bf16.reduce(0, +) > 2 * fp32.reduce(0, +), "\(bf16) \(fp32)") }
+        }
+    }
+
     @Test func verdictFlipsWithTheNumbers() {
         let small = Self.claimRow("l", mean: 0.05, rms: 0.06, max: 0.2)
         let large = Self.claimRow("b", mean: 0.07, rms: 0.08, max: 0.3)

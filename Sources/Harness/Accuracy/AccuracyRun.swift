@@ -12,6 +12,9 @@ public struct AccuracyOptions: Sendable, Equatable {
     /// Means of the N(mu, 1) entries of the dot-product vectors: zero-mean, and mean 1 (mostly positive products).
     public var dotMeans: [Double] = [0, 1]
     public var dotTrials = 10_000
+    /// Section 3b (floating-point accumulation, n = the longest dot length): trials per mean.
+    public var floatDotTrials = 1_000
+    public static let floatAccumulations: [FloatFormat] = [.fp32, .bf16]
     /// Where to read `make synth`'s report (`nil`: none; a missing file is skipped, and the area
     /// section says so).
     public var synthPath: String? = AccuracyOptions.defaultSynthPath
@@ -39,6 +42,7 @@ public struct AccuracyOptions: Sendable, Equatable {
         if seed != d.seed { flags += ["--seed", "\(seed)"] }
         if claimSamplesPerScale != d.claimSamplesPerScale { flags += ["--claim-pairs", "\(claimSamplesPerScale)"] }
         if dotTrials != d.dotTrials { flags += ["--dot-trials", "\(dotTrials)"] }
+        if floatDotTrials != d.floatDotTrials { flags += ["--float-dot-trials", "\(floatDotTrials)"] }
         if synthPath == nil { flags += ["--synth", "none"] } else if synthLabel != d.synthLabel { flags += ["--synth", synthLabel] }
         return flags
     }
@@ -72,6 +76,11 @@ public enum AccuracyRun {
             DotProducts.measure(means: o.dotMeans, formats: AccuracyOptions.dotFormats, lengths: o.dotLengths, methods: AccuracyOptions.dotMethods,
                                 trials: o.dotTrials, seed: o.seed, jobs: o.jobs)
         }
+        let n = o.dotLengths.max() ?? 4096
+        let floatDots = timed("section 3b, dot products with float accumulation (n = \(n), \(o.floatDotTrials) trials)", log) {
+            FloatDotProducts.measure(means: o.dotMeans, formats: AccuracyOptions.dotFormats, n: n, methods: AccuracyOptions.dotMethods,
+                                     accumulations: AccuracyOptions.floatAccumulations, trials: o.floatDotTrials, seed: o.seed, jobs: o.jobs)
+        }
         let exhaustive = results.map(AccuracyReport.exhaustiveFormat)
         let flags = o.contentFlags
         var report = AccuracyReport(
@@ -80,12 +89,14 @@ public enum AccuracyRun {
             command: (["rtlgen accuracy"] + flags).joined(separator: " "),
             settings: .init(seed: o.seed, overflow: OverflowMode.saturate.rawValue, exhaustiveFormats: AccuracyOptions.defaultFormats.map(\.tag),
                             claimScales: o.claimScales, claimSamplesPerScale: o.claimSamplesPerScale,
-                            dotFormats: AccuracyOptions.dotFormats.map(\.tag), dotMeans: o.dotMeans, dotLengths: o.dotLengths, dotTrials: o.dotTrials),
+                            dotFormats: AccuracyOptions.dotFormats.map(\.tag), dotMeans: o.dotMeans, dotLengths: o.dotLengths, dotTrials: o.dotTrials,
+                            floatDotTrials: o.floatDotTrials),
             exhaustive: exhaustive,
             histogram: results.first { $0.format == .e4m3 }.flatMap(AccuracyReport.histogramSection),
             claims: AccuracyReport.claimsSection(claims, samplesPerScale: o.claimSamplesPerScale),
             dotProducts: AccuracyReport.dotSection(dots),
-            area: o.synthPath == nil ? nil : SynthInput.areaSection(synth, source: o.synthLabel, exhaustive: exhaustive))
+            area: o.synthPath == nil ? nil : SynthInput.areaSection(synth, source: o.synthLabel, exhaustive: exhaustive),
+            floatDotProducts: AccuracyReport.floatDotSection(floatDots))
         report.schema = 1
         return (report, try files(report))
     }

@@ -49,6 +49,7 @@ extension AccuracyReport {
         }
         if let c = claims { md += claimsMarkdown(c) }
         if let d = dotProducts { md += dotMarkdown(d) }
+        if let d = floatDotProducts { md += floatDotMarkdown(d) }
         if let a = area { md += areaMarkdown(a) }
         md += reproduceMarkdown()
         return md
@@ -252,6 +253,43 @@ extension AccuracyReport {
                          d.rows.map { ["\(Self.dist($0.mean))", "\($0.format)", "\($0.n)", "`\($0.method)`", percentText($0.meanError), percentText($0.p99), percentText($0.meanNormalised),
                                        percentText($0.p99Normalised), percentText($0.meanVersusReal), percentText($0.p99VersusReal)] },
                          align: [false, false, true, false, true, true, true, true, true, true]) + "\n"
+        return md
+    }
+
+    func floatDotMarkdown(_ d: FloatDotSection) -> String {
+        var md = "## 3b. Dot products with floating-point accumulation\n\n"
+        md += "**Inputs.** The same vectors as section 3 at n = \(d.n) (the same derived seed per trial), the first \(Self.count(d.trials)) trials of each distribution. "
+        md += "**Accumulation.** SPEC \"Floating-point accumulation\", as a PE built with `--acc \(d.accumulations.joined(separator: "|"))` computes it: each product widened exactly into the accumulation format "
+        md += "and added in order i = 0 ... n-1, `acc = round(acc + p)`, nearest even, from +0. The error against `s` (the exact dot product of the quantised vectors) is the multiplier's plus the accumulator's rounding; "
+        md += "`fpmul`'s row is the accumulator's rounding alone on top of a correctly rounded product. The *exact* columns are SPEC's fixed-point PE accumulator (section 3's) on the same trials.\n\n"
+        let nonFinite = d.rows.map(\.nonFinite).reduce(0, +)
+        md += nonFinite == 0 ? "No trial's float sum overflowed or became NaN.\n\n"
+            : "\(nonFinite) (trial, method, accumulator) sums were not finite and are left out (counts per row in accuracy.json).\n\n"
+        var header = ["inputs", "format", "method", "exact mean", "exact p99"]
+        for a in d.accumulations { header += ["\(a) mean", "\(a) p99"] }
+        header += d.accumulations.map { "\($0) mean vs reals" }
+        var rows: [[String]] = []
+        for mu in Array(Set(d.rows.map(\.mean))).sorted() {
+            for f in d.rows.reduce(into: [String](), { if !$0.contains($1.format) { $0.append($1.format) } }) {
+                for m in d.rows.reduce(into: [String](), { if !$0.contains($1.method) { $0.append($1.method) } }) {
+                    let cells = d.accumulations.compactMap { a in d.rows.first { $0.mean == mu && $0.format == f && $0.method == m && $0.accumulation == a } }
+                    guard cells.count == d.accumulations.count else { continue }
+                    var row = [Self.dist(mu), f, "`\(m)`", percentText(cells[0].exactMeanError), percentText(cells[0].exactP99)]
+                    for c in cells { row += [percentText(c.meanError), percentText(c.p99)] }
+                    row += cells.map { percentText($0.meanVersusReal) }
+                    rows.append(row)
+                }
+            }
+        }
+        md += Self.table(header, rows, align: [false, false, false] + Array(repeating: true, count: header.count - 3)) + "\n"
+        if let l = d.rows.first(where: { $0.mean == 1 && $0.format == "e4m3" && $0.method == "lmul" && $0.accumulation == "bf16" }),
+           let fp = d.rows.first(where: { $0.mean == 1 && $0.format == "e4m3" && $0.method == "fpmul" && $0.accumulation == "bf16" }),
+           let l32 = d.rows.first(where: { $0.mean == 1 && $0.format == "e4m3" && $0.method == "lmul" && $0.accumulation == "fp32" }),
+           let fp32 = d.rows.first(where: { $0.mean == 1 && $0.format == "e4m3" && $0.method == "fpmul" && $0.accumulation == "fp32" }) {
+            md += "Reading (e4m3, `N(1, 1)`, n = \(d.n)): with fp32 accumulation `lmul` is off by \(percentText(l32.meanError)) on average against \(percentText(fp32.meanError)) for `fpmul`, "
+            md += "so the multiplier's error is what a user sees; with bf16 accumulation the sum's own rounding gives \(percentText(fp.meanError)) even with the exact multiplier, "
+            md += "and `lmul` \(percentText(l.meanError)).\n\n"
+        }
         return md
     }
 

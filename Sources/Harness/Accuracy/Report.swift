@@ -17,6 +17,8 @@ public struct AccuracyReport: Codable, Equatable, Sendable {
     public var claims: ClaimsSection?
     public var dotProducts: DotSection?
     public var area: AreaSection?
+    /// Section 3b: the dot products with fp32 and bf16 accumulation (SPEC "Floating-point accumulation").
+    public var floatDotProducts: FloatDotSection?
 
     public struct Settings: Codable, Equatable, Sendable {
         public var seed: UInt64
@@ -28,6 +30,7 @@ public struct AccuracyReport: Codable, Equatable, Sendable {
         public var dotMeans: [Double]?
         public var dotLengths: [Int]?
         public var dotTrials: Int?
+        public var floatDotTrials: Int?
     }
 
     public struct WorstCase: Codable, Equatable, Sendable {
