@@ -42,9 +42,13 @@ if [ $need_liberty = yes ]; then
     echo "install-tools: unpacking osu018_stdcells.lib from qflow-tech-osu018 into $LIBERTY_DIR"
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
-    [ $updated = yes ] || apt update -qq
-    # -o APT::Sandbox::User=root: the temporary directory is not writable by _apt
-    (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root qflow-tech-osu018 >/dev/null)
+    # -o APT::Sandbox::User=root: the temporary directory is not writable by _apt. Without package
+    # lists (a fresh machine), update them once and try again.
+    download() { (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root qflow-tech-osu018 >/dev/null 2>&1); }
+    if ! download; then
+        [ $updated = yes ] || apt update -qq
+        download || { echo "install-tools: apt-get download qflow-tech-osu018 failed; is a Debian 12 (bookworm) main repository configured?" >&2; exit 1; }
+    fi
     dpkg-deb -x "$tmp"/qflow-tech-osu018_*.deb "$tmp/root"
     src="$tmp/root/usr/share/qflow/tech/osu018/osu018_stdcells.lib"
     [ -s "$src" ] || { echo "install-tools: qflow-tech-osu018 has no osu018_stdcells.lib" >&2; exit 1; }
