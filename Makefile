@@ -4,7 +4,9 @@
 #   make sim        units on Verilator and Icarus against golden vectors, then make sim-array
 #   make sim-array  PE arrays, cycle by cycle against the golden matmul; make bench-array: 16x16 lmul MAC/s;
 #                   make mutate-array: array/cell/PE mutants the array check must kill
-#   make synth      yosys area/depth/activity report of e4m3, e5m2, bf16, fp16 units, PEs and arrays into synth/;
+#   make synth      yosys area/depth/activity report of e4m3, e5m2, bf16, fp16 units, PEs and arrays into synth/,
+#                   with standard-cell area, OpenSTA timing and energy per operation (LIBERTY=file; default
+#                   /usr/local/share/osu018/osu018_stdcells.lib, installed by scripts/install-tools.sh);
 #                   make synth-exhaustive: the netlists whose RTL proof timed out, on all 2^32 inputs
 #   make accuracy   error report into docs/ (accuracy.md/.json, plots); make accuracy-bf16: bf16, 2^32 pairs
 # Variables: MANTISSA="3 2" (formats by fraction bits), EXPONENT=E (for formats SPEC gives no
@@ -146,8 +148,10 @@ SYNTH_OUT ?= $(if $(SYNTH_DEFAULT),synth,build/synth)
 SYNTH_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # PEs, array cells and 4x4/8x8/16x16 arrays (e4m3) are measured with the default set only.
 SYNTH_PE_UNITS ?= $(if $(SYNTH_DEFAULT),$(UNITS),)
+# The standard-cell library (OSU 0.18 um from Debian's qflow-tech-osu018; scripts/install-tools.sh).
+LIBERTY ?= /usr/local/share/osu018/osu018_stdcells.lib
 synth: $(SYNTH_FILES) | rtlgen
-	@$(RTLGEN) synth --units "$(SYNTH_FILES)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)"
+	@$(RTLGEN) synth --units "$(SYNTH_FILES)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --liberty $(LIBERTY)
 
 # Units whose last proof step timed out (marked † in the report; by default the fp16 exact
 # multipliers): their synthesised generic netlists, as make synth left them, simulated on all 2^32

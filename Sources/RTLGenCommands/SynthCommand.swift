@@ -11,7 +11,7 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Synthesise units with yosys, prove each netlist equal to its RTL, and write the area/depth/activity report.",
         discussion: """
-        For each unit file, runs synth/flow.ys (generic gates with abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; static CMOS with abc -g cmos2 and stat -tech cmos; ltp -noff for depth), proves both netlists equal to the RTL with yosys-abc cec, and simulates the CMOS netlist on N(0,1) operands rounded to the format to count transistor-weighted toggles. Stops at the first unit that fails. Scratch files go to --work.
+        For each unit file, runs synth/flow.ys (generic gates with abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; static CMOS with abc -g cmos2 and stat -tech cmos; ltp -noff for depth), proves both netlists equal to the RTL with yosys-abc cec, and simulates the CMOS netlist on N(0,1) operands rounded to the format to count transistor-weighted toggles. Each unit, PE, array cell and array glue is also mapped to the --liberty standard cells (dfflibmap, abc -liberty; proven equal with cec), timed with OpenSTA (sta) and, from the activity a simulation of the mapped netlist measures, given an energy per operation; a missing liberty file or sta is an error (bash scripts/install-tools.sh installs both). Stops at the first unit that fails. Scratch files go to --work.
 
         Examples:
           rtlgen synth --units "rtl/lmul_e4m3.v rtl/fpmul_e4m3.v" --out synth      what 'make synth' runs, for two units
@@ -45,6 +45,9 @@ struct SynthCommand: ParsableCommand {
 
     @Option(name: .customLong("pe-format"), help: ArgumentHelp("Format of the PEs and arrays, eEmM.", valueName: "format"))
     var peFormat: String = "e4m3"
+
+    @Option(help: ArgumentHelp("Liberty file for the standard-cell area, OpenSTA timing and energy columns (scripts/install-tools.sh installs it here).", valueName: "file"))
+    var liberty: String = LibertyLibrary.defaultPath
 
     @Option(name: .customLong("array-sizes"), help: ArgumentHelp("Array sizes RxC, counted by instance ('' for none).", valueName: "list"))
     var arraySizes: String = "4x4,8x8,16x16"
@@ -94,7 +97,9 @@ struct SynthCommand: ParsableCommand {
             return
         }
         for tool in ["yosys", "yosys-abc", "timeout"] { _ = try Tools.find(tool) }
+        try LibertyFlow.checkTools(liberty: liberty)
         var flowConfig = SynthesisFlow()
+        flowConfig.power = PowerAnalysis(liberty: try LibertyFlow(libertyPath: liberty))
         flowConfig.flowScript = flow
         flowConfig.workDirectory = work
         flowConfig.proofTimeout = proofTimeout
@@ -110,8 +115,26 @@ struct SynthCommand: ParsableCommand {
             var a = ArraySynthesis(flow: flowConfig)
             a.sizes = listArgument(arraySizes).isEmpty ? [] : try parseSizes(arraySizes).map { (rows: $0.0, cols: $0.1) }
             let f = try peFloatFormat()
-            for k in kinds {
-                let r = try a.run(ArithmeticUnit(k, f)) { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
+            // The PEs on `jobs` threads (each in its own scratch directories), results in `kinds` order.
+            let results = Locked([(pe: ArraySynthesis.PERow, arrays: [ArraySynthesis.ArrayRow])?](repeating: nil, count: kinds.count))
+            let failures = Locked([any Error]())
+            let next = Locked(0)
+            let design = a
+            DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, kinds.count))) { _ in
+                while true {
+                    let i = next.withLock { n -> Int in defer { n += 1 }; return n }
+                    if i >= kinds.count || !failures.withLock({ $0.isEmpty }) { return }
+                    do {
+                        let r = try design.run(ArithmeticUnit(kinds[i], f)) { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
+                        results.withLock { $0[i] = r }
+                    } catch {
+                        failures.withLock { $0.append(error) }
+                    }
+                }
+            }
+            if let first = failures.withLock({ $0.first }) { throw first }
+            for r in results.withLock({ $0 }) {
+                guard let r else { continue }
                 pes.append(r.pe)
                 arrays += r.arrays
             }
@@ -121,6 +144,7 @@ struct SynthCommand: ParsableCommand {
                                      seed: flowConfig.seed, proofTimeout: proofTimeout, units: results)
         report.pes = pes
         report.arrays = arrays
+        report.libertySetup = LibertySetup(flowConfig.power!)
         try OutputWriter.write([("report.json", try report.json()), ("report.md", Data(report.markdown().utf8))], into: out)
         print(report.summaryTable())
         print(String(format: "wrote %@/report.md and %@/report.json in %.1f s", out, out, monotonicSeconds() - start))

@@ -162,6 +162,32 @@ import Units
         }
     }
 
+    /// Without the liberty file, or without OpenSTA on PATH, `rtlgen synth` stops with one line
+    /// naming the install script, before it synthesises or writes anything (never a silent skip).
+    @Test func missingLibertyOrStaNamesTheInstallScript() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let args = ["synth", "--units", root + "/rtl/lmul_e4m3.v", "--flow", root + "/synth/flow.ys", "--out", dir + "/report", "--work", dir + "/work"]
+        let r = try rtlgen(args + ["--liberty", dir + "/missing/osu018_stdcells.lib"])
+        #expect(r.status != 0)
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("scripts/install-tools.sh") && r.stderr.contains("missing/osu018_stdcells.lib"), "\(r.stderr)")
+        #expect(listing(dir).isEmpty, "files were written: \(listing(dir))")
+        // PATH with yosys, yosys-abc and timeout but no sta
+        let bin = FileManager.default.temporaryDirectory.appendingPathComponent("rtlgen-nosta-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: bin) }
+        for tool in ["yosys", "yosys-abc", "timeout"] {
+            for d in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: "\(d)/\(tool)") {
+                try? FileManager.default.createSymbolicLink(atPath: "\(bin)/\(tool)", withDestinationPath: "\(d)/\(tool)")
+            }
+        }
+        let n = try rtlgen(args, environment: ["PATH": bin])
+        #expect(n.status != 0)
+        #expect(n.stderr.split(separator: "\n").count == 1 && n.stderr.contains("sta") && n.stderr.contains("scripts/install-tools.sh"), "\(n.stderr)")
+        #expect(listing(dir).isEmpty, "files were written: \(listing(dir))")
+    }
+
     /// Without yosys on PATH, `rtlgen synth` says what to install and writes nothing.
     @Test func missingYosysSaysWhatToInstall() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path

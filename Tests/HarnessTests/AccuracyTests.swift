@@ -357,7 +357,7 @@ import Testing
         }
         // the area section follows the synthesis report as it is now
         let synth = try SynthInput.load(o.synthPath!)
-        let freshArea = SynthInput.areaSection(synth, source: o.synthLabel, exhaustive: committed.exhaustive)
+        let freshArea = SynthInput.areaSection(synth, source: o.synthLabel, exhaustive: committed.exhaustive, peEnergy: SynthInput.peEnergy(o.synthPath!))
         #expect(committed.area == freshArea, "section 4 does not match \(AccuracyOptions.defaultSynthPath): \(stale)")
     }
 
@@ -399,11 +399,11 @@ import Testing
         let path = dir + "/report.json"
         let json = """
         {"tool": "test", "units": [
-          {"module": "lmul_e4m3", "unit": "lmul", "format": "e4m3", "gates": 120, "transistors": 900, "depth": 14},
-          {"module": "fpmul_e4m3", "unit": "fpmul", "format": "e4m3", "gates": 400, "transistors": 3100.5, "depth": 30},
+          {"module": "lmul_e4m3", "unit": "lmul", "format": "e4m3", "gates": 120, "transistors": 900, "depth": 14, "liberty": {"energy": 4.5}},
+          {"module": "fpmul_e4m3", "unit": "fpmul", "format": "e4m3", "gates": 400, "transistors": 3100.5, "depth": 30, "liberty": {"energy": 15.5}},
           {"module": "lmul_e4m3_ovf_inf", "unit": "lmul", "format": "e4m3", "gates": 125, "transistors": 950, "depth": 15},
           {"module": "lmul_e8m7", "unit": "lmul", "format": "e8m7", "gates": 300, "transistors": 2000, "depth": 20}
-        ]}
+        ], "pes": [{"module": "pe_lmul_e4m3", "unit": "lmul", "liberty": {"energy": 37.5, "register_pj": 9}, "multiplier_liberty": {"energy": 4.5}}]}
         """
         try Data(json.utf8).write(to: URL(fileURLWithPath: path))
         let entries = try #require(try SynthInput.load(path))
@@ -416,6 +416,19 @@ import Testing
         let svg = try #require(AccuracyPlots.areaScatter(area))
         #expect(svg.hasPrefix("<?xml") && svg.contains("lmul_e4m3") && svg.hasSuffix("</svg>\n"))
         #expect(try XMLDocument(xmlString: svg).rootElement()?.name == "svg")
+        // standard-cell energy: the scatter plots it, the PE bar splits 37.5 pJ into 4.5 + 24 + 9
+        #expect(area.points.map(\.energy) == [15.5, 4.5])
+        let energySVG = try #require(AccuracyPlots.energyScatter(area))
+        #expect(energySVG.contains("energy per operation (pJ)"))
+        #expect(try XMLDocument(xmlString: energySVG).rootElement()?.name == "svg")
+        let pes = try #require(SynthInput.peEnergy(path))
+        #expect(pes == [AccuracyReport.PEEnergy(module: "pe_lmul_e4m3", unit: "lmul", multiplier: 4.5, accumulator: 24, registers: 9)])
+        var withPEs = area
+        withPEs.peEnergy = pes
+        let bars = try #require(AccuracyPlots.peEnergyBars(withPEs))
+        #expect(bars.contains("37.5 pJ"))
+        #expect(try XMLDocument(xmlString: bars).rootElement()?.name == "svg")
+        #expect(AccuracyPlots.peEnergyBars(area) == nil)
 
         #expect(try SynthInput.load(dir + "/absent.json") == nil)
         try Data("{\"units\": [{\"module\": \"x\"}]}".utf8).write(to: URL(fileURLWithPath: path))

@@ -95,7 +95,8 @@ public enum AccuracyRun {
             histogram: results.first { $0.format == .e4m3 }.flatMap(AccuracyReport.histogramSection),
             claims: AccuracyReport.claimsSection(claims, samplesPerScale: o.claimSamplesPerScale),
             dotProducts: AccuracyReport.dotSection(dots),
-            area: o.synthPath == nil ? nil : SynthInput.areaSection(synth, source: o.synthLabel, exhaustive: exhaustive),
+            area: o.synthPath == nil ? nil : SynthInput.areaSection(synth, source: o.synthLabel, exhaustive: exhaustive,
+                                                                    peEnergy: o.synthPath.flatMap { SynthInput.peEnergy($0) }),
             floatDotProducts: AccuracyReport.floatDotSection(floatDots))
         report.schema = 1
         return (report, try files(report))
@@ -118,6 +119,8 @@ public enum AccuracyRun {
         var out: [(name: String, contents: Data)] = [("\(stem).json", try r.encoded()), ("\(stem).md", Data(r.markdown().utf8))]
         if let h = r.histogram { out.append((AccuracyReport.histogramFile, Data(AccuracyPlots.histogram(h).utf8))) }
         if let a = r.area, let svg = AccuracyPlots.areaScatter(a) { out.append((AccuracyReport.scatterFile, Data(svg.utf8))) }
+        if let a = r.area, let svg = AccuracyPlots.energyScatter(a) { out.append((AccuracyReport.energyScatterFile, Data(svg.utf8))) }
+        if let a = r.area, let svg = AccuracyPlots.peEnergyBars(a) { out.append((AccuracyReport.peEnergyFile, Data(svg.utf8))) }
         return out
     }
 }

@@ -7,6 +7,8 @@ import Foundation
 extension AccuracyReport {
     public static let histogramFile = "plots/e4m3-error-histogram.svg"
     public static let scatterFile = "plots/area-vs-error.svg"
+    public static let energyScatterFile = "plots/energy-vs-error.svg"
+    public static let peEnergyFile = "plots/pe-energy.svg"
 
     /// A Double as its shortest round-trip decimal, without a trailing `.0`.
     static func val(_ x: Double) -> String {
@@ -311,6 +313,7 @@ extension AccuracyReport {
                              a.points.map { ["`\($0.module)`", Self.val($0.transistors), Self.val($0.gates), Self.val($0.depth), percentText($0.meanRelativeError), percentText($0.maxRelativeError)] },
                              align: [false, true, true, true, true, true]) + "\n"
             md += "![Area against mean relative error](\(Self.scatterFile))\n\n"
+            md += energyMarkdown(a)
         }
         if !a.unmatched.isEmpty {
             md += "Not plotted (no exhaustive row here for that unit, format and overflow rule): \(a.unmatched.map { "`\($0)`" }.joined(separator: ", ")).\n\n"

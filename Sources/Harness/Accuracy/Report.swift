@@ -177,6 +177,17 @@ public struct AccuracyReport: Codable, Equatable, Sendable {
         public var depth: Double
         public var meanRelativeError: Double
         public var maxRelativeError: Double
+        /// Standard-cell energy per operation (pJ), when the synthesis report has it.
+        public var energy: Double? = nil
+    }
+
+    /// A PE's standard-cell energy per MAC (pJ), split as the synthesis report splits it.
+    public struct PEEnergy: Codable, Equatable, Sendable {
+        public var module: String
+        public var unit: String
+        public var multiplier: Double
+        public var accumulator: Double
+        public var registers: Double
     }
 
     public struct AreaSection: Codable, Equatable, Sendable {
@@ -185,6 +196,7 @@ public struct AccuracyReport: Codable, Equatable, Sendable {
         public var points: [AreaPoint]
         /// Entries of the synthesis report with no matching row here (other formats or overflow rules).
         public var unmatched: [String]
+        public var peEnergy: [PEEnergy]? = nil
     }
 
     public func encoded() throws -> Data {

@@ -156,12 +156,13 @@ public enum AccuracyPlots {
     }
 
     /// Transistors (x) against mean relative error over the exhaustive domain (y), one point per unit.
-    public static func areaScatter(_ area: AccuracyReport.AreaSection) -> String? {
+    public static func areaScatter(_ area: AccuracyReport.AreaSection, title: String = "Area against mean relative error, one point per unit",
+                                   subtitle: String? = nil, xLabel: String = "transistors") -> String? {
         guard area.present, !area.points.isEmpty else { return nil }
         let left = 80.0, right = 30.0, top = 40.0, bottom = 60.0, plotWidth = 600.0, plotHeight = 380.0
         var svg = SVGDocument(width: left + plotWidth + right, height: top + plotHeight + bottom)
-        svg.text("Area against mean relative error, one point per unit", x: left, y: 20, size: 14, bold: true)
-        svg.text("area: \(area.source); error: exhaustive, every in-range pair of normal inputs", x: left, y: 34, size: 10, fill: "#444")
+        svg.text(title, x: left, y: 20, size: 14, bold: true)
+        svg.text(subtitle ?? "area: \(area.source); error: exhaustive, every in-range pair of normal inputs", x: left, y: 34, size: 10, fill: "#444")
         let xs = area.points.map(\.transistors), ys = area.points.map { $0.meanRelativeError * 100 }
         let xMax = Swift.max(xs.max()! * 1.1, 1), yMax = Swift.max(ys.max()! * 1.15, 1e-9)
         let xTicks = niceTicks(0, xMax), yTicks = niceTicks(0, yMax)
@@ -200,7 +201,7 @@ public enum AccuracyPlots {
             taken.append(box(choice))
             svg.text(p.module, x: cx + choice.dx, y: cy + choice.dy, size: 10, anchor: choice.anchor)
         }
-        svg.text("transistors", x: left + plotWidth / 2, y: top + plotHeight + 40, size: 11, anchor: .middle)
+        svg.text(xLabel, x: left + plotWidth / 2, y: top + plotHeight + 40, size: 11, anchor: .middle)
         svg.text("mean relative error", x: 20, y: top + plotHeight / 2, size: 11, anchor: .middle, rotate: -90)
         return svg.render()
     }

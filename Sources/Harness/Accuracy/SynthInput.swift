@@ -12,6 +12,23 @@ public enum SynthInput {
         public var transistors: Double
         public var gates: Double
         public var depth: Double
+        /// `liberty.energy`, pJ per operation, when the report has standard-cell figures.
+        public var energy: Double? = nil
+    }
+
+    /// The PEs' standard-cell energy per MAC split (top-level `pes`), when present.
+    public static func peEnergy(_ path: String) -> [AccuracyReport.PEEnergy]? {
+        guard let data = FileManager.default.contents(atPath: path),
+              let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let pes = root["pes"] as? [[String: Any]] else { return nil }
+        let rows = pes.compactMap { p -> AccuracyReport.PEEnergy? in
+            guard let module = p["module"] as? String, let unit = p["unit"] as? String,
+                  let l = p["liberty"] as? [String: Any], let m = p["multiplier_liberty"] as? [String: Any],
+                  let total = (l["energy"] as? NSNumber)?.doubleValue, let regs = (l["register_pj"] as? NSNumber)?.doubleValue,
+                  let mul = (m["energy"] as? NSNumber)?.doubleValue else { return nil }
+            return AccuracyReport.PEEnergy(module: module, unit: unit, multiplier: mul, accumulator: total - mul - regs, registers: regs)
+        }
+        return rows.isEmpty ? nil : rows
     }
 
     /// The entries of the report at `path`, or nil when there is no file there. Throws a one-line
@@ -40,13 +57,15 @@ public enum SynthInput {
                 throw bad("\(module) has no \"format\"")
             }
             return Entry(module: module, unit: (u["unit"] as? String) ?? "", format: format,
-                         transistors: try number("transistors"), gates: try number("gates"), depth: try number("depth"))
+                         transistors: try number("transistors"), gates: try number("gates"), depth: try number("depth"),
+                         energy: ((u["liberty"] as? [String: Any])?["energy"] as? NSNumber)?.doubleValue)
         }
     }
 
     /// Pairs entries named exactly `<unit>_<format>` (SPEC's default overflow rule, which the
     /// exhaustive rows use) with the exhaustive row of that unit and format.
-    public static func areaSection(_ entries: [Entry]?, source: String, exhaustive: [AccuracyReport.ExhaustiveFormat]) -> AccuracyReport.AreaSection {
+    public static func areaSection(_ entries: [Entry]?, source: String, exhaustive: [AccuracyReport.ExhaustiveFormat],
+                                   peEnergy: [AccuracyReport.PEEnergy]? = nil) -> AccuracyReport.AreaSection {
         guard let entries else { return AccuracyReport.AreaSection(source: source, present: false, points: [], unmatched: []) }
         var points: [AccuracyReport.AreaPoint] = [], unmatched: [String] = []
         for e in entries {
@@ -54,11 +73,12 @@ public enum SynthInput {
                let fmt = exhaustive.first(where: { $0.format == e.format }),
                let row = fmt.rows.first(where: { $0.method == e.unit }) {
                 points.append(AccuracyReport.AreaPoint(module: e.module, unit: e.unit, format: e.format, transistors: e.transistors, gates: e.gates,
-                                                       depth: e.depth, meanRelativeError: row.mean, maxRelativeError: row.max))
+                                                       depth: e.depth, meanRelativeError: row.mean, maxRelativeError: row.max, energy: e.energy))
             } else {
                 unmatched.append(e.module)
             }
         }
-        return AccuracyReport.AreaSection(source: source, present: true, points: points.sorted { $0.module < $1.module }, unmatched: unmatched.sorted())
+        return AccuracyReport.AreaSection(source: source, present: true, points: points.sorted { $0.module < $1.module }, unmatched: unmatched.sorted(),
+                                          peEnergy: peEnergy)
     }
 }

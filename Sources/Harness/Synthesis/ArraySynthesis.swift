@@ -37,6 +37,11 @@ public struct ArraySynthesis: Sendable {
         public var cellTransistors: Int
         public var cellDepth: Int
         public var cellEquivalence: SynthesisFlow.Proof
+        /// Standard cells (`PowerAnalysis`), when measured: the PE, the multiplier alone on the
+        /// PE's operands (the unit's own row), and the array cell.
+        public var liberty: LibertyFigures? = nil
+        public var multiplierLiberty: LibertyFigures? = nil
+        public var cellLiberty: LibertyFigures? = nil
 
         enum CodingKeys: String, CodingKey {
             case module, unit, format, gates, transistors, depth, equivalence
@@ -45,6 +50,7 @@ public struct ArraySynthesis: Sendable {
             case accumulatorTransistors = "accumulator_transistors"
             case cellModule = "cell_module", cellGates = "cell_gates", cellFlipFlops = "cell_flip_flops"
             case cellTransistors = "cell_transistors", cellDepth = "cell_depth", cellEquivalence = "cell_equivalence"
+            case liberty, multiplierLiberty = "multiplier_liberty", cellLiberty = "cell_liberty"
         }
     }
 
@@ -66,11 +72,13 @@ public struct ArraySynthesis: Sendable {
         /// Shares of all transistors: the R*C multipliers, and all flip-flops.
         public var multiplierShare: Double
         public var registerShare: Double
+        public var liberty: ArrayLibertyFigures? = nil
 
         enum CodingKeys: String, CodingKey {
             case module, unit, format, rows, cols, gates, transistors, depth
             case flipFlops = "flip_flops", glueGates = "glue_gates", glueFlipFlops = "glue_flip_flops"
             case glueTransistors = "glue_transistors", multiplierShare = "multiplier_share", registerShare = "register_share"
+            case liberty
         }
     }
 
@@ -94,13 +102,26 @@ public struct ArraySynthesis: Sendable {
                         d0.pe.moduleName as NSString, pe.mapped.gates.total - pe.mapped.flipFlops, pe.mapped.flipFlops,
                         pe.mapped.transistors, pe.mapped.depth, cell.mapped.transistors, monotonicSeconds() - t0))
         let registers = pe.mapped.flipFlopTransistors
-        let peRow = PERow(module: d0.pe.moduleName, unit: unit.kind.rawValue, format: unit.format.tag, accumulatorWidth: d0.accumulatorWidth,
+        var peRow = PERow(module: d0.pe.moduleName, unit: unit.kind.rawValue, format: unit.format.tag, accumulatorWidth: d0.accumulatorWidth,
                           gates: pe.mapped.gates.total - pe.mapped.flipFlops, flipFlops: pe.mapped.flipFlops, transistors: pe.mapped.transistors,
                           depth: pe.mapped.depth, multiplierTransistors: mul.mapped.transistors, registerTransistors: registers,
                           accumulatorTransistors: pe.mapped.transistors - mul.mapped.transistors - registers, equivalence: pe.proof,
                           cellModule: d0.cellModuleName, cellGates: cell.mapped.gates.total - cell.mapped.flipFlops,
                           cellFlipFlops: cell.mapped.flipFlops, cellTransistors: cell.mapped.transistors, cellDepth: cell.mapped.depth,
                           cellEquivalence: cell.proof)
+        if let power = flow.power {
+            let t2 = monotonicSeconds()
+            let (ops, seed, limit) = (flow.activityOperations, flow.seed, flow.proofTimeout)
+            peRow.multiplierLiberty = try power.unit(unit, sources: [path(unit.fileName)], dir: mul.mapped.directory, operations: ops, seed: seed, proofTimeout: limit)
+            peRow.liberty = try power.pe(unit, top: d0.pe.moduleName, sources: [path(unit.fileName), path(d0.pe.fileName)], dir: pe.mapped.directory,
+                                         operations: ops, seed: seed, proofTimeout: limit)
+            peRow.cellLiberty = try power.cell(unit, top: d0.cellModuleName, sources: [path(unit.fileName), path(d0.pe.fileName), path("\(d0.cellModuleName).v")],
+                                               dir: cell.mapped.directory, operations: ops, seed: seed, proofTimeout: limit)
+            if let l = peRow.liberty, let c = peRow.cellLiberty {
+                progress(String(format: "%-26@ %6d cells %9.0f um2 %6.3f ns reg-to-reg  %.3f pJ/MAC (cell %.3f pJ)  liberty proven  %.1f s",
+                                d0.pe.moduleName as NSString, l.cells, l.area, l.regToReg ?? 0, l.energy, c.energy, monotonicSeconds() - t2))
+            }
+        }
         var arrays: [ArrayRow] = []
         for d in designs {
             let t1 = monotonicSeconds()
@@ -108,12 +129,16 @@ public struct ArraySynthesis: Sendable {
             let n = d.rows * d.cols
             let transistors = n * cell.mapped.transistors + glue.transistors
             let flipFlops = n * cell.mapped.flipFlops + glue.flipFlops
-            let row = ArrayRow(module: d.moduleName, unit: unit.kind.rawValue, format: unit.format.tag, rows: d.rows, cols: d.cols,
+            var row = ArrayRow(module: d.moduleName, unit: unit.kind.rawValue, format: unit.format.tag, rows: d.rows, cols: d.cols,
                                gates: n * (cell.mapped.gates.total - cell.mapped.flipFlops) + glue.gates.total - glue.flipFlops,
                                flipFlops: flipFlops, transistors: transistors, depth: cell.mapped.depth,
                                glueGates: glue.gates.total - glue.flipFlops, glueFlipFlops: glue.flipFlops, glueTransistors: glue.transistors,
                                multiplierShare: SynthesisReport.r3(Double(n * mul.mapped.transistors) / Double(transistors)),
                                registerShare: SynthesisReport.r3(Double(n * cell.mapped.flipFlopTransistors + glue.flipFlopTransistors) / Double(transistors)))
+            if let power = flow.power, let c = peRow.cellLiberty {
+                row.liberty = try power.array(top: d.moduleName, sources: [path(d.fileName)], cellFile: path("\(d.cellModuleName).v"),
+                                              dir: glue.directory, rows: d.rows, cols: d.cols, cell: c)
+            }
             arrays.append(row)
             progress(String(format: "%-26@ %8d transistors %6d FFs (%d cells + glue %d transistors)  %.1f s",
                             d.moduleName as NSString, transistors, flipFlops, n, glue.transistors, monotonicSeconds() - t1))

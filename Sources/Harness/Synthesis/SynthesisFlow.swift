@@ -13,6 +13,8 @@ public struct SynthesisFlow: Sendable {
     /// rounded to the format, seeded).
     public var activityOperations = 65_536
     public var seed: UInt64 = 1
+    /// When set, each unit is also mapped to standard cells, timed and its energy measured.
+    public var power: PowerAnalysis?
 
     public init() {}
 
@@ -55,12 +57,14 @@ public struct SynthesisFlow: Sendable {
         public var equivalence: Proof
         /// Operations of the activity run whose netlist output equals the golden model (all).
         public var checkedOperations: Int
+        /// Standard-cell area, timing and energy (`PowerAnalysis`), when measured.
+        public var liberty: LibertyFigures? = nil
 
         enum CodingKeys: String, CodingKey {
             case module, unit, format, overflow, gates, depth, transistors, cmosCells = "cmos_cells"
             case cellsByType = "cells_by_type", flipFlops = "flip_flops", gateEquivalents = "gate_equivalents"
             case togglesPerOperation = "toggles_per_op", weightedTogglesPerOperation = "toggle_energy"
-            case equivalence, checkedOperations = "checked_operations"
+            case equivalence, checkedOperations = "checked_operations", liberty
         }
     }
 
@@ -104,12 +108,16 @@ public struct SynthesisFlow: Sendable {
         for i in a.indices where outputs[i] != golden(a[i], b[i]) {
             throw Failure(description: "\(module): the synthesised netlist gives \(hex(outputs[i], unit.format)) for a=\(hex(a[i], unit.format)) b=\(hex(b[i], unit.format)); the golden model gives \(hex(golden(a[i], b[i]), unit.format))")
         }
-        return Result(module: module, unit: unit.kind.rawValue, format: unit.format.tag, overflow: unit.overflow.rawValue,
+        var result = Result(module: module, unit: unit.kind.rawValue, format: unit.format.tag, overflow: unit.overflow.rawValue,
                       gates: m.gates.total, cellsByType: m.gates.cells, depth: m.depth, flipFlops: m.flipFlops,
                       transistors: m.transistors, gateEquivalents: Double(m.transistors) / 4, cmosCells: m.cmos.total,
                       togglesPerOperation: Self.rounded(activity.togglesPerOperation),
                       weightedTogglesPerOperation: Self.rounded(activity.weightedTogglesPerOperation),
                       equivalence: proof, checkedOperations: a.count)
+        if let power {
+            result.liberty = try power.unit(unit, sources: [file], dir: m.directory, operations: activityOperations, seed: seed, proofTimeout: proofTimeout)
+        }
+        return result
     }
 
     /// What the flow measured and proved for one top module.

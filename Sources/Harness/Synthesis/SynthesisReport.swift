@@ -16,6 +16,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     /// PE and array rows (`ArraySynthesis`), when measured.
     public var pes: [ArraySynthesis.PERow] = []
     public var arrays: [ArraySynthesis.ArrayRow] = []
+    /// How the standard-cell figures were measured, when they were (`LibertyReport.swift`).
+    public var libertySetup: LibertySetup?
 
     public struct Activity: Codable, Sendable, Equatable {
         public var operands: String
@@ -40,7 +42,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case generator, tool, flow, activity, units, ratios, pes, arrays, proofTimeout = "proof_timeout_s"
+        case generator, tool, flow, activity, units, ratios, pes, arrays, proofTimeout = "proof_timeout_s", libertySetup = "liberty"
     }
 
     public init(tool: String, flow: String, activityOperations: Int, seed: UInt64, proofTimeout: Int, units: [SynthesisFlow.Result]) {
@@ -177,6 +179,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         s += arraySection()
         s += cellTable()
         s += paperContext()
+        s += libertySections()
         s += """
         ## What these proxies can and cannot tell
 
