@@ -100,8 +100,9 @@ enum Datapaths {
             magnitude: encoded[f.width - 2, 0]), f, mode)
     }
 
-    /// SPEC "Exact baseline multiplier", fpmul_ftz: subnormal operands read as zero, and a result
-    /// whose rounded magnitude is below the smallest normal is signed zero.
+    /// SPEC "Exact baseline multiplier", fpmul_ftz: subnormal operands read as zero; the product is
+    /// rounded to M fraction bits with an unbounded exponent (tininess after rounding), and a
+    /// rounded magnitude below the smallest normal is signed zero.
     static func fpmulFTZ(_ m: ModuleBuilder, _ a: Signal, _ b: Signal, _ f: FloatFormat, _ mode: OverflowMode) -> Signal {
         let x = m.decode(a, f, prefix: "a"), z = m.decode(b, f, prefix: "b")
         let mb = f.mantissaBits, eb = f.exponentBits
@@ -121,23 +122,22 @@ enum Datapaths {
         let encWidth = ew + mb
         let encoded = m.wire("encoded", m.cat(e0m1, m.zeros(mb)) + rounded.zext(to: encWidth),
                              comment: "(exponent - 1) * 2^M + significand: a rounding carry moves into the exponent")
-        let normal = m.wire("normal_range", e0m1.sge(m.zeros(ew)), comment: "biased exponent >= 1")
-        // Exponent 0 before rounding: the gradual-underflow result rounds up to the smallest
-        // normal exactly when the M bits after the leading one are all ones; otherwise it is
-        // subnormal and flushes to zero.
-        let roundsToMin = m.wire("rounds_to_min_normal", e0m1.eq(m.ones(ew)) & sig[mb - 1, 0].isAllOnes)
-        let overflow = m.wire("overflow", normal & encoded.ugt(m.const(Int(f.maxFinite), width: encWidth)),
+        // Tininess after rounding: the rounded value's biased exponent is (exponent - 1) plus the
+        // carry out of the significand, so the result is below the smallest normal exactly when
+        // the encoding is below 2^M.
+        let tiny = m.wire("tiny", encoded.slt(m.const(Int(f.minNormal), width: encWidth)),
+                          comment: "rounded magnitude below the smallest normal: flush to zero")
+        let overflow = m.wire("overflow", encoded.sgt(m.const(Int(f.maxFinite), width: encWidth)),
                               comment: "rounded result beyond max finite")
         let sign = m.wire("sign", x.sign ^ z.sign)
         var nan = x.isNaN | z.isNaN
         if f.hasInfinity { nan = nan | (x.isInf & z.exponentIsZero) | (z.isInf & x.exponentIsZero) }
-        let magnitude = m.mux(roundsToMin, m.const(Int(f.minNormal), width: f.width - 1), encoded[f.width - 2, 0])
         return m.packResult(ResultSelect(
             sign: sign,
             isNaN: nan,
             isInf: f.hasInfinity ? x.isInf | z.isInf : m.zero,
-            isZero: x.exponentIsZero | z.exponentIsZero | ~(normal | roundsToMin),
+            isZero: x.exponentIsZero | z.exponentIsZero | tiny,
             overflow: overflow,
-            magnitude: magnitude), f, mode)
+            magnitude: encoded[f.width - 2, 0]), f, mode)
     }
 }
