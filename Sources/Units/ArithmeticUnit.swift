@@ -62,7 +62,7 @@ public struct ArithmeticUnit: Hashable, Sendable {
         let b = m.input("b", f.width)
         let y: Signal
         switch kind {
-        case .lmul: y = Datapaths.lmul(m, a, b, f, overflow)
+        case .lmul: y = Datapaths.lmul(m, a, b, f, overflow, offset: LMulOffset.offset(mantissa: f.mantissaBits))
         case .lmulFormula: y = Datapaths.lmulFormula(m, a, b, f, overflow)
         case .fpmul: y = Datapaths.fpmul(m, a, b, f, overflow)
         case .fpmulFTZ: y = Datapaths.fpmulFTZ(m, a, b, f, overflow)
