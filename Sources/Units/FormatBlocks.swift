@@ -76,15 +76,6 @@ extension ModuleBuilder {
         return (allZero, count)
     }
 
-    /// `x >> amount` and whether any 1 bits were shifted out; amounts of `x.width` or more shift
-    /// everything out.
-    public func shiftRightSticky(_ x: Signal, by amount: Signal, name: String) -> (shifted: Signal, sticky: Signal) {
-        let shifted = wire("\(name)_shifted", x.shiftRight(by: amount))
-        let lostMask = wire("\(name)_lost_mask", ~ones(x.width).shiftLeft(by: amount))
-        let sticky = wire("\(name)_sticky", (x & lostMask).orReduce)
-        return (shifted, sticky)
-    }
-
     /// Round to nearest, ties to even: `significand + 1` when the guard bit is set and either a
     /// sticky bit or the least significant bit is. One bit wider than `significand`.
     public func roundNearestEven(_ significand: Signal, guard g: Signal, sticky: Signal, name: String) -> Signal {
