@@ -15,6 +15,10 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     /// PE and array rows (`ArraySynthesis`), when measured.
     public var pes: [ArraySynthesis.PERow] = []
     public var arrays: [ArraySynthesis.ArrayRow] = []
+    /// The behavioural twins of the exact multipliers (`BehaviouralSynthesis`), when measured.
+    public var behavioural: [SynthesisFlow.Result] = []
+    /// The L-Mul ratios under stronger ABC scripts (`SynthesisEffort`), when measured.
+    public var effort: [SynthesisEffort.Row] = []
 
     public struct Activity: Codable, Sendable, Equatable {
         public var operands: String
@@ -39,7 +43,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case generator, tool, flow, activity, units, ratios, pes, arrays, proofTimeout = "proof_timeout_s"
+        case generator, tool, flow, activity, units, ratios, pes, arrays, behavioural, effort, proofTimeout = "proof_timeout_s"
     }
 
     public init(tool: String, flow: String, activityOperations: Int, seed: UInt64, proofTimeout: Int, units: [SynthesisFlow.Result]) {
@@ -181,6 +185,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
             }
             s += "\n"
         }
+        s += behaviouralSection()
+        s += effortSection()
         s += arraySection()
         s += cellTable()
         s += paperContext()
