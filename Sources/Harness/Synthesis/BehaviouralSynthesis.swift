@@ -5,6 +5,9 @@ import Units
 /// the units, so the report can show each generated exact multiplier beside what yosys and ABC make
 /// of a plain description of the same SPEC function.
 public enum BehaviouralSynthesis {
+    /// Seconds a twin's proofs may take (at most the units' limit).
+    public static let twinProofTimeout = 20
+
     /// Writes the twin of every exact multiplier among `files` into `directory` (module and file
     /// named as the unit) and synthesises the twins with `flow` (scratch files under
     /// `<work>/behavioural`): each netlist proven equal to the twin's RTL, and simulated against
@@ -22,6 +25,9 @@ public enum BehaviouralSynthesis {
         var twinFlow = flow
         twinFlow.workDirectory = (flow.workDirectory as NSString).appendingPathComponent("behavioural")
         twinFlow.checkGoldenVectors = true
+        // The twins are checked against the golden model on the golden vectors; a proof of the last
+        // step (RTL against yosys' word-level netlist) that takes longer than this is not waited for.
+        twinFlow.proofTimeout = min(flow.proofTimeout, twinProofTimeout)
         return try SynthesisRun.run(files: twins.map { (directory as NSString).appendingPathComponent($0.name) },
                                     flow: twinFlow, jobs: jobs, progress: progress)
     }
@@ -60,9 +66,10 @@ extension SynthesisReport {
         For each exact multiplier, `make synth` also writes a plain behavioural description of the same SPEC function
         (`*` for the significand product, a leading-zero loop, one normalising shift, round to nearest even, subnormals
         and special values; `rtlgen`'s `BehaviouralReference`, written to `build/behavioural/`, not a shipped unit) and
-        puts it through the same flow: its netlists are proven equal to its RTL as the units' are, and simulated
-        against the golden model on every operand pair of the 8-bit formats and on corner and random pairs of the
-        others. A ratio below 1 means the generated unit is smaller than what the tools make of the plain
+        puts it through the same flow: its netlists are proven equal to its RTL as the units' are (the last step, RTL
+        against yosys' word-level netlist, within \(BehaviouralSynthesis.twinProofTimeout) s; † where it took longer), and
+        simulated against the golden model on every operand pair of the 8-bit formats and on corner and random pairs
+        of the others. A ratio below 1 means the generated unit is smaller than what the tools make of the plain
         description; *larger* marks a generated unit with more gates or transistors than its twin.
 
         | format | unit | gates | transistors | depth | behavioural gates | behavioural transistors | behavioural depth | transistors, generated / behavioural | behavioural equivalence |

@@ -39,50 +39,58 @@ public enum SynthesisEffort {
         public var gates: [Double]
     }
 
-    /// Re-maps `file` with `script` and returns its gate and transistor counts.
-    static func measure(file: String, script: Script, flow: SynthesisFlow) throws -> Measure {
+    /// Re-maps `file` with every script (one yosys process: the netlist before ABC is built once)
+    /// and returns its gate and transistor counts under each.
+    static func measure(file: String, flow: SynthesisFlow) throws -> [Measure] {
         let fm = FileManager.default
         let module = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        let tag = String(scripts.firstIndex { $0.name == script.name } ?? 0)
-        let dir = (flow.workDirectory as NSString).appendingPathComponent("effort/\(module)-\(tag)")
+        let dir = (flow.workDirectory as NSString).appendingPathComponent("effort/\(module)")
         try? fm.removeItem(atPath: dir)
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let absolute = { (p: String) in p.hasPrefix("/") ? p : (fm.currentDirectoryPath as NSString).appendingPathComponent(p) }
-        let abc = "+" + script.commands.replacingOccurrences(of: "; ", with: ";").replacingOccurrences(of: " ", with: ",")
-        let text = """
+        var text = """
         read_verilog -noautowire \(absolute(file))
         hierarchy -check -top \(module)
         proc; flatten; opt_clean
         script \(absolute(flow.flowScript)) map:gates
-        abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX -script \(abc)
-        opt_clean -purge
-        tee -q -o gates.stat.json stat -json
-        design -load pre
-        abc -g cmos2 -script \(abc)
-        opt_clean -purge
-        tee -q -o cmos.stat.json stat -json -tech cmos
 
         """
+        for (k, script) in scripts.enumerated() {
+            let abc = "+" + script.commands.replacingOccurrences(of: "; ", with: ";").replacingOccurrences(of: " ", with: ",")
+            text += """
+            design -load pre
+            abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX -script \(abc)
+            opt_clean -purge
+            tee -q -o gates-\(k).stat.json stat -json
+            design -load pre
+            abc -g cmos2 -script \(abc)
+            opt_clean -purge
+            tee -q -o cmos-\(k).stat.json stat -json -tech cmos
+
+            """
+        }
         try text.write(toFile: (dir as NSString).appendingPathComponent("effort.ys"), atomically: true, encoding: .utf8)
         let y = try Tools.run("yosys", ["-q", "effort.ys"], in: dir)
         guard y.status == 0 else {
-            throw SynthesisFlow.Failure(description: "\(module): yosys failed with ABC script '\(script.name)' (script \(dir)/effort.ys)")
+            throw SynthesisFlow.Failure(description: "\(module): yosys failed re-mapping with the effort scripts (script \(dir)/effort.ys)")
         }
         let read = { (name: String) throws -> Data in try Data(contentsOf: URL(fileURLWithPath: (dir as NSString).appendingPathComponent(name))) }
-        let gates = try SynthesisFlow.stat(read("gates.stat.json"), module: module)
-        let cmos = try SynthesisFlow.stat(read("cmos.stat.json"), module: module)
-        guard let transistors = cmos.transistors, transistors > 0 else {
-            throw SynthesisFlow.Failure(description: "\(module): no transistor estimate with ABC script '\(script.name)'")
+        return try scripts.enumerated().map { k, script in
+            let gates = try SynthesisFlow.stat(read("gates-\(k).stat.json"), module: module)
+            let cmos = try SynthesisFlow.stat(read("cmos-\(k).stat.json"), module: module)
+            guard let transistors = cmos.transistors, transistors > 0 else {
+                throw SynthesisFlow.Failure(description: "\(module): no transistor estimate with ABC script '\(script.name)'")
+            }
+            return Measure(module: module, script: script.name, gates: gates.total, transistors: transistors)
         }
-        return Measure(module: module, script: script.name, gates: gates.total, transistors: transistors)
     }
 
     /// Every unit of `units` (flow results; files in `files`) under every stronger script, as
     /// ratio rows beside the flow's own.
     public static func run(files: [String], units: [SynthesisFlow.Result], flow: SynthesisFlow, jobs: Int,
                            progress: @escaping @Sendable (String) -> Void) throws -> [Row] {
-        let jobsList = files.flatMap { f in scripts.map { (f, $0) } }
-        let results = Locked([Measure?](repeating: nil, count: jobsList.count))
+        let jobsList = files
+        let results = Locked([[Measure]?](repeating: nil, count: jobsList.count))
         let failures = Locked([String]())
         let next = Locked(0)
         let start = monotonicSeconds()
@@ -91,7 +99,7 @@ public enum SynthesisEffort {
                 let n = next.withLock { n -> Int in defer { n += 1 }; return n }
                 if n >= jobsList.count || !failures.withLock({ $0.isEmpty }) { return }
                 do {
-                    let m = try measure(file: jobsList[n].0, script: jobsList[n].1, flow: flow)
+                    let m = try measure(file: jobsList[n], flow: flow)
                     results.withLock { $0[n] = m }
                 } catch {
                     failures.withLock { $0.append("\(error)") }
@@ -99,7 +107,7 @@ public enum SynthesisEffort {
             }
         }
         if let first = failures.withLock({ $0.first }) { throw SynthesisFlow.Failure(description: first) }
-        let measures = results.withLock { $0.compactMap { $0 } }
+        let measures = results.withLock { $0.compactMap { $0 }.flatMap { $0 } }
         progress(String(format: "effort: %d units under %d stronger ABC scripts in %.0f s", files.count, scripts.count, monotonicSeconds() - start))
         var rows: [Row] = []
         for f in SynthesisReport.formats(units) {
