@@ -7,6 +7,7 @@
 #   make synth      yosys area/depth/activity report of e4m3, e5m2, bf16, fp16 units, PEs and arrays into synth/,
 #                   with standard-cell area, OpenSTA timing and energy per operation (LIBERTY=file; default
 #                   /usr/local/share/osu018/osu018_stdcells.lib, installed by scripts/install-tools.sh);
+#                   with behavioural twins of the exact multipliers (build/behavioural) and an ABC-effort table;
 #                   make synth-exhaustive: the netlists whose RTL proof timed out, on all 2^32 inputs
 #   make accuracy   error report into docs/ (accuracy.md/.json, plots); make accuracy-bf16: bf16, 2^32 pairs
 # Variables: MANTISSA="3 2" (formats by fraction bits), EXPONENT=E (for formats SPEC gives no
@@ -136,7 +137,9 @@ mutate: $(MODULE_FILES) | rtlgen
 	@$(RTLGEN) mutate --dir $(RTL_DIR) --modules "$(MODULES)" --gate-mutants $(GATE_MUTANTS)
 
 # Synthesis report (synth/report.md, synth/report.json): generic gates, CMOS transistors, depth and
-# switching activity per unit, each netlist proven equal to its RTL. Default: the four units for
+# switching activity per unit, each netlist proven equal to its RTL; each exact multiplier beside a
+# plain behavioural description of it (written to build/behavioural, checked against the golden
+# model, same flow), and the L-Mul ratios under stronger ABC scripts. Default: the four units for
 # e4m3, e5m2, bf16 and fp16; with MANTISSA (and EXPONENT) or UNITS given, that set, written to
 # build/synth instead so the committed report stays the default set's.
 SYNTH_MANTISSA ?= $(if $(filter command line,$(origin MANTISSA)),$(MANTISSA),3 2 7 10)

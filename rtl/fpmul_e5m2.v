@@ -5,69 +5,74 @@
 // a, b, y: sign | exponent[4:0] | fraction[1:0]; combinational
 // overflow: saturate to max finite (SPEC default)
 module fpmul_e5m2 (
-    input  wire [7:0] a,
-    input  wire [7:0] b,
-    output wire [7:0] y
+    input  wire [7:0]  a,
+    input  wire [7:0]  b,
+    output wire [7:0]  y
 );
-    wire [4:0] a_exp = a[6:2];
-    wire       a_exp_zero = ~(|a_exp);
-    wire       a_hidden = ~a_exp_zero;
-    wire [1:0] a_frac = a[1:0];
-    wire [2:0] a_sig = {a_hidden, a_frac};
-    wire [4:0] b_exp = b[6:2];
-    wire       b_exp_zero = ~(|b_exp);
-    wire       b_hidden = ~b_exp_zero;
-    wire [1:0] b_frac = b[1:0];
-    wire [2:0] b_sig = {b_hidden, b_frac};
-    // exact product of the significands (hidden bit 0 for subnormals)
-    wire [5:0] product = {3'd0, a_sig} * {3'd0, b_sig};
-    // max(ea, 1)
-    wire [4:0] a_exp_eff = a_exp | {4'd0, a_exp_zero};
-    // max(eb, 1)
-    wire [4:0] b_exp_eff = b_exp | {4'd0, b_exp_zero};
-    // biased exponent - 1 if the product's top bit is set: ea + eb - bias
-    wire [7:0] exp_top = ({3'd0, a_exp_eff} + {3'd0, b_exp_eff}) - 8'd15;
-    wire       t0 = ~(product[5] | product[4]);
-    wire       t1 = t0 & ~(product[3] | product[2]);
-    wire       t2 = ~(product[1] | product[0]);
-    wire [2:0] product_lz = {t1, t1 ? {t2, t2 ? 1'd0 : (~product[1] & product[0])} : {t0, t0 ? (~product[3] & product[2]) : (~product[5] & product[4])}};
-    wire [7:0] t3 = {5'd0, product_lz};
-    // normalising fully would leave the normal range
-    wire       tiny = $signed(exp_top) < $signed(t3);
-    // even the top bit is below the normal range: shift right
-    wire       below_range = $signed(exp_top) < $signed(8'd0);
-    wire [7:0] left_amount = tiny ? (below_range ? 8'd0 : exp_top) : t3;
-    wire [7:0] right_amount = below_range ? (8'd0 - exp_top) : 8'd0;
-    wire [5:0] normalised = product << left_amount;
-    wire [5:0] denormal_shifted = product >> right_amount;
-    wire [5:0] denormal_lost_mask = ~(6'd63 << right_amount);
-    wire       denormal_sticky = |(product & denormal_lost_mask);
-    // significand in [5:3], guard in [2]
-    wire [5:0] aligned = below_range ? denormal_shifted : normalised;
-    wire       sticky = |aligned[1:0] | denormal_sticky;
-    wire       rounded_round_up = aligned[2] & (sticky | aligned[3]);
-    wire [3:0] rounded = {1'd0, aligned[5:3]} + {3'd0, rounded_round_up};
-    // biased exponent - 1 (0 for subnormal results)
-    wire [7:0] exp_part = tiny ? 8'd0 : (exp_top - t3);
-    // (exponent - 1) * 2^M + significand: a rounding carry moves into the exponent
-    wire [9:0] encoded = {exp_part, 2'd0} + {6'd0, rounded};
+    wire [4:0]  a_exp = a[6:2];
+    wire        a_exp_zero = ~(|a_exp);
+    wire [4:0]  b_exp = b[6:2];
+    wire        b_exp_zero = ~(|b_exp);
+    // a product of two subnormals rounds to zero (bias >= M + 2)
+    wire        both_subnormal = a_exp_zero & b_exp_zero;
+    wire [1:0]  a_frac = a[1:0];
+    wire [1:0]  b_frac = b[1:0];
+    // the fraction of the subnormal operand (if one is)
+    wire [1:0]  sub_frac = a_exp_zero ? a_frac : b_frac;
+    wire [1:0]  sub_frac_lz = ~(sub_frac[1] | sub_frac[0]) ? 2'd2 : {1'd0, ~sub_frac[1] & sub_frac[0]};
+    wire [1:0]  t0 = sub_frac << sub_frac_lz;
+    // its bits after the leading one
+    wire [1:0]  sub_norm_frac = {t0[0], 1'd0};
+    wire [1:0]  a_norm_frac = a_exp_zero ? sub_norm_frac : a_frac;
+    wire [1:0]  b_norm_frac = b_exp_zero ? sub_norm_frac : b_frac;
+    // a subnormal operand's biased exponent is -(leading zeros of its fraction)
+    wire [1:0]  sub_exp_adjust = (a_exp_zero | b_exp_zero) ? sub_frac_lz : 2'd0;
+    // sum of the operands' biased exponents (a subnormal's field is 0)
+    wire [6:0]  exp_fields = ({2'd0, a_exp} + {2'd0, b_exp}) - {5'd0, sub_exp_adjust};
+    // biased exponent of the product for a significand product in [1, 2)
+    wire [6:0]  exp = exp_fields - 7'd15;
+    // exact product of the normalised significands, in [1, 4)
+    wire [5:0]  product = {4'd1, a_norm_frac} * {4'd1, b_norm_frac};
+    // product >= 2
+    wire        product_high = product[5];
+    // exponent <= 0: the result is shifted into the subnormal range
+    wire        exp_small = $signed(exp) < $signed(7'd1);
+    // exponent <= -(M+2): rounds to zero
+    wire        exp_flush = $signed(exp) < $signed(7'd125);
+    wire [6:0]  t1 = 7'd1 - exp;
+    // right shift: 1 - exponent into the subnormal range, else the product's top bit
+    wire [2:0]  shift = exp_small ? t1[2:0] : {2'd0, product_high};
+    // 6 zero bits below catch every bit shifted out
+    wire [11:0] aligned_shifted = {product, 6'd0} >> shift;
+    wire [2:0]  aligned_sig = aligned_shifted[10:8];
+    wire        aligned_guard = aligned_shifted[7];
+    wire        aligned_sticky = |aligned_shifted[6:0];
+    // exponent field before rounding
+    wire [5:0]  exp_field = exp_small ? {5'd0, aligned_sig[2]} : (exp[5:0] + {5'd0, product_high});
+    // round to nearest, ties to even
+    wire        encoded_round_up = aligned_guard & (aligned_sticky | aligned_sig[0]);
+    // {exponent field, fraction} + round up: a carry moves into the exponent
+    wire [7:0]  encoded = {exp_field, aligned_sig[1:0]} + {7'd0, encoded_round_up};
     // rounded result beyond max finite
-    wire       overflow = 10'd123 < encoded;
-    wire       sign = a[7] ^ b[7];
-    wire       a_exp_max = &a_exp;
-    wire       a_is_nan = a_exp_max & |a_frac;
-    wire       b_exp_max = &b_exp;
-    wire       b_is_nan = b_exp_max & |b_frac;
-    wire       a_is_inf = a_exp_max & ~(|a_frac);
-    wire [6:0] b_mag = b[6:0];
-    wire       b_is_zero = ~(|b_mag);
-    wire       b_is_inf = b_exp_max & ~(|b_frac);
-    wire [6:0] a_mag = a[6:0];
-    wire       a_is_zero = ~(|a_mag);
-    wire       y_is_nan = ((a_is_nan | b_is_nan) | (a_is_inf & b_is_zero)) | (b_is_inf & a_is_zero);
-    wire       y_is_inf = a_is_inf | b_is_inf;
-    wire       y_is_zero = a_is_zero | b_is_zero;
-    wire       y_saturate = overflow;
-    wire [6:0] y_mag = y_is_inf ? 7'd124 : (y_is_zero ? 7'd0 : (y_saturate ? 7'd123 : encoded[6:0]));
+    wire        overflow = 8'd123 < encoded;
+    wire        sign = a[7] ^ b[7];
+    wire        a_exp_max = &a_exp;
+    wire        a_is_nan = a_exp_max & |a_frac;
+    wire        b_exp_max = &b_exp;
+    wire        b_is_nan = b_exp_max & |b_frac;
+    wire        a_is_inf = a_exp_max & ~(|a_frac);
+    wire [6:0]  b_mag = b[6:0];
+    wire        b_is_zero = ~(|b_mag);
+    wire        b_is_inf = b_exp_max & ~(|b_frac);
+    wire [6:0]  a_mag = a[6:0];
+    wire        a_is_zero = ~(|a_mag);
+    wire        y_is_nan = ((a_is_nan | b_is_nan) | (a_is_inf & b_is_zero)) | (b_is_inf & a_is_zero);
+    wire        y_is_inf = a_is_inf | b_is_inf;
+    wire        y_is_zero = ((a_is_zero | b_is_zero) | exp_flush) | both_subnormal;
+    wire        y_saturate = overflow;
+    wire [6:0]  y_mag = y_is_inf ? 7'd124 : (y_is_zero ? 7'd0 : (y_saturate ? 7'd123 : encoded[6:0]));
     assign y = y_is_nan ? 8'd127 : {sign, y_mag};
+
+    // Bits that no logic reads, gathered for Verilator's UNUSED check (signals named *unused* are exempt).
+    wire unused_ok = &{1'b0, aligned_shifted[11], t0[1], t1[6:3], 1'b0};
 endmodule

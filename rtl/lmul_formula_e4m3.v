@@ -11,23 +11,23 @@ module lmul_formula_e4m3 (
 );
     wire [2:0] a_frac = a[2:0];
     wire [2:0] b_frac = b[2:0];
-    // F = fa + fb + off (off = 2^-3 in units of 2^-M)
-    wire [4:0] frac_sum = ({2'd0, a_frac} + {2'd0, b_frac}) + 5'd1;
+    // F = fa + fb + off (off = 1)
+    wire [3:0] frac_sum = ({1'd0, a_frac} + {1'd0, b_frac}) + 4'd1;
     // F >= 2^M: renormalise
-    wire       frac_carry = 5'd8 <= frac_sum;
-    wire [4:0] frac_carried = frac_sum - 5'd8;
+    wire       frac_carry = frac_sum[3];
     // carry ? floor((F - 2^M) / 2) : F
-    wire [2:0] frac = frac_carry ? frac_carried[3:1] : frac_sum[2:0];
+    wire [2:0] frac = frac_carry ? {1'd0, frac_sum[2:1]} : frac_sum[2:0];
     wire [3:0] a_exp = a[6:3];
     wire [3:0] b_exp = b[6:3];
-    // X = ea + eb - bias + carry, two's complement
-    wire [5:0] exp = (({2'd0, a_exp} + {2'd0, b_exp}) + {5'd0, frac_carry}) - 6'd7;
-    // S = X * 2^M + F
-    wire [8:0] sum = {exp, frac};
-    // S < 2^M
-    wire       underflow = $signed(sum) < $signed(9'd8);
+    // ea + eb + carry (the result's biased exponent plus bias)
+    wire [4:0] exp_sum = ({1'd0, a_exp} + {1'd0, b_exp}) + {4'd0, frac_carry};
+    // S < 2^M: exp_sum - bias < 1
+    wire       underflow = exp_sum <= 5'd7;
     // S > max finite
-    wire       overflow = $signed(9'd126) < $signed(sum);
+    wire       overflow = (5'd22 < exp_sum) | ((exp_sum == 5'd22) & (3'd6 < frac));
+    wire [4:0] t0 = exp_sum - 5'd7;
+    // exp_sum - bias
+    wire [3:0] exp_field = t0[3:0];
     wire       sign = a[7] ^ b[7];
     wire [6:0] a_mag = a[6:0];
     wire       a_is_nan = &a_mag;
@@ -38,9 +38,9 @@ module lmul_formula_e4m3 (
     wire       y_is_nan = a_is_nan | b_is_nan;
     wire       y_is_zero = (a_exp_zero | b_exp_zero) | underflow;
     wire       y_saturate = overflow;
-    wire [6:0] y_mag = y_is_zero ? 7'd0 : (y_saturate ? 7'd126 : sum[6:0]);
+    wire [6:0] y_mag = y_is_zero ? 7'd0 : (y_saturate ? 7'd126 : {exp_field, frac});
     assign y = y_is_nan ? 8'd127 : {sign, y_mag};
 
     // Bits that no logic reads, gathered for Verilator's UNUSED check (signals named *unused* are exempt).
-    wire unused_ok = &{1'b0, frac_carried[4], frac_carried[0], 1'b0};
+    wire unused_ok = &{1'b0, t0[4], 1'b0};
 endmodule

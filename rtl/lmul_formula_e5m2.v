@@ -11,23 +11,23 @@ module lmul_formula_e5m2 (
 );
     wire [1:0] a_frac = a[1:0];
     wire [1:0] b_frac = b[1:0];
-    // F = fa + fb + off (off = 2^-2 in units of 2^-M)
-    wire [3:0] frac_sum = ({2'd0, a_frac} + {2'd0, b_frac}) + 4'd1;
+    // F = fa + fb + off (off = 1)
+    wire [2:0] frac_sum = ({1'd0, a_frac} + {1'd0, b_frac}) + 3'd1;
     // F >= 2^M: renormalise
-    wire       frac_carry = 4'd4 <= frac_sum;
-    wire [3:0] frac_carried = frac_sum - 4'd4;
+    wire       frac_carry = frac_sum[2];
     // carry ? floor((F - 2^M) / 2) : F
-    wire [1:0] frac = frac_carry ? frac_carried[2:1] : frac_sum[1:0];
+    wire [1:0] frac = frac_carry ? {1'd0, frac_sum[1]} : frac_sum[1:0];
     wire [4:0] a_exp = a[6:2];
     wire [4:0] b_exp = b[6:2];
-    // X = ea + eb - bias + carry, two's complement
-    wire [6:0] exp = (({2'd0, a_exp} + {2'd0, b_exp}) + {6'd0, frac_carry}) - 7'd15;
-    // S = X * 2^M + F
-    wire [8:0] sum = {exp, frac};
-    // S < 2^M
-    wire       underflow = $signed(sum) < $signed(9'd4);
+    // ea + eb + carry (the result's biased exponent plus bias)
+    wire [5:0] exp_sum = ({1'd0, a_exp} + {1'd0, b_exp}) + {5'd0, frac_carry};
+    // S < 2^M: exp_sum - bias < 1
+    wire       underflow = exp_sum <= 6'd15;
     // S > max finite
-    wire       overflow = $signed(9'd123) < $signed(sum);
+    wire       overflow = 6'd45 < exp_sum;
+    wire [5:0] t0 = exp_sum - 6'd15;
+    // exp_sum - bias
+    wire [4:0] exp_field = t0[4:0];
     wire       sign = a[7] ^ b[7];
     wire       a_exp_max = &a_exp;
     wire       a_is_nan = a_exp_max & |a_frac;
@@ -41,9 +41,9 @@ module lmul_formula_e5m2 (
     wire       y_is_inf = a_is_inf | b_is_inf;
     wire       y_is_zero = (a_exp_zero | b_exp_zero) | underflow;
     wire       y_saturate = overflow;
-    wire [6:0] y_mag = y_is_inf ? 7'd124 : (y_is_zero ? 7'd0 : (y_saturate ? 7'd123 : sum[6:0]));
+    wire [6:0] y_mag = y_is_inf ? 7'd124 : (y_is_zero ? 7'd0 : (y_saturate ? 7'd123 : {exp_field, frac}));
     assign y = y_is_nan ? 8'd127 : {sign, y_mag};
 
     // Bits that no logic reads, gathered for Verilator's UNUSED check (signals named *unused* are exempt).
-    wire unused_ok = &{1'b0, frac_carried[3], frac_carried[0], 1'b0};
+    wire unused_ok = &{1'b0, t0[5], 1'b0};
 endmodule

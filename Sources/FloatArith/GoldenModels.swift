@@ -71,8 +71,9 @@ public enum Rounding {
     }
 
     /// Rounds `significand * 2^exponent` (exact) to the format: nearest, ties to even, gradual
-    /// underflow (or, with `flushSubnormals`, a rounded result below the smallest normal becomes
-    /// signed zero); overflow decided on the rounded result.
+    /// underflow; overflow decided on the rounded result. With `flushSubnormals` (SPEC fpmul_ftz,
+    /// tininess after rounding) the value is rounded to M fraction bits as though the exponent
+    /// range were unbounded, and a rounded magnitude below the smallest normal is signed zero.
     @inlinable
     public static func round(_ f: FloatFormat, sign: UInt32, significand: UInt64, exponent: Int,
                              flushSubnormals: Bool, overflow: OverflowMode) -> UInt32 {
@@ -82,7 +83,9 @@ public enum Rounding {
         let msb = 63 - significand.leadingZeroBitCount
         let k = msb + exponent                  // value in [2^k, 2^(k+1))
         let emin = 1 - f.bias
-        var q = max(k, emin) - m                // exponent of the result's last place
+        // exponent of the result's last place: the binade's, or the subnormal grid's below emin
+        // (never for flushSubnormals, whose exponent range is unbounded until after rounding)
+        var q = (flushSubnormals ? k : max(k, emin)) - m
         let shift = q - exponent
         var r: UInt64
         if shift <= 0 {
@@ -103,8 +106,11 @@ public enum Rounding {
             r >>= 1
             q += 1
         }
+        if flushSubnormals && q + m < emin {    // rounded magnitude below the smallest normal
+            return signBits
+        }
         if r < 1 << UInt64(m) {                 // subnormal result (q == emin - m)
-            return flushSubnormals ? signBits : signBits | UInt32(r)
+            return signBits | UInt32(r)
         }
         let field = q + m + f.bias
         if field > f.maxFiniteExponentField { return overflowResult(f, sign: sign, overflow) }

@@ -11,7 +11,7 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Synthesise units with yosys, prove each netlist equal to its RTL, and write the area/depth/activity report.",
         discussion: """
-        For each unit file, runs synth/flow.ys (generic gates with abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; static CMOS with abc -g cmos2 and stat -tech cmos; ltp -noff for depth), proves both netlists equal to the RTL with yosys-abc cec, and simulates the CMOS netlist on N(0,1) operands rounded to the format to count transistor-weighted toggles. Each unit, PE, array cell and array glue is also mapped to the --liberty standard cells (dfflibmap, abc -liberty; proven equal with cec), timed with OpenSTA (sta) and, from the activity a simulation of the mapped netlist measures, given an energy per operation; a missing liberty file or sta is an error (bash scripts/install-tools.sh installs both). Stops at the first unit that fails. Scratch files go to --work.
+        For each unit file, runs synth/flow.ys (generic gates with abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; static CMOS with abc -g cmos2 and stat -tech cmos; ltp -noff for depth; the ABC script is spelt out in flow.ys), proves both netlists equal to the RTL with yosys-abc cec, and simulates the CMOS netlist on N(0,1) operands rounded to the format to count transistor-weighted toggles. The exact multipliers' behavioural twins (--behavioural) go through the same flow and are checked against the golden model; a generated unit larger than its twin is named in the output and the report. --effort re-maps the units with stronger ABC scripts for the report's effort table. Each unit, PE, array cell and array glue is also mapped to the --liberty standard cells (dfflibmap, abc -liberty; proven equal with cec), timed with OpenSTA (sta) and, from the activity a simulation of the mapped netlist measures, given an energy per operation; a missing liberty file or sta is an error (bash scripts/install-tools.sh installs both). Stops at the first unit that fails. Scratch files go to --work.
 
         Examples:
           rtlgen synth --units "rtl/lmul_e4m3.v rtl/fpmul_e4m3.v" --out synth      what 'make synth' runs, for two units
@@ -48,6 +48,12 @@ struct SynthCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Liberty file for the standard-cell area, OpenSTA timing and energy columns (scripts/install-tools.sh installs it here).", valueName: "file"))
     var liberty: String = LibertyLibrary.defaultPath
+
+    @Option(help: ArgumentHelp("Directory for the behavioural twins of the exact multipliers, synthesised beside them ('' for none).", valueName: "dir"))
+    var behavioural: String = "build/behavioural"
+
+    @Flag(inversion: .prefixedNo, help: "Re-map the units with stronger ABC scripts for the report's effort table.")
+    var effort = true
 
     @Option(name: .customLong("array-sizes"), help: ArgumentHelp("Array sizes RxC, counted by instance ('' for none).", valueName: "list"))
     var arraySizes: String = "4x4,8x8,16x16"
@@ -108,6 +114,10 @@ struct SynthCommand: ParsableCommand {
         let results = try SynthesisRun.run(files: files, flow: flowConfig, jobs: jobs) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
+        let say: @Sendable (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        let twins = behavioural.isEmpty ? [] : try BehaviouralSynthesis.run(files: files, directory: behavioural, flow: flowConfig,
+                                                                              jobs: jobs, progress: { say("behavioural " + $0) })
+        let effortRows = effort ? try SynthesisEffort.run(files: files, units: results, flow: flowConfig, jobs: jobs, progress: say) : []
         var pes: [ArraySynthesis.PERow] = []
         var arrays: [ArraySynthesis.ArrayRow] = []
         let kinds = listArgument(peUnits).isEmpty ? [] : try parseUnits(listArgument(peUnits).joined(separator: ","), multipliers: true)
@@ -145,8 +155,11 @@ struct SynthCommand: ParsableCommand {
         report.pes = pes
         report.arrays = arrays
         report.libertySetup = LibertySetup(flowConfig.power!)
+        report.behavioural = twins
+        report.effort = effortRows
         try OutputWriter.write([("report.json", try report.json()), ("report.md", Data(report.markdown().utf8))], into: out)
         print(report.summaryTable())
+        for line in report.largerThanTwinLines() { print(line) }
         print(String(format: "wrote %@/report.md and %@/report.json in %.1f s", out, out, monotonicSeconds() - start))
     }
 }

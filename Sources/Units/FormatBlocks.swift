@@ -75,22 +75,116 @@ extension ModuleBuilder {
         let count = cat(hiZero, mux(hiZero, loCount, hiCount))
         return (allZero, count)
     }
+}
 
-    /// `x >> amount` and whether any 1 bits were shifted out; amounts of `x.width` or more shift
-    /// everything out.
-    public func shiftRightSticky(_ x: Signal, by amount: Signal, name: String) -> (shifted: Signal, sticky: Signal) {
-        let shifted = wire("\(name)_shifted", x.shiftRight(by: amount))
-        let lostMask = wire("\(name)_lost_mask", ~ones(x.width).shiftLeft(by: amount))
-        let sticky = wire("\(name)_sticky", (x & lostMask).orReduce)
-        return (shifted, sticky)
+/// A nonzero operand as `1.fraction * 2^(exponent - bias)`: a subnormal one normalised so that
+/// its leading one is the hidden bit (fraction shifted left past it, exponent `-lz` where `lz` is
+/// the fraction's leading-zero count, `1 - (lz + 1)`). Meaningless for a zero operand.
+public struct NormalisedOperand {
+    /// The M fraction bits after the hidden one.
+    public let fraction: Signal
+    /// The biased exponent, two's complement.
+    public let exponent: Signal
+}
+
+extension ModuleBuilder {
+    public func normalisedOperand(_ x: DecodedOperand, expWidth ew: Int) -> NormalisedOperand {
+        let f = x.format, mb = f.mantissaBits
+        let lz = leadingZeros(x.fraction, name: "\(x.prefix)_frac_lz")
+        // Shifted by lz the leading one is the top bit; the bits after it are the new fraction.
+        let shifted = x.fraction.shiftLeft(by: lz)
+        let subFraction = mb >= 2 ? cat(shifted[mb - 2, 0], zero) : zeros(mb)
+        let fraction = wire("\(x.prefix)_norm_frac", mux(x.exponentIsZero, subFraction, x.fraction),
+                            comment: "fraction after the leading one (subnormal operands normalised)")
+        let exponent = wire("\(x.prefix)_norm_exp", mux(x.exponentIsZero, zeros(ew) - lz.zext(to: ew), x.exponent.zext(to: ew)),
+                            comment: "biased exponent: the field, or -(leading zeros of the fraction) for a subnormal")
+        return NormalisedOperand(fraction: fraction, exponent: exponent)
     }
 
-    /// Round to nearest, ties to even: `significand + 1` when the guard bit is set and either a
-    /// sticky bit or the least significant bit is. One bit wider than `significand`.
-    public func roundNearestEven(_ significand: Signal, guard g: Signal, sticky: Signal, name: String) -> Signal {
-        let up = wire("\(name)_round_up", g & (sticky | significand[0]))
-        let w = significand.width + 1
-        return wire(name, significand.zext(to: w) + up.zext(to: w))
+    /// Both operands normalised (see `normalisedOperand`), with the sum of their biased exponents
+    /// (`expWidth` bits, two's complement). When the format's bias is at least M + 2 the product of
+    /// two subnormals is below half the smallest subnormal and rounds to zero, so one shared
+    /// normaliser serves whichever operand is subnormal and `bothSubnormal` says when the result
+    /// is zero for that reason; otherwise each operand has its own and `bothSubnormal` is nil.
+    public func normalisedPair(_ x: DecodedOperand, _ z: DecodedOperand, expWidth ew: Int)
+        -> (fractionA: Signal, fractionB: Signal, exponentSum: Signal, bothSubnormal: Signal?) {
+        let f = x.format, mb = f.mantissaBits
+        guard f.bias >= mb + 2 else {
+            let na = normalisedOperand(x, expWidth: ew), nb = normalisedOperand(z, expWidth: ew)
+            return (na.fraction, nb.fraction, na.exponent + nb.exponent, nil)
+        }
+        let both = wire("both_subnormal", x.exponentIsZero & z.exponentIsZero,
+                        comment: "a product of two subnormals rounds to zero (bias >= M + 2)")
+        let subFraction = wire("sub_frac", mux(x.exponentIsZero, x.fraction, z.fraction),
+                               comment: "the fraction of the subnormal operand (if one is)")
+        let lz = leadingZeros(subFraction, name: "sub_frac_lz")
+        let shifted = subFraction.shiftLeft(by: lz)
+        let normFraction = wire("sub_norm_frac", mb >= 2 ? cat(shifted[mb - 2, 0], zero) : zeros(mb),
+                                comment: "its bits after the leading one")
+        let fa = wire("a_norm_frac", mux(x.exponentIsZero, normFraction, x.fraction))
+        let fb = wire("b_norm_frac", mux(z.exponentIsZero, normFraction, z.fraction))
+        let anySub = x.exponentIsZero | z.exponentIsZero
+        let lzUsed = wire("sub_exp_adjust", mux(anySub, lz, zeros(lz.width)),
+                          comment: "a subnormal operand's biased exponent is -(leading zeros of its fraction)")
+        let sum = wire("exp_fields", x.exponent.zext(to: ew) + z.exponent.zext(to: ew) - lzUsed.zext(to: ew),
+                       comment: "sum of the operands' biased exponents (a subnormal's field is 0)")
+        return (fa, fb, sum, both)
+    }
+
+    /// `x >> amount` read as a significand of `significandBits` bits, for `x` laid out as [one
+    /// spare top bit | significand | guard bit | rest] when `amount` is 0: the significand, the
+    /// guard bit below it, and the sticky OR of every bit of `x` that lands below the guard bit
+    /// (exact for every amount). Up to 8 bits `x` is shifted with as many zero bits below it,
+    /// which catch what moves past the guard bit; wider, the sticky bit is a mask on `x` instead
+    /// of a second shifter half (`make synth` measured each form smaller on its side of 8 bits).
+    public func alignRight(_ x: Signal, by amount: Signal, significandBits sb: Int, name: String)
+        -> (significand: Signal, guard: Signal, sticky: Signal) {
+        let w = x.width, guardIndex = w - 2 - sb
+        if w <= 8 {
+            let shifted = wire("\(name)_shifted", cat(x, zeros(w)).shiftRight(by: amount),
+                               comment: "\(w) zero bits below catch every bit shifted out")
+            let significand = wire("\(name)_sig", shifted[2 * w - 2, guardIndex + w + 1])
+            let guardBit = wire("\(name)_guard", shifted[guardIndex + w])
+            let sticky = wire("\(name)_sticky", shifted[guardIndex + w - 1, 0].orReduce)
+            return (significand, guardBit, sticky)
+        }
+        let shifted = wire("\(name)_shifted", x.shiftRight(by: amount))
+        let significand = wire("\(name)_sig", shifted[w - 2, guardIndex + 1])
+        let guardBit = wire("\(name)_guard", shifted[guardIndex])
+        let kept = wire("\(name)_kept_mask", (ones(w) << guardIndex).shiftLeft(by: amount),
+                        comment: "bits of the unshifted value that land at or above the guard bit")
+        let sticky = wire("\(name)_sticky", (x & ~kept).orReduce)
+        return (significand, guardBit, sticky)
+    }
+
+    /// Round to nearest even and pack: `{expField, fraction} + round_up`, the fraction being the
+    /// significand without its top (hidden) bit, so a rounding carry moves into the exponent field.
+    /// Unsigned, `expField`'s width + M bits.
+    public func roundPack(_ expField: Signal, _ significand: Signal, guard g: Signal, sticky: Signal, name: String) -> Signal {
+        let mb = significand.width - 1
+        let up = wire("\(name)_round_up", g & (sticky | significand[0]), comment: "round to nearest, ties to even")
+        let w = expField.width + mb
+        return wire(name, cat(expField, significand[mb - 1, 0]) + up.zext(to: w),
+                    comment: "{exponent field, fraction} + round up: a carry moves into the exponent")
+    }
+}
+
+extension ModuleBuilder {
+    /// `fa + fb + offset`: M+1 bits, or M+2 when the offset can carry 2 into the exponent field
+    /// (bits M and up are the carry out of the fraction field).
+    public func fractionSum(_ x: DecodedOperand, _ z: DecodedOperand, offset: Int) -> Signal {
+        let mb = x.format.mantissaBits
+        let w = bitsFor(2 * ((1 << mb) - 1) + offset)
+        var sum = x.fraction.zext(to: w) + z.fraction.zext(to: w)
+        if offset != 0 { sum = sum + const(offset, width: w) }
+        return wire("frac_sum", sum, comment: offset == 0 ? "F = fa + fb" : "F = fa + fb + off (off = \(offset))")
+    }
+
+    /// `ea + eb + carry`, unbiased, wide enough for every sum.
+    public func exponentSum(_ x: DecodedOperand, _ z: DecodedOperand, carry: Signal) -> Signal {
+        let w = bitsFor(2 * ((1 << x.format.exponentBits) - 1) + (1 << carry.width) - 1)
+        return wire("exp_sum", x.exponent.zext(to: w) + z.exponent.zext(to: w) + carry.zext(to: w),
+                    comment: "ea + eb + carry (the result's biased exponent plus bias)")
     }
 }
 
@@ -121,6 +215,9 @@ struct ResultSelect {
     var overflow: Signal
     /// The magnitude encoding when none of the above holds (E+M bits).
     var magnitude: Signal
+    /// `isZero` and `overflow` are never both set (non-special operands), so the saturation value
+    /// may be selected before the zero test; this maps smaller for the L-Mul units.
+    var zeroExcludesOverflow = false
 }
 
 extension ModuleBuilder {
@@ -144,10 +241,12 @@ extension ModuleBuilder {
         if f.hasInfinity, !isConstantZero(inf) {
             specials.append((wire("y_is_inf", inf), const(Int(f.infinity!), width: magWidth)))
         }
-        specials.append((wire("y_is_zero", r.isZero), zeros(magWidth)))
+        var ranged = [(wire("y_is_zero", r.isZero), zeros(magWidth))]
         if !isConstantZero(saturate) {
-            specials.append((wire("y_saturate", saturate), const(Int(f.maxFinite), width: magWidth)))
+            let saturateCase = (wire("y_saturate", saturate), const(Int(f.maxFinite), width: magWidth))
+            if r.zeroExcludesOverflow { ranged.insert(saturateCase, at: 0) } else { ranged.append(saturateCase) }
         }
+        specials += ranged
         let magnitude = wire("y_mag", select(specials, otherwise: r.magnitude))
         return mux(isNaN, const(Int(f.canonicalNaN), width: f.width), cat(r.sign, magnitude))
     }
@@ -158,4 +257,25 @@ extension ModuleBuilder {
 extension Signal {
     /// True when this signal is the constant `v`.
     public func isConstant(_ v: UInt64) -> Bool { constantValue == v }
+}
+
+/// Alignment and rounding for the accumulation adder (fpadd); the multipliers fold rounding into
+/// their packing add (`roundPack`).
+extension ModuleBuilder {
+    /// `x >> amount` and whether any 1 bits were shifted out; amounts of `x.width` or more shift
+    /// everything out.
+    public func shiftRightSticky(_ x: Signal, by amount: Signal, name: String) -> (shifted: Signal, sticky: Signal) {
+        let shifted = wire("\(name)_shifted", x.shiftRight(by: amount))
+        let lostMask = wire("\(name)_lost_mask", ~ones(x.width).shiftLeft(by: amount))
+        let sticky = wire("\(name)_sticky", (x & lostMask).orReduce)
+        return (shifted, sticky)
+    }
+
+    /// Round to nearest, ties to even: `significand + 1` when the guard bit is set and either a
+    /// sticky bit or the least significant bit is. One bit wider than `significand`.
+    public func roundNearestEven(_ significand: Signal, guard g: Signal, sticky: Signal, name: String) -> Signal {
+        let up = wire("\(name)_round_up", g & (sticky | significand[0]))
+        let w = significand.width + 1
+        return wire(name, significand.zext(to: w) + up.zext(to: w))
+    }
 }

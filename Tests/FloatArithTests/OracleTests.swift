@@ -48,8 +48,16 @@ import Testing
         guard ca == .normal || (!ftz && ca == .subnormal), cb == .normal || (!ftz && cb == .subnormal) else { return nil }
         let exact = f.doubleValue(a) * f.doubleValue(b)   // exact: at most 48 significant bits
         let sign = (a ^ b) & f.signMask
+        if ftz {
+            // Tininess after rounding: below the smallest normal 2^emin, the grid of M fraction
+            // bits with an unbounded exponent has spacing 2^(emin-1-M); its largest point below
+            // 2^emin (odd, all-ones fraction) and 2^emin (even) have their midpoint at
+            // 2^emin * (1 - 2^-(M+2)), a tie that rounds up. Below it the result is zero.
+            let minNormal = f.doubleValue(f.minNormal)
+            if exact.magnitude < minNormal * (1 - 1 / Double(1 << (f.mantissaBits + 2))) { return sign }
+            if exact.magnitude < minNormal { return sign | f.minNormal }
+        }
         guard let mag = ladder.nearest(exact.magnitude) else { return sign | f.maxFinite }
-        if ftz && mag < f.minNormal { return sign }
         return sign | mag
     }
 

@@ -31,7 +31,7 @@ import Units
         let dir = try scratch("mut")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // the carry of the rounding increment: '+' becomes '-'
-        try mutatedCopy("fpmul_e5m2", in: dir, "{1'd0, aligned[5:3]} + {3'd0, rounded_round_up}", "{1'd0, aligned[5:3]} - {3'd0, rounded_round_up}")
+        try mutatedCopy("fpmul_e5m2", in: dir, "{exp_field, aligned_sig[1:0]} + {7'd0, encoded_round_up}", "{exp_field, aligned_sig[1:0]} - {7'd0, encoded_round_up}")
         try FileManager.default.copyItem(atPath: "\(rtlDir)/lmul_e5m2.v", toPath: "\(dir)/lmul_e5m2.v")
         let outcomes = try simulate(dir, ["fpmul_e5m2", "lmul_e5m2"], [.verilator, .icarus], build: dir + "/build")
         #expect(outcomes.count == 4)
@@ -53,7 +53,7 @@ import Units
         // and a waveform GTKWave can open
         for o in failed {
             let vcd = try String(contentsOfFile: o.vcd ?? "", encoding: .utf8)
-            #expect(vcd.contains("$enddefinitions") && vcd.contains("rounded_round_up"))
+            #expect(vcd.contains("$enddefinitions") && vcd.contains("encoded_round_up"))
         }
         let others = outcomes.filter { $0.module == "lmul_e5m2" }
         #expect(others.count == 2 && others.allSatisfy { $0.passed })

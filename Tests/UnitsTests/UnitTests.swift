@@ -2,7 +2,7 @@ import FloatArith
 import Foundation
 import HDL
 import Testing
-import Units
+@testable import Units
 
 /// The generated netlists, evaluated by the Swift simulator, equal the golden models; and the
 /// emitted Verilog carries what a reader needs.
@@ -60,6 +60,40 @@ import Units
     }
 }
 
+/// `Datapaths.lmul` with offset 0 is SPEC "Mitchell" (the bit-add form without the offset),
+/// against its golden model `LMul.bitAdd(..., offset: 0)`.
+@Suite struct MitchellDatapathTests {
+    static func mitchell(_ f: FloatFormat, _ mode: OverflowMode) throws -> Simulator {
+        let m = ModuleBuilder("mitchell_\(f.tag)")
+        let a = m.input("a", f.width), b = m.input("b", f.width)
+        m.output("y", Datapaths.lmul(m, a, b, f, mode, offset: 0))
+        return try Simulator(try m.finish())
+    }
+
+    @Test(arguments: [FloatFormat.e4m3, .e5m2, .bf16, .fp16, try! FloatFormat(exponent: 2, mantissa: 1)])
+    func offsetZeroIsMitchell(_ f: FloatFormat) throws {
+        let pairs = f.width <= 8 ? Vectors.pairs(f, plan: .exhaustive) : Vectors.randomPairs(f, count: 20_000, seed: 5)
+        for mode in OverflowMode.allCases {
+            let sim = try Self.mitchell(f, mode)
+            var mismatches = 0
+            for (a, b) in pairs {
+                sim.set("a", UInt64(a))
+                sim.set("b", UInt64(b))
+                sim.eval()
+                let expected = LMul.bitAdd(a, b, f, mode, offset: 0)
+                if UInt32(sim.get("y")) != expected {
+                    if mismatches == 0 { Issue.record("\(f) \(mode) a=\(a) b=\(b): \(sim.get("y")) vs \(expected)") }
+                    mismatches += 1
+                }
+            }
+            #expect(mismatches == 0)
+        }
+        // and it differs from the unit with the paper's offset (the offset is not ignored)
+        let lmul = GoldenModel(.lmul, f)
+        #expect(pairs.contains { LMul.bitAdd($0.0, $0.1, f, .saturate, offset: 0) != lmul($0.0, $0.1) })
+    }
+}
+
 @Suite struct EmittedVerilogTests {
     @Test func headerSaysWhatTheUnitIs() throws {
         let text = try ArithmeticUnit(.lmul, .e4m3).verilog()
@@ -80,10 +114,16 @@ import Units
     }
 
     @Test func namedWiresFollowTheSpec() throws {
+        // off = 1 is the fraction add's carry-in; the exponent add takes the fraction's carry
         let lmul = try ArithmeticUnit(.lmul, .e4m3).verilog()
-        #expect(lmul.contains("wire [8:0] sum = ({2'd0, a_mag} + {2'd0, b_mag}) - 9'd55;"))
+        #expect(lmul.contains("wire [3:0] frac_sum = ({1'd0, a_frac} + {1'd0, b_frac}) + 4'd1;"))
+        #expect(lmul.contains("wire [4:0] exp_sum = ({1'd0, a_exp} + {1'd0, b_exp}) + {4'd0, frac_carry};"))
+        // a larger offset is folded with the bias into one constant: bf16, 127 * 2^7 - 8
+        let wide = try ArithmeticUnit(.lmul, .bf16).verilog()
+        #expect(wide.contains("wire [16:0] sum = ({2'd0, a_mag} + {2'd0, b_mag}) - 17'd16248;"))
         let fp = try ArithmeticUnit(.fpmul, .e5m2).verilog()
-        for name in ["product", "product_lz", "tiny", "sticky", "rounded", "encoded", "overflow"] {
+        for name in ["product", "product_high", "exp_small", "shift", "aligned_sig", "aligned_guard", "aligned_sticky",
+                     "encoded_round_up", "encoded", "overflow"] {
             #expect(fp.contains(" \(name) = "), "fpmul_e5m2 lacks wire \(name)")
         }
     }

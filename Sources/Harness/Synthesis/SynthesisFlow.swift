@@ -15,6 +15,10 @@ public struct SynthesisFlow: Sendable {
     public var seed: UInt64 = 1
     /// When set, each unit is also mapped to standard cells, timed and its energy measured.
     public var power: PowerAnalysis?
+    /// Also simulate each netlist on the golden vectors of its format (every operand pair up to 8
+    /// bits, `VectorPlan.standard` above) and fail on any difference: for designs that no other
+    /// check simulates (the behavioural twins; a netlist proven equal to its RTL checks the RTL).
+    public var checkGoldenVectors = false
 
     public init() {}
 
@@ -108,12 +112,22 @@ public struct SynthesisFlow: Sendable {
         for i in a.indices where outputs[i] != golden(a[i], b[i]) {
             throw Failure(description: "\(module): the synthesised netlist gives \(hex(outputs[i], unit.format)) for a=\(hex(a[i], unit.format)) b=\(hex(b[i], unit.format)); the golden model gives \(hex(golden(a[i], b[i]), unit.format))")
         }
+        var checked = a.count
+        if checkGoldenVectors {
+            let pairs = Vectors.pairs(unit.format, plan: .standard(for: unit.format))
+            let (va, vb) = (pairs.map(\.0), pairs.map(\.1))
+            let (vy, _) = try netlist.simulate(a: va, b: vb)
+            for i in va.indices where vy[i] != golden(va[i], vb[i]) {
+                throw Failure(description: "\(file): the synthesised netlist gives \(hex(vy[i], unit.format)) for a=\(hex(va[i], unit.format)) b=\(hex(vb[i], unit.format)); the golden model gives \(hex(golden(va[i], vb[i]), unit.format))")
+            }
+            checked += pairs.count
+        }
         var result = Result(module: module, unit: unit.kind.rawValue, format: unit.format.tag, overflow: unit.overflow.rawValue,
                       gates: m.gates.total, cellsByType: m.gates.cells, depth: m.depth, flipFlops: m.flipFlops,
                       transistors: m.transistors, gateEquivalents: Double(m.transistors) / 4, cmosCells: m.cmos.total,
                       togglesPerOperation: Self.rounded(activity.togglesPerOperation),
                       weightedTogglesPerOperation: Self.rounded(activity.weightedTogglesPerOperation),
-                      equivalence: proof, checkedOperations: a.count)
+                      equivalence: proof, checkedOperations: checked)
         if let power {
             result.liberty = try power.unit(unit, sources: [file], dir: m.directory, operations: activityOperations, seed: seed, proofTimeout: proofTimeout)
         }

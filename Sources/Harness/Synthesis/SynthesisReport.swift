@@ -18,6 +18,10 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     public var arrays: [ArraySynthesis.ArrayRow] = []
     /// How the standard-cell figures were measured, when they were (`LibertyReport.swift`).
     public var libertySetup: LibertySetup?
+    /// The behavioural twins of the exact multipliers (`BehaviouralSynthesis`), when measured.
+    public var behavioural: [SynthesisFlow.Result] = []
+    /// The L-Mul ratios under stronger ABC scripts (`SynthesisEffort`), when measured.
+    public var effort: [SynthesisEffort.Row] = []
 
     public struct Activity: Codable, Sendable, Equatable {
         public var operands: String
@@ -42,7 +46,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case generator, tool, flow, activity, units, ratios, pes, arrays, proofTimeout = "proof_timeout_s", libertySetup = "liberty"
+        case generator, tool, flow, activity, units, ratios, pes, arrays, behavioural, effort, proofTimeout = "proof_timeout_s", libertySetup = "liberty"
     }
 
     public init(tool: String, flow: String, activityOperations: Int, seed: UInt64, proofTimeout: Int, units: [SynthesisFlow.Result]) {
@@ -176,6 +180,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
             }
             s += "\n"
         }
+        s += behaviouralSection()
+        s += effortSection()
         s += arraySection()
         s += cellTable()
         s += paperContext()
