@@ -9,22 +9,27 @@ module mitchell_e5m2 (
     input  wire [7:0] b,
     output wire [7:0] y
 );
-    wire [6:0] a_mag = a[6:0];
-    wire [6:0] b_mag = b[6:0];
-    // S = A + B - bias*2^M + off = A + B - 60, two's complement
-    wire [8:0] sum = ({2'd0, a_mag} + {2'd0, b_mag}) - 9'd60;
-    // S < 2^M
-    wire       underflow = $signed(sum) < $signed(9'd4);
-    // S > max finite
-    wire       overflow = $signed(9'd123) < $signed(sum);
-    wire       sign = a[7] ^ b[7];
-    wire [4:0] a_exp = a[6:2];
-    wire       a_exp_max = &a_exp;
     wire [1:0] a_frac = a[1:0];
-    wire       a_is_nan = a_exp_max & |a_frac;
-    wire [4:0] b_exp = b[6:2];
-    wire       b_exp_max = &b_exp;
     wire [1:0] b_frac = b[1:0];
+    // F = fa + fb
+    wire [2:0] frac_sum = {1'd0, a_frac} + {1'd0, b_frac};
+    // carry into the exponent field
+    wire       frac_carry = frac_sum[2];
+    wire [4:0] a_exp = a[6:2];
+    wire [4:0] b_exp = b[6:2];
+    // ea + eb + carry (the result's biased exponent plus bias)
+    wire [5:0] exp_sum = ({1'd0, a_exp} + {1'd0, b_exp}) + {5'd0, frac_carry};
+    // S < 2^M: exp_sum - bias < 1
+    wire       underflow = exp_sum <= 6'd15;
+    // S > max finite
+    wire       overflow = 6'd45 < exp_sum;
+    wire [5:0] t0 = exp_sum - 6'd15;
+    // exp_sum - bias
+    wire [4:0] exp_field = t0[4:0];
+    wire       sign = a[7] ^ b[7];
+    wire       a_exp_max = &a_exp;
+    wire       a_is_nan = a_exp_max & |a_frac;
+    wire       b_exp_max = &b_exp;
     wire       b_is_nan = b_exp_max & |b_frac;
     wire       a_is_inf = a_exp_max & ~(|a_frac);
     wire       b_exp_zero = ~(|b_exp);
@@ -34,6 +39,9 @@ module mitchell_e5m2 (
     wire       y_is_inf = a_is_inf | b_is_inf;
     wire       y_is_zero = (a_exp_zero | b_exp_zero) | underflow;
     wire       y_saturate = overflow;
-    wire [6:0] y_mag = y_is_inf ? 7'd124 : (y_is_zero ? 7'd0 : (y_saturate ? 7'd123 : sum[6:0]));
+    wire [6:0] y_mag = y_is_inf ? 7'd124 : (y_saturate ? 7'd123 : (y_is_zero ? 7'd0 : {exp_field, frac_sum[1:0]}));
     assign y = y_is_nan ? 8'd127 : {sign, y_mag};
+
+    // Bits that no logic reads, gathered for Verilator's UNUSED check (signals named *unused* are exempt).
+    wire unused_ok = &{1'b0, t0[5], 1'b0};
 endmodule
