@@ -15,6 +15,7 @@
 # arrays: ARRAY_SIZES="1x1 2x3 4x4 8x8", ARRAY_UNITS="lmul fpmul", ARRAY_ACCS="fixed fp32", ARRAY_MANTISSA=3 (ARRAY_EXPONENT=E).
 
 SHELL := bash
+, := ,
 .DEFAULT_GOAL := all
 SWIFT ?= swift
 # SwiftPM build directory (a second checkout or tool can use its own, e.g. SCRATCH=.build-x).
@@ -151,10 +152,14 @@ SYNTH_OUT ?= $(if $(SYNTH_DEFAULT),synth,build/synth)
 SYNTH_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # PEs, array cells and 4x4/8x8/16x16 arrays (e4m3) are measured with the default set only.
 SYNTH_PE_UNITS ?= $(if $(SYNTH_DEFAULT),$(UNITS),)
+# fp32-accumulating PEs and 16x16 arrays (SPEC "Floating-point accumulation") of these units, and the
+# accumulation adders alone (fp32, bf16, fp16), with the default set only.
+SYNTH_FLOAT_PE_UNITS ?= $(if $(SYNTH_DEFAULT),lmul fpmul fpmul_ftz mitchell,)
+SYNTH_ADDERS ?= $(if $(SYNTH_DEFAULT),build/rtl/fpadd_e8m23.v build/rtl/fpadd_e8m7.v build/rtl/fpadd_e5m10.v,)
 # The standard-cell library (OSU 0.18 um from Debian's qflow-tech-osu018; scripts/install-tools.sh).
 LIBERTY ?= /usr/local/share/osu018/osu018_stdcells.lib
-synth: $(SYNTH_FILES) | rtlgen
-	@$(RTLGEN) synth --units "$(SYNTH_FILES)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --liberty $(LIBERTY)
+synth: $(SYNTH_FILES) $(SYNTH_ADDERS) | rtlgen
+	@$(RTLGEN) synth --units "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc $(if $(SYNTH_FLOAT_PE_UNITS),fixed$(,)fp32,fixed) --liberty $(LIBERTY)
 
 # Units whose last proof step timed out (marked † in the report; by default the fp16 exact
 # multipliers): their synthesised generic netlists, as make synth left them, simulated on all 2^32

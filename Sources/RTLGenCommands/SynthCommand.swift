@@ -58,6 +58,27 @@ struct SynthCommand: ParsableCommand {
     @Option(name: .customLong("array-sizes"), help: ArgumentHelp("Array sizes RxC, counted by instance ('' for none).", valueName: "list"))
     var arraySizes: String = "4x4,8x8,16x16"
 
+    @Option(name: .customLong("pe-acc"), help: ArgumentHelp("Accumulators of the PEs: fixed (SPEC's exact fixed point, with --array-sizes) and/or fp32, bf16, fp16 (fpadd in the PE, with --float-array-sizes).", valueName: "list"))
+    var peAcc: String = "fixed,fp32"
+
+    @Option(name: .customLong("float-pe-units"), help: ArgumentHelp("Units whose float-accumulating PEs (--pe-acc fp32 ...) are measured (default: those of --pe-units).", valueName: "list"))
+    var floatPEUnits: String?
+
+    @Option(name: .customLong("float-array-sizes"), help: ArgumentHelp("Array sizes of the float-accumulating PEs ('' for none).", valueName: "list"))
+    var floatArraySizes: String = "16x16"
+
+    /// The --pe-acc list, typed.
+    func peAccumulations() throws -> [Accumulation] {
+        var out: [Accumulation] = []
+        for item in listArgument(peAcc) {
+            guard let a = Accumulation(rawValue: item) else {
+                throw ValidationError("--pe-acc: '\(item)' is not an accumulator; give fixed, fp32, bf16 or fp16")
+            }
+            if !out.contains(a) { out.append(a) }
+        }
+        return out
+    }
+
     var files: [String] { units.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init) }
 
     mutating func validate() throws {
@@ -86,6 +107,9 @@ struct SynthCommand: ParsableCommand {
         if !listArgument(peUnits).isEmpty { _ = try parseUnits(listArgument(peUnits).joined(separator: ","), multipliers: true) }
         _ = try peFloatFormat()
         if !listArgument(arraySizes).isEmpty { _ = try parseSizes(arraySizes) }
+        if !listArgument(floatArraySizes).isEmpty { _ = try parseSizes(floatArraySizes) }
+        if let u = floatPEUnits, !listArgument(u).isEmpty { _ = try parseUnits(listArgument(u).joined(separator: ","), multipliers: true) }
+        for acc in try peAccumulations() { try acc.check(element: try peFloatFormat()) }
     }
 
     func peFloatFormat() throws -> FloatFormat {
@@ -124,27 +148,24 @@ struct SynthCommand: ParsableCommand {
         if !kinds.isEmpty {
             var a = ArraySynthesis(flow: flowConfig)
             a.sizes = listArgument(arraySizes).isEmpty ? [] : try parseSizes(arraySizes).map { (rows: $0.0, cols: $0.1) }
+            a.floatSizes = listArgument(floatArraySizes).isEmpty ? [] : try parseSizes(floatArraySizes).map { (rows: $0.0, cols: $0.1) }
             let f = try peFloatFormat()
-            // The PEs on `jobs` threads (each in its own scratch directories), results in `kinds` order.
-            let results = Locked([(pe: ArraySynthesis.PERow, arrays: [ArraySynthesis.ArrayRow])?](repeating: nil, count: kinds.count))
-            let failures = Locked([any Error]())
-            let next = Locked(0)
+            // (unit, accumulator) pairs: every unit with the fixed-point accumulator, then with each float one
+            let floatKinds = try floatPEUnits.map { listArgument($0).isEmpty ? [] : try parseUnits(listArgument($0).joined(separator: ","), multipliers: true) } ?? kinds
+            let tasks = try peAccumulations().flatMap { acc in (acc == .fixed ? kinds : floatKinds).map { (kind: $0, acc: acc.format) } }
+            // The PEs on `jobs` threads (each in its own scratch directories), results in `tasks` order.
             let design = a
-            DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, kinds.count))) { _ in
-                while true {
-                    let i = next.withLock { n -> Int in defer { n += 1 }; return n }
-                    if i >= kinds.count || !failures.withLock({ $0.isEmpty }) { return }
-                    do {
-                        let r = try design.run(ArithmeticUnit(kinds[i], f)) { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
-                        results.withLock { $0[i] = r }
-                    } catch {
-                        failures.withLock { $0.append(error) }
-                    }
+            let outcomes = WorkerPool.map(tasks.count, jobs: jobs) { i -> Result<(pe: ArraySynthesis.PERow, arrays: [ArraySynthesis.ArrayRow]), SynthesisFlow.Failure> in
+                do {
+                    return .success(try design.run(ArithmeticUnit(tasks[i].kind, f), floatAccumulator: tasks[i].acc) {
+                        FileHandle.standardOutput.write(Data(($0 + "\n").utf8))
+                    })
+                } catch {
+                    return .failure(error as? SynthesisFlow.Failure ?? SynthesisFlow.Failure(description: "\(error)"))
                 }
             }
-            if let first = failures.withLock({ $0.first }) { throw first }
-            for r in results.withLock({ $0 }) {
-                guard let r else { continue }
+            for outcome in outcomes {
+                let r = try outcome.get()
                 pes.append(r.pe)
                 arrays += r.arrays
             }

@@ -26,7 +26,9 @@ public enum SynthInput {
                   let l = p["liberty"] as? [String: Any], let m = p["multiplier_liberty"] as? [String: Any],
                   let total = (l["energy"] as? NSNumber)?.doubleValue, let regs = (l["register_pj"] as? NSNumber)?.doubleValue,
                   let mul = (m["energy"] as? NSNumber)?.doubleValue else { return nil }
-            return AccuracyReport.PEEnergy(module: module, unit: unit, multiplier: mul, accumulator: total - mul - regs, registers: regs)
+            // float-accumulating PEs are labelled with their accumulator ("lmul fp32")
+            let label = (p["accumulation"] as? String).map { "\(unit) \($0)" } ?? unit
+            return AccuracyReport.PEEnergy(module: module, unit: label, multiplier: mul, accumulator: total - mul - regs, registers: regs)
         }
         return rows.isEmpty ? nil : rows
     }

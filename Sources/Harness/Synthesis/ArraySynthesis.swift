@@ -10,6 +10,8 @@ import Units
 public struct ArraySynthesis: Sendable {
     public var flow: SynthesisFlow
     public var sizes: [(rows: Int, cols: Int)] = [(4, 4), (8, 8), (16, 16)]
+    /// Array sizes of the float-accumulating PEs (`--acc fp32` etc.).
+    public var floatSizes: [(rows: Int, cols: Int)] = [(16, 16)]
 
     public init(flow: SynthesisFlow) { self.flow = flow }
 
@@ -19,6 +21,10 @@ public struct ArraySynthesis: Sendable {
         public var unit: String
         public var format: String
         public var accumulatorWidth: Int
+        /// The float accumulation format (`fp32`, ...), or nil for SPEC's exact fixed-point accumulator.
+        public var accumulation: String? = nil
+        /// Transistors of the accumulation adder (`fpadd`) synthesised alone, for float accumulators.
+        public var adderTransistors: Int? = nil
         /// Logic gates of the generic mapping (flip-flops not counted).
         public var gates: Int
         public var flipFlops: Int
@@ -51,6 +57,7 @@ public struct ArraySynthesis: Sendable {
             case cellModule = "cell_module", cellGates = "cell_gates", cellFlipFlops = "cell_flip_flops"
             case cellTransistors = "cell_transistors", cellDepth = "cell_depth", cellEquivalence = "cell_equivalence"
             case liberty, multiplierLiberty = "multiplier_liberty", cellLiberty = "cell_liberty"
+            case accumulation, adderTransistors = "adder_transistors"
         }
     }
 
@@ -59,6 +66,8 @@ public struct ArraySynthesis: Sendable {
         public var module: String
         public var unit: String
         public var format: String
+        /// The float accumulation format, or nil for the exact fixed-point accumulator.
+        public var accumulation: String? = nil
         public var rows: Int
         public var cols: Int
         public var gates: Int
@@ -78,14 +87,14 @@ public struct ArraySynthesis: Sendable {
             case module, unit, format, rows, cols, gates, transistors, depth
             case flipFlops = "flip_flops", glueGates = "glue_gates", glueFlipFlops = "glue_flip_flops"
             case glueTransistors = "glue_transistors", multiplierShare = "multiplier_share", registerShare = "register_share"
-            case liberty
+            case liberty, accumulation
         }
     }
 
     /// Generates the design files for `unit` under the flow's work directory and measures the
     /// multiplier, the PE, the cell and every array size.
-    public func run(_ unit: ArithmeticUnit, progress: (String) -> Void) throws -> (pe: PERow, arrays: [ArrayRow]) {
-        let designs = sizes.map { ArrayDesign(unit, rows: $0.rows, cols: $0.cols) }
+    public func run(_ unit: ArithmeticUnit, floatAccumulator: FloatFormat? = nil, progress: (String) -> Void) throws -> (pe: PERow, arrays: [ArrayRow]) {
+        let designs = (floatAccumulator == nil ? sizes : floatSizes).map { ArrayDesign(unit, rows: $0.rows, cols: $0.cols, floatAccumulator: floatAccumulator) }
         let rtl = (flow.workDirectory as NSString).appendingPathComponent("rtl-\(designs[0].pe.moduleName)")
         var files: [String: Data] = [:]
         for d in designs { for (name, text) in try d.files() { files[name] = Data(text.utf8) } }
@@ -95,14 +104,22 @@ public struct ArraySynthesis: Sendable {
         let t0 = monotonicSeconds()
         let mul = try flow.synthesize(sources: [path(unit.fileName)], top: unit.moduleName, scratchName: "\(unit.moduleName)-in-pe")
             .requireProof(unit.moduleName)
-        let pe = try flow.synthesize(sources: [path(unit.fileName), path(d0.pe.fileName)], top: d0.pe.moduleName).requireProof(d0.pe.moduleName)
-        let cell = try flow.synthesize(sources: [path(unit.fileName), path(d0.pe.fileName), path("\(d0.cellModuleName).v")],
-                                       top: d0.cellModuleName).requireProof(d0.cellModuleName)
+        // a float-accumulating PE also instantiates the adder; it is measured alone too
+        let adderFiles = d0.pe.adder.map { [path($0.fileName)] } ?? []
+        let adder = try d0.pe.adder.map { a in
+            try flow.synthesize(sources: [path(a.fileName)], top: a.moduleName, scratchName: "\(a.moduleName)-in-\(d0.pe.moduleName)").requireProof(a.moduleName)
+        }
+        let peSources = [path(unit.fileName)] + adderFiles + [path(d0.pe.fileName)]
+        let pe = try flow.synthesize(sources: peSources, top: d0.pe.moduleName).requireProof(d0.pe.moduleName)
+        let cellSources = peSources + [path("\(d0.cellModuleName).v")]
+        let cell = try flow.synthesize(sources: cellSources, top: d0.cellModuleName).requireProof(d0.cellModuleName)
         progress(String(format: "%-26@ %6d gates %4d FFs %7d transistors depth %3d  proven = RTL (cell %d transistors)  %.1f s",
                         d0.pe.moduleName as NSString, pe.mapped.gates.total - pe.mapped.flipFlops, pe.mapped.flipFlops,
                         pe.mapped.transistors, pe.mapped.depth, cell.mapped.transistors, monotonicSeconds() - t0))
         let registers = pe.mapped.flipFlopTransistors
+        let adderTransistors = adder?.mapped.transistors
         var peRow = PERow(module: d0.pe.moduleName, unit: unit.kind.rawValue, format: unit.format.tag, accumulatorWidth: d0.accumulatorWidth,
+                          accumulation: floatAccumulator.map(ProcessingElement.accumulationName), adderTransistors: adderTransistors,
                           gates: pe.mapped.gates.total - pe.mapped.flipFlops, flipFlops: pe.mapped.flipFlops, transistors: pe.mapped.transistors,
                           depth: pe.mapped.depth, multiplierTransistors: mul.mapped.transistors, registerTransistors: registers,
                           accumulatorTransistors: pe.mapped.transistors - mul.mapped.transistors - registers, equivalence: pe.proof,
@@ -113,9 +130,9 @@ public struct ArraySynthesis: Sendable {
             let t2 = monotonicSeconds()
             let (ops, seed, limit) = (flow.activityOperations, flow.seed, flow.proofTimeout)
             peRow.multiplierLiberty = try power.unit(unit, sources: [path(unit.fileName)], dir: mul.mapped.directory, operations: ops, seed: seed, proofTimeout: limit)
-            peRow.liberty = try power.pe(unit, top: d0.pe.moduleName, sources: [path(unit.fileName), path(d0.pe.fileName)], dir: pe.mapped.directory,
+            peRow.liberty = try power.pe(unit, top: d0.pe.moduleName, sources: peSources, dir: pe.mapped.directory,
                                          operations: ops, seed: seed, proofTimeout: limit)
-            peRow.cellLiberty = try power.cell(unit, top: d0.cellModuleName, sources: [path(unit.fileName), path(d0.pe.fileName), path("\(d0.cellModuleName).v")],
+            peRow.cellLiberty = try power.cell(unit, top: d0.cellModuleName, sources: cellSources,
                                                dir: cell.mapped.directory, operations: ops, seed: seed, proofTimeout: limit)
             if let l = peRow.liberty, let c = peRow.cellLiberty {
                 progress(String(format: "%-26@ %6d cells %9.0f um2 %6.3f ns reg-to-reg  %.3f pJ/MAC (cell %.3f pJ)  liberty proven  %.1f s",
@@ -129,7 +146,8 @@ public struct ArraySynthesis: Sendable {
             let n = d.rows * d.cols
             let transistors = n * cell.mapped.transistors + glue.transistors
             let flipFlops = n * cell.mapped.flipFlops + glue.flipFlops
-            var row = ArrayRow(module: d.moduleName, unit: unit.kind.rawValue, format: unit.format.tag, rows: d.rows, cols: d.cols,
+            var row = ArrayRow(module: d.moduleName, unit: unit.kind.rawValue, format: unit.format.tag,
+                               accumulation: floatAccumulator.map(ProcessingElement.accumulationName), rows: d.rows, cols: d.cols,
                                gates: n * (cell.mapped.gates.total - cell.mapped.flipFlops) + glue.gates.total - glue.flipFlops,
                                flipFlops: flipFlops, transistors: transistors, depth: cell.mapped.depth,
                                glueGates: glue.gates.total - glue.flipFlops, glueFlipFlops: glue.flipFlops, glueTransistors: glue.transistors,

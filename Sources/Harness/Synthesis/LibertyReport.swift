@@ -137,14 +137,14 @@ extension SynthesisReport {
         *Reg-to-reg* is the worst register-to-register path; *min period* the shortest clock that every path into a
         register meets (inputs arrive at the clock edge, as from a neighbouring cell's register; setup included).
 
-        | unit | PE | cells | area (um^2) | reg-to-reg (ns) | min period (ns) | fmax (MHz) | energy/MAC (pJ) | multiplier | accumulator | registers | equivalence |
-        |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
+        | unit | PE | accumulator | cells | area (um^2) | reg-to-reg (ns) | min period (ns) | fmax (MHz) | energy/MAC (pJ) | multiplier | accumulator | registers | equivalence |
+        |---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
 
         """
         for p in rows {
             let l = p.liberty!, m = p.multiplierLiberty!
             let acc = l.energy - m.energy - l.registerEnergy
-            s += "| `\(p.unit)` | `\(p.module)` | \(l.cells) | \(Self.area(l.area)) | \(Self.fixed(l.regToReg ?? 0, 2)) | \(Self.fixed(l.minPeriod ?? 0, 2)) | \(Self.fixed(l.fmaxMHz ?? 0, 0)) | \(Self.pj(l.energy)) | "
+            s += "| `\(p.unit)` | `\(p.module)` | \(p.accumulation ?? "fixed") | \(l.cells) | \(Self.area(l.area)) | \(Self.fixed(l.regToReg ?? 0, 2)) | \(Self.fixed(l.minPeriod ?? 0, 2)) | \(Self.fixed(l.fmaxMHz ?? 0, 0)) | \(Self.pj(l.energy)) | "
                 + "\(Self.pj(m.energy)) (\(Self.percent(m.energy / l.energy))) | \(Self.pj(acc)) (\(Self.percent(acc / l.energy))) | \(Self.pj(l.registerEnergy)) (\(Self.percent(l.registerEnergy / l.energy))) | \(l.proven ? "proven = RTL" : "not proven") |\n"
         }
         s += "\n| cell | cells | area (um^2) | flip-flops | reg-to-reg (ns) | min period (ns) | energy/cycle (pJ) | registers | equivalence |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n"
@@ -165,13 +165,13 @@ extension SynthesisReport {
             The cell's drain input is fed from a neighbouring simulation lane's drain output, so the drain stages shift
             every cycle as in a row.
 
-            | unit | array | cells | area (mm^2) | glue cells | energy/MAC (pJ) |
-            |---|---|---:|---:|---:|---:|
+            | unit | array | accumulator | cells | area (mm^2) | glue cells | energy/MAC (pJ) |
+            |---|---|---|---:|---:|---:|---:|
 
             """
             for a in arrayRows {
                 let l = a.liberty!
-                s += "| `\(a.unit)` | `\(a.module)` | \(Self.grouped(l.cells)) | \(Self.fixed(l.area / 1e6, 3)) | \(Self.grouped(l.glueCells)) | \(Self.pj(l.energyPerMAC)) |\n"
+                s += "| `\(a.unit)` | `\(a.module)` | \(a.accumulation ?? "fixed") | \(Self.grouped(l.cells)) | \(Self.fixed(l.area / 1e6, 3)) | \(Self.grouped(l.glueCells)) | \(Self.pj(l.energyPerMAC)) |\n"
             }
         }
         return s + "\n"
@@ -206,17 +206,20 @@ extension SynthesisReport {
         | delay, `lmul` / `fpmul_ftz` | (not claimed) | \(Self.fixed(l.delay / z.delay, 3)) | |
 
         """
-        if let lp = pes.first(where: { $0.unit == "lmul" })?.liberty, let fp = pes.first(where: { $0.unit == "fpmul" })?.liberty {
-            s += "| energy per MAC, `lmul` PE / `fpmul` PE | 0.20 (80% less, dot products) | \(Self.fixed(lp.energy / fp.energy, 3)) | \(Self.percent(1 - lp.energy / fp.energy)) |\n"
-            if let zp = pes.first(where: { $0.unit == "fpmul_ftz" })?.liberty {
-                s += "| energy per MAC, `lmul` PE / `fpmul_ftz` PE | 0.20 | \(Self.fixed(lp.energy / zp.energy, 3)) | \(Self.percent(1 - lp.energy / zp.energy)) |\n"
+        for acc in pes.reduce(into: [String?](), { if !$0.contains($1.accumulation) { $0.append($1.accumulation) } }) {
+            let name = acc ?? "fixed-point"
+            if let lp = pes.first(where: { $0.unit == "lmul" && $0.accumulation == acc })?.liberty, let fp = pes.first(where: { $0.unit == "fpmul" && $0.accumulation == acc })?.liberty {
+                s += "| energy per MAC, `lmul` PE / `fpmul` PE, \(name) accumulator | 0.20 (80% less, dot products) | \(Self.fixed(lp.energy / fp.energy, 3)) | \(Self.percent(1 - lp.energy / fp.energy)) |\n"
+                if let zp = pes.first(where: { $0.unit == "fpmul_ftz" && $0.accumulation == acc })?.liberty {
+                    s += "| energy per MAC, `lmul` PE / `fpmul_ftz` PE, \(name) accumulator | 0.20 | \(Self.fixed(lp.energy / zp.energy, 3)) | \(Self.percent(1 - lp.energy / zp.energy)) |\n"
+                }
             }
-        }
-        if let la = arrays.last(where: { $0.unit == "lmul" })?.liberty, let big = arrays.last(where: { $0.unit == "lmul" }),
-           let fa = arrays.first(where: { $0.unit == "fpmul" && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
-            s += "| energy per MAC, \(big.rows) x \(big.cols) `lmul` array / `fpmul` array | 0.20 | \(Self.fixed(la.energyPerMAC / fa.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / fa.energyPerMAC)) |\n"
-            if let za = arrays.first(where: { $0.unit == "fpmul_ftz" && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
-                s += "| energy per MAC, \(big.rows) x \(big.cols) `lmul` array / `fpmul_ftz` array | 0.20 | \(Self.fixed(la.energyPerMAC / za.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / za.energyPerMAC)) |\n"
+            if let big = arrays.last(where: { $0.unit == "lmul" && $0.accumulation == acc }), let la = big.liberty,
+               let fa = arrays.first(where: { $0.unit == "fpmul" && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
+                s += "| energy per MAC, \(big.rows) x \(big.cols) `lmul` array / `fpmul` array, \(name) accumulator | 0.20 | \(Self.fixed(la.energyPerMAC / fa.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / fa.energyPerMAC)) |\n"
+                if let za = arrays.first(where: { $0.unit == "fpmul_ftz" && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
+                    s += "| energy per MAC, \(big.rows) x \(big.cols) `lmul` array / `fpmul_ftz` array, \(name) accumulator | 0.20 | \(Self.fixed(la.energyPerMAC / za.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / za.energyPerMAC)) |\n"
+                }
             }
         }
         s += """

@@ -89,30 +89,22 @@ public enum SynthesisEffort {
     /// ratio rows beside the flow's own.
     public static func run(files: [String], units: [SynthesisFlow.Result], flow: SynthesisFlow, jobs: Int,
                            progress: @escaping @Sendable (String) -> Void) throws -> [Row] {
-        let jobsList = files
-        let results = Locked([[Measure]?](repeating: nil, count: jobsList.count))
-        let failures = Locked([String]())
-        let next = Locked(0)
+        // the multipliers only: the ratios compare approximate units with exact baselines
+        let jobsList = files.filter { f in
+            ArithmeticUnit(moduleName: ((f as NSString).lastPathComponent as NSString).deletingPathExtension)?.kind.role.isMultiplier ?? true
+        }
         let start = monotonicSeconds()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, jobsList.count))) { _ in
-            while true {
-                let n = next.withLock { n -> Int in defer { n += 1 }; return n }
-                if n >= jobsList.count || !failures.withLock({ $0.isEmpty }) { return }
-                do {
-                    let m = try measure(file: jobsList[n], flow: flow)
-                    results.withLock { $0[n] = m }
-                } catch {
-                    failures.withLock { $0.append("\(error)") }
-                }
+        let outcomes = WorkerPool.map(jobsList.count, jobs: jobs) { n -> Result<[Measure], SynthesisFlow.Failure> in
+            do { return .success(try measure(file: jobsList[n], flow: flow)) } catch {
+                return .failure(error as? SynthesisFlow.Failure ?? SynthesisFlow.Failure(description: "\(error)"))
             }
         }
-        if let first = failures.withLock({ $0.first }) { throw SynthesisFlow.Failure(description: first) }
-        let measures = results.withLock { $0.compactMap { $0 }.flatMap { $0 } }
-        progress(String(format: "effort: %d units under %d stronger ABC scripts in %.0f s", files.count, scripts.count, monotonicSeconds() - start))
+        let measures = try outcomes.map { try $0.get() }.flatMap { $0 }
+        progress(String(format: "effort: %d units under %d stronger ABC scripts in %.0f s", jobsList.count, scripts.count, monotonicSeconds() - start))
         var rows: [Row] = []
         for f in SynthesisReport.formats(units) {
-            for lm in ["lmul", "lmul_formula"] {
-                for base in ["fpmul", "fpmul_ftz"] {
+            for lm in UnitKind.allCases.filter({ $0.role == .approximate }).map(\.rawValue) {
+                for base in UnitKind.allCases.filter({ $0.role == .exactBaseline }).map(\.rawValue) {
                     guard let u = units.first(where: { $0.format == f && $0.unit == lm && $0.overflow == "sat" }),
                           let b = units.first(where: { $0.format == f && $0.unit == base && $0.overflow == "sat" }) else { continue }
                     var t = [SynthesisReport.r3(Double(u.transistors) / Double(b.transistors))]

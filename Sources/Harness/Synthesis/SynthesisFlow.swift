@@ -74,6 +74,7 @@ public struct SynthesisFlow: Sendable {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// The operands of the activity run: pairs of N(0, 1) samples rounded to the format.

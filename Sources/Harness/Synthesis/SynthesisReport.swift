@@ -278,23 +278,26 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         var s = """
         ## Processing elements and arrays
 
-        A PE is the multiplier, the exact fixed-point accumulator of SPEC's width and the sticky `invalid`, registered
-        (docs/array.md). Flip-flops are mapped as plain D flip-flops (`dfflegalize`; enables and the synchronous
+        A PE is the multiplier, an accumulator and the sticky `invalid`, registered (docs/array.md). The accumulator
+        is SPEC's exact fixed-point one at its default width (*fixed*), or a float register summed by an instance of
+        `fpadd` in fp32 (`--acc fp32`, SPEC "Floating-point accumulation"), as the paper's L-Matmul and GPUs sum. Flip-flops are mapped as plain D flip-flops (`dfflegalize`; enables and the synchronous
         clear become gates) and cost 16 transistors each in `stat -tech cmos`. Gates here exclude flip-flops; depth is
         the longest register-to-register path. The PE's transistors are split into the multiplier (the unit
         synthesised alone), the registers, and the rest: accumulator adder, product alignment and sign, clear and
-        invalid logic. Flattening lets ABC optimise across the multiplier's boundary, so the split is approximate.
+        invalid logic (for a float accumulator: the adder, synthesised alone in *of which adder*, and the product's
+        widening). Flattening lets ABC optimise across the boundaries, so the split is approximate.
         The cell adds the systolic operand and flag registers, the result capture and one drain stage. PE and cell
         netlists are proven equal to their RTL as the units are.
 
-        | unit | PE | acc bits | gates | flip-flops | transistors | depth | multiplier | accumulator logic | registers | equivalence |
-        |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|
+        | unit | PE | accumulator | gates | flip-flops | transistors | depth | multiplier | accumulator logic | of which adder | registers | equivalence |
+        |---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|
 
         """
         for p in pes {
-            s += "| `\(p.unit)` | `\(p.module)` | \(p.accumulatorWidth) | \(Self.grouped(p.gates)) | \(p.flipFlops) | \(Self.grouped(p.transistors)) | \(p.depth) | "
+            s += "| `\(p.unit)` | `\(p.module)` | \(p.accumulation ?? "\(p.accumulatorWidth)-bit fixed") | \(Self.grouped(p.gates)) | \(p.flipFlops) | \(Self.grouped(p.transistors)) | \(p.depth) | "
                 + "\(Self.grouped(p.multiplierTransistors)) (\(pct(p.multiplierTransistors, p.transistors))) | "
                 + "\(Self.grouped(p.accumulatorTransistors)) (\(pct(p.accumulatorTransistors, p.transistors))) | "
+                + (p.adderTransistors.map { "\(Self.grouped($0)) (\(pct($0, p.transistors)))" } ?? "") + " | "
                 + "\(Self.grouped(p.registerTransistors)) (\(pct(p.registerTransistors, p.transistors))) | \(p.equivalence.label) |\n"
         }
         s += "\n| cell | gates | flip-flops | transistors | depth | equivalence |\n|---|---:|---:|---:|---:|---|\n"
@@ -318,17 +321,20 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
                     + "\(Self.percent(a.multiplierShare)) | \(Self.percent(a.registerShare)) | \(Self.grouped(a.transistors / (a.rows * a.cols))) |\n"
             }
             var lines: [String] = []
-            for a in arrays where a.unit.hasPrefix("lmul") {
-                for base in ["fpmul", "fpmul_ftz"] {
-                    guard let b = arrays.first(where: { $0.unit == base && $0.format == a.format && $0.rows == a.rows && $0.cols == a.cols }) else { continue }
-                    lines.append("| \(a.rows) x \(a.cols) | `\(a.unit)` | `\(base)` | \(Self.fixed(Double(a.transistors) / Double(b.transistors), 3)) | \(Self.percent(1 - Double(a.transistors) / Double(b.transistors))) |")
+            let approximate = Set(UnitKind.allCases.filter { $0.role == .approximate }.map(\.rawValue))
+            let baselines = UnitKind.allCases.filter { $0.role == .exactBaseline }.map(\.rawValue)
+            for a in arrays where approximate.contains(a.unit) {
+                for base in baselines {
+                    guard let b = arrays.first(where: { $0.unit == base && $0.format == a.format && $0.rows == a.rows && $0.cols == a.cols && $0.accumulation == a.accumulation }) else { continue }
+                    lines.append("| \(a.rows) x \(a.cols) | \(a.accumulation ?? "fixed") | `\(a.unit)` | `\(base)` | \(Self.fixed(Double(a.transistors) / Double(b.transistors), 3)) | \(Self.percent(1 - Double(a.transistors) / Double(b.transistors))) |")
                 }
             }
             if !lines.isEmpty {
-                s += "\n| array | L-Mul unit | baseline | transistors, L-Mul / baseline | saving |\n|---|---|---|---:|---:|\n" + lines.joined(separator: "\n") + "\n"
+                s += "\n| array | accumulator | approximate unit | baseline | transistors, unit / baseline | saving |\n|---|---|---|---|---:|---:|\n" + lines.joined(separator: "\n") + "\n"
             }
-            if let l = pes.first(where: { $0.unit == "lmul" }), let f = pes.first(where: { $0.unit == "fpmul" }),
-               let la = arrays.last(where: { $0.unit == "lmul" }), let fa = arrays.last(where: { $0.unit == "fpmul" && $0.rows == la.rows && $0.cols == la.cols }) {
+            if let l = pes.first(where: { $0.unit == "lmul" && $0.accumulation == nil }), let f = pes.first(where: { $0.unit == "fpmul" && $0.accumulation == nil }),
+               let la = arrays.last(where: { $0.unit == "lmul" && $0.accumulation == nil }),
+               let fa = arrays.last(where: { $0.unit == "fpmul" && $0.accumulation == nil && $0.rows == la.rows && $0.cols == la.cols }) {
                 s += """
 
                 **Reading.** The paper claims 80% less energy for dot products. In these arrays (\(l.format)), the multiplier is
@@ -339,6 +345,21 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
                 static counts of logic and flip-flops: no activity, no SRAM, no operand delivery.
 
                 """
+                if let lf = pes.first(where: { $0.unit == "lmul" && $0.accumulation != nil }),
+                   let ff = pes.first(where: { $0.unit == "fpmul" && $0.accumulation == lf.accumulation }),
+                   let lfa = arrays.last(where: { $0.unit == "lmul" && $0.accumulation == lf.accumulation }),
+                   let ffa = arrays.last(where: { $0.unit == "fpmul" && $0.accumulation == lf.accumulation && $0.rows == lfa.rows && $0.cols == lfa.cols }) {
+                    let adder = lf.adderTransistors ?? 0
+                    s += """
+                    With an \(lf.accumulation!) accumulator, the configuration the paper's L-Matmul and fp8 tensor hardware use, the
+                    multiplier is \(pct(lf.multiplierTransistors, lf.transistors)) of the `lmul` PE and \(pct(ff.multiplierTransistors, ff.transistors)) of the
+                    `fpmul` PE; the \(lf.accumulation!) adder alone is \(Self.grouped(adder)) transistors, \(Self.fixed(Double(adder) / Double(lf.multiplierTransistors), 1))
+                    times the `lmul` multiplier. A \(lfa.rows) x \(lfa.cols) `lmul` array with \(lf.accumulation!) accumulation has
+                    \(Self.fixed(Double(lfa.transistors) / Double(ffa.transistors), 3)) times the transistors of the `fpmul` one (a saving of
+                    \(Self.percent(1 - Double(lfa.transistors) / Double(ffa.transistors)))): the float accumulator makes the multiplier's share smaller still.
+
+                    """
+                }
             }
         }
         return s + "\n"
