@@ -107,9 +107,11 @@ ARRAY_ACCS ?= fixed fp32
 sim-array: | rtlgen
 	@for acc in $(ARRAY_ACCS); do $(RTLGEN) sim-array --sizes "$(ARRAY_SIZES)" --units "$(ARRAY_UNITS)" --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $$acc --sim "$(SIM)" || exit 1; done
 
-# Benchmark (prints figures; fails only on a mismatch): MAC/s of a 16x16 lmul array on Verilator.
+# Benchmark (prints figures; fails only on a mismatch): MAC/s of a 16x16 lmul array on Verilator, with
+# the fixed-point and the fp32 accumulator.
 bench-array: | rtlgen
 	@$(RTLGEN) bench-array --rows 16 --cols 16 --unit lmul --mantissa 3
+	@$(RTLGEN) bench-array --rows 16 --cols 16 --unit lmul --mantissa 3 --acc fp32
 
 # Mutation testing of the array check: standard mutants plus yosys gate mutants of the PE, per unit
 # of ARRAY_UNITS, on a 4x4 array (Icarus).
