@@ -18,14 +18,14 @@ module fpmul_ftz_e4m3 (
     wire [3:0] sig = product_high ? product[7:4] : product[6:3];
     wire       guard_bit = product_high ? product[3] : product[2];
     wire       sticky = product_high ? |product[2:0] : |product[1:0];
+    wire       rounded_round_up = guard_bit & (sticky | sig[0]);
+    wire [4:0] rounded = {1'd0, sig} + {4'd0, rounded_round_up};
     wire [3:0] a_exp = a[6:3];
     wire [3:0] b_exp = b[6:3];
-    // biased exponent before rounding: ea + eb - bias + high, two's complement
-    wire [6:0] exp_field = (({3'd0, a_exp} + {3'd0, b_exp}) + {6'd0, product_high}) - 7'd7;
-    // round to nearest, ties to even
-    wire       encoded_round_up = guard_bit & (sticky | sig[0]);
-    // {exponent field, fraction} + round up: a carry moves into the exponent
-    wire [9:0] encoded = {exp_field, sig[2:0]} + {9'd0, encoded_round_up};
+    // biased exponent - 1: ea + eb - bias + high - 1
+    wire [6:0] exp_m1 = (({3'd0, a_exp} + {3'd0, b_exp}) + {6'd0, product_high}) - 7'd8;
+    // (exponent - 1) * 2^M + significand: a rounding carry moves into the exponent
+    wire [9:0] encoded = {exp_m1, 3'd0} + {5'd0, rounded};
     // rounded magnitude below the smallest normal: flush to zero
     wire       tiny = $signed(encoded) < $signed(10'd8);
     // rounded result beyond max finite
@@ -42,7 +42,4 @@ module fpmul_ftz_e4m3 (
     wire       y_saturate = overflow;
     wire [6:0] y_mag = y_saturate ? 7'd126 : (y_is_zero ? 7'd0 : encoded[6:0]);
     assign y = y_is_nan ? 8'd127 : {sign, y_mag};
-
-    // Bits that no logic reads, gathered for Verilator's UNUSED check (signals named *unused* are exempt).
-    wire unused_ok = &{1'b0, sig[3], 1'b0};
 endmodule

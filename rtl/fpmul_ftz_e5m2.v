@@ -18,14 +18,14 @@ module fpmul_ftz_e5m2 (
     wire [2:0] sig = product_high ? product[5:3] : product[4:2];
     wire       guard_bit = product_high ? product[2] : product[1];
     wire       sticky = product_high ? |product[1:0] : product[0];
+    wire       rounded_round_up = guard_bit & (sticky | sig[0]);
+    wire [3:0] rounded = {1'd0, sig} + {3'd0, rounded_round_up};
     wire [4:0] a_exp = a[6:2];
     wire [4:0] b_exp = b[6:2];
-    // biased exponent before rounding: ea + eb - bias + high, two's complement
-    wire [7:0] exp_field = (({3'd0, a_exp} + {3'd0, b_exp}) + {7'd0, product_high}) - 8'd15;
-    // round to nearest, ties to even
-    wire       encoded_round_up = guard_bit & (sticky | sig[0]);
-    // {exponent field, fraction} + round up: a carry moves into the exponent
-    wire [9:0] encoded = {exp_field, sig[1:0]} + {9'd0, encoded_round_up};
+    // biased exponent - 1: ea + eb - bias + high - 1
+    wire [7:0] exp_m1 = (({3'd0, a_exp} + {3'd0, b_exp}) + {7'd0, product_high}) - 8'd16;
+    // (exponent - 1) * 2^M + significand: a rounding carry moves into the exponent
+    wire [9:0] encoded = {exp_m1, 2'd0} + {6'd0, rounded};
     // rounded magnitude below the smallest normal: flush to zero
     wire       tiny = $signed(encoded) < $signed(10'd4);
     // rounded result beyond max finite
@@ -45,7 +45,4 @@ module fpmul_ftz_e5m2 (
     wire       y_saturate = overflow;
     wire [6:0] y_mag = y_is_inf ? 7'd124 : (y_saturate ? 7'd123 : (y_is_zero ? 7'd0 : encoded[6:0]));
     assign y = y_is_nan ? 8'd127 : {sign, y_mag};
-
-    // Bits that no logic reads, gathered for Verilator's UNUSED check (signals named *unused* are exempt).
-    wire unused_ok = &{1'b0, sig[2], 1'b0};
 endmodule

@@ -75,6 +75,14 @@ extension ModuleBuilder {
         let count = cat(hiZero, mux(hiZero, loCount, hiCount))
         return (allZero, count)
     }
+
+    /// Round to nearest, ties to even: `significand + 1` when the guard bit is set and either a
+    /// sticky bit or the least significant bit is. One bit wider than `significand`.
+    public func roundNearestEven(_ significand: Signal, guard g: Signal, sticky: Signal, name: String) -> Signal {
+        let up = wire("\(name)_round_up", g & (sticky | significand[0]))
+        let w = significand.width + 1
+        return wire(name, significand.zext(to: w) + up.zext(to: w))
+    }
 }
 
 /// A nonzero operand as `1.fraction * 2^(exponent - bias)`: a subnormal one normalised so that

@@ -133,8 +133,7 @@ enum Datapaths {
 
     /// SPEC "Exact baseline multiplier", fpmul_ftz: subnormal operands read as zero; the product is
     /// rounded to M fraction bits with an unbounded exponent (tininess after rounding), and a
-    /// rounded magnitude below the smallest normal is signed zero. Rounding is the carry into the
-    /// packing add of {exponent field, fraction}, as in fpmul.
+    /// rounded magnitude below the smallest normal is signed zero.
     static func fpmulFTZ(_ m: ModuleBuilder, _ a: Signal, _ b: Signal, _ f: FloatFormat, _ mode: OverflowMode) -> Signal {
         let x = m.decode(a, f, prefix: "a"), z = m.decode(b, f, prefix: "b")
         let mb = f.mantissaBits, eb = f.exponentBits
@@ -147,16 +146,18 @@ enum Datapaths {
         let stickyHigh = product[mb - 1, 0].orReduce
         let stickyLow = mb >= 2 ? product[mb - 2, 0].orReduce : m.zero
         let sticky = m.wire("sticky", m.mux(high, stickyHigh, stickyLow))
+        let rounded = m.roundNearestEven(sig, guard: guardBit, sticky: sticky, name: "rounded")
         let ew = signedBitsFor((-f.bias - 1)...(1 << (eb + 1)))
-        let expField = m.wire("exp_field", x.exponent.zext(to: ew) + z.exponent.zext(to: ew) + high.zext(to: ew) - f.bias,
-                              comment: "biased exponent before rounding: ea + eb - bias + high, two's complement")
-        let encoded = m.roundPack(expField, sig, guard: guardBit, sticky: sticky, name: "encoded")
-        let encWidth = encoded.width
+        let e0m1 = m.wire("exp_m1", x.exponent.zext(to: ew) + z.exponent.zext(to: ew) + high.zext(to: ew) - (f.bias + 1),
+                          comment: "biased exponent - 1: ea + eb - bias + high - 1")
+        let encWidth = ew + mb
+        let encoded = m.wire("encoded", m.cat(e0m1, m.zeros(mb)) + rounded.zext(to: encWidth),
+                             comment: "(exponent - 1) * 2^M + significand: a rounding carry moves into the exponent")
         // An operand with exponent field 0 makes the computed exponent at most the other's field
         // - bias + 2, never beyond max finite when bias >= 2: zero and overflow never coincide.
-        // Tininess after rounding: the packed encoding's exponent bits are the rounded value's
-        // biased exponent (a rounding carry included), so the result is below the smallest normal
-        // exactly when the encoding is below 2^M.
+        // Tininess after rounding: the rounded value's biased exponent is (exponent - 1) plus the
+        // carry out of the significand, so the result is below the smallest normal exactly when
+        // the encoding is below 2^M.
         let tiny = m.wire("tiny", encoded.slt(m.const(Int(f.minNormal), width: encWidth)),
                           comment: "rounded magnitude below the smallest normal: flush to zero")
         let overflow = m.wire("overflow", encoded.sgt(m.const(Int(f.maxFinite), width: encWidth)),
