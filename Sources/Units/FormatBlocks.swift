@@ -267,8 +267,7 @@ extension Signal {
     public func isConstant(_ v: UInt64) -> Bool { constantValue == v }
 }
 
-/// Alignment and rounding for the accumulation adder (fpadd); the multipliers fold rounding into
-/// their packing add (`roundPack`).
+/// Alignment with sticky for the accumulation adder (fpadd).
 extension ModuleBuilder {
     /// `x >> amount` and whether any 1 bits were shifted out; amounts of `x.width` or more shift
     /// everything out.
@@ -277,13 +276,5 @@ extension ModuleBuilder {
         let lostMask = wire("\(name)_lost_mask", ~ones(x.width).shiftLeft(by: amount))
         let sticky = wire("\(name)_sticky", (x & lostMask).orReduce)
         return (shifted, sticky)
-    }
-
-    /// Round to nearest, ties to even: `significand + 1` when the guard bit is set and either a
-    /// sticky bit or the least significant bit is. One bit wider than `significand`.
-    public func roundNearestEven(_ significand: Signal, guard g: Signal, sticky: Signal, name: String) -> Signal {
-        let up = wire("\(name)_round_up", g & (sticky | significand[0]))
-        let w = significand.width + 1
-        return wire(name, significand.zext(to: w) + up.zext(to: w))
     }
 }
