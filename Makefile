@@ -126,7 +126,7 @@ sim-exhaustive: $(EXHAUSTIVE_MODULES:%=build/rtl/%.v) | rtlgen
 # Benchmark (prints figures, asserts nothing): checked vectors/s per simulator and method.
 BENCH_UNITS ?= rtl/lmul_e4m3.v rtl/fpmul_e4m3.v build/rtl/lmul_e8m7.v build/rtl/lmul_formula_e8m7.v build/rtl/fpmul_e8m7.v build/rtl/fpmul_ftz_e8m7.v
 bench-sim: $(BENCH_UNITS) | rtlgen
-	@$(RTLGEN) bench-sim --units "$(BENCH_UNITS)"
+	@$(RTLGEN) bench-sim --files "$(BENCH_UNITS)"
 
 # Mutation testing of the harness on the selected set (default: the eight default units).
 GATE_MUTANTS ?= 64
@@ -145,9 +145,9 @@ SYNTH_DEFAULT := $(if $(filter command line,$(origin MANTISSA) $(origin UNITS) $
 SYNTH_OUT ?= $(if $(SYNTH_DEFAULT),synth,build/synth)
 SYNTH_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # PEs, array cells and 4x4/8x8/16x16 arrays (e4m3) are measured with the default set only.
-SYNTH_PE_UNITS ?= $(if $(SYNTH_DEFAULT),$(UNITS),)
+SYNTH_PE_UNITS ?= $(if $(SYNTH_DEFAULT),$(UNITS),none)
 synth: $(SYNTH_FILES) | rtlgen
-	@$(RTLGEN) synth --units "$(SYNTH_FILES)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)"
+	@$(RTLGEN) synth --files "$(SYNTH_FILES)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)"
 
 # Units whose last proof step timed out (marked † in the report; by default the fp16 exact
 # multipliers): their synthesised generic netlists, as make synth left them, simulated on all 2^32

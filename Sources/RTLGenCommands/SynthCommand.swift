@@ -14,13 +14,15 @@ struct SynthCommand: ParsableCommand {
         For each unit file, runs synth/flow.ys (generic gates with abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; static CMOS with abc -g cmos2 and stat -tech cmos; ltp -noff for depth), proves both netlists equal to the RTL with yosys-abc cec, and simulates the CMOS netlist on N(0,1) operands rounded to the format to count transistor-weighted toggles. Stops at the first unit that fails. Scratch files go to --work.
 
         Examples:
-          rtlgen synth --units "rtl/lmul_e4m3.v rtl/fpmul_e4m3.v" --out synth      what 'make synth' runs, for two units
-          rtlgen synth --units rtl/lmul_e4m3.v --out /tmp/report --proof-timeout 120
+          rtlgen synth --files "rtl/lmul_e4m3.v rtl/fpmul_e4m3.v" --out synth      what 'make synth' runs, for two units
+          rtlgen synth --files rtl/lmul_e4m3.v --out /tmp/report --proof-timeout 120 --pe-units none
+          rtlgen synth --rerender --out synth
         """
     )
 
-    @Option(help: ArgumentHelp("Unit files to synthesise, separated by spaces or commas (module name = file name).", valueName: "files"))
-    var units: String = ""
+    @Option(help: ArgumentHelp("Unit files to synthesise, separated by spaces or commas (module name = file name).", valueName: "files"),
+            transform: FileList.parse)
+    var files: FileList?
 
     @Flag(help: "Only rewrite <out>/report.md from <out>/report.json (after a change to the rendering).")
     var rerender = false
@@ -34,66 +36,63 @@ struct SynthCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Scratch directory for yosys' files.", valueName: "dir"))
     var work: String = "build/synth/work"
 
-    @Option(name: .customLong("proof-timeout"), help: ArgumentHelp("Seconds yosys-abc cec may spend on one proof.", valueName: "s"))
+    @Option(name: .customLong("proof-timeout"), parsing: .unconditional, help: ArgumentHelp("Seconds yosys-abc cec may spend on one proof, 1...3600.", valueName: "s"),
+            transform: wholeNumber)
     var proofTimeout: Int = 60
 
-    @Option(help: ArgumentHelp("Units synthesised at once (default: all cores).", valueName: "n"))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: ArgumentHelp("Units synthesised at once, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound) (default: all cores).", valueName: "n"),
+            transform: wholeNumber)
+    var jobs: Int = min(ProcessInfo.processInfo.activeProcessorCount, Limits.jobs.upperBound)
 
-    @Option(name: .customLong("pe-units"), help: ArgumentHelp("Units whose PE, array cell and arrays are measured too ('' for none).", valueName: "list"))
-    var peUnits: String = UnitKind.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(name: .customLong("pe-units"), help: ArgumentHelp("Units whose PE, array cell and arrays are measured too, or 'none'.", valueName: "list"),
+            transform: { $0 == "none" ? UnitList(kinds: []) : try UnitList.multipliers($0) })
+    var peUnits: UnitList = .all
 
-    @Option(name: .customLong("pe-format"), help: ArgumentHelp("Format of the PEs and arrays, eEmM.", valueName: "format"))
-    var peFormat: String = "e4m3"
+    @Option(name: .customLong("pe-format"), help: ArgumentHelp("Format of the PEs and arrays, eEmM.", valueName: "format"),
+            transform: peFloatFormat)
+    var peFormat: FloatFormat = .e4m3
 
-    @Option(name: .customLong("array-sizes"), help: ArgumentHelp("Array sizes RxC, counted by instance ('' for none).", valueName: "list"))
-    var arraySizes: String = "4x4,8x8,16x16"
+    @Option(name: .customLong("array-sizes"), help: ArgumentHelp("Array sizes RxC, counted by instance, or 'none'.", valueName: "list"),
+            transform: { $0 == "none" ? SizeList(sizes: []) : try SizeList.parse($0) })
+    var arraySizes: SizeList = try! SizeList.parse("4x4,8x8,16x16")
 
-    var files: [String] { units.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init) }
+    static func peFloatFormat(_ tag: String) throws -> FloatFormat {
+        guard let (e, m) = FloatFormat.fields(ofTag: tag) else { throw UsageError("not a format; give eEmM, e.g. e4m3") }
+        do { return try FloatFormat(exponent: e, mantissa: m) } catch { throw UsageError("\(error)") }
+    }
+
+    var reportJSON: String { (out as NSString).appendingPathComponent("report.json") }
 
     mutating func validate() throws {
         if rerender {
-            guard FileManager.default.fileExists(atPath: out + "/report.json") else {
-                throw ValidationError("--rerender needs \(out)/report.json; run rtlgen synth (make synth) first")
-            }
+            guard files == nil else { throw UsageError("--rerender rewrites report.md from report.json and synthesises nothing; drop --files") }
+            try checkInputFile(reportJSON, flag: "--rerender", hint: "run rtlgen synth (make synth) first, or pass the --out that holds it")
+            try OutputWriter.checkDirectory(out)
             return
         }
-        if rerender {
-            guard FileManager.default.fileExists(atPath: out + "/report.json") else {
-                throw ValidationError("--rerender needs \(out)/report.json; run rtlgen synth (make synth) first")
-            }
-            return
-        }
-        guard !files.isEmpty else { throw ValidationError("--units is empty; give unit files, e.g. --units rtl/lmul_e4m3.v") }
-        for f in files where !FileManager.default.fileExists(atPath: f) {
-            throw ValidationError("unit file \(f) does not exist; generate it first (make rtl, or rtlgen --mantissa M --out DIR)")
-        }
-        guard FileManager.default.fileExists(atPath: flow) else {
-            throw ValidationError("flow script \(flow) not found; run from the repository root or pass --flow synth/flow.ys")
-        }
-        guard (1...3600).contains(proofTimeout) else { throw ValidationError("--proof-timeout must be 1...3600 seconds") }
-        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1...64") }
-        do { try OutputWriter.checkDirectory(out) } catch let e as UsageError { throw ValidationError(e.message) }
-        if !listArgument(peUnits).isEmpty { _ = try parseUnits(listArgument(peUnits).joined(separator: ","), multipliers: true) }
-        _ = try peFloatFormat()
-        if !listArgument(arraySizes).isEmpty { _ = try parseSizes(arraySizes) }
-    }
-
-    func peFloatFormat() throws -> FloatFormat {
-        guard let (e, m) = FloatFormat.fields(ofTag: peFormat) else {
-            throw ValidationError("--pe-format '\(peFormat)' is not a format; give eEmM, e.g. e4m3")
-        }
-        do { return try FloatFormat(exponent: e, mantissa: m) } catch { throw ValidationError("--pe-format \(peFormat): \(error)") }
+        guard let files else { throw UsageError("--files is missing; give the unit files to synthesise, e.g. --files rtl/lmul_e4m3.v") }
+        _ = try files.checkUnits()
+        try checkInputFile(flow, flag: "--flow", hint: "run from the repository root or pass --flow synth/flow.ys")
+        try check("--proof-timeout", proofTimeout, in: 1...3600)
+        try check("--jobs", jobs, in: Limits.jobs)
+        try OutputWriter.checkDirectory(out)
+        try OutputWriter.checkDirectory(work, flag: "--work")
+        try checkTools(["yosys", "yosys-abc", "timeout"])
     }
 
     func run() throws {
         if rerender {
-            let report = try SynthesisReport.load(Data(contentsOf: URL(fileURLWithPath: out + "/report.json")))
+            let report: SynthesisReport
+            do {
+                report = try SynthesisReport.load(Data(contentsOf: URL(fileURLWithPath: reportJSON)))
+            } catch {
+                throw UsageError("\(reportJSON) is not a synthesis report this rtlgen can read; regenerate it with make synth")
+            }
             try OutputWriter.write([("report.md", Data(report.markdown().utf8))], into: out)
-            print("rewrote \(out)/report.md from \(out)/report.json")
+            print("rewrote \(out)/report.md from \(reportJSON)")
             return
         }
-        for tool in ["yosys", "yosys-abc", "timeout"] { _ = try Tools.find(tool) }
+        let files = self.files!.paths
         var flowConfig = SynthesisFlow()
         flowConfig.flowScript = flow
         flowConfig.workDirectory = work
@@ -105,11 +104,11 @@ struct SynthCommand: ParsableCommand {
         }
         var pes: [ArraySynthesis.PERow] = []
         var arrays: [ArraySynthesis.ArrayRow] = []
-        let kinds = listArgument(peUnits).isEmpty ? [] : try parseUnits(listArgument(peUnits).joined(separator: ","), multipliers: true)
+        let kinds = peUnits.kinds
         if !kinds.isEmpty {
             var a = ArraySynthesis(flow: flowConfig)
-            a.sizes = listArgument(arraySizes).isEmpty ? [] : try parseSizes(arraySizes).map { (rows: $0.0, cols: $0.1) }
-            let f = try peFloatFormat()
+            a.sizes = arraySizes.sizes
+            let f = peFormat
             for k in kinds {
                 let r = try a.run(ArithmeticUnit(k, f)) { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
                 pes.append(r.pe)
