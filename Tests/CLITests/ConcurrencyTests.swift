@@ -119,3 +119,23 @@ extension CLITests {
               + "after the next run \(outcomes.old) sets were old, \(outcomes.new) new, 0 mixed, 0 staging directories")
     }
 }
+
+extension CLITests {
+    /// `rtlgen sim --dir` names a unit file that is not what manifest.json says, and simulates it
+    /// as it is (a hand edit is allowed; a torn write is told apart by the note).
+    @Test func simNamesAFileThatDiffersFromTheManifest() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try rtlgen(["--mantissa", "3", "--units", "lmul", "--out", dir + "/rtl"]).status == 0)
+        let file = dir + "/rtl/lmul_e4m3.v"
+        var text = try String(contentsOfFile: file, encoding: .utf8)
+        let args = ["sim", "--dir", dir + "/rtl", "--modules", "lmul_e4m3", "--sim", "icarus", "--build", dir + "/b", "--testbench", Self.root + "/testbench"]
+        let clean = try rtlgen(args)
+        #expect(clean.status == 0 && !clean.stderr.contains("note:"), "\(clean.stderr)")
+        text += "// edited by hand\n"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let edited = try rtlgen(args)
+        #expect(edited.status == 0)
+        #expect(edited.stderr.contains("sim: note: \(file) differs from its manifest.json entry"), "\(edited.stderr)")
+    }
+}
