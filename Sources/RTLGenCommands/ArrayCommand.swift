@@ -55,6 +55,7 @@ struct ArrayCommand: ParsableCommand {
         }
         try acc.check(element: try format.format())
         try OutputWriter.checkDirectory(out)
+        _ = try Manifest.load(from: out)   // a manifest there must be readable; read again under the lock
     }
 
     func run() throws {

@@ -143,6 +143,7 @@ struct Generate: ParsableCommand {
     mutating func validate() throws {
         try checkSupported(units.kinds, try format.format(), format.overflow)
         try OutputWriter.checkDirectory(out)
+        _ = try Manifest.load(from: out)   // a manifest there must be readable; read again under the lock
     }
 
     func run() throws {

@@ -63,10 +63,19 @@ struct SynthCommand: ParsableCommand {
 
     var reportJSON: String { (out as NSString).appendingPathComponent("report.json") }
 
+    func loadReport() throws -> SynthesisReport {
+        do {
+            return try SynthesisReport.load(Data(contentsOf: URL(fileURLWithPath: reportJSON)))
+        } catch {
+            throw UsageError("\(reportJSON) is not a synthesis report this rtlgen can read; regenerate it with make synth")
+        }
+    }
+
     mutating func validate() throws {
         if rerender {
             guard files == nil else { throw UsageError("--rerender rewrites report.md from report.json and synthesises nothing; drop --files") }
             try checkInputFile(reportJSON, flag: "--rerender", hint: "run rtlgen synth (make synth) first, or pass the --out that holds it")
+            _ = try loadReport()
             try OutputWriter.checkDirectory(out)
             return
         }
@@ -82,12 +91,7 @@ struct SynthCommand: ParsableCommand {
 
     func run() throws {
         if rerender {
-            let report: SynthesisReport
-            do {
-                report = try SynthesisReport.load(Data(contentsOf: URL(fileURLWithPath: reportJSON)))
-            } catch {
-                throw UsageError("\(reportJSON) is not a synthesis report this rtlgen can read; regenerate it with make synth")
-            }
+            let report = try loadReport()
             try OutputWriter.write([("report.md", Data(report.markdown().utf8))], into: out)
             print("rewrote \(out)/report.md from \(reportJSON)")
             return

@@ -122,7 +122,7 @@ extension CLITests {
         (["--mantissa", "3", "--out", "OUT/afile/sub"], "is a file", 64),
         (["--mantissa", "3", "--out", "OUT/fifo"], "is a FIFO", 64),
         (["--mantissa", "3", "--out", "/proc/rtlgen-test"], "cannot be created", 64),
-        (["--mantissa", "3", "--out", "OUT/badmanifest"], "is not a manifest this rtlgen can read", 1),
+        (["--mantissa", "3", "--out", "OUT/badmanifest"], "is not a manifest this rtlgen can read", 64),
         (["frobnicate"], "unknown command 'frobnicate'", 64),
         (["frobnicate", "--mantissa", "3"], "unknown command 'frobnicate'", 64),
         // vectors
@@ -197,7 +197,7 @@ extension CLITests {
         (synth, "--files is missing", 64),
         (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--rerender"], "drop --files", 64),
         (["synth", "--rerender", "--out", "OUT"], "report.json does not exist", 64),
-        (["synth", "--rerender", "--out", "OUT/badreport"], "is not a synthesis report this rtlgen can read", 1),
+        (["synth", "--rerender", "--out", "OUT/badreport"], "is not a synthesis report this rtlgen can read", 64),
         (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--work", "OUT/afile"], "--work", 64),
         (["synth", "--files", "ROOT/rtl/lmul_e4m3.v", "--out", "/proc/rtlgen-test"], "cannot be created", 64),
         (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--proof-timeout", "0"], "--proof-timeout 0", 64),
@@ -216,7 +216,7 @@ extension CLITests {
         (array + ["--out", ""], "--out is an empty path", 64),
         (array + ["--out", "-"], "standard output", 64),
         (array + ["--out", "OUT/afile"], "is an existing file", 64),
-        (array + ["--out", "OUT/badmanifest"], "is not a manifest", 1),
+        (array + ["--out", "OUT/badmanifest"], "is not a manifest", 64),
         // sim-array
         (simArray + ["--sizes", "4x4,4x4"], "'4x4' is listed twice", 64),
         (simArray + ["--sizes", "0x4"], "'0x4' is not an array size", 64),
