@@ -40,7 +40,7 @@ extension CLITests {
     }
 
     /// A scratch directory with the things bad inputs point at: a regular file, a FIFO, a symlink
-    /// to the FIFO, a device node (as root; otherwise /dev/null stands in, which a non-root
+    /// to the FIFO, a socket, a device node (as root; otherwise /dev/null stands in, which a non-root
     /// process could not replace anyway), a corrupt manifest, a corrupt synthesis report and a
     /// 32-bit unit file.
     func fixtures() throws -> String {
@@ -49,6 +49,18 @@ extension CLITests {
         #expect(mkfifo(dir + "/fifo", 0o644) == 0)
         try FileManager.default.createSymbolicLink(atPath: dir + "/linktofifo", withDestinationPath: "fifo")
         if getuid() == 0 { #expect(mknod(dir + "/dev", S_IFCHR | 0o644, dev_t(1 << 8 | 3)) == 0) }
+        // a Unix socket, bound and closed (the node stays)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (i, byte) in (dir + "/sock").utf8.enumerated() where i < buffer.count - 1 { buffer[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        close(fd)
         for sub in ["badmanifest", "badreport"] { try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: false) }
         try Data("{ not json".utf8).write(to: URL(fileURLWithPath: dir + "/badmanifest/manifest.json"))
         try Data("{\"units\": 3}".utf8).write(to: URL(fileURLWithPath: dir + "/badreport/report.json"))
@@ -121,6 +133,7 @@ extension CLITests {
         (["--mantissa", "3", "--out", "OUT/afile"], "is an existing file", 64),
         (["--mantissa", "3", "--out", "OUT/afile/sub"], "is a file", 64),
         (["--mantissa", "3", "--out", "OUT/fifo"], "is a FIFO", 64),
+        (["--mantissa", "3", "--out", "OUT/sock"], "is a socket, not a directory", 64),
         (["--mantissa", "3", "--out", "/proc/rtlgen-test"], "cannot be created", 64),
         (["--mantissa", "3", "--out", "OUT/badmanifest"], "is not a manifest this rtlgen can read", 64),
         (["frobnicate"], "unknown command 'frobnicate'", 64),
@@ -134,6 +147,7 @@ extension CLITests {
         (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "OUT/fifo"], "is a FIFO", 64),
         (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "OUT/linktofifo"], "is a FIFO", 64),
         (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "DEVICE"], "is a character device", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "OUT/sock"], "is a socket", 64),
         (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "OUT"], "is a directory", 64),
         (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "OUT/afile/v.hex"], "afile is a file", 64),
         (["vectors", "--unit", "lmul", "--mantissa", "7", "--count", "99999999999999", "--out", "OUT/v.hex"], "--count 99999999999999 is out of range", 64),

@@ -64,14 +64,21 @@ extension CLITests {
               + "40 simultaneous runs into one directory kept \(try Manifest.load(from: shared).modules.count) of 80 entries")
     }
 
-    @Test func interruptedRunsLeaveTheOldOrTheNewSet() throws {
+    /// (command, kills): the four e4m3 units, and a 16 x 16 array with its unit, PE and cell. Each
+    /// kill lands at a random time up to the length of an uninterrupted run, measured first.
+    @Test(arguments: [(["--mantissa", "3"], 20), (["array", "--rows", "16", "--cols", "16", "--unit", "lmul", "--mantissa", "3"], 10)])
+    func interruptedRunsLeaveTheOldOrTheNewSet(_ command: [String], _ trials: Int) throws {
         let base = scratch()
         defer { try? FileManager.default.removeItem(atPath: base) }
-        // The old set: e4m3 as an older generator wrote it (an extra line in each file), with a
+        // The old set: the files as an older generator wrote them (an extra line in each), with a
         // manifest whose hashes match; the new set is what this rtlgen writes.
         let template = base + "/template", fresh = base + "/fresh"
-        #expect(try rtlgen(["--mantissa", "3", "--out", template]).status == 0)
-        #expect(try rtlgen(["--mantissa", "3", "--out", fresh]).status == 0)
+        #expect(try rtlgen(command + ["--out", template]).status == 0)
+        // RTLGEN_TEST_PAUSE_MS widens the staging and rename windows (15 ms after staging and after each rename)
+        let pause = ["RTLGEN_TEST_PAUSE_MS": "15"]
+        let t0 = Date()
+        #expect(try Launched(command + ["--out", fresh], environment: pause).wait().status == 0)
+        let latestKill = Int(Date().timeIntervalSince(t0) * 1000)
         var manifest = try Manifest.load(from: template)
         var old: [String: Data] = [:], new: [String: Data] = [:]
         for i in manifest.modules.indices {
@@ -86,13 +93,12 @@ extension CLITests {
 
         var rng = SystemRandomNumberGenerator()
         var outcomes = (old: 0, new: 0, tornSeen: 0, stagingLeft: 0, mixedAfterKill: 0)
-        let trials = 20
+        let entries = manifest.modules.count
         for trial in 0..<trials {
             let d = base + "/trial\(trial)"
             try FileManager.default.copyItem(atPath: template, toPath: d)
-            // RTLGEN_TEST_PAUSE_MS widens the staging and rename windows to about 90 ms
-            let run = try Launched(["--mantissa", "3", "--out", d], environment: ["RTLGEN_TEST_PAUSE_MS": "15"])
-            usleep(UInt32.random(in: 0..<130_000, using: &rng))
+            let run = try Launched(command + ["--out", d], environment: pause)
+            usleep(UInt32.random(in: 0..<UInt32(latestKill * 1000), using: &rng))
             kill(run.process.processIdentifier, SIGKILL)
             _ = run.wait()
             // Right after the kill: a mixed set is never silent; the manifest names the stale files.
@@ -108,13 +114,13 @@ extension CLITests {
             // The next run into the directory (another command) finishes or removes what was left.
             let next = try rtlgen(["--mantissa", "2", "--units", "lmul", "--out", d])
             #expect(next.status == 0 && next.stderr.isEmpty, "trial \(trial): \(next.stderr)")
-            try expectComplete(d, modules: 5)
+            try expectComplete(d, modules: entries + 1)
             let after = Set(old.keys.map { f in (try? Data(contentsOf: URL(fileURLWithPath: d + "/" + f))) == new[f] })
             #expect(after.count == 1, "trial \(trial): old and new files mixed after the next run")
             if after == [true] { outcomes.new += 1 } else { outcomes.old += 1 }
         }
         #expect(outcomes.old + outcomes.new == trials)
-        print("interrupt: \(trials) runs killed at random in 0-130 ms: \(outcomes.stagingLeft) left a staging directory, "
+        print("interrupt: \(trials) runs of rtlgen \(command.joined(separator: " ")) killed at random in 0-\(latestKill) ms: \(outcomes.stagingLeft) left a staging directory, "
               + "\(outcomes.mixedAfterKill) left old and new files mixed (the manifest named the stale ones in \(outcomes.tornSeen)); "
               + "after the next run \(outcomes.old) sets were old, \(outcomes.new) new, 0 mixed, 0 staging directories")
     }
