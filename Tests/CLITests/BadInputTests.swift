@@ -332,3 +332,23 @@ extension CLITests {
         #expect(cases >= 4)
     }
 }
+
+extension CLITests {
+    /// Who owns an error is decided by its type, not by how its text starts: ArgumentParser's own
+    /// ("Unknown option", "Missing value") get a pointer to --help; ours, also when ArgumentParser
+    /// quotes them after "The value ... is invalid", already say what to do and get none.
+    @Test func errorOwnershipIsByType() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let help = "Run 'rtlgen --help' for the options."
+        for args in [["--mantissa", "3", "--bogus"], ["vectors", "--mantissa", "3", "--out", dir + "/v.hex"], ["--mantissa", "3", "--out"]] {
+            let r = try rtlgen(args)
+            #expect(r.status == 64 && r.stderr.hasSuffix(help + "\n") && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
+        for args in [["--mantissa", "3", "--exponent", "+4", "--out", dir], ["--mantissa", "3", "--units", "Lmul", "--out", dir],
+                     ["--mantissa", "24", "--out", dir], ["sim", "--modules", "lmul_e9m9"]] {
+            let r = try rtlgen(args)
+            #expect(r.status == 64 && !r.stderr.contains("--help") && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
+    }
+}
