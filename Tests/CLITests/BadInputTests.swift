@@ -156,6 +156,17 @@ extension CLITests {
         (["vectors", "--unit", "lmul", "--mantissa", "7", "--count", "-1", "--out", "OUT/v.hex"], "--count -1 is out of range", 64),
         (["vectors", "--unit", "lmul", "--mantissa", "7", "--seed", "-1", "--out", "OUT/v.hex"], "--seed", 64),
         (["vectors", "--unit", "lmul", "--mantissa", "7", "--seed", "18446744073709551616", "--out", "OUT/v.hex"], "--seed", 64),
+        (["vectors", "--unit", "fpadd", "--mantissa", "3", "--out", "OUT/v.hex"], "fpadd", 64),
+        // eval, matmul
+        (["eval", "--unit", "fmul", "--mantissa", "3", "--in", "OUT/afile"], "unknown unit 'fmul'", 64),
+        (["eval", "--unit", "lmul", "--mantissa", "3", "--in", ""], "--in is an empty path", 64),
+        (["eval", "--unit", "lmul", "--mantissa", "3", "--in", "OUT/afile", "--out", "OUT/fifo"], "is a FIFO", 64),
+        (["eval", "--unit", "lmul", "--mantissa", "3", "--in", "OUT/afile", "--out", ""], "--out is an empty path", 64),
+        (["matmul", "--unit", "fpadd", "--mantissa", "7", "--a", "OUT/afile", "--b", "OUT/afile"], "unknown multiplier 'fpadd'", 64),
+        (["matmul", "--unit", "lmul", "--mantissa", "3", "--a", "-", "--b", "-"], "cannot both be standard input", 64),
+        (["matmul", "--unit", "lmul", "--mantissa", "3", "--a", "OUT/afile", "--b", "OUT/afile", "--acc-width", "-1"], "--acc-width", 64),
+        (["matmul", "--unit", "lmul", "--mantissa", "3", "--a", "OUT/afile", "--b", "OUT/afile", "--acc-width", "9223372036854775808"], "--acc-width", 64),
+        (["matmul", "--unit", "lmul", "--mantissa", "3", "--a", "OUT/afile", "--b", "OUT/afile", "--out", "DEVICE"], "character device", 64),
         // sim
         (sim + ["--modules", "lmul_e9m9"], "e9m9 is not a format: exponent width 9", 64),
         (sim + ["--modules", "lmul_e4m24"], "e4m24 is not a format: mantissa width 24", 64),
@@ -216,7 +227,7 @@ extension CLITests {
         (["synth", "--files", "ROOT/rtl/lmul_e4m3.v", "--out", "/proc/rtlgen-test"], "cannot be created", 64),
         (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--proof-timeout", "0"], "--proof-timeout 0", 64),
         (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--jobs", "65"], "--jobs 65", 64),
-        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--pe-units", "fmul"], "unknown unit 'fmul'", 64),
+        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--pe-units", "fmul"], "unknown multiplier 'fmul'", 64),
         (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--pe-units", ""], "empty list", 64),
         (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--pe-format", "e9m3"], "--pe-format", 64),
         (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--array-sizes", "4by4"], "'4by4' is not an array size", 64),
@@ -235,7 +246,7 @@ extension CLITests {
         (simArray + ["--sizes", "4x4,4x4"], "'4x4' is listed twice", 64),
         (simArray + ["--sizes", "0x4"], "'0x4' is not an array size", 64),
         (simArray + ["--sizes", ""], "empty list", 64),
-        (simArray + ["--units", "lmul,mul"], "unknown unit 'mul'", 64),
+        (simArray + ["--units", "lmul,mul"], "unknown multiplier 'mul'", 64),
         (simArray + ["--sim", "modelsim"], "modelsim", 64),
         (simArray + ["--jobs", "0"], "--jobs 0", 64),
         (simArray + ["--testbench", "/nonexistent"], "--testbench: /nonexistent/tb_array", 64),
@@ -247,7 +258,7 @@ extension CLITests {
         (benchArray + ["--matrices", "100000", "--k", "65536"], "operand values is more than", 64),
         (benchArray + ["--testbench", "/nonexistent"], "--testbench", 64),
         (benchArray + ["--rows", "257"], "--rows 257", 64),
-        (benchArray + ["--unit", "fmul"], "unknown unit 'fmul'", 64),
+        (benchArray + ["--unit", "fmul"], "unknown multiplier 'fmul'", 64),
         // mutate-array
         (mutateArray + ["--rows", "2"], "3...", 64),
         (mutateArray + ["--only", "no-such-mutant", "--gate-mutants", "0"], "unknown mutant 'no-such-mutant'", 64),
@@ -260,7 +271,7 @@ extension CLITests {
 
     @Test func badInputTableCoversEverySubcommand() {
         let commands = Set(Self.badInputs.map { $0.0.first.flatMap { $0.hasPrefix("-") ? "generate" : $0 } ?? "generate" })
-        for c in ["generate", "vectors", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array"] {
+        for c in ["generate", "vectors", "eval", "matmul", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array"] {
             #expect(commands.contains(c), "no bad-input case for \(c)")
         }
         #expect(Self.badInputs.count >= 80)

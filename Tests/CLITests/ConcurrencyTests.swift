@@ -44,6 +44,9 @@ extension CLITests {
     @Test func concurrentRunsKeepEveryManifestEntry() throws {
         let base = scratch()
         defer { try? FileManager.default.removeItem(atPath: base) }
+        // how many units one format has (the default set: every multiplier)
+        #expect(try rtlgen(["--mantissa", "3", "--out", base + "/one"]).status == 0)
+        let perFormat = try Manifest.load(from: base + "/one").modules.count
         let start = Date()
         // 20 pairs, each pair racing into a directory that does not exist yet
         for i in 0..<20 {
@@ -51,7 +54,7 @@ extension CLITests {
             let a = try Launched(["--mantissa", "3", "--out", d]), b = try Launched(["--mantissa", "2", "--out", d])
             let (ra, rb) = (a.wait(), b.wait())
             #expect(ra.status == 0 && ra.stderr.isEmpty && rb.status == 0 && rb.stderr.isEmpty, "pair \(i): \(ra) \(rb)")
-            try expectComplete(d, modules: 8)
+            try expectComplete(d, modules: 2 * perFormat)
         }
         let pairSeconds = Date().timeIntervalSince(start)
         // 20 pairs at once into one directory: 40 runs of distinct formats, two units each
@@ -60,7 +63,7 @@ extension CLITests {
         let runs = try formats.map { e, m in try Launched(["--exponent", "\(e)", "--mantissa", "\(m)", "--units", "lmul,fpmul", "--out", shared]) }
         for (r, (e, m)) in zip(runs.map { $0.wait() }, formats) { #expect(r.status == 0 && r.stderr.isEmpty, "e\(e)m\(m): \(r)") }
         try expectComplete(shared, modules: 80)
-        print("concurrency: 20 pairs into fresh directories (8 entries each) in \(String(format: "%.1f", pairSeconds)) s; "
+        print("concurrency: 20 pairs into fresh directories (\(2 * perFormat) entries each) in \(String(format: "%.1f", pairSeconds)) s; "
               + "40 simultaneous runs into one directory kept \(try Manifest.load(from: shared).modules.count) of 80 entries")
     }
 
