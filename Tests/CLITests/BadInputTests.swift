@@ -307,6 +307,7 @@ extension CLITests {
         (["accuracy", "--out", "OUT/a"], "--seed", 0...1.8e19),
         (["accuracy", "--out", "OUT/a"], "--claim-pairs", 1...100_000_000),
         (["accuracy", "--out", "OUT/a"], "--dot-trials", 1...10_000_000),
+        (["accuracy", "--out", "OUT/a"], "--float-dot-trials", 1...1_000_000),
         (["accuracy", "--out", "OUT/a"], "--jobs", 1...64),
         (synth + ["--files", "ROOT/rtl/lmul_e4m3.v"], "--proof-timeout", 1...3600),
         (synth + ["--files", "ROOT/rtl/lmul_e4m3.v"], "--jobs", 1...64),
