@@ -21,7 +21,9 @@ public struct UsageError: Error, CustomStringConvertible, Equatable {
 ///   Before renaming, the staging directory gets a `COMMIT` list; a run killed while renaming
 ///   leaves it behind, and the next run into the directory finishes those renames (so the set is
 ///   the new one) before it starts its own. A staging directory without `COMMIT` whose owner is gone
-///   is removed (the set stays the old one).
+///   is removed (the set stays the old one). Probe directories (`.rtlgen-probe-<pid>-<n>`, made by
+///   the writability checks) and temporary files (`.<name>.tmp-<pid>-<n>`) of killed runs are
+///   removed by the next check or write in the same directory.
 public enum OutputWriter {
     static let stagingPrefix = ".rtlgen-staging-"
     static let lockName = ".manifest.json.lock"
@@ -66,6 +68,7 @@ public enum OutputWriter {
     /// Whether a new entry can be made in the existing directory `dir`: tried for real (a probe
     /// directory made and removed), because access() says yes to root even under /proc and /sys.
     static func canCreate(in dir: String) -> String? {
+        removeStale(prefix: ".rtlgen-probe-", in: dir)
         let probe = (dir as NSString).appendingPathComponent(".rtlgen-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         if mkdir(probe, 0o700) != 0 { return errnoText() }
         rmdir(probe)
@@ -128,7 +131,9 @@ public enum OutputWriter {
         let target = resolved(path)
         let dir = (target as NSString).deletingLastPathComponent
         try makeDirectories(dir)
-        let tmp = (dir as NSString).appendingPathComponent(".\((target as NSString).lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let tmpPrefix = ".\((target as NSString).lastPathComponent).tmp-"
+        removeStale(prefix: tmpPrefix, in: dir)
+        let tmp = (dir as NSString).appendingPathComponent("\(tmpPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do {
             try writeNew(contents, to: tmp)
         } catch {
@@ -239,8 +244,7 @@ public enum OutputWriter {
     /// Finishes or removes staging directories left by runs that are gone.
     static func recover(_ directory: String) throws {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(stagingPrefix) {
-            let pid = Int32(name.dropFirst(stagingPrefix.count).split(separator: "-").first ?? "") ?? 0
-            if pid > 0 && pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM) { continue }   // owner still running
+            if !ownerGone(name, prefix: stagingPrefix) { continue }   // owner still running
             let staging = (directory as NSString).appendingPathComponent(name)
             if node((staging as NSString).appendingPathComponent("COMMIT")) == .regular {
                 try finish(staging, into: directory)
@@ -251,6 +255,20 @@ public enum OutputWriter {
     }
 
     static func removeTree(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
+
+    /// Whether the process that named a scratch entry `<prefix><pid>-...` is gone.
+    static func ownerGone(_ name: String, prefix: String) -> Bool {
+        let pid = Int32(name.dropFirst(prefix.count).split(separator: "-").first ?? "") ?? 0
+        return !(pid > 0 && pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM))
+    }
+
+    /// Removes probe directories and temporary files (`prefix<pid>-...`) that a killed run left in
+    /// `dir`; those of live processes are theirs.
+    static func removeStale(prefix: String, in dir: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(prefix) && ownerGone(name, prefix: prefix) {
+            removeTree((dir as NSString).appendingPathComponent(name))
+        }
+    }
 
     /// Tests interrupt writes at random points; `RTLGEN_TEST_PAUSE_MS` widens the windows between
     /// staging and each rename so a kill lands inside them. Unset in normal use.

@@ -74,6 +74,19 @@ import Testing
         #expect(try Manifest.load(from: dir).staleFiles(in: dir).isEmpty)
     }
 
+    /// A run killed inside a writability check or while writing one file leaves a probe directory
+    /// or a temporary file; the next check or write in that directory removes them.
+    @Test func staleProbesAndTemporaryFilesAreRemoved() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/.rtlgen-probe-1073741823-5", withIntermediateDirectories: false)
+        try Data("half".utf8).write(to: URL(fileURLWithPath: dir + "/.v.hex.tmp-1073741823-5"))
+        try OutputWriter.checkDirectory(dir)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [".v.hex.tmp-1073741823-5"])
+        try OutputWriter.writeFile(Data("v\n".utf8), to: dir + "/v.hex")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["v.hex"])
+    }
+
     @Test func singleFileFollowsSymlinksAndRefusesSpecialFiles() throws {
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
