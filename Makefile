@@ -132,7 +132,7 @@ sim-exhaustive: $(EXHAUSTIVE_MODULES:%=build/rtl/%.v) | rtlgen
 # Benchmark (prints figures, asserts nothing): checked vectors/s per simulator and method.
 BENCH_UNITS ?= rtl/lmul_e4m3.v rtl/fpmul_e4m3.v build/rtl/lmul_e8m7.v build/rtl/lmul_formula_e8m7.v build/rtl/fpmul_e8m7.v build/rtl/fpmul_ftz_e8m7.v
 bench-sim: $(BENCH_UNITS) | rtlgen
-	@$(RTLGEN) bench-sim --units "$(BENCH_UNITS)"
+	@$(RTLGEN) bench-sim --files "$(BENCH_UNITS)"
 
 # Mutation testing of the harness on the selected set (default: the eight default units).
 GATE_MUTANTS ?= 64
@@ -153,15 +153,15 @@ SYNTH_DEFAULT := $(if $(filter command line,$(origin MANTISSA) $(origin UNITS) $
 SYNTH_OUT ?= $(if $(SYNTH_DEFAULT),synth,build/synth)
 SYNTH_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # PEs, array cells and 4x4/8x8/16x16 arrays (e4m3) are measured with the default set only.
-SYNTH_PE_UNITS ?= $(if $(SYNTH_DEFAULT),$(UNITS),)
+SYNTH_PE_UNITS ?= $(if $(SYNTH_DEFAULT),$(UNITS),none)
 # fp32-accumulating PEs and 16x16 arrays (SPEC "Floating-point accumulation") of these units, and the
 # accumulation adders alone (fp32, bf16, fp16), with the default set only.
-SYNTH_FLOAT_PE_UNITS ?= $(if $(SYNTH_DEFAULT),lmul fpmul fpmul_ftz mitchell,)
+SYNTH_FLOAT_PE_UNITS ?= $(if $(SYNTH_DEFAULT),lmul fpmul fpmul_ftz mitchell,none)
 SYNTH_ADDERS ?= $(if $(SYNTH_DEFAULT),build/rtl/fpadd_e8m23.v build/rtl/fpadd_e8m7.v build/rtl/fpadd_e5m10.v,)
 # The standard-cell library (OSU 0.18 um from Debian's qflow-tech-osu018; scripts/install-tools.sh).
 LIBERTY ?= /usr/local/share/osu018/osu018_stdcells.lib
 synth: $(SYNTH_FILES) $(SYNTH_ADDERS) | rtlgen
-	@$(RTLGEN) synth --units "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc $(if $(SYNTH_FLOAT_PE_UNITS),fixed$(,)fp32,fixed) --liberty $(LIBERTY)
+	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY)
 
 # Units whose last proof step timed out (marked † in the report; by default the fp16 exact
 # multipliers): their synthesised generic netlists, as make synth left them, simulated on all 2^32

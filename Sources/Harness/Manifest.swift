@@ -36,7 +36,13 @@ public struct Manifest: Codable, Equatable {
         public var command: String
         /// Modules this one instantiates (files in the same directory).
         public var submodules: [String]?
+        /// SHA-256 of the file as written (`sha256sum` prints the same), so a reader can tell a
+        /// complete set from a torn or hand-edited one. Set by `OutputWriter.write`.
+        public var sha256: String?
     }
+
+    public static let fileName = "manifest.json"
+
 
     public var generator: String
     public var modules: [Entry]
@@ -49,7 +55,7 @@ public struct Manifest: Codable, Equatable {
     public static func entry(for u: ArithmeticUnit) -> Entry {
         Entry(module: u.moduleName, file: u.fileName, unit: u.kind.rawValue, format: FormatInfo(u.format),
               parameters: Dictionary(uniqueKeysWithValues: u.parameters), spec: u.kind.specRule, command: u.command,
-              submodules: nil)
+              submodules: nil, sha256: nil)
     }
 
     /// This manifest with `entries` added, replacing entries of the same module; sorted by module.
@@ -73,6 +79,18 @@ public struct Manifest: Codable, Equatable {
             return try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw UsageError("\(path) is not a manifest this rtlgen can read (\(error.localizedDescription)); remove it or choose another --out")
+        }
+    }
+
+    /// Files of `directory` that do not match this manifest: missing, or with another SHA-256 than
+    /// the one recorded (hand-edited, or written by a run that was interrupted before it renamed
+    /// the manifest into place). Entries without a hash (older manifests) are not checked.
+    public func staleFiles(in directory: String, only files: Set<String>? = nil) -> [(file: String, problem: String)] {
+        modules.compactMap { e in
+            guard let want = e.sha256, files?.contains(e.file) ?? true else { return nil }
+            let path = (directory as NSString).appendingPathComponent(e.file)
+            guard let data = FileManager.default.contents(atPath: path) else { return (path, "is missing") }
+            return SHA256.hex(data) == want ? nil : (path, "differs from its manifest.json entry (edited by hand, or an interrupted write)")
         }
     }
 

@@ -29,38 +29,43 @@ struct AccuracyCommand: ParsableCommand {
                                valueName: "exclude|include|only"))
     var bf16: BF16Mode = .exclude
 
-    @Option(help: ArgumentHelp("Seed of the random inputs of sections 2 and 3.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random inputs of sections 2 and 3, 0...2^64-1.", valueName: "n"), transform: seedNumber)
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("claim-pairs"), help: ArgumentHelp("Operand pairs per scale in section 2 (three scales).", valueName: "n"))
+    @Option(name: .customLong("claim-pairs"), parsing: .unconditional, help: ArgumentHelp("Operand pairs per scale in section 2 (three scales), 1...100000000.", valueName: "n"),
+            transform: wholeNumber)
     var claimPairs: Int = AccuracyOptions().claimSamplesPerScale
 
-    @Option(name: .customLong("dot-trials"), help: ArgumentHelp("Trials per vector length in section 3.", valueName: "n"))
+    @Option(name: .customLong("dot-trials"), parsing: .unconditional, help: ArgumentHelp("Trials per vector length in section 3, 1...10000000.", valueName: "n"),
+            transform: wholeNumber)
     var dotTrials: Int = AccuracyOptions().dotTrials
 
-    @Option(name: .customLong("float-dot-trials"), help: ArgumentHelp("Trials per mean in section 3b (fp32 and bf16 accumulation, the longest length).", valueName: "n"))
+    @Option(name: .customLong("float-dot-trials"), parsing: .unconditional,
+            help: ArgumentHelp("Trials per mean in section 3b (fp32 and bf16 accumulation, the longest length), 1...1000000.", valueName: "n"),
+            transform: wholeNumber)
     var floatDotTrials: Int = AccuracyOptions().floatDotTrials
 
     @Option(help: ArgumentHelp("Synthesis report for the area-vs-error plot, or 'none'.", valueName: "file"))
     var synth: String = "synth/report.json"
 
-    @Option(help: ArgumentHelp("Worker threads (default: all cores). The output does not depend on it.", valueName: "n"))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound) (default: all cores). The output does not depend on it.", valueName: "n"),
+            transform: wholeNumber)
+    var jobs: Int = min(ProcessInfo.processInfo.activeProcessorCount, Limits.jobs.upperBound)
 
     mutating func validate() throws {
-        guard claimPairs >= 1 else { throw ValidationError("--claim-pairs must be at least 1 (the report uses 1000000)") }
-        guard claimPairs <= 100_000_000 else { throw ValidationError("--claim-pairs \(claimPairs) is more than 100000000 per scale; choose a smaller number") }
-        guard dotTrials >= 1 else { throw ValidationError("--dot-trials must be at least 1 (the report uses 10000)") }
-        guard dotTrials <= 10_000_000 else { throw ValidationError("--dot-trials \(dotTrials) is more than 10000000; choose a smaller number") }
-        guard (1...1_000_000).contains(floatDotTrials) else { throw ValidationError("--float-dot-trials \(floatDotTrials) is out of range; give 1...1000000 (the report uses 1000)") }
-        guard jobs >= 1 && jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256") }
+        try check("--claim-pairs", claimPairs, in: 1...100_000_000, "the report uses 1000000")
+        try check("--dot-trials", dotTrials, in: 1...10_000_000, "the report uses 10000")
+        try check("--float-dot-trials", floatDotTrials, in: 1...1_000_000, "the report uses 1000")
+        try check("--jobs", jobs, in: Limits.jobs)
         if synth != "none" {
             var isDir: ObjCBool = false
+            guard !synth.isEmpty else { throw UsageError("--synth is an empty path; give the report file (synth/report.json) or 'none'") }
             if FileManager.default.fileExists(atPath: synth, isDirectory: &isDir), isDir.boolValue {
-                throw ValidationError("--synth \(synth) is a directory; give the report file (synth/report.json) or 'none'")
+                throw UsageError("--synth \(synth) is a directory; give the report file (synth/report.json) or 'none'")
             }
+            _ = try SynthInput.load(synth)   // a file that is there must be a report, checked before the long work
         }
-        do { try OutputWriter.checkDirectory(out) } catch let e as UsageError { throw ValidationError(e.message) }
+        try OutputWriter.checkDirectory(out)
     }
 
     func run() throws {

@@ -9,7 +9,7 @@ struct ArrayCommand: ParsableCommand {
         commandName: "array",
         abstract: "Write an output-stationary systolic array of PEs (unit, PE, cell and array files) and manifest.json.",
         discussion: """
-        Writes four files, one module each: the unit (<unit>_e<E>m<M>.v), the processing element (pe_<unit>_e<E>m<M>.v: the unit instance plus the exact fixed-point accumulator of SPEC "Processing elements and arrays"), the array cell (array_cell_<unit>_e<E>m<M>.v: the PE plus systolic registers) and the array (array_<unit>_e<E>m<M>_<R>x<C>.v). The cycle-level protocol is in the array's header and docs/array.md. Files are staged and renamed into place, so a failure writes nothing.
+        Writes four files, one module each: the unit (<unit>_e<E>m<M>.v), the processing element (pe_<unit>_e<E>m<M>.v: the unit instance plus the exact fixed-point accumulator of SPEC "Processing elements and arrays"), the array cell (array_cell_<unit>_e<E>m<M>.v: the PE plus systolic registers) and the array (array_<unit>_e<E>m<M>_<R>x<C>.v). The cycle-level protocol is in the array's header and docs/array.md. Files are staged inside --out and renamed into place, manifest.json last, so a failure writes nothing; concurrent runs into one directory keep every manifest entry.
 
         Examples:
           rtlgen array --rows 4 --cols 4 --unit lmul --mantissa 3 --out rtl/
@@ -17,19 +17,20 @@ struct ArrayCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("PE rows R, 1...\(ArrayDesign.maxDimension).", valueName: "R"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("PE rows R, 1...\(ArrayDesign.maxDimension).", valueName: "R"), transform: wholeNumber)
     var rows: Int
 
-    @Option(help: ArgumentHelp("PE columns C, 1...\(ArrayDesign.maxDimension).", valueName: "C"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("PE columns C, 1...\(ArrayDesign.maxDimension).", valueName: "C"), transform: wholeNumber)
     var cols: Int
 
-    @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit"))
-    var unit: String
+    @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit"), transform: UnitName.multiplier)
+    var unit: UnitName
 
     @OptionGroup var format: FormatOptions
 
-    @Option(help: ArgumentHelp("Accumulator width in bits (default: SPEC's, enough for 2^16 max-magnitude products; narrower wraps).",
-                               valueName: "W"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Accumulator width in bits, M+1 (the product significand) up to 64 or SPEC's default if wider (default: SPEC's, enough for 2^16 max-magnitude products; narrower wraps).",
+        valueName: "W"), transform: wholeNumber)
     var accWidth: Int?
 
     @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, SPEC's default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\": the PE adds with fpadd in that format).", valueName: "kind"))
@@ -38,43 +39,33 @@ struct ArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "dir"))
     var out: String = "rtl"
 
+    /// The accumulator widths the PE can be built with for `f`: at least the product significand
+    /// (M + 1 bits, and 2), at most 64 or SPEC's default width when that is wider.
+    static func accumulatorWidths(_ f: FloatFormat) -> ClosedRange<Int> {
+        max(2, f.mantissaBits + 1)...max(64, AccumulatorFormat.defaultWidth(f))
+    }
+
     mutating func validate() throws {
-        let range = 1...ArrayDesign.maxDimension
-        guard range.contains(rows) else { throw ValidationError("--rows \(rows) is out of range; give 1...\(ArrayDesign.maxDimension)") }
-        guard range.contains(cols) else { throw ValidationError("--cols \(cols) is out of range; give 1...\(ArrayDesign.maxDimension)") }
-        let kinds = try parseUnits(unit, multipliers: true)
-        guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
+        try check("--rows", rows, in: 1...ArrayDesign.maxDimension)
+        try check("--cols", cols, in: 1...ArrayDesign.maxDimension)
         if let w = accWidth {
-            guard acc == .fixed else { throw ValidationError("--acc-width applies to --acc fixed only; drop it or use --acc fixed") }
-            guard (2...64).contains(w) else { throw ValidationError("--acc-width \(w) is out of range; give 2...64") }
+            guard acc == .fixed else { throw UsageError("--acc-width applies to --acc fixed only; drop it or use --acc fixed") }
+            let f = try format.format()
+            try check("--acc-width", w, in: Self.accumulatorWidths(f), "for \(f.tag): the product significand has \(f.mantissaBits + 1) bits")
         }
         try acc.check(element: try format.format())
-        do { try OutputWriter.checkDirectory(out) } catch let e as UsageError { throw ValidationError(e.message) }
+        try OutputWriter.checkDirectory(out)
+        _ = try Manifest.load(from: out)   // a manifest there must be readable; read again under the lock
     }
 
     func run() throws {
         let f = try format.format()
-        let u = ArithmeticUnit(try parseUnits(unit, multipliers: true)[0], f, overflow: format.overflow)
+        let u = ArithmeticUnit(unit.kind, f, overflow: format.overflow)
         let design = ArrayDesign(u, rows: rows, cols: cols, accumulatorWidth: accWidth, floatAccumulator: acc.format)
-        var files = try design.files().map { (name: $0.name, contents: Data($0.text.utf8)) }
-        let manifest = try Manifest.load(from: out).merging(Manifest.entries(for: design))
-        files.append(("manifest.json", try manifest.encoded()))
-        try OutputWriter.write(files, into: out)
+        let files = try design.files().map { (name: $0.name, contents: Data($0.text.utf8)) }
+        try OutputWriter.write(files, into: out, manifest: Manifest.entries(for: design))
         print("wrote \(design.moduleName) (\(rows * cols) PEs, \(design.accumulatorWidth)-bit accumulators) and manifest.json to \(out): "
-              + files.map(\.name).joined(separator: ", "))
-    }
-}
-
-/// `R x C` sizes as given on the command line: "4x4,8x8".
-func parseSizes(_ s: String) throws -> [(Int, Int)] {
-    let items = listArgument(s)
-    guard !items.isEmpty else { throw ValidationError("--sizes is empty; give RxC sizes such as 1x1,4x4") }
-    return try items.map { item in
-        let p = item.split(separator: "x")
-        guard p.count == 2, let r = Int(p[0]), let c = Int(p[1]), (1...ArrayDesign.maxDimension).contains(r), (1...ArrayDesign.maxDimension).contains(c) else {
-            throw ValidationError("'\(item)' is not an array size; give RxC with R and C in 1...\(ArrayDesign.maxDimension), e.g. 4x4")
-        }
-        return (r, c)
+              + (files.map(\.name) + [Manifest.fileName]).joined(separator: ", "))
     }
 }
 
@@ -91,11 +82,12 @@ struct SimArrayCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("Array sizes RxC, comma- or space-separated.", valueName: "list"))
-    var sizes: String = "1x1,2x3,4x4,8x8"
+    @Option(help: ArgumentHelp("Array sizes RxC, comma- or space-separated, R and C in 1...\(ArrayDesign.maxDimension).", valueName: "list"),
+            transform: SizeList.parse)
+    var sizes: SizeList = try! SizeList.parse("1x1,2x3,4x4,8x8")
 
-    @Option(help: ArgumentHelp("Units, comma- or space-separated.", valueName: "list"))
-    var units: String = "lmul,fpmul"
+    @Option(help: ArgumentHelp("Units, comma- or space-separated: \(UnitKind.nameList()).", valueName: "list"), transform: UnitList.multipliers)
+    var units: UnitList = UnitList(kinds: [.lmul, .fpmul])
 
     @OptionGroup var format: FormatOptions
 
@@ -105,10 +97,10 @@ struct SimArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Simulate the files in this directory as they are, instead of generating them.", valueName: "dir"))
     var dir: String?
 
-    @Option(help: ArgumentHelp("Simulators: verilator, icarus, or both.", valueName: "list"))
-    var sim: String = "verilator,icarus"
+    @Option(help: ArgumentHelp("Simulators: verilator, icarus, or both.", valueName: "list"), transform: SimulatorList.parse)
+    var sim: SimulatorList = .both
 
-    @Option(help: ArgumentHelp("Seed of the random matrices.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random matrices, 0...2^64-1.", valueName: "n"), transform: seedNumber)
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("Build directory for generated RTL, stimuli and models.", valueName: "dir"))
@@ -117,26 +109,24 @@ struct SimArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory of tb_array.cpp and tb_array.v.", valueName: "dir"))
     var testbench: String = "testbench"
 
-    @Option(help: ArgumentHelp("Models built at once.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Models built at once, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"),
+            transform: wholeNumber)
     var jobs: Int = 2
 
     mutating func validate() throws {
         try acc.check(element: try format.format())
-        _ = try parseSizes(sizes)
-        _ = try parseUnits(listArgument(units).joined(separator: ","), multipliers: true)
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        for n in listArgument(sim) where SimulatorKind(rawValue: n) == nil {
-            throw ValidationError("unknown simulator '\(n)'; valid simulators are verilator, icarus")
-        }
-        do { try OutputWriter.checkDirectory(build, flag: "--build") } catch let e as UsageError { throw ValidationError(e.message) }
+        try check("--jobs", jobs, in: Limits.jobs)
+        if let dir { try checkInputDirectory(dir, flag: "--dir") }
+        try checkTestbench(testbench, (sim.simulators.contains(.verilator) ? ["tb_array.cpp"] : []) + (sim.simulators.contains(.icarus) ? ["tb_array.v"] : []))
+        try OutputWriter.checkDirectory(build, flag: "--build")
+        try checkTools(simulatorTools(sim.simulators))
     }
 
     func run() throws {
         let f = try format.format()
-        let kinds = try parseUnits(listArgument(units).joined(separator: ","), multipliers: true)
         var designs: [ArrayDesign] = []
-        for (r, c) in try parseSizes(sizes) {
-            for k in kinds { designs.append(ArrayDesign(ArithmeticUnit(k, f, overflow: format.overflow), rows: r, cols: c, floatAccumulator: acc.format)) }
+        for (r, c) in sizes.sizes {
+            for k in units.kinds { designs.append(ArrayDesign(ArithmeticUnit(k, f, overflow: format.overflow), rows: r, cols: c, floatAccumulator: acc.format)) }
         }
         let rtl = dir ?? "\(build)/rtl"
         if dir == nil {
@@ -145,7 +135,7 @@ struct SimArrayCommand: ParsableCommand {
             try OutputWriter.write(files.keys.sorted().map { ($0, files[$0]!) }, into: rtl)
         }
         var s = ArraySimulation(rtlDirectory: rtl, designs: designs)
-        s.simulators = listArgument(sim).compactMap(SimulatorKind.init(rawValue:))
+        s.simulators = sim.simulators
         s.buildDirectory = build
         s.testbenchDirectory = testbench
         s.seed = seed
@@ -168,30 +158,43 @@ struct BenchArrayCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("PE rows.", valueName: "R")) var rows: Int = 16
-    @Option(help: ArgumentHelp("PE columns.", valueName: "C")) var cols: Int = 16
-    @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit")) var unit: String = "lmul"
+    @Option(parsing: .unconditional, help: ArgumentHelp("PE rows, 1...\(ArrayDesign.maxDimension).", valueName: "R"), transform: wholeNumber)
+    var rows: Int = 16
+    @Option(parsing: .unconditional, help: ArgumentHelp("PE columns, 1...\(ArrayDesign.maxDimension).", valueName: "C"), transform: wholeNumber)
+    var cols: Int = 16
+    @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit"), transform: UnitName.multiplier)
+    var unit: UnitName = UnitName(kind: .lmul)
     @OptionGroup var format: FormatOptions
-
     @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, SPEC's default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\").", valueName: "kind"))
     var acc: Accumulation = .fixed
-    @Option(help: ArgumentHelp("Beats per job.", valueName: "K")) var k: Int = 256
-    @Option(help: ArgumentHelp("Jobs, back to back.", valueName: "n")) var matrices: Int = 64
+    @Option(parsing: .unconditional, help: ArgumentHelp("Beats per job, \(Limits.beats.lowerBound)...\(Limits.beats.upperBound) (SPEC's accumulator holds 2^16 terms).", valueName: "K"),
+            transform: wholeNumber)
+    var k: Int = 256
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Jobs, back to back, \(Limits.matrices.lowerBound)...\(Limits.matrices.upperBound); the stimulus (jobs x K x (R + C) values) is held in memory and may have at most \(Limits.stimulusValues).",
+        valueName: "n"), transform: wholeNumber)
+    var matrices: Int = 64
     @Option(help: ArgumentHelp("Build directory.", valueName: "dir")) var build: String = "build/bench-array"
     @Option(help: ArgumentHelp("Directory of tb_array.cpp.", valueName: "dir")) var testbench: String = "testbench"
 
     mutating func validate() throws {
         try acc.check(element: try format.format())
-        let range = 1...ArrayDesign.maxDimension
-        guard range.contains(rows), range.contains(cols) else { throw ValidationError("--rows and --cols must be in 1...\(ArrayDesign.maxDimension)") }
-        guard k >= 1, matrices >= 1 else { throw ValidationError("--k and --matrices must be at least 1") }
-        _ = try parseUnits(unit, multipliers: true)
-        do { try OutputWriter.checkDirectory(build, flag: "--build") } catch let e as UsageError { throw ValidationError(e.message) }
+        try check("--rows", rows, in: 1...ArrayDesign.maxDimension)
+        try check("--cols", cols, in: 1...ArrayDesign.maxDimension)
+        try check("--k", k, in: Limits.beats)
+        try check("--matrices", matrices, in: Limits.matrices)
+        let values = matrices * k * (rows + cols)   // at most 1e5 * 65536 * 512: no overflow
+        guard values <= Limits.stimulusValues else {
+            throw UsageError("--matrices \(matrices) x --k \(k) x (--rows + --cols) = \(values) operand values is more than \(Limits.stimulusValues) held in memory; lower --matrices or --k")
+        }
+        try checkTestbench(testbench, ["tb_array.cpp"])
+        try OutputWriter.checkDirectory(build, flag: "--build")
+        try checkTools(simulatorTools([.verilator]))
     }
 
     func run() throws {
         let f = try format.format()
-        let d = ArrayDesign(ArithmeticUnit(try parseUnits(unit, multipliers: true)[0], f, overflow: format.overflow), rows: rows, cols: cols, floatAccumulator: acc.format)
+        let d = ArrayDesign(ArithmeticUnit(unit.kind, f, overflow: format.overflow), rows: rows, cols: cols, floatAccumulator: acc.format)
         let rtl = "\(build)/rtl"
         try OutputWriter.write(try d.files().map { ($0.name, Data($0.text.utf8)) }, into: rtl)
         var s = ArraySimulation(rtlDirectory: rtl, designs: [d])
@@ -208,8 +211,9 @@ struct BenchArrayCommand: ParsableCommand {
         let outcomes = try s.run(log: log)
         log(String(format: "bench-array: stimulus, build and run took %.1f s", monotonicSeconds() - t0))
         print(ArraySimulation.render(outcomes), terminator: "")
-        for o in outcomes {
+        for o in outcomes where o.passed {
             let sim = o.simSeconds ?? o.seconds
+            guard sim > 0, o.seconds > 0 else { continue }   // no rate from a run too short to time
             print(String(format: "%@ on Verilator: %d MACs (%d x %d PEs, %d jobs of K=%d, %d cycles) in %.3f s simulated loop: %@ MAC/s (%@ cycles/s); end to end %.3f s: %@ MAC/s",
                          d.moduleName, o.macs, rows, cols, n, kk, o.cycles, sim, compactCount(Double(o.macs) / sim),
                          compactCount(Double(o.cycles) / sim), o.seconds, compactCount(Double(o.macs) / o.seconds)))
@@ -230,53 +234,62 @@ struct MutateArrayCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("PE rows R, 3...\(ArrayDesign.maxDimension).", valueName: "R")) var rows: Int = 4
-    @Option(help: ArgumentHelp("PE columns C, 3...\(ArrayDesign.maxDimension).", valueName: "C")) var cols: Int = 4
-    @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit")) var unit: String = "lmul"
+    @Option(parsing: .unconditional, help: ArgumentHelp("PE rows R, 3...\(ArrayDesign.maxDimension).", valueName: "R"), transform: wholeNumber)
+    var rows: Int = 4
+    @Option(parsing: .unconditional, help: ArgumentHelp("PE columns C, 3...\(ArrayDesign.maxDimension).", valueName: "C"), transform: wholeNumber)
+    var cols: Int = 4
+    @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit"), transform: UnitName.multiplier)
+    var unit: UnitName = UnitName(kind: .lmul)
     @OptionGroup var format: FormatOptions
-
     @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, SPEC's default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\").", valueName: "kind"))
     var acc: Accumulation = .fixed
-    @Option(help: ArgumentHelp("yosys gate mutants of the PE (0 for none).", valueName: "n")) var gateMutants: Int = 32
-    @Option(help: ArgumentHelp("Simulator: icarus or verilator.", valueName: "name")) var sim: String = "icarus"
-    @Option(help: ArgumentHelp("Only these standard mutants, comma-separated (default: all).", valueName: "list")) var only: String?
-    @Option(help: ArgumentHelp("Seed of the random matrices and of yosys' mutation sampling.", valueName: "n")) var seed: Int = 1
-    @Option(help: ArgumentHelp("Parallel simulations.", valueName: "n")) var jobs: Int = 2
+    @Option(parsing: .unconditional, help: ArgumentHelp("yosys gate mutants of the PE, 0...255 (0 for none).", valueName: "n"), transform: wholeNumber)
+    var gateMutants: Int = 32
+    @Option(help: ArgumentHelp("Simulator: icarus or verilator.", valueName: "name"), transform: SimulatorList.simulator)
+    var sim: SimulatorKind = .icarus
+    @Option(help: ArgumentHelp("Only these standard mutants, comma-separated (default: all).", valueName: "list"),
+            transform: { try listItems($0, what: "mutant names", example: "skew-a-short") })
+    var only: [String]?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random matrices and of yosys' mutation sampling, \(Limits.yosysSeed.lowerBound)...\(Limits.yosysSeed.upperBound).", valueName: "n"),
+            transform: wholeNumber)
+    var seed: Int = 1
+    @Option(parsing: .unconditional, help: ArgumentHelp("Parallel simulations, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"), transform: wholeNumber)
+    var jobs: Int = 2
     @Option(help: ArgumentHelp("Build directory.", valueName: "dir")) var build: String = "build/mutate-array"
     @Option(help: ArgumentHelp("Directory of tb_array.cpp and tb_array.v.", valueName: "dir")) var testbench: String = "testbench"
 
+    func design() throws -> ArrayDesign {
+        ArrayDesign(ArithmeticUnit(unit.kind, try format.format(), overflow: format.overflow), rows: rows, cols: cols, floatAccumulator: acc.format)
+    }
+
     mutating func validate() throws {
         try acc.check(element: try format.format())
-        let range = 3...ArrayDesign.maxDimension
-        guard range.contains(rows), range.contains(cols) else {
-            throw ValidationError("--rows and --cols must be in 3...\(ArrayDesign.maxDimension): the mutants name row 2 and column 2")
+        try check("--rows", rows, in: 3...ArrayDesign.maxDimension, "the mutants name row 2 and column 2")
+        try check("--cols", cols, in: 3...ArrayDesign.maxDimension, "the mutants name row 2 and column 2")
+        try check("--gate-mutants", gateMutants, in: 0...255)
+        try check("--seed", seed, in: Limits.yosysSeed)
+        try check("--jobs", jobs, in: Limits.jobs)
+        if let only {
+            let known = Set(ArrayMutation.standard(try design()).map(\.name))
+            if let bad = only.first(where: { !known.contains($0) }) {
+                throw UsageError("unknown mutant '\(bad)'; the standard mutants are \(known.sorted().joined(separator: ", "))")
+            }
         }
-        let kinds = try parseUnits(unit, multipliers: true)
-        guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
-        guard (0...255).contains(gateMutants) else { throw ValidationError("--gate-mutants must be in 0...255") }
-        guard SimulatorKind(rawValue: sim) != nil else { throw ValidationError("unknown simulator '\(sim)'; give icarus or verilator") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        do { try OutputWriter.checkDirectory(build, flag: "--build") } catch let e as UsageError { throw ValidationError(e.message) }
+        try checkTestbench(testbench, [sim == .verilator ? "tb_array.cpp" : "tb_array.v"])
+        try OutputWriter.checkDirectory(build, flag: "--build")
+        try checkTools(simulatorTools([sim]) + (gateMutants > 0 ? ["yosys"] : []))
     }
 
     func run() throws {
-        let f = try format.format()
-        let d = ArrayDesign(ArithmeticUnit(try parseUnits(unit, multipliers: true)[0], f, overflow: format.overflow), rows: rows, cols: cols, floatAccumulator: acc.format)
+        let d = try design()
         var r = ArrayMutationRun(design: d)
         r.buildDirectory = build
         r.testbenchDirectory = testbench
-        r.simulator = SimulatorKind(rawValue: sim)!
+        r.simulator = sim
         r.jobs = jobs
         r.gateMutants = gateMutants
         r.seed = seed
-        if let only {
-            let names = Set(listArgument(only))
-            let known = Set(ArrayMutation.standard(d).map(\.name))
-            if let bad = names.subtracting(known).sorted().first {
-                throw UsageError("unknown mutant '\(bad)'; the standard mutants are \(known.sorted().joined(separator: ", "))")
-            }
-            r.only = names
-        }
+        if let only { r.only = Set(only) }
         let start = monotonicSeconds()
         let mutants = try r.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         print(ArrayMutationReport.render(d, mutants, simulator: r.simulator), terminator: "")

@@ -11,32 +11,40 @@ struct BenchSimCommand: ParsableCommand {
         For each unit: the vector-file path of 'rtlgen sim' (golden vectors generated and written, then the Verilator or Icarus testbench run), and in-process streaming on Verilator (the path of 'rtlgen exhaustive'). Model builds are not timed. Formats of at most 8 bits use all pairs; wider formats use corner pairs plus --count random pairs for the file paths and the first --values-of-a rows of the full space for streaming.
 
         Example:
-          rtlgen bench-sim --units rtl/lmul_e4m3.v,rtl/fpmul_e4m3.v,build/rtl/fpmul_e8m7.v
+          rtlgen bench-sim --files rtl/lmul_e4m3.v,rtl/fpmul_e4m3.v,build/rtl/fpmul_e8m7.v
         """
     )
 
-    @Option(help: ArgumentHelp("Unit files to measure, comma- or space-separated.", valueName: "files"))
-    var units: String
+    @Option(help: ArgumentHelp("Unit files to measure, comma- or space-separated (module name = file name).", valueName: "files"), transform: FileList.parse)
+    var files: FileList
 
-    @Option(help: ArgumentHelp("Random pairs for the vector-file runs of formats wider than 8 bits.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Random pairs for the vector-file runs of formats wider than 8 bits, \(Limits.count.lowerBound)...\(Limits.count.upperBound).", valueName: "n"),
+            transform: wholeNumber)
     var count: Int = 250_000
 
-    @Option(help: ArgumentHelp("Streaming: values of a (each with every b) for 16-bit formats.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Streaming: values of a (each with every b) for 16-bit formats, \(Limits.valuesOfA.lowerBound)...\(Limits.valuesOfA.upperBound).", valueName: "n"),
+            transform: wholeNumber)
     var valuesOfA: Int = 2048
 
-    @Option(help: ArgumentHelp("Streaming: passes over all pairs for 8-bit formats.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Streaming: passes over all pairs for 8-bit formats, \(Limits.passes.lowerBound)...\(Limits.passes.upperBound).", valueName: "n"),
+            transform: wholeNumber)
     var passes: Int = 2000
 
     mutating func validate() throws {
-        guard count >= 0, valuesOfA >= 1, passes >= 1 else { throw ValidationError("--count, --values-of-a and --passes must be positive") }
-        for f in listArgument(units) {
-            let name = ((f as NSString).lastPathComponent as NSString).deletingPathExtension
-            guard ArithmeticUnit(moduleName: name) != nil else { throw ValidationError("\(f) is not a unit file (<unit>_e<E>m<M>.v)") }
+        try check("--count", count, in: Limits.count)
+        try check("--values-of-a", valuesOfA, in: Limits.valuesOfA)
+        try check("--passes", passes, in: Limits.passes)
+        for (module, file) in try files.checkUnits() {
+            let width = try ModuleList.unit(module).format.width
+            guard width <= 16 else { throw UsageError("--files: \(file) has \(width)-bit operands; bench-sim streams formats of at most 16 bits") }
         }
+        try checkTestbench("testbench", ["tb_unit.cpp", "tb_unit.v", "lanes.v", "stream_abi.cpp"])
+        try OutputWriter.checkDirectory("build/bench", flag: "build directory")
+        try checkTools(["verilator", "iverilog", "vvp", "make", "g++"])
     }
 
     func run() throws {
-        var b = SimulationBenchmark(units: listArgument(units).map { (((($0 as NSString).lastPathComponent) as NSString).deletingPathExtension, $0) })
+        var b = SimulationBenchmark(units: try files.checkUnits())
         b.random = count
         b.streamValuesOfA = valuesOfA
         b.streamPasses = passes

@@ -20,13 +20,14 @@ struct ExhaustiveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory holding the unit files.", valueName: "dir"))
     var dir: String = "build/rtl"
 
-    @Option(help: ArgumentHelp("Modules to check (operands of at most 16 bits), comma- or space-separated.", valueName: "list"))
-    var modules: String
+    @Option(help: ArgumentHelp("Modules to check (operands of at most 16 bits), comma- or space-separated.", valueName: "list"), transform: ModuleList.parse)
+    var modules: ModuleList
 
-    @Option(help: ArgumentHelp("Worker threads, one model each (default: the number of cores).", valueName: "n"))
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads, one model each, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound) (default: the number of cores).", valueName: "n"),
+            transform: wholeNumber)
+    var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, Limits.jobs.upperBound)
 
-    @Option(help: ArgumentHelp("Copies of the unit evaluated per model step.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Copies of the unit evaluated per model step, 8...256.", valueName: "n"), transform: wholeNumber)
     var lanes: Int = 32
 
     @Option(help: ArgumentHelp("Build directory.", valueName: "dir"))
@@ -36,25 +37,25 @@ struct ExhaustiveCommand: ParsableCommand {
     var testbench: String = "testbench"
 
     mutating func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard lanes >= 8 && lanes <= 256 else { throw ValidationError("--lanes must be in 8...256") }
-        let names = listArgument(modules)
-        guard !names.isEmpty else { throw ValidationError("--modules is empty; give module names such as fpmul_e8m7") }
-        for n in names {
-            guard let u = ArithmeticUnit(moduleName: n) else { throw ValidationError("'\(n)' is not a unit module name (<unit>_e<E>m<M>, e.g. fpmul_e8m7)") }
-            guard u.format.width <= 16 else { throw ValidationError("\(n) has \(u.format.width)-bit operands; exhaustive checking takes formats of at most 16 bits") }
-            let file = "\(dir)/\(n).v"
-            guard FileManager.default.fileExists(atPath: file) else {
-                throw ValidationError("\(file) not found; generate it with: rtlgen --exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits) --units \(u.kind.rawValue) --out \(dir)")
-            }
+        try check("--threads", threads, in: Limits.jobs)
+        try check("--lanes", lanes, in: 8...256)
+        try checkInputDirectory(dir, flag: "--dir")
+        for u in modules.units {
+            let n = u.moduleName
+            guard u.format.width <= 16 else { throw UsageError("\(n) has \(u.format.width)-bit operands; exhaustive checking takes formats of at most 16 bits") }
+            try checkInputFile("\(dir)/\(n).v", flag: "--modules",
+                               hint: "generate it with: rtlgen --exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits) --units \(u.kind.rawValue) --out \(dir)")
         }
+        try checkTestbench(testbench, ["lanes.v", "stream_abi.cpp"])
+        try OutputWriter.checkDirectory(build, flag: "--build")
+        try checkTools(["verilator", "make", "g++"])
     }
 
     func run() throws {
         var table = TextTable(header: ["unit", "format", "pairs", "mismatches", "seconds", "pairs/s", "result"], rightAligned: [2, 3, 4, 5])
         var failures = ""
-        for name in listArgument(modules) {
-            let unit = ArithmeticUnit(moduleName: name)!
+        for unit in modules.units {
+            let name = unit.moduleName
             var s = ExhaustiveStream(unit: unit, file: "\(dir)/\(name).v")
             s.buildDirectory = build
             s.testbenchDirectory = testbench

@@ -28,7 +28,7 @@ enum Accumulation: String, CaseIterable, ExpressibleByArgument {
     func check(element f: FloatFormat) throws {
         guard let acc = format, !FPAdd.widens(f, into: acc) else { return }
         let fits = Accumulation.allCases.filter { $0.format.map { FPAdd.widens(f, into: $0) } ?? true }.map(\.rawValue)
-        throw ValidationError("\(f.tag) products are not all exact in \(rawValue) (SPEC \"Floating-point accumulation\"); use --acc \(fits.joined(separator: " or "))")
+        throw UsageError("\(f.tag) products are not all exact in \(rawValue) (SPEC \"Floating-point accumulation\"); use --acc \(fits.joined(separator: " or "))")
     }
 }
 
@@ -47,12 +47,12 @@ struct HexInput {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
                   let d = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("\(label) '\(path)' is not a readable file; give a file of hex values or - for standard input")
+                throw UsageError("\(label) '\(path)' is not a readable file; give a file of hex values or - for standard input")
             }
             data = d
             name = "\(label) \(path)"
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(name) is not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else { throw UsageError("\(name) is not UTF-8 text") }
         let limit = UInt64(1) << UInt64(f.width)
         var rows: [(Int, [UInt32])] = []
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -64,10 +64,10 @@ struct HexInput {
                 var digits = Substring(field)
                 if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
                 guard !digits.isEmpty, digits.count <= 16, let v = UInt64(digits, radix: 16) else {
-                    throw ValidationError("\(name) line \(i + 1): '\(field)' is not a hex value")
+                    throw UsageError("\(name) line \(i + 1): '\(field)' is not a hex value")
                 }
                 guard v < limit else {
-                    throw ValidationError("\(name) line \(i + 1): \(field) does not fit \(f.tag) (\(f.width) bits)")
+                    throw UsageError("\(name) line \(i + 1): \(field) does not fit \(f.tag) (\(f.width) bits)")
                 }
                 values.append(UInt32(v))
             }
@@ -82,13 +82,9 @@ func hexText(_ x: UInt64, bits: Int) -> String {
     return String(repeating: "0", count: max(0, (bits + 3) / 4 - s.count)) + s
 }
 
-/// Writes `text` to `path`, or to standard output for `-` (or no path).
-func emit(_ text: String, to path: String?) throws {
-    if let path, path != "-" {
-        try OutputWriter.writeFile(Data(text.utf8), to: path)
-    } else {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
+/// Writes `text` to `path` (atomically, regular files only), or to standard output for `-`.
+func emit(_ text: String, to path: String) throws {
+    try OutputWriter.writeFile(Data(text.utf8), to: path)
 }
 
 struct EvalCommand: ParsableCommand {
@@ -105,8 +101,8 @@ struct EvalCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The unit: \(UnitKind.nameList(all: true)) (fpadd: the accumulation adder).", valueName: "unit"))
-    var unit: String
+    @Option(help: ArgumentHelp("The unit: \(UnitKind.nameList(all: true)) (fpadd: the accumulation adder).", valueName: "unit"), transform: UnitName.parse)
+    var unit: UnitName
 
     @OptionGroup var format: FormatOptions
 
@@ -117,20 +113,19 @@ struct EvalCommand: ParsableCommand {
     var out: String = "-"
 
     mutating func validate() throws {
-        let kinds = try parseUnits(unit, format: try format.format(), overflow: format.overflow)
-        guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
-        if input.isEmpty { throw ValidationError("--in is empty; give a file or - for standard input") }
-        if out != "-" { do { try OutputWriter.checkFile(out) } catch let e as UsageError { throw ValidationError(e.message) } }
+        try checkSupported([unit.kind], try format.format(), format.overflow)
+        if input.isEmpty { throw UsageError("--in is an empty path; give a file or - for standard input") }
+        try OutputWriter.checkFile(out)
     }
 
     func run() throws {
         let f = try format.format()
-        let model = GoldenModel(try parseUnits(unit)[0], f, overflow: format.overflow)
+        let model = GoldenModel(unit.kind, f, overflow: format.overflow)
         let input = try HexInput(path: self.input, label: "--in", format: f)
         var text = ""
         for row in input.rows {
             guard row.values.count == 2 else {
-                throw ValidationError("\(input.name) line \(row.line): \(row.values.count) value\(row.values.count == 1 ? "" : "s"); each line holds two operands, a b")
+                throw UsageError("\(input.name) line \(row.line): \(row.values.count) value\(row.values.count == 1 ? "" : "s"); each line holds two operands, a b")
             }
             let (a, b) = (row.values[0], row.values[1])
             text += "\(hexText(UInt64(a), bits: f.width)) \(hexText(UInt64(b), bits: f.width)) \(hexText(UInt64(model(a, b)), bits: f.width))\n"
@@ -152,15 +147,16 @@ struct MatmulCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit"))
-    var unit: String
+    @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit"), transform: UnitName.multiplier)
+    var unit: UnitName
 
     @OptionGroup var format: FormatOptions
 
     @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\").", valueName: "kind"))
     var acc: Accumulation = .fixed
 
-    @Option(name: .customLong("acc-width"), help: ArgumentHelp("Fixed-point accumulator width (default: SPEC's; narrower wraps).", valueName: "bits"))
+    @Option(name: .customLong("acc-width"), parsing: .unconditional, help: ArgumentHelp("Fixed-point accumulator width, M+2...4096 (default: SPEC's; narrower wraps).", valueName: "bits"),
+            transform: wholeNumber)
     var accWidth: Int?
 
     @Option(help: ArgumentHelp("File of A (R lines of K values), or - for standard input.", valueName: "file"))
@@ -174,30 +170,30 @@ struct MatmulCommand: ParsableCommand {
 
     mutating func validate() throws {
         let f = try format.format()
-        let kinds = try parseUnits(unit, multipliers: true)
-        guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
+        try checkSupported([unit.kind], f, format.overflow)
         try acc.check(element: f)
         if let w = accWidth {
-            guard acc == .fixed else { throw ValidationError("--acc-width applies to --acc fixed only; drop it or use --acc fixed") }
+            guard acc == .fixed else { throw UsageError("--acc-width applies to --acc fixed only; drop it or use --acc fixed") }
             let lo = f.mantissaBits + 2, hi = 4096
-            guard (lo...hi).contains(w) else { throw ValidationError("--acc-width must be \(lo)...\(hi) for \(f.tag) (a product's significand needs M+2 bits)") }
+            guard (lo...hi).contains(w) else { throw UsageError("--acc-width must be \(lo)...\(hi) for \(f.tag) (a product's significand needs M+2 bits)") }
         }
-        if a == "-" && b == "-" { throw ValidationError("--a and --b cannot both be standard input; give one of them as a file") }
-        if out != "-" { do { try OutputWriter.checkFile(out) } catch let e as UsageError { throw ValidationError(e.message) } }
+        if a.isEmpty || b.isEmpty { throw UsageError("--\(a.isEmpty ? "a" : "b") is an empty path; give a file or - for standard input") }
+        if a == "-" && b == "-" { throw UsageError("--a and --b cannot both be standard input; give one of them as a file") }
+        try OutputWriter.checkFile(out)
     }
 
     func run() throws {
         let f = try format.format()
-        let model = GoldenModel(try parseUnits(unit)[0], f, overflow: format.overflow)
+        let model = GoldenModel(unit.kind, f, overflow: format.overflow)
         let ma = try HexInput(path: a, label: "--a", format: f), mb = try HexInput(path: b, label: "--b", format: f)
-        guard let k = ma.rows.first?.values.count else { throw ValidationError("\(ma.name) has no rows; A needs at least one row of K values") }
+        guard let k = ma.rows.first?.values.count else { throw UsageError("\(ma.name) has no rows; A needs at least one row of K values") }
         for r in ma.rows where r.values.count != k {
-            throw ValidationError("\(ma.name) line \(r.line): \(r.values.count) values where the first row has \(k); every row of A has K values")
+            throw UsageError("\(ma.name) line \(r.line): \(r.values.count) values where the first row has \(k); every row of A has K values")
         }
-        guard mb.rows.count == k else { throw ValidationError("\(mb.name) has \(mb.rows.count) rows; B needs K = \(k) rows (the columns of A)") }
+        guard mb.rows.count == k else { throw UsageError("\(mb.name) has \(mb.rows.count) rows; B needs K = \(k) rows (the columns of A)") }
         let c = mb.rows[0].values.count
         for r in mb.rows where r.values.count != c {
-            throw ValidationError("\(mb.name) line \(r.line): \(r.values.count) values where the first row has \(c); every row of B has C values")
+            throw UsageError("\(mb.name) line \(r.line): \(r.values.count) values where the first row has \(c); every row of B has C values")
         }
         let A = ma.rows.map(\.values), B = mb.rows.map(\.values)
         let result: [[Matmul.Element]]

@@ -18,29 +18,39 @@ struct MutateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory holding the unit files.", valueName: "dir"))
     var dir: String = "rtl"
 
-    @Option(help: ArgumentHelp("Modules to mutate, comma- or space-separated.", valueName: "list"))
-    var modules: String
+    @Option(help: ArgumentHelp("Modules to mutate, comma- or space-separated.", valueName: "list"), transform: ModuleList.parse)
+    var modules: ModuleList
 
-    @Option(help: ArgumentHelp("Gate mutants per unit (1...255).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Gate mutants per unit, 1...255 (mutsel is 8 bits).", valueName: "n"), transform: wholeNumber)
     var gateMutants: Int = 64
 
-    @Option(help: ArgumentHelp("Seed of yosys' mutation sampling.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of yosys' mutation sampling, \(Limits.yosysSeed.lowerBound)...\(Limits.yosysSeed.upperBound).", valueName: "n"),
+            transform: wholeNumber)
     var seed: Int = 1
 
     @Flag(help: "Skip the source-level operator and constant mutants.")
     var noSource = false
 
-    @Option(help: ArgumentHelp("Parallel simulations.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Parallel simulations, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"),
+            transform: wholeNumber)
     var jobs: Int = 2
 
     mutating func validate() throws {
-        guard (1...255).contains(gateMutants) else { throw ValidationError("--gate-mutants must be in 1...255 (mutsel is 8 bits)") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        guard !listArgument(modules).isEmpty else { throw ValidationError("--modules is empty; give module names such as lmul_e4m3") }
+        try check("--gate-mutants", gateMutants, in: 1...255, "mutsel is 8 bits")
+        try check("--seed", seed, in: Limits.yosysSeed)
+        try check("--jobs", jobs, in: Limits.jobs)
+        try checkInputDirectory(dir, flag: "--dir")
+        for u in modules.units {
+            try checkInputFile("\(dir)/\(u.moduleName).v", flag: "--modules",
+                               hint: "generate it with: rtlgen --exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits) --units \(u.kind.rawValue) --out \(dir)")
+        }
+        try checkTestbench("testbench", ["tb_unit.cpp", "tb_unit.v", "tb_mutants.cpp"])
+        try OutputWriter.checkDirectory("build/mutate", flag: "build directory")
+        try checkTools(["yosys", "verilator", "make", "g++", "iverilog", "vvp"])
     }
 
     func run() throws {
-        var run = MutationRun(rtlDirectory: dir, modules: listArgument(modules))
+        var run = MutationRun(rtlDirectory: dir, modules: modules.names)
         run.gateMutants = gateMutants
         run.seed = seed
         run.jobs = jobs

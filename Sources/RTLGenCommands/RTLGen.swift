@@ -22,8 +22,13 @@ public struct RTLGen: ParsableCommand {
     public init() {}
 
     /// Runs the command line and returns the exit status. Errors print as one line on stderr:
-    /// what is wrong and what to type instead.
+    /// what is wrong and what to type instead. Bad input found while parsing and validating
+    /// exits 64 (EX_USAGE); a failure while working exits 1.
     public static func run(_ arguments: [String]) -> Int32 {
+        if let first = arguments.first, !first.hasPrefix("-"), first != "help", !commandNames.contains(first) {
+            FileHandle.standardError.write(Data("rtlgen: error: unknown command '\(first)'; the commands are \(commandNames.joined(separator: ", ")) (see rtlgen --help)\n".utf8))
+            return ExitCode.validationFailure.rawValue
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -31,30 +36,50 @@ public struct RTLGen: ParsableCommand {
         } catch let status as ExitCode {
             // A command that already printed its verdict (a table and closing line) exits quietly.
             return status.rawValue
+        } catch let own as UsageError {
+            // Thrown while working (a tool failed, an input turned out unreadable).
+            FileHandle.standardError.write(Data("rtlgen: error: \(own.message)\n".utf8))
+            return ExitCode.failure.rawValue
         } catch {
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
                 return 0
             }
+            let text = RTLGen.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+            let first = text.split(separator: "\n").first.map(String.init) ?? "invalid arguments"
             let message: String
-            if let usage = error as? UsageError {
-                message = usage.message
+            if ownError(in: error) != nil {
+                // Ours, from a validate() or an option's transform (which ArgumentParser prefixes
+                // with the option and value): it already says what to do.
+                message = first
             } else {
-                let text = RTLGen.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
-                let first = text.split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-                // Our own messages (lower case) already say what to do; ArgumentParser's own
-                // (capitalised: "Unknown option ...") get a pointer to --help.
-                if first.first?.isUppercase == true {
-                    message = first.hasSuffix(".") || first.hasSuffix("?") ? "\(first) Run 'rtlgen --help' for the options."
-                        : "\(first). Run 'rtlgen --help' for the options."
-                } else {
-                    message = first
-                }
+                // ArgumentParser's own ("Unknown option ..."): point at --help.
+                message = first.hasSuffix(".") || first.hasSuffix("?") ? "\(first) Run 'rtlgen --help' for the options."
+                    : "\(first). Run 'rtlgen --help' for the options."
             }
             FileHandle.standardError.write(Data("rtlgen: error: \(message)\n".utf8))
-            return code.rawValue == 0 ? 1 : code.rawValue
+            return ExitCode.validationFailure.rawValue
         }
+    }
+
+    /// The subcommands' names.
+    static var commandNames: [String] {
+        var names: [String] = []
+        for c in configuration.subcommands { names.append(c._commandName) }
+        return names
+    }
+
+    /// The `UsageError` inside an error ArgumentParser wrapped (its `CommandError` and
+    /// `ParserError` are internal types, so they are searched by reflection), or nil when the error
+    /// is ArgumentParser's own.
+    static func ownError(in error: Any, depth: Int = 0) -> UsageError? {
+        if let own = error as? UsageError { return own }
+        guard depth < 6 else { return nil }
+        for child in Mirror(reflecting: error).children {
+            if let own = ownError(in: child.value, depth: depth + 1) { return own }
+        }
+        return nil
     }
 }
 
@@ -65,12 +90,13 @@ extension OverflowMode: ExpressibleByArgument {
 
 /// `--mantissa`, `--exponent`, `--overflow`: which format and overflow rule.
 struct FormatOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Fraction bits M, 1...23. 3 = e4m3, 2 = e5m2, 7 = bf16, 10 = fp16, 23 = fp32; other values need --exponent.",
-        valueName: "M"))
+        valueName: "M"), transform: wholeNumber)
     var mantissa: Int
 
-    @Option(help: ArgumentHelp("Exponent bits E, 2...8 (default: the format SPEC gives for --mantissa).", valueName: "E"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Exponent bits E, 2...8 (default: the format SPEC gives for --mantissa).", valueName: "E"),
+            transform: wholeNumber)
     var exponent: Int?
 
     @Option(help: ArgumentHelp("Overflow rule: sat (saturate to max finite, SPEC default) or inf (infinity; canonical NaN for e4m3).",
@@ -80,37 +106,23 @@ struct FormatOptions: ParsableArguments {
     func format() throws -> FloatFormat {
         do {
             return try FloatFormat.resolve(exponent: exponent, mantissa: mantissa)
+        } catch .mantissaOutOfRange(let m) {
+            throw UsageError("--mantissa \(m) is out of range; give \(FloatFormat.mantissaRange.lowerBound)...\(FloatFormat.mantissaRange.upperBound) (SPEC's fraction bits)")
+        } catch .exponentOutOfRange(let e) {
+            throw UsageError("--exponent \(e) is out of range; give \(FloatFormat.exponentRange.lowerBound)...\(FloatFormat.exponentRange.upperBound) (SPEC's exponent bits)")
         } catch {
-            throw ValidationError(error.description)
+            throw UsageError(error.description)
         }
     }
 
     mutating func validate() throws { _ = try format() }
 }
 
-/// Unit names from a comma-separated list, each once. `multipliers`: only multipliers (a PE's
-/// unit); `format`: each unit must exist for it (e.g. fpadd needs an IEEE-style format).
-func parseUnits(_ list: String, multipliers: Bool = false, format: FloatFormat? = nil,
-                overflow: OverflowMode = .saturate) throws -> [UnitKind] {
-    let valid = multipliers ? UnitKind.allCases : UnitKind.registry
-    let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    if names.isEmpty { throw ValidationError("--units is empty; give a comma-separated list of \(valid.map(\.rawValue).joined(separator: ", "))") }
-    var out: [UnitKind] = []
-    for n in names {
-        guard let k = UnitKind(rawValue: n), valid.contains(k) else {
-            throw ValidationError("unknown \(multipliers ? "multiplier" : "unit") '\(n)'; valid \(multipliers ? "multipliers" : "units") are \(valid.map(\.rawValue).joined(separator: ", "))")
-        }
-        if let f = format, let reason = k.type.unsupported(f, overflow) { throw ValidationError(reason) }
-        if !out.contains(k) { out.append(k) }
-    }
-    return out
-}
-
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write Verilog units for one format, and manifest.json, into a directory.",
         discussion: """
-        Each unit is one combinational module in its own file, <unit>_e<E>m<M>.v, with ports a, b, y. Files are written to a staging directory and renamed into place, so a failure writes nothing. manifest.json in --out is updated: entries for the modules written are replaced, others kept.
+        Each unit is one combinational module in its own file, <unit>_e<E>m<M>.v, with ports a, b, y. Files are written to a staging directory inside --out and renamed into place, manifest.json last, so a failure writes nothing. manifest.json in --out is updated under a lock (concurrent runs into one directory keep every entry): entries for the modules written are replaced, others kept, and each entry carries its file's SHA-256. A staging directory left by a killed run is finished or removed by the next run into the directory.
 
         Examples:
           rtlgen --mantissa 3 --out rtl/                       e4m3: every unit
@@ -121,20 +133,22 @@ struct Generate: ParsableCommand {
 
     @OptionGroup var format: FormatOptions
 
-    @Option(help: ArgumentHelp("Units to write, comma-separated: \(UnitKind.registry.map(\.rawValue).joined(separator: ", ")) (default: the multipliers; 'rtlgen units --all' lists them).", valueName: "list"))
-    var units: String = UnitKind.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(help: ArgumentHelp("Units to write, comma-separated: \(unitNames) (default: the multipliers; 'rtlgen units --all' lists them).", valueName: "list"),
+            transform: UnitList.parse)
+    var units: UnitList = .all
 
     @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "dir"))
     var out: String = "rtl"
 
     mutating func validate() throws {
-        _ = try parseUnits(units, format: try format.format(), overflow: format.overflow)
-        do { try OutputWriter.checkDirectory(out) } catch let e as UsageError { throw ValidationError(e.message) }
+        try checkSupported(units.kinds, try format.format(), format.overflow)
+        try OutputWriter.checkDirectory(out)
+        _ = try Manifest.load(from: out)   // a manifest there must be readable; read again under the lock
     }
 
     func run() throws {
         let f = try format.format()
-        let kinds = try parseUnits(units)
+        let kinds = units.kinds
         var files: [(name: String, contents: Data)] = []
         var entries: [Manifest.Entry] = []
         for k in kinds {
@@ -142,9 +156,7 @@ struct Generate: ParsableCommand {
             files.append((unit.fileName, Data(try unit.verilog().utf8)))
             entries.append(Manifest.entry(for: unit))
         }
-        let manifest = try Manifest.load(from: out).merging(entries)
-        files.append(("manifest.json", try manifest.encoded()))
-        try OutputWriter.write(files, into: out)
+        try OutputWriter.write(files, into: out, manifest: entries)
         print("wrote \(kinds.count) unit\(kinds.count == 1 ? "" : "s") for \(f) and manifest.json to \(out): "
               + entries.map(\.file).joined(separator: ", "))
     }
@@ -155,7 +167,7 @@ struct VectorsCommand: ParsableCommand {
         commandName: "vectors",
         abstract: "Write golden vectors for one unit as $readmemh hex (a b y per line).",
         discussion: """
-        Formats of at most 8 bits get all 2^(2N) pairs (65,536 for 8-bit formats). Wider formats get TestFloat-style corner pairs (exponent extremes x fraction patterns, every special value) followed by --count seeded random pairs, a share steered to the underflow and overflow boundaries. The file is written to a temporary name and renamed into place.
+        Formats of at most 8 bits get all 2^(2N) pairs (65,536 for 8-bit formats). Wider formats get TestFloat-style corner pairs (exponent extremes x fraction patterns, every special value) followed by --count seeded random pairs, a share steered to the underflow and overflow boundaries. The file is written to a temporary name beside its target and renamed into place; only regular files are written (an existing device, FIFO or socket is refused; a symlink is followed). --out - writes the vectors to standard output.
 
         Examples:
           rtlgen vectors --unit lmul --mantissa 3 --out lmul_e4m3.hex
@@ -163,34 +175,36 @@ struct VectorsCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The unit: \(UnitKind.nameList(all: true)).", valueName: "unit"))
-    var unit: String
+    @Option(help: ArgumentHelp("The unit: \(UnitKind.nameList(all: true)).", valueName: "unit"), transform: UnitName.parse)
+    var unit: UnitName
 
     @OptionGroup var format: FormatOptions
 
-    @Option(help: ArgumentHelp("Random pairs after the corner cases, for formats wider than 8 bits.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Random pairs after the corner cases, for formats wider than 8 bits, \(Limits.count.lowerBound)...\(Limits.count.upperBound).", valueName: "n"),
+            transform: wholeNumber)
     var count: Int = 100_000
 
-    @Option(help: ArgumentHelp("Seed of the random pairs.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random pairs, 0...2^64-1.", valueName: "n"), transform: seedNumber)
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Output file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Output file (a symlink is followed and its target replaced), or - for standard output.", valueName: "file"))
     var out: String
 
     mutating func validate() throws {
-        let kinds = try parseUnits(unit, format: try format.format(), overflow: format.overflow)
-        guard kinds.count == 1 else { throw ValidationError("--unit takes one unit, not a list; run the command once per unit") }
-        guard count >= 0 else { throw ValidationError("--count must be 0 or more") }
-        do { try OutputWriter.checkFile(out) } catch let e as UsageError { throw ValidationError(e.message) }
+        try checkSupported([unit.kind], try format.format(), format.overflow)
+        try check("--count", count, in: Limits.count)
+        try OutputWriter.checkFile(out)
     }
 
     func run() throws {
         let f = try format.format()
-        let u = ArithmeticUnit(try parseUnits(unit)[0], f, overflow: format.overflow)
+        let u = ArithmeticUnit(unit.kind, f, overflow: format.overflow)
         let plan = VectorPlan.standard(for: f, random: count, seed: seed)
         let (text, n) = VectorFile.text(for: u, plan: plan)
         try OutputWriter.writeFile(Data(text.utf8), to: out)
-        print("wrote \(n) vectors for \(u.moduleName) to \(out)")
+        // With --out -, stdout is the vectors; the note goes to stderr.
+        let note = "wrote \(n) vectors for \(u.moduleName) to \(out == "-" ? "standard output" : out)\n"
+        if out == "-" { FileHandle.standardError.write(Data(note.utf8)) } else { print(note, terminator: "") }
     }
 }
 

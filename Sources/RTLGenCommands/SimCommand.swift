@@ -4,11 +4,6 @@ import Foundation
 import Harness
 import Units
 
-/// Splits "a,b c" lists as given on the command line or by make.
-func listArgument(_ s: String) -> [String] {
-    s.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
-}
-
 struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
@@ -25,16 +20,17 @@ struct SimCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory holding the unit files.", valueName: "dir"))
     var dir: String = "rtl"
 
-    @Option(help: ArgumentHelp("Modules to check, comma- or space-separated (e.g. lmul_e4m3,fpmul_e5m2).", valueName: "list"))
-    var modules: String
+    @Option(help: ArgumentHelp("Modules to check, comma- or space-separated (e.g. lmul_e4m3,fpmul_e5m2).", valueName: "list"), transform: ModuleList.parse)
+    var modules: ModuleList
 
-    @Option(help: ArgumentHelp("Simulators: verilator, icarus, or both.", valueName: "list"))
-    var sim: String = "verilator,icarus"
+    @Option(help: ArgumentHelp("Simulators: verilator, icarus, or both.", valueName: "list"), transform: SimulatorList.parse)
+    var sim: SimulatorList = .both
 
-    @Option(help: ArgumentHelp("Random pairs after the corner cases, for formats wider than 8 bits.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Random pairs after the corner cases, for formats wider than 8 bits, \(Limits.count.lowerBound)...\(Limits.count.upperBound).", valueName: "n"),
+            transform: wholeNumber)
     var count: Int = 100_000
 
-    @Option(help: ArgumentHelp("Seed of the random pairs.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random pairs, 0...2^64-1.", valueName: "n"), transform: seedNumber)
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("Build directory for vectors, models and waveforms.", valueName: "dir"))
@@ -43,28 +39,32 @@ struct SimCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory of tb_unit.cpp and tb_unit.v.", valueName: "dir"))
     var testbench: String = "testbench"
 
-    @Option(help: ArgumentHelp("Models built at once.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Models built at once, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"),
+            transform: wholeNumber)
     var jobs: Int = 2
 
-    func simulators() throws -> [SimulatorKind] {
-        let names = listArgument(sim)
-        guard !names.isEmpty else { throw ValidationError("--sim is empty; give verilator, icarus or both") }
-        return try names.map { n in
-            guard let s = SimulatorKind(rawValue: n) else { throw ValidationError("unknown simulator '\(n)'; valid simulators are verilator, icarus") }
-            return s
-        }
-    }
-
     mutating func validate() throws {
-        _ = try simulators()
-        guard !listArgument(modules).isEmpty else { throw ValidationError("--modules is empty; give module names such as lmul_e4m3") }
-        guard count >= 0 else { throw ValidationError("--count must be 0 or more") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        do { try OutputWriter.checkDirectory(build, flag: "--build") } catch let e as UsageError { throw ValidationError(e.message) }
+        try check("--count", count, in: Limits.count)
+        try check("--jobs", jobs, in: Limits.jobs)
+        try checkInputDirectory(dir, flag: "--dir")
+        for u in modules.units {
+            try checkInputFile("\(dir)/\(u.moduleName).v", flag: "--modules",
+                               hint: "generate it with: rtlgen --exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits) --units \(u.kind.rawValue) --out \(dir)")
+        }
+        try checkTestbench(testbench, (sim.simulators.contains(.verilator) ? ["tb_unit.cpp"] : []) + (sim.simulators.contains(.icarus) ? ["tb_unit.v"] : []))
+        try OutputWriter.checkDirectory(build, flag: "--build")
+        try checkTools(simulatorTools(sim.simulators))
     }
 
     func run() throws {
-        var config = SimulationConfig(rtlDirectory: dir, modules: listArgument(modules), simulators: try simulators())
+        // A file that is not what manifest.json says (hand-edited, or left by an interrupted
+        // write) is simulated as it is, with a note naming it.
+        if let manifest = try? Manifest.load(from: dir) {
+            for (file, problem) in manifest.staleFiles(in: dir, only: Set(modules.units.map(\.fileName))) {
+                FileHandle.standardError.write(Data("sim: note: \(file) \(problem); simulating it as it is\n".utf8))
+            }
+        }
+        var config = SimulationConfig(rtlDirectory: dir, modules: modules.names, simulators: sim.simulators)
         config.buildDirectory = build
         config.testbenchDirectory = testbench
         config.random = count

@@ -105,9 +105,9 @@ import Units
         (["accuracy", "--bf16", "maybe"], "maybe"),
         (["accuracy", "--jobs", "0"], "--jobs"),
         (["accuracy", "--synth", "OUT"], "is a directory"),
-        (["synth", "--units", "OUT/lmul_e4m3.v"], "does not exist"),
-        (["synth", "--units", ""], "--units"),
-        (["synth", "--rerender"], "--rerender needs"),
+        (["synth", "--files", "OUT/lmul_e4m3.v"], "does not exist"),
+        (["synth", "--files", ""], "--files"),
+        (["synth", "--rerender"], "report.json does not exist"),
     ] as [([String], String)])
     func badInput(_ args: [String], _ mentions: String) throws {
         let dir = scratch()
@@ -193,7 +193,7 @@ import Units
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try rtlgen(["synth", "--units", root + "/rtl/lmul_e4m3.v", "--flow", root + "/synth/flow.ys", "--out", dir + "/report",
+        let r = try rtlgen(["synth", "--files", root + "/rtl/lmul_e4m3.v", "--flow", root + "/synth/flow.ys", "--out", dir + "/report",
                             "--work", dir + "/work"], environment: ["PATH": "/nonexistent"])
         #expect(r.status != 0)
         #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("apt-get install -y yosys"), "\(r.stderr)")

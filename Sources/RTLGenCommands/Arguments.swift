@@ -1,0 +1,226 @@
+import ArgumentParser
+import FloatArith
+import Foundation
+import Harness
+import Units
+
+// Typed command-line values. Every list option is parsed once, by the `transform` of its
+// `@Option`, into one of these; the same option name means the same thing in every command:
+//   --unit        one unit kind                 --units   unit kinds
+//   --modules     unit module names (lmul_e4m3) --files   Verilog files
+//   --sizes       array sizes RxC               --sim     simulators
+// Errors are `UsageError`s: one line naming the value and what to give instead.
+
+/// Limits shared by every command, so the same option has the same range everywhere. Each is what
+/// this machine does in memory and a sane time (the help text of every option says its range).
+enum Limits {
+    /// Worker threads / parallel builds or simulations.
+    static let jobs = 1...64
+    /// Random vector pairs (held in memory with their golden results: about 40 bytes each).
+    static let count = 0...10_000_000
+    /// Streaming passes over all pairs of an 8-bit format (65,536 pairs each).
+    static let passes = 1...100_000
+    /// Streaming values of `a` for 16-bit formats (each against all 65,536 values of `b`).
+    static let valuesOfA = 1...65_536
+    /// Beats of one array job: SPEC's accumulator is sized for 2^16 terms.
+    static let beats = 1...65_536
+    /// Jobs of a benchmark run.
+    static let matrices = 1...100_000
+    /// Operand values of a whole bench-array stimulus (jobs x K x (R + C)), which is held in memory.
+    static let stimulusValues = 1 << 24
+    /// Seeds of yosys' mutation sampling (a C int).
+    static let yosysSeed = 0...Int(Int32.max)
+}
+
+/// A whole number as written by a person: optional '-', then digits. "+4", "4.0", "0x10", " 4"
+/// and numbers beyond 64 bits are refused (Int("+4") would take the first).
+func wholeNumber(_ s: String) throws -> Int {
+    let digits = s.hasPrefix("-") ? s.dropFirst() : Substring(s)
+    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+        throw UsageError("not a whole number; give digits, e.g. 4")
+    }
+    guard let v = Int(s) else { throw UsageError("too large; see --help for the range") }
+    return v
+}
+
+/// A seed: 0 ... 2^64 - 1, digits only.
+func seedNumber(_ s: String) throws -> UInt64 {
+    guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw UsageError("not a seed; give digits, 0 to 18446744073709551615") }
+    guard let v = UInt64(s) else { throw UsageError("too large; seeds are 0 to 18446744073709551615") }
+    return v
+}
+
+/// Throws unless `value` is in `range`: "--count 99999999999999 is out of range; give 0...10000000".
+func check(_ flag: String, _ value: Int, in range: ClosedRange<Int>, _ why: String = "") throws {
+    guard range.contains(value) else {
+        throw UsageError("\(flag) \(value) is out of range; give \(range.lowerBound)...\(range.upperBound)\(why.isEmpty ? "" : " (\(why))")")
+    }
+}
+
+/// "a,b c": the items of a list option, which must not be empty or repeat an item.
+func listItems(_ s: String, what: String, example: String) throws -> [String] {
+    let items = s.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+    guard !items.isEmpty else { throw UsageError("empty list; give \(what), e.g. \(example)") }
+    var seen = Set<String>()
+    for i in items where !seen.insert(i).inserted { throw UsageError("'\(i)' is listed twice; give each \(what.hasSuffix("s") ? String(what.dropLast()) : what) once") }
+    return items
+}
+
+/// Every registered unit (multipliers and accumulation adders), for messages.
+var unitNames: String { UnitKind.registry.map(\.rawValue).joined(separator: ", ") }
+/// The multipliers (what a PE or array can be built with), for messages.
+var multiplierNames: String { UnitKind.allCases.map(\.rawValue).joined(separator: ", ") }
+
+/// A registered unit by name; `multipliers`: only a multiplier will do (a PE's unit).
+func unitKind(_ name: String, multipliers: Bool = false) throws -> UnitKind {
+    let valid = multipliers ? UnitKind.allCases : UnitKind.registry
+    guard let k = UnitKind(rawValue: name), valid.contains(k) else {
+        throw UsageError(multipliers ? "unknown multiplier '\(name)'; valid multipliers are \(multiplierNames)"
+                                     : "unknown unit '\(name)'; valid units are \(unitNames)")
+    }
+    return k
+}
+
+/// Throws unless every unit exists for the format and overflow rule (e.g. fpadd needs an
+/// IEEE-style format).
+func checkSupported(_ kinds: [UnitKind], _ f: FloatFormat, _ overflow: OverflowMode) throws {
+    for k in kinds { if let reason = k.type.unsupported(f, overflow) { throw UsageError(reason) } }
+}
+
+/// `--unit`: exactly one unit kind (`multiplier`: for the PE-building commands).
+struct UnitName: CustomStringConvertible, Sendable {
+    let kind: UnitKind
+    static func parse(_ s: String) throws -> UnitName { try parse(s, multipliers: false) }
+    static func multiplier(_ s: String) throws -> UnitName { try parse(s, multipliers: true) }
+    static func parse(_ s: String, multipliers: Bool) throws -> UnitName {
+        if s.contains(",") || s.contains(" ") { throw UsageError("takes one unit, not a list; run the command once per unit") }
+        return UnitName(kind: try unitKind(s, multipliers: multipliers))
+    }
+    var description: String { kind.rawValue }
+}
+
+/// `--units`: unit kinds, in the order given (`multipliers`: for the PE-building commands).
+struct UnitList: CustomStringConvertible, Sendable {
+    let kinds: [UnitKind]
+    /// The multipliers: the default set of generation, simulation, PEs and reports.
+    static var all: UnitList { UnitList(kinds: UnitKind.allCases) }
+    static func parse(_ s: String) throws -> UnitList { try parse(s, multipliers: false) }
+    static func multipliers(_ s: String) throws -> UnitList { try parse(s, multipliers: true) }
+    static func parse(_ s: String, multipliers: Bool) throws -> UnitList {
+        UnitList(kinds: try listItems(s, what: "units", example: "lmul,fpmul").map { try unitKind($0, multipliers: multipliers) })
+    }
+    var description: String { kinds.map(\.rawValue).joined(separator: ",") }
+}
+
+/// `--sim`: simulators.
+struct SimulatorList: CustomStringConvertible, Sendable {
+    let simulators: [SimulatorKind]
+    static var both: SimulatorList { SimulatorList(simulators: [.verilator, .icarus]) }
+    static func parse(_ s: String) throws -> SimulatorList {
+        SimulatorList(simulators: try listItems(s, what: "simulators", example: "verilator,icarus").map(simulator))
+    }
+    static func simulator(_ n: String) throws -> SimulatorKind {
+        guard let k = SimulatorKind(rawValue: n) else {
+            throw UsageError("unknown simulator '\(n)'; valid simulators are \(SimulatorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return k
+    }
+    var description: String { simulators.map(\.rawValue).joined(separator: ",") }
+}
+
+/// `--sizes`: array sizes RxC.
+struct SizeList: CustomStringConvertible, Sendable {
+    let sizes: [(rows: Int, cols: Int)]
+    static func parse(_ s: String) throws -> SizeList {
+        let range = 1...ArrayDesign.maxDimension
+        return SizeList(sizes: try listItems(s, what: "sizes", example: "1x1,4x4").map { item in
+            let p = item.split(separator: "x", omittingEmptySubsequences: false)
+            guard p.count == 2, let r = try? wholeNumber(String(p[0])), let c = try? wholeNumber(String(p[1])), range.contains(r), range.contains(c) else {
+                throw UsageError("'\(item)' is not an array size; give RxC with R and C in 1...\(ArrayDesign.maxDimension), e.g. 4x4")
+            }
+            return (r, c)
+        })
+    }
+    var description: String { sizes.map { "\($0.rows)x\($0.cols)" }.joined(separator: ",") }
+}
+
+/// `--modules`: unit module names such as lmul_e4m3 (the file is <module>.v in --dir).
+struct ModuleList: CustomStringConvertible, Sendable {
+    let units: [ArithmeticUnit]
+    var names: [String] { units.map(\.moduleName) }
+    static func parse(_ s: String) throws -> ModuleList {
+        ModuleList(units: try listItems(s, what: "module names", example: "lmul_e4m3").map(unit))
+    }
+    /// The unit a module name names, or an error that says which part is wrong.
+    static func unit(_ name: String) throws -> ArithmeticUnit {
+        if let u = ArithmeticUnit(moduleName: name) { return u }
+        let form = "<unit>_e<E>m<M>[_ovf_inf], e.g. lmul_e4m3"
+        var base = name
+        if base.hasSuffix("_ovf_inf") { base.removeLast("_ovf_inf".count) }
+        guard let sep = base.range(of: "_e", options: .backwards) else { throw UsageError("'\(name)' is not a unit module name (\(form))") }
+        let kind = String(base[..<sep.lowerBound]), tag = String(base[base.index(after: sep.lowerBound)...])
+        guard UnitKind(rawValue: kind) != nil else { throw UsageError("'\(name)': unknown unit '\(kind)'; valid units are \(unitNames)") }
+        guard let (e, m) = FloatFormat.fields(ofTag: tag) else { throw UsageError("'\(name)': '\(tag)' is not a format (e<E>m<M>, e.g. e4m3)") }
+        do {
+            _ = try FloatFormat(exponent: e, mantissa: m)
+        } catch {
+            throw UsageError("'\(name)': \(tag) is not a format: \(error)")
+        }
+        throw UsageError("'\(name)' is not a unit module name (\(form)); module names spell E and M without leading zeros")
+    }
+    var description: String { names.joined(separator: ",") }
+}
+
+/// `--files`: existing regular files (Verilog units).
+struct FileList: CustomStringConvertible, Sendable {
+    let paths: [String]
+    static func parse(_ s: String) throws -> FileList {
+        FileList(paths: try listItems(s, what: "files", example: "rtl/lmul_e4m3.v"))
+    }
+    var description: String { paths.joined(separator: ",") }
+
+    /// Checks every file exists, is a regular file, and is named after a unit module.
+    func checkUnits(flag: String = "--files") throws -> [(module: String, file: String)] {
+        try paths.map { f in
+            let module = ((f as NSString).lastPathComponent as NSString).deletingPathExtension
+            guard f.hasSuffix(".v") else { throw UsageError("\(flag): \(f) is not a Verilog unit file (<unit>_e<E>m<M>.v)") }
+            _ = try ModuleList.unit(module)
+            try checkInputFile(f, flag: flag, hint: "generate it first (make rtl, or rtlgen --mantissa M --out DIR)")
+            return (module, f)
+        }
+    }
+}
+
+/// An input file must exist and be a readable regular file.
+func checkInputFile(_ path: String, flag: String, hint: String) throws {
+    var isDir: ObjCBool = false
+    guard !path.isEmpty else { throw UsageError("\(flag) is an empty path; \(hint)") }
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw UsageError("\(flag): \(path) does not exist; \(hint)") }
+    guard !isDir.boolValue else { throw UsageError("\(flag): \(path) is a directory, not a file; \(hint)") }
+    guard FileManager.default.isReadableFile(atPath: path) else { throw UsageError("\(flag): \(path) is not readable; \(hint)") }
+}
+
+/// The testbench files a command needs, checked before any work.
+func checkTestbench(_ dir: String, _ files: [String]) throws {
+    guard !dir.isEmpty else { throw UsageError("--testbench is an empty path; give the testbench directory, e.g. --testbench testbench") }
+    for f in files {
+        try checkInputFile((dir as NSString).appendingPathComponent(f), flag: "--testbench",
+                           hint: "run from the repository root or pass --testbench DIR holding \(files.joined(separator: ", "))")
+    }
+}
+
+/// Tools a command runs, checked before any work.
+func checkTools(_ tools: [String]) throws { for t in tools { _ = try Tools.find(t) } }
+
+func simulatorTools(_ sims: [SimulatorKind]) -> [String] {
+    sims.flatMap { $0 == .verilator ? ["verilator", "make", "g++"] : ["iverilog", "vvp"] }
+}
+
+/// An input directory (--dir) must exist.
+func checkInputDirectory(_ path: String, flag: String) throws {
+    var isDir: ObjCBool = false
+    guard !path.isEmpty else { throw UsageError("\(flag) is an empty path; give a directory, e.g. \(flag) rtl") }
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+        throw UsageError("\(flag) \(path) is not a directory; give the directory holding the unit files")
+    }
+}

@@ -1,0 +1,369 @@
+import Foundation
+import Testing
+
+/// Every subcommand as an adversarial user meets it (issue 13): each bad input exits 64 (bad
+/// input found before any work) or 1 (found while working), prints exactly one line on stderr
+/// naming the problem, and leaves the directory listing as it was. No input, however large,
+/// negative or malformed, ends in a signal or a backtrace.
+extension CLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// Runs rtlgen from the repository root (the commands' default paths are relative to it);
+    /// a run that is still going after `timeout` seconds is killed and reported, so a bad input
+    /// that starts real work fails the test instead of hanging it.
+    func rtlgenAtRoot(_ args: [String], environment: [String: String]? = nil, timeout: Double = 30) throws -> (run: Run, timedOut: Bool) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: Self.root)
+        if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("rtlgen-out-\(UUID().uuidString)")
+        let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("rtlgen-err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outFile)
+            try? FileManager.default.removeItem(at: errFile)
+        }
+        p.standardOutput = try FileHandle(forWritingTo: outFile)
+        p.standardError = try FileHandle(forWritingTo: errFile)
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while p.isRunning && Date() < deadline { usleep(5_000) }
+        let timedOut = p.isRunning
+        if timedOut { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        let run = Run(status: p.terminationStatus, stdout: (try? String(contentsOf: outFile, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
+        return (run, timedOut)
+    }
+
+    /// A scratch directory with the things bad inputs point at: a regular file, a FIFO, a symlink
+    /// to the FIFO, a socket, a device node (as root; otherwise /dev/null stands in, which a non-root
+    /// process could not replace anyway), a corrupt manifest, a corrupt synthesis report and a
+    /// 32-bit unit file.
+    func fixtures() throws -> String {
+        let dir = scratch()
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/afile"))
+        #expect(mkfifo(dir + "/fifo", 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/linktofifo", withDestinationPath: "fifo")
+        if getuid() == 0 { #expect(mknod(dir + "/dev", S_IFCHR | 0o644, dev_t(1 << 8 | 3)) == 0) }
+        // a Unix socket, bound and closed (the node stays)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (i, byte) in (dir + "/sock").utf8.enumerated() where i < buffer.count - 1 { buffer[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        close(fd)
+        for sub in ["badmanifest", "badreport"] { try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: false) }
+        try Data("{ not json".utf8).write(to: URL(fileURLWithPath: dir + "/badmanifest/manifest.json"))
+        try Data("{\"units\": 3}".utf8).write(to: URL(fileURLWithPath: dir + "/badreport/report.json"))
+        try Data("module lmul_e8m23; endmodule\n".utf8).write(to: URL(fileURLWithPath: dir + "/lmul_e8m23.v"))
+        return dir
+    }
+
+    /// Every file and directory under `dir`, hidden ones included, with its type.
+    func fullListing(_ dir: String) -> [String] {
+        (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).sorted().map { name in
+            var s = stat()
+            lstat(dir + "/" + name, &s)
+            return "\(name) \(s.st_mode & S_IFMT) \(s.st_size)"
+        }
+    }
+
+    func expectRefused(_ args: [String], _ mentions: String, status: Int32 = 64, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let dir = try fixtures()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let device = getuid() == 0 ? dir + "/dev" : "/dev/null"
+        let argv = args.map {
+            $0.replacingOccurrences(of: "OUT", with: dir).replacingOccurrences(of: "ROOT", with: Self.root).replacingOccurrences(of: "DEVICE", with: device)
+        }
+        let before = fullListing(dir)
+        let rootBefore = fullListing(Self.root + "/rtl")
+        let (r, timedOut) = try rtlgenAtRoot(argv)
+        #expect(!timedOut, "\(argv) started real work", sourceLocation: sourceLocation)
+        #expect(r.status == status, "\(argv): exit \(r.status), stderr: \(r.stderr)", sourceLocation: sourceLocation)
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 1 && r.stderr.hasSuffix("\n"), "\(argv): stderr is not one line: \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(r.stderr.hasPrefix("rtlgen: error: ") && r.stderr.contains(mentions), "\(argv): stderr lacks '\(mentions)': \(r.stderr)",
+                sourceLocation: sourceLocation)
+        for bad in ["Fatal error", "NSCocoaErrorDomain", "DecodingError", "Swift/", "backtrace", "inf "] {
+            #expect(!r.stderr.contains(bad), "\(argv): \(r.stderr)", sourceLocation: sourceLocation)
+        }
+        #expect(fullListing(dir) == before, "\(argv) changed the directory: \(fullListing(dir))", sourceLocation: sourceLocation)
+        #expect(fullListing(Self.root + "/rtl") == rootBefore, "\(argv) changed rtl/", sourceLocation: sourceLocation)
+    }
+
+    static let sim = ["sim", "--dir", "ROOT/rtl", "--build", "OUT/b", "--testbench", "ROOT/testbench"]
+    static let exhaustive = ["exhaustive", "--dir", "ROOT/rtl", "--build", "OUT/b", "--testbench", "ROOT/testbench"]
+    static let synth = ["synth", "--flow", "ROOT/synth/flow.ys", "--out", "OUT/s", "--work", "OUT/w"]
+    static let array = ["array", "--rows", "2", "--cols", "2", "--unit", "lmul", "--mantissa", "3"]
+    static let simArray = ["sim-array", "--sizes", "1x1", "--units", "lmul", "--mantissa", "3", "--build", "OUT/b", "--testbench", "ROOT/testbench"]
+    static let benchArray = ["bench-array", "--rows", "2", "--cols", "2", "--mantissa", "3", "--build", "OUT/b", "--testbench", "ROOT/testbench"]
+    static let mutateArray = ["mutate-array", "--mantissa", "3", "--build", "OUT/b", "--testbench", "ROOT/testbench"]
+
+    /// The table: (arguments, what the one line must mention, exit status).
+    static let badInputs: [([String], String, Int32)] = [
+        // generate (the default command)
+        (["--mantissa", "0", "--out", "OUT/g"], "1...23", 64),
+        (["--mantissa", "24", "--out", "OUT/g"], "1...23", 64),
+        (["--mantissa", "-1", "--out", "OUT/g"], "--mantissa -1 is out of range", 64),
+        (["--mantissa", "5", "--out", "OUT/g"], "--exponent", 64),
+        (["--mantissa", "3", "--exponent", "1", "--out", "OUT/g"], "2...8", 64),
+        (["--mantissa", "3", "--exponent", "9", "--out", "OUT/g"], "2...8", 64),
+        (["--mantissa", "3", "--exponent", "+4", "--out", "OUT/g"], "'+4' is invalid for '--exponent", 64),
+        (["--mantissa", "3.0", "--out", "OUT/g"], "--mantissa", 64),
+        (["--mantissa", "0x3", "--out", "OUT/g"], "--mantissa", 64),
+        (["--mantissa"], "--mantissa", 64),
+        (["--mantissa", "3", "--units", "lmul,fmul", "--out", "OUT/g"], "unknown unit 'fmul'; valid units are lmul", 64),
+        (["--mantissa", "3", "--units", "", "--out", "OUT/g"], "empty list", 64),
+        (["--mantissa", "3", "--units", " , ", "--out", "OUT/g"], "empty list", 64),
+        (["--mantissa", "3", "--units", "lmul,lmul", "--out", "OUT/g"], "'lmul' is listed twice", 64),
+        (["--mantissa", "3", "--overflow", "wrap", "--out", "OUT/g"], "wrap", 64),
+        (["--mantissa", "3", "--bogus", "--out", "OUT/g"], "Unknown option '--bogus'. Did you mean '--out'? Run 'rtlgen --help'", 64),
+        ([], "--mantissa", 64),
+        (["--mantissa", "3", "--out", ""], "--out is an empty path", 64),
+        (["--mantissa", "3", "--out", "-"], "standard output", 64),
+        (["--mantissa", "3", "--out", "OUT/afile"], "is an existing file", 64),
+        (["--mantissa", "3", "--out", "OUT/afile/sub"], "is a file", 64),
+        (["--mantissa", "3", "--out", "OUT/fifo"], "is a FIFO", 64),
+        (["--mantissa", "3", "--out", "OUT/sock"], "is a socket, not a directory", 64),
+        (["--mantissa", "3", "--out", "/proc/rtlgen-test"], "cannot be created", 64),
+        (["--mantissa", "3", "--out", "OUT/badmanifest"], "is not a manifest this rtlgen can read", 64),
+        (["frobnicate"], "unknown command 'frobnicate'", 64),
+        (["frobnicate", "--mantissa", "3"], "unknown command 'frobnicate'", 64),
+        // vectors
+        (["vectors", "--unit", "lmul,fpmul", "--mantissa", "3", "--out", "OUT/v.hex"], "one unit", 64),
+        (["vectors", "--unit", "mul", "--mantissa", "3", "--out", "OUT/v.hex"], "unknown unit 'mul'", 64),
+        (["vectors", "--unit", "", "--mantissa", "3", "--out", "OUT/v.hex"], "unknown unit ''", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "3"], "--out", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", ""], "--out is an empty path", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "OUT/fifo"], "is a FIFO", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "OUT/linktofifo"], "is a FIFO", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "DEVICE"], "is a character device", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "OUT/sock"], "is a socket", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "OUT"], "is a directory", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "OUT/afile/v.hex"], "afile is a file", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "7", "--count", "99999999999999", "--out", "OUT/v.hex"], "--count 99999999999999 is out of range", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "7", "--count", "9223372036854775807", "--out", "OUT/v.hex"], "out of range", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "7", "--count", "10000001", "--out", "OUT/v.hex"], "0...10000000", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "7", "--count", "-1", "--out", "OUT/v.hex"], "--count -1 is out of range", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "7", "--seed", "-1", "--out", "OUT/v.hex"], "--seed", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "7", "--seed", "18446744073709551616", "--out", "OUT/v.hex"], "--seed", 64),
+        (["vectors", "--unit", "fpadd", "--mantissa", "3", "--out", "OUT/v.hex"], "fpadd", 64),
+        // eval, matmul
+        (["eval", "--unit", "fmul", "--mantissa", "3", "--in", "OUT/afile"], "unknown unit 'fmul'", 64),
+        (["eval", "--unit", "lmul", "--mantissa", "3", "--in", ""], "--in is an empty path", 64),
+        (["eval", "--unit", "lmul", "--mantissa", "3", "--in", "OUT/afile", "--out", "OUT/fifo"], "is a FIFO", 64),
+        (["eval", "--unit", "lmul", "--mantissa", "3", "--in", "OUT/afile", "--out", ""], "--out is an empty path", 64),
+        (["matmul", "--unit", "fpadd", "--mantissa", "7", "--a", "OUT/afile", "--b", "OUT/afile"], "unknown multiplier 'fpadd'", 64),
+        (["matmul", "--unit", "lmul", "--mantissa", "3", "--a", "-", "--b", "-"], "cannot both be standard input", 64),
+        (["matmul", "--unit", "lmul", "--mantissa", "3", "--a", "OUT/afile", "--b", "OUT/afile", "--acc-width", "-1"], "--acc-width", 64),
+        (["matmul", "--unit", "lmul", "--mantissa", "3", "--a", "OUT/afile", "--b", "OUT/afile", "--acc-width", "9223372036854775808"], "--acc-width", 64),
+        (["matmul", "--unit", "lmul", "--mantissa", "3", "--a", "OUT/afile", "--b", "OUT/afile", "--out", "DEVICE"], "character device", 64),
+        // sim
+        (sim + ["--modules", "lmul_e9m9"], "e9m9 is not a format: exponent width 9", 64),
+        (sim + ["--modules", "lmul_e4m24"], "e4m24 is not a format: mantissa width 24", 64),
+        (sim + ["--modules", "mul_e4m3"], "unknown unit 'mul'", 64),
+        (sim + ["--modules", "lmul"], "not a unit module name", 64),
+        (sim + ["--modules", ""], "empty list", 64),
+        (sim + ["--modules", "lmul_e4m3,lmul_e4m3"], "'lmul_e4m3' is listed twice", 64),
+        (sim + ["--modules", "lmul_e4m4"], "rtl/lmul_e4m4.v does not exist", 64),
+        (sim + ["--modules", "lmul_e4m3", "--sim", "modelsim"], "unknown simulator 'modelsim'", 64),
+        (sim + ["--modules", "lmul_e4m3", "--sim", ""], "empty list", 64),
+        (sim + ["--modules", "lmul_e4m3", "--build", "/proc/rtlgen-test"], "--build /proc/rtlgen-test cannot be created", 64),
+        (sim + ["--modules", "lmul_e4m3", "--build", "OUT/afile"], "--build", 64),
+        (sim + ["--modules", "lmul_e4m3", "--testbench", "/nonexistent"], "--testbench: /nonexistent/tb_unit.cpp does not exist", 64),
+        (sim + ["--modules", "lmul_e4m3", "--dir", "OUT/nodir"], "--dir", 64),
+        (sim + ["--modules", "lmul_e4m3", "--jobs", "0"], "--jobs 0 is out of range; give 1...64", 64),
+        (sim + ["--modules", "lmul_e4m3", "--count", "10000001"], "--count", 64),
+        // exhaustive
+        (exhaustive + ["--modules", "lmul_e8m23"], "at most 16 bits", 64),
+        (exhaustive + ["--modules", "lmul_e4m3", "--lanes", "7"], "--lanes 7 is out of range", 64),
+        (exhaustive + ["--modules", "lmul_e4m3", "--threads", "0"], "--threads 0", 64),
+        (exhaustive + ["--modules", "lmul_e4m3", "--testbench", "/nonexistent"], "--testbench", 64),
+        (exhaustive + ["--modules", ""], "empty list", 64),
+        (exhaustive + ["--modules", "lmul_e4m3", "--dir", "OUT/nodir"], "--dir", 64),
+        // mutate
+        (["mutate", "--dir", "ROOT/rtl", "--modules", "lmul_e4m4"], "lmul_e4m4.v does not exist", 64),
+        (["mutate", "--dir", "ROOT/rtl", "--modules", "lmul_e4m3", "--gate-mutants", "0"], "--gate-mutants 0 is out of range", 64),
+        (["mutate", "--dir", "ROOT/rtl", "--modules", "lmul_e4m3", "--gate-mutants", "256"], "1...255", 64),
+        (["mutate", "--dir", "ROOT/rtl", "--modules", "lmul_e4m3", "--seed", "-1"], "--seed", 64),
+        (["mutate", "--dir", "ROOT/rtl", "--modules", "lmul_e4m3", "--jobs", "65"], "--jobs 65", 64),
+        // bench-sim
+        (["bench-sim", "--files", ""], "empty list", 64),
+        (["bench-sim", "--files", "OUT/lmul_e4m3.v"], "does not exist", 64),
+        (["bench-sim", "--files", "ROOT/rtl/manifest.json"], "not a Verilog unit file", 64),
+        (["bench-sim", "--files", "OUT/lmul_e8m23.v"], "32-bit operands", 64),
+        (["bench-sim", "--files", "ROOT/rtl/lmul_e4m3.v", "--passes", "9223372036854775807"], "--passes", 64),
+        (["bench-sim", "--files", "ROOT/rtl/lmul_e4m3.v", "--values-of-a", "0"], "--values-of-a 0", 64),
+        (["bench-sim", "--files", "ROOT/rtl/lmul_e4m3.v", "--count", "-5"], "--count -5", 64),
+        (["bench-sim", "--units", "ROOT/rtl/lmul_e4m3.v"], "--files", 64),
+        // accuracy
+        (["accuracy", "--claim-pairs", "0", "--out", "OUT/a"], "--claim-pairs", 64),
+        (["accuracy", "--claim-pairs", "100000001", "--out", "OUT/a"], "--claim-pairs", 64),
+        (["accuracy", "--dot-trials", "0", "--out", "OUT/a"], "--dot-trials", 64),
+        (["accuracy", "--bf16", "maybe", "--out", "OUT/a"], "maybe", 64),
+        (["accuracy", "--jobs", "0", "--out", "OUT/a"], "--jobs", 64),
+        (["accuracy", "--jobs", "65", "--out", "OUT/a"], "--jobs 65", 64),
+        (["accuracy", "--synth", "OUT", "--out", "OUT/a"], "is a directory", 64),
+        (["accuracy", "--synth", "OUT/badreport/report.json", "--out", "OUT/a"], "is not a synthesis report", 64),
+        (["accuracy", "--out", "/proc/rtlgen-test"], "cannot be created", 64),
+        (["accuracy", "--out", ""], "--out is an empty path", 64),
+        // synth
+        (synth + ["--files", "OUT/lmul_e4m3.v"], "does not exist", 64),
+        (synth + ["--files", ""], "empty list", 64),
+        (synth, "--files is missing", 64),
+        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--rerender"], "drop --files", 64),
+        (["synth", "--rerender", "--out", "OUT"], "report.json does not exist", 64),
+        (["synth", "--rerender", "--out", "OUT/badreport"], "is not a synthesis report this rtlgen can read", 64),
+        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--work", "OUT/afile"], "--work", 64),
+        (["synth", "--files", "ROOT/rtl/lmul_e4m3.v", "--out", "/proc/rtlgen-test"], "cannot be created", 64),
+        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--proof-timeout", "0"], "--proof-timeout 0", 64),
+        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--jobs", "65"], "--jobs 65", 64),
+        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--pe-units", "fmul"], "unknown multiplier 'fmul'", 64),
+        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--pe-units", ""], "empty list", 64),
+        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--pe-format", "e9m3"], "--pe-format", 64),
+        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--array-sizes", "4by4"], "'4by4' is not an array size", 64),
+        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--flow", "OUT/none.ys"], "--flow", 64),
+        // array
+        (["array", "--rows", "0", "--cols", "4", "--unit", "lmul", "--mantissa", "3", "--out", "OUT/a"], "--rows 0", 64),
+        (["array", "--rows", "4", "--cols", "257", "--unit", "lmul", "--mantissa", "3", "--out", "OUT/a"], "--cols 257", 64),
+        (array + ["--acc-width", "3", "--out", "OUT/a"], "--acc-width 3 is out of range; give 4...64", 64),
+        (array + ["--acc-width", "65", "--out", "OUT/a"], "--acc-width 65", 64),
+        (["array", "--rows", "2", "--cols", "2", "--unit", "lmul", "--mantissa", "2", "--acc-width", "2", "--out", "OUT/a"], "give 3...", 64),
+        (array + ["--acc", "fp32", "--acc-width", "20", "--out", "OUT/a"], "--acc-width applies to --acc fixed only", 64),
+        (["array", "--rows", "2", "--cols", "2", "--unit", "lmul", "--mantissa", "10", "--acc", "bf16", "--out", "OUT/a"], "not all exact in bf16", 64),
+        (array + ["--acc", "fp64", "--out", "OUT/a"], "fp64", 64),
+        (array + ["--out", ""], "--out is an empty path", 64),
+        (array + ["--out", "-"], "standard output", 64),
+        (array + ["--out", "OUT/afile"], "is an existing file", 64),
+        (array + ["--out", "OUT/badmanifest"], "is not a manifest", 64),
+        // sim-array
+        (simArray + ["--sizes", "4x4,4x4"], "'4x4' is listed twice", 64),
+        (simArray + ["--sizes", "0x4"], "'0x4' is not an array size", 64),
+        (simArray + ["--sizes", ""], "empty list", 64),
+        (simArray + ["--units", "lmul,mul"], "unknown multiplier 'mul'", 64),
+        (simArray + ["--sim", "modelsim"], "modelsim", 64),
+        (simArray + ["--jobs", "0"], "--jobs 0", 64),
+        (simArray + ["--testbench", "/nonexistent"], "--testbench: /nonexistent/tb_array", 64),
+        (simArray + ["--build", "/proc/rtlgen-test"], "--build", 64),
+        (simArray + ["--dir", "OUT/nodir"], "--dir", 64),
+        // bench-array
+        (benchArray + ["--k", "1000000000"], "--k 1000000000 is out of range", 64),
+        (benchArray + ["--matrices", "9223372036854775807"], "--matrices", 64),
+        (benchArray + ["--matrices", "100000", "--k", "65536"], "operand values is more than", 64),
+        (benchArray + ["--testbench", "/nonexistent"], "--testbench", 64),
+        (benchArray + ["--rows", "257"], "--rows 257", 64),
+        (benchArray + ["--unit", "fmul"], "unknown multiplier 'fmul'", 64),
+        // mutate-array
+        (mutateArray + ["--rows", "2"], "3...", 64),
+        (mutateArray + ["--only", "no-such-mutant", "--gate-mutants", "0"], "unknown mutant 'no-such-mutant'", 64),
+        (mutateArray + ["--only", "", "--gate-mutants", "0"], "empty list", 64),
+        (mutateArray + ["--gate-mutants", "256"], "--gate-mutants 256", 64),
+        (mutateArray + ["--sim", "modelsim"], "unknown simulator 'modelsim'", 64),
+        (mutateArray + ["--seed", "-1"], "--seed -1", 64),
+        (mutateArray + ["--testbench", "/nonexistent"], "--testbench", 64),
+    ]
+
+    @Test func badInputTableCoversEverySubcommand() {
+        let commands = Set(Self.badInputs.map { $0.0.first.flatMap { $0.hasPrefix("-") ? "generate" : $0 } ?? "generate" })
+        for c in ["generate", "vectors", "eval", "matmul", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array"] {
+            #expect(commands.contains(c), "no bad-input case for \(c)")
+        }
+        #expect(Self.badInputs.count >= 80)
+    }
+
+    @Test(arguments: badInputs)
+    func refusesBadInput(_ args: [String], _ mentions: String, _ status: Int32) throws {
+        try expectRefused(args, mentions, status: status)
+    }
+
+    /// Every numeric option of every subcommand, given 0, -1, Int.max, Int.min, 2^63, 2^64, a
+    /// fraction and garbage: each value outside the option's range is refused with one line.
+    static let numericOptions: [(base: [String], option: String, valid: ClosedRange<Double>)] = [
+        (["--out", "OUT/g", "--mantissa", "3"], "--mantissa", 1...23),
+        (["--out", "OUT/g", "--mantissa", "3"], "--exponent", 2...8),
+        (["vectors", "--unit", "lmul", "--mantissa", "7", "--out", "OUT/v.hex"], "--mantissa", 1...23),
+        (["vectors", "--unit", "lmul", "--mantissa", "7", "--out", "OUT/v.hex"], "--count", 0...10_000_000),
+        (["vectors", "--unit", "lmul", "--mantissa", "7", "--out", "OUT/v.hex"], "--seed", 0...1.8e19),
+        (sim + ["--modules", "lmul_e4m3"], "--count", 0...10_000_000),
+        (sim + ["--modules", "lmul_e4m3"], "--seed", 0...1.8e19),
+        (sim + ["--modules", "lmul_e4m3"], "--jobs", 1...64),
+        (exhaustive + ["--modules", "lmul_e4m3"], "--threads", 1...64),
+        (exhaustive + ["--modules", "lmul_e4m3"], "--lanes", 8...256),
+        (["mutate", "--dir", "ROOT/rtl", "--modules", "lmul_e4m3"], "--gate-mutants", 1...255),
+        (["mutate", "--dir", "ROOT/rtl", "--modules", "lmul_e4m3"], "--seed", 0...2147483647),
+        (["mutate", "--dir", "ROOT/rtl", "--modules", "lmul_e4m3"], "--jobs", 1...64),
+        (["bench-sim", "--files", "ROOT/rtl/lmul_e4m3.v"], "--count", 0...10_000_000),
+        (["bench-sim", "--files", "ROOT/rtl/lmul_e4m3.v"], "--values-of-a", 1...65536),
+        (["bench-sim", "--files", "ROOT/rtl/lmul_e4m3.v"], "--passes", 1...100_000),
+        (["accuracy", "--out", "OUT/a"], "--seed", 0...1.8e19),
+        (["accuracy", "--out", "OUT/a"], "--claim-pairs", 1...100_000_000),
+        (["accuracy", "--out", "OUT/a"], "--dot-trials", 1...10_000_000),
+        (["accuracy", "--out", "OUT/a"], "--float-dot-trials", 1...1_000_000),
+        (["accuracy", "--out", "OUT/a"], "--jobs", 1...64),
+        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v"], "--proof-timeout", 1...3600),
+        (synth + ["--files", "ROOT/rtl/lmul_e4m3.v"], "--jobs", 1...64),
+        (array + ["--out", "OUT/a"], "--rows", 1...256),
+        (array + ["--out", "OUT/a"], "--cols", 1...256),
+        (array + ["--out", "OUT/a"], "--acc-width", 4...64),
+        (array + ["--out", "OUT/a"], "--mantissa", 1...23),
+        (simArray, "--seed", 0...1.8e19),
+        (simArray, "--jobs", 1...64),
+        (simArray, "--mantissa", 1...23),
+        (benchArray, "--rows", 1...256),
+        (benchArray, "--cols", 1...256),
+        (benchArray, "--k", 1...65536),
+        (benchArray, "--matrices", 1...100_000),
+        (mutateArray, "--rows", 3...256),
+        (mutateArray, "--cols", 3...256),
+        (mutateArray, "--gate-mutants", 0...255),
+        (mutateArray, "--seed", 0...2147483647),
+        (mutateArray, "--jobs", 1...64),
+    ]
+
+    static let numericValues: [(text: String, value: Double?)] = [
+        ("0", 0), ("-1", -1), ("9223372036854775807", 9.223372036854775807e18), ("-9223372036854775808", -9223372036854775808),
+        ("9223372036854775808", 9223372036854775808), ("18446744073709551616", 18446744073709551616), ("1.5", nil), ("abc", nil),
+    ]
+
+    @Test(arguments: numericOptions)
+    func numericOptionRefusesOutOfRange(_ base: [String], _ option: String, _ valid: ClosedRange<Double>) throws {
+        var cases = 0
+        for (text, value) in Self.numericValues {
+            if let value, valid.contains(value) { continue }   // in range: would start real work
+            var args = base
+            if let i = args.firstIndex(of: option) { args[i + 1] = text } else { args += [option, text] }
+            try expectRefused(args, option)
+            cases += 1
+        }
+        #expect(cases >= 4)
+    }
+}
+
+extension CLITests {
+    /// Who owns an error is decided by its type, not by how its text starts: ArgumentParser's own
+    /// ("Unknown option", "Missing value") get a pointer to --help; ours, also when ArgumentParser
+    /// quotes them after "The value ... is invalid", already say what to do and get none.
+    @Test func errorOwnershipIsByType() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let help = "Run 'rtlgen --help' for the options."
+        for args in [["--mantissa", "3", "--bogus"], ["vectors", "--mantissa", "3", "--out", dir + "/v.hex"], ["--mantissa", "3", "--out"]] {
+            let r = try rtlgen(args)
+            #expect(r.status == 64 && r.stderr.hasSuffix(help + "\n") && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
+        for args in [["--mantissa", "3", "--exponent", "+4", "--out", dir], ["--mantissa", "3", "--units", "Lmul", "--out", dir],
+                     ["--mantissa", "24", "--out", dir], ["sim", "--modules", "lmul_e9m9"]] {
+            let r = try rtlgen(args)
+            #expect(r.status == 64 && !r.stderr.contains("--help") && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
+    }
+}
