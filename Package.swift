@@ -2,12 +2,17 @@
 import PackageDescription
 
 // Targets, dependencies pointing one way:
-//   HDL (netlist DSL, Verilog emitter, netlist simulator)      -- no deps
-//   FloatArith (formats, golden models, vectors)                -- no deps
-//   Units (unit generators written in the DSL)                  -- HDL, FloatArith
-//   Harness (simulation, synthesis, reports)                    -- Units, HDL, FloatArith
-//   RTLGenCommands (the CLI commands)                           -- Harness, ArgumentParser
-//   rtlgen (executable)                                         -- RTLGenCommands
+//   HDL (netlist DSL, Verilog emitter, netlist simulator)                      -- no deps
+//   FloatArith (formats, golden arithmetic, vectors, samplers)                  -- no deps
+//   Units (unit types and their registry, format blocks, PE, array)             -- HDL, FloatArith
+//   Toolchain (running tools, lint, Verilator/Icarus model builds and stamps,
+//              the worker pool, the progress reporter, tables)                  -- no deps
+//   Generation (atomic output writer, manifest with hashes)                     -- Units, Toolchain
+//   Verification (unit and array simulation, exhaustive streaming, mutation)   -- Generation, Toolchain, Units
+//   Synthesis (yosys flow, netlists, standard cells, timing, power, reports)   -- Verification, Generation, Toolchain, Units
+//   Accuracy (error of every unit from its golden model, plots)                 -- Units, FloatArith, Toolchain
+//   RTLGenCommands (the CLI commands)                                           -- all of the above, ArgumentParser
+//   rtlgen (executable)                                                         -- RTLGenCommands
 let package = Package(
     name: "lmul-rtl",
     products: [
@@ -20,11 +25,15 @@ let package = Package(
         .target(name: "HDL"),
         .target(name: "FloatArith"),
         .target(name: "Units", dependencies: ["HDL", "FloatArith"]),
-        .target(name: "Harness", dependencies: ["Units", "HDL", "FloatArith"]),
+        .target(name: "Toolchain"),
+        .target(name: "Generation", dependencies: ["Units", "Toolchain", "FloatArith"]),
+        .target(name: "Verification", dependencies: ["Generation", "Toolchain", "Units", "HDL", "FloatArith"]),
+        .target(name: "Synthesis", dependencies: ["Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith"]),
+        .target(name: "Accuracy", dependencies: ["Units", "FloatArith", "Toolchain"]),
         .target(
             name: "RTLGenCommands",
             dependencies: [
-                "Harness", "Units", "HDL", "FloatArith",
+                "Accuracy", "Synthesis", "Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -32,8 +41,8 @@ let package = Package(
         .testTarget(name: "HDLTests", dependencies: ["HDL"]),
         .testTarget(name: "FloatArithTests", dependencies: ["FloatArith", "Units"]),
         .testTarget(name: "UnitsTests", dependencies: ["Units", "HDL", "FloatArith"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Units", "HDL", "FloatArith"]),
-        .testTarget(name: "CLITests", dependencies: ["RTLGenCommands", "Harness", "Units", "FloatArith"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Accuracy", "Synthesis", "Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith"]),
+        .testTarget(name: "CLITests", dependencies: ["RTLGenCommands", "Generation", "Toolchain", "Units", "FloatArith"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,11 @@
 import ArgumentParser
 import FloatArith
 import Foundation
-import Harness
+import Accuracy
+import Generation
+import Synthesis
+import Toolchain
+import Verification
 
 /// `rtlgen accuracy`: the accuracy report of every unit, measured on its golden model.
 struct AccuracyCommand: ParsableCommand {

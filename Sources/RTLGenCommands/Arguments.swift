@@ -1,7 +1,11 @@
 import ArgumentParser
 import FloatArith
 import Foundation
-import Harness
+import Accuracy
+import Generation
+import Synthesis
+import Toolchain
+import Verification
 import Units
 
 // Typed command-line values. Every list option is parsed once, by the `transform` of its
@@ -9,7 +13,16 @@ import Units
 //   --unit        one unit kind                 --units   unit kinds
 //   --modules     unit module names (lmul_e4m3) --files   Verilog files
 //   --sizes       array sizes RxC               --sim     simulators
-// Errors are `UsageError`s: one line naming the value and what to give instead.
+// Errors are `UsageError`s (the harness's are `HarnessError`s): one line naming the value and what
+// to give instead.
+
+/// A command-line mistake, found by the CLI: one line saying what is wrong and what to type. The
+/// harness reports its own problems as `HarnessError`; both print as one line.
+struct UsageError: Error, CustomStringConvertible, Equatable {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
 
 /// Limits shared by every command, so the same option has the same range everywhere. Each is what
 /// this machine does in memory and a sane time (the help text of every option says its range).

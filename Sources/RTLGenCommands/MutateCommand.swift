@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import Harness
+import Accuracy
+import Generation
+import Synthesis
+import Toolchain
+import Verification
 import Units
 
 struct MutateCommand: ParsableCommand {

@@ -1,7 +1,11 @@
 import ArgumentParser
 import FloatArith
 import Foundation
-import Harness
+import Accuracy
+import Generation
+import Synthesis
+import Toolchain
+import Verification
 import Units
 
 public struct RTLGen: ParsableCommand {
@@ -40,6 +44,10 @@ public struct RTLGen: ParsableCommand {
             // Thrown while working (a tool failed, an input turned out unreadable).
             FileHandle.standardError.write(Data("rtlgen: error: \(own.message)\n".utf8))
             return ExitCode.failure.rawValue
+        } catch let harness as HarnessError {
+            // The harness's own one-line problems found while working.
+            FileHandle.standardError.write(Data("rtlgen: error: \(harness.message)\n".utf8))
+            return ExitCode.failure.rawValue
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -70,11 +78,12 @@ public struct RTLGen: ParsableCommand {
         return names
     }
 
-    /// The `UsageError` inside an error ArgumentParser wrapped (its `CommandError` and
+    /// The `UsageError` (or the harness's `HarnessError`) inside an error ArgumentParser wrapped (its `CommandError` and
     /// `ParserError` are internal types, so they are searched by reflection), or nil when the error
     /// is ArgumentParser's own.
     static func ownError(in error: Any, depth: Int = 0) -> UsageError? {
         if let own = error as? UsageError { return own }
+        if let harness = error as? HarnessError { return UsageError(harness.message) }
         guard depth < 6 else { return nil }
         for child in Mirror(reflecting: error).children {
             if let own = ownError(in: child.value, depth: depth + 1) { return own }

@@ -1,7 +1,11 @@
 import ArgumentParser
 import Foundation
 import FloatArith
-import Harness
+import Accuracy
+import Generation
+import Synthesis
+import Toolchain
+import Verification
 import Units
 
 /// `rtlgen synth`: gate, transistor, depth and switching-activity figures per unit, each netlist

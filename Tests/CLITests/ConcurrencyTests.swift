@@ -1,5 +1,9 @@
 import Foundation
-import Harness
+import Accuracy
+import Generation
+import Synthesis
+import Toolchain
+import Verification
 import Testing
 
 /// Concurrent and interrupted runs into one directory (issue 13): every manifest entry is kept,

@@ -4,7 +4,11 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-@testable import Harness
+@testable import Accuracy
+@testable import Generation
+@testable import Synthesis
+@testable import Toolchain
+@testable import Verification
 import Testing
 
 /// `rtlgen accuracy`: the statistics, the exhaustive rows against a brute force written here from
@@ -432,9 +436,9 @@ import Testing
 
         #expect(try SynthInput.load(dir + "/absent.json") == nil)
         try Data("{\"units\": [{\"module\": \"x\"}]}".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: UsageError.self) { try SynthInput.load(path) }
+        #expect(throws: HarnessError.self) { try SynthInput.load(path) }
         try Data("[1, 2]".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: UsageError.self) { try SynthInput.load(path) }
+        #expect(throws: HarnessError.self) { try SynthInput.load(path) }
     }
 
     @Test func histogramPlotIsWellFormedSVG() throws {

@@ -1,6 +1,10 @@
 import FloatArith
 import Foundation
-import Harness
+import Accuracy
+import Generation
+import Synthesis
+import Toolchain
+import Verification
 import Testing
 import Units
 

@@ -3,7 +3,11 @@ import Foundation
 import HDL
 import Testing
 import Units
-@testable import Harness
+@testable import Accuracy
+@testable import Generation
+@testable import Synthesis
+@testable import Toolchain
+@testable import Verification
 
 /// SPEC "Floating-point accumulation" in PEs and arrays (`--acc fp32|bf16|fp16`): the golden
 /// matmul against a plain sum in the machine's Float (fp32) arithmetic, lint, simulation on both

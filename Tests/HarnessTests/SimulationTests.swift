@@ -1,6 +1,10 @@
 import FloatArith
 import Foundation
-import Harness
+import Accuracy
+import Generation
+import Synthesis
+import Toolchain
+import Verification
 import Testing
 import Units
 
@@ -71,12 +75,12 @@ import Units
     @Test func missingFilesAndNamesAreOneLineErrors() throws {
         let dir = try scratch("missing")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(throws: UsageError.self) { try simulate(dir, ["lmul_e4m3"], [.icarus], build: dir + "/b") }
-        #expect(throws: UsageError.self) { try simulate(rtlDir, ["not_a_unit"], [.icarus], build: dir + "/b") }
+        #expect(throws: HarnessError.self) { try simulate(dir, ["lmul_e4m3"], [.icarus], build: dir + "/b") }
+        #expect(throws: HarnessError.self) { try simulate(rtlDir, ["not_a_unit"], [.icarus], build: dir + "/b") }
         do {
             _ = try Tools.find("surely-not-installed-tool")
             Issue.record("expected a missing-tool error")
-        } catch let e as UsageError {
+        } catch let e as HarnessError {
             #expect(e.message.contains("apt-get install") && !e.message.contains("\n"))
         }
     }

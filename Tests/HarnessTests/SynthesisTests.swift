@@ -1,6 +1,10 @@
 import FloatArith
 import Foundation
-@testable import Harness
+@testable import Accuracy
+@testable import Generation
+@testable import Synthesis
+@testable import Toolchain
+@testable import Verification
 import Testing
 import Units
 

@@ -1,5 +1,9 @@
 import Foundation
-import Harness
+import Accuracy
+import Generation
+import Synthesis
+import Toolchain
+import Verification
 import Testing
 
 /// The shared worker pool: every index once, results in index order whatever the number of

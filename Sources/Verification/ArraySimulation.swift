@@ -1,0 +1,497 @@
+import FloatArith
+import Foundation
+import HDL
+import Units
+import Toolchain
+import Generation
+
+/// One matrix job for an array: `a` is R x K, `b` is K x C (encodings). A job without `last`
+/// is abandoned: its beats run, but the next job's clear restarts the accumulators and nothing
+/// is drained. `valid[k] == false` makes beat k a bubble: it still carries the job's clear (first
+/// beat) or last (last beat) flag, but its operands are not a term of the product.
+public struct ArrayJob: Sendable {
+    public var label: String
+    public var a: [[UInt32]]
+    public var b: [[UInt32]]
+    public var last = true
+    public var valid: [Bool]?
+    public var k: Int { b.count }
+
+    public init(_ label: String, a: [[UInt32]], b: [[UInt32]], last: Bool = true, valid: [Bool]? = nil) {
+        self.label = label
+        self.a = a
+        self.b = b
+        self.last = last
+        self.valid = valid
+    }
+
+    public func isValid(beat k: Int) -> Bool { valid?[k] ?? true }
+
+    /// The product terms only: A's columns and B's rows of the valid beats.
+    public var terms: (a: [[UInt32]], b: [[UInt32]]) {
+        let ks = (0..<k).filter(isValid(beat:))
+        return (a.map { row in ks.map { row[$0] } }, ks.map { b[$0] })
+    }
+}
+
+/// The cycle-level stimulus of a job sequence and the outputs the array must show, per
+/// docs/array.md: beats back to back, idle beats only where `in_last` spacing needs them (jobs
+/// shorter than C); idle beats carry random operand bits (NaN included), which the array must
+/// ignore because in_valid is 0; results of PE(i,j) on row i's port `resultDelay(i,j)` cycles after the last
+/// beat. Expected values come from the golden matmul (`Matmul`, `AccumulatorModel`).
+public struct ArrayStimulus: Sendable {
+    public struct Beat: Sendable {
+        public var rst = false, valid = false, clear = false, last = false
+        public var a: [UInt32] = [], b: [UInt32] = []
+    }
+    public struct Output: Sendable {
+        public var row: Int, col: Int, job: Int
+        public var element: Matmul.Element
+    }
+
+    public let design: ArrayDesign
+    public private(set) var beats: [Beat] = []
+    /// Per cycle, per row: the result the port must carry, or nil (out_valid = 0).
+    public private(set) var expected: [[Output?]] = []
+    public private(set) var results = 0
+    /// Products accumulated (valid beats x R x C), for rates.
+    public private(set) var macs = 0
+    public private(set) var idleBeats = 0
+
+    public init(design d: ArrayDesign, jobs: [ArrayJob], seed: UInt64 = 1) {
+        self.design = d
+        let R = d.rows, C = d.cols
+        var noise = SplitMix64(seed: seed ^ 0x1d1e_bea7)
+        let mask = UInt64((1 << d.format.width) - 1)
+        func idle() -> Beat { Beat(a: (0..<R).map { _ in UInt32(noise.next() & mask) }, b: (0..<C).map { _ in UInt32(noise.next() & mask) }) }
+        beats.append(Beat(rst: true, a: Array(repeating: 0, count: R), b: Array(repeating: 0, count: C)))
+        var prevLast: Int? = nil
+        var pending: [(cycle: Int, row: Int, out: Output)] = []
+        for (n, job) in jobs.enumerated() {
+            precondition(job.a.count == R && job.b.allSatisfy { $0.count == C } && job.a.allSatisfy { $0.count == job.k } && job.k >= 1)
+            if job.last, let p = prevLast {
+                // in_last beats at least C cycles apart
+                while beats.count + job.k - 1 - p < d.minLastSpacing {
+                    beats.append(idle())
+                    idleBeats += 1
+                }
+            }
+            for k in 0..<job.k {
+                beats.append(Beat(valid: job.isValid(beat: k), clear: k == 0, last: job.last && k == job.k - 1,
+                                  a: (0..<R).map { job.a[$0][k] }, b: job.b[k]))
+            }
+            let terms = job.terms
+            macs += terms.b.count * R * C
+            guard job.last else { continue }
+            let t = beats.count - 1
+            prevLast = t
+            let result = terms.b.isEmpty
+                ? Array(repeating: Array(repeating: Matmul.Element(sum: WideInt(width: d.accumulatorWidth), invalid: false), count: C), count: R)
+                : d.pe.goldenMatmul(terms.a, terms.b)
+            for i in 0..<R {
+                for j in 0..<C {
+                    pending.append((t + d.resultDelay(row: i, col: j), i, Output(row: i, col: j, job: n, element: result[i][j])))
+                }
+            }
+        }
+        let cycles = max(beats.count, (pending.map(\.cycle).max() ?? 0) + 1) + 2
+        while beats.count < cycles { beats.append(idle()) }
+        expected = Array(repeating: Array(repeating: nil, count: R), count: cycles)
+        for p in pending {
+            precondition(expected[p.cycle][p.row] == nil, "two results on row \(p.row) in cycle \(p.cycle): the schedule breaks the in_last spacing")
+            expected[p.cycle][p.row] = p.out
+        }
+        results = pending.count
+    }
+
+    public var cycles: Int { beats.count }
+
+    /// `$readmemh` text: {rst, in_valid, in_clear, in_last, in_a, in_b} per cycle.
+    public func stimulusHex() -> String {
+        let n = design.format.width, R = design.rows, C = design.cols
+        let width = 4 + (R + C) * n
+        var out = "// \(design.moduleName) stimulus: {rst, in_valid, in_clear, in_last, in_a, in_b} per cycle\n"
+        out.reserveCapacity(cycles * (width / 4 + 2))
+        for beat in beats {
+            var bits = BitPacker(width: width)
+            for j in 0..<C { bits.put(UInt64(beat.b[j]), at: j * n, width: n) }
+            for i in 0..<R { bits.put(UInt64(beat.a[i]), at: C * n + i * n, width: n) }
+            let f = (R + C) * n
+            bits.put(beat.last ? 1 : 0, at: f, width: 1)
+            bits.put(beat.clear ? 1 : 0, at: f + 1, width: 1)
+            bits.put(beat.valid ? 1 : 0, at: f + 2, width: 1)
+            bits.put(beat.rst ? 1 : 0, at: f + 3, width: 1)
+            out += bits.hex
+            out += "\n"
+        }
+        return out
+    }
+
+    /// `$readmemh` text: {out_valid, out_invalid, out_acc} per cycle (don't-care fields zero).
+    public func expectedHex() -> String {
+        let R = design.rows, W = design.accumulatorWidth
+        let width = 2 * R + R * W
+        var out = "// \(design.moduleName) expected outputs: {out_valid, out_invalid, out_acc} per cycle\n"
+        for row in expected {
+            var bits = BitPacker(width: width)
+            for (i, o) in row.enumerated() {
+                guard let o else { continue }
+                bits.put(1, at: R * W + R + i, width: 1)
+                bits.put(o.element.invalid ? 1 : 0, at: R * W + i, width: 1)
+                for (l, limb) in o.element.sum.limbs.enumerated() {
+                    let lo = l * 64
+                    if lo < W { bits.put(limb, at: i * W + lo, width: min(64, W - lo)) }
+                }
+            }
+            out += bits.hex
+            out += "\n"
+        }
+        return out
+    }
+}
+
+/// A little-endian bit buffer written as exactly `ceil(width/4)` hex digits, most significant first.
+struct BitPacker {
+    let width: Int
+    var limbs: [UInt64]
+    init(width: Int) {
+        self.width = width
+        limbs = [UInt64](repeating: 0, count: (width + 63) / 64)
+    }
+    mutating func put(_ value: UInt64, at lo: Int, width w: Int) {
+        let v = w >= 64 ? value : value & ((1 << UInt64(w)) - 1)
+        let word = lo / 64, bit = lo % 64
+        limbs[word] |= v << UInt64(bit)
+        if bit != 0 && bit + w > 64 { limbs[word + 1] |= v >> UInt64(64 - bit) }
+    }
+    static let digits = Array("0123456789abcdef")
+    var hex: String {
+        let n = (width + 3) / 4
+        var s = [Character]()
+        s.reserveCapacity(n)
+        for d in stride(from: n - 1, through: 0, by: -1) {
+            let b = d * 4
+            s.append(BitPacker.digits[Int((limbs[b / 64] >> UInt64(b % 64)) & 0xF)])
+        }
+        return String(s)
+    }
+}
+
+/// The job lists `rtlgen sim-array` runs: seeded random matrices of normal values quantised to the
+/// format (several scales), K = 1, 2, 17 and 256, corner matrices, back-to-back jobs and an
+/// abandoned job cleared by the next.
+public enum ArrayTestPlan {
+    /// Normal values with standard deviation `sigma`, rounded into the format (saturating).
+    public static func normalMatrix(rows: Int, cols: Int, sigma: Double, format f: FloatFormat, sampler: inout NormalSampler) -> [[UInt32]] {
+        (0..<rows).map { _ in (0..<cols).map { _ in f.encode(sampler.next() * sigma) } }
+    }
+
+    public static func randomJob(_ label: String, _ d: ArrayDesign, k: Int, sigma: Double, sampler: inout NormalSampler, last: Bool = true) -> ArrayJob {
+        ArrayJob(label, a: normalMatrix(rows: d.rows, cols: k, sigma: sigma, format: d.format, sampler: &sampler),
+                 b: normalMatrix(rows: k, cols: d.cols, sigma: sigma, format: d.format, sampler: &sampler), last: last)
+    }
+
+    /// Corner matrices for one design.
+    public static func cornerJobs(_ d: ArrayDesign, sampler: inout NormalSampler) -> [ArrayJob] {
+        let f = d.format, R = d.rows, C = d.cols
+        let maxF = f.maxFinite, neg = f.signMask
+        var jobs: [ArrayJob] = []
+        // every entry max finite: every product saturates (or is max^2 exactly in a wide format)
+        jobs.append(ArrayJob("all max finite", a: Array(repeating: Array(repeating: maxF, count: 17), count: R),
+                             b: Array(repeating: Array(repeating: maxF, count: C), count: 17)))
+        jobs.append(ArrayJob("max finite, signs mixed", a: (0..<R).map { i in (0..<17).map { k in (i + k) % 3 == 0 ? maxF | neg : maxF } },
+                             b: Array(repeating: Array(repeating: maxF, count: C), count: 17)))
+        // alternating signs that cancel exactly: beats 2m and 2m+1 give x*y and x*(-y)
+        let x = normalMatrix(rows: R, cols: 8, sigma: 4, format: f, sampler: &sampler)
+        let y = normalMatrix(rows: 8, cols: C, sigma: 4, format: f, sampler: &sampler)
+        jobs.append(ArrayJob("alternating signs cancel", a: (0..<R).map { i in (0..<16).map { x[i][$0 / 2] } },
+                             b: (0..<16).map { k in y[k / 2].map { k % 2 == 0 ? $0 : $0 ^ neg } }))
+        // zeros of both signs
+        jobs.append(ArrayJob("zeros", a: (0..<R).map { i in (0..<3).map { k in (i + k) % 2 == 0 ? 0 : neg } },
+                             b: (0..<3).map { k in (0..<C).map { j in (k + j) % 2 == 0 ? neg : 0 } }))
+        // subnormals times normals of a few binades, and subnormal times subnormal
+        var rng = sampler.rng
+        let sub = { (r: inout SplitMix64) -> UInt32 in
+            let frac = UInt32(r.next() % UInt64(f.fractionMask)) + 1
+            return (r.next() & 1 == 1 ? neg : 0) | frac
+        }
+        jobs.append(ArrayJob("subnormal x normal", a: (0..<R).map { _ in (0..<17).map { _ in sub(&rng) } },
+                             b: normalMatrix(rows: 17, cols: C, sigma: 64, format: f, sampler: &sampler)))
+        jobs.append(ArrayJob("subnormal x subnormal", a: (0..<R).map { _ in (0..<5).map { _ in sub(&rng) } },
+                             b: (0..<5).map { _ in (0..<C).map { _ in sub(&rng) } }))
+        // NaN (and infinity where the format has one) entries: the PEs they reach set invalid
+        var a = normalMatrix(rows: R, cols: 17, sigma: 2, format: f, sampler: &sampler)
+        var b = normalMatrix(rows: 17, cols: C, sigma: 2, format: f, sampler: &sampler)
+        a[0][3] = f.canonicalNaN
+        a[R - 1][9] = f.canonicalNaN | neg
+        b[12][C - 1] = f.canonicalNaN
+        if let inf = f.infinity {
+            a[R / 2][5] = inf
+            b[14][C / 2] = inf | neg
+            b[5][0] = 0           // inf * 0: NaN in PE(R/2, 0)
+        }
+        jobs.append(ArrayJob("NaN and inf entries", a: a, b: b))
+        // bubbles: beats with in_valid = 0 inside a job (the first, carrying in_clear, and the last,
+        // carrying in_last, among them) whose operands are random bits with NaNs: not terms
+        let k = 12
+        let bubble: Set<Int> = [0, 3, 4, 7, k - 1]
+        let noise = { (r: inout SplitMix64) -> UInt32 in UInt32(r.next() & UInt64((1 << f.width) - 1)) }
+        a = normalMatrix(rows: R, cols: k, sigma: 2, format: f, sampler: &sampler)
+        b = normalMatrix(rows: k, cols: C, sigma: 2, format: f, sampler: &sampler)
+        for kk in bubble {
+            for i in 0..<R { a[i][kk] = kk == 3 ? f.canonicalNaN : noise(&rng) }
+            for j in 0..<C { b[kk][j] = noise(&rng) }
+        }
+        jobs.append(ArrayJob("bubbles (in_valid = 0 beats with NaN and random operands)", a: a, b: b,
+                             valid: (0..<k).map { !bubble.contains($0) }))
+        jobs.append(ArrayJob("only bubbles (every beat in_valid = 0)", a: (0..<R).map { _ in [f.canonicalNaN, noise(&rng)] },
+                             b: (0..<2).map { _ in (0..<C).map { _ in noise(&rng) } }, valid: [false, false]))
+        if let acc = d.pe.floatAccumulator { jobs += floatCornerJobs(d, acc, sampler: &sampler) }
+        return jobs
+    }
+
+    /// The corners of a floating-point accumulator (SPEC "Floating-point accumulation"): sums that
+    /// overflow to infinity (where the accumulation format's range allows), inf + (-inf), exact
+    /// cancellation reached from either sign, the order of the beats deciding a rounded sum, and
+    /// sums in the accumulation format's subnormal range (where the element format reaches it).
+    static func floatCornerJobs(_ d: ArrayDesign, _ acc: FloatFormat, sampler: inout NormalSampler) -> [ArrayJob] {
+        let f = d.format, R = d.rows, C = d.cols, neg = f.signMask, one = f.encode(1)
+        var jobs: [ArrayJob] = []
+        let ones = { (k: Int) in (0..<k).map { _ in Array(repeating: one, count: C) } }
+        // 256 products of max magnitude: past fp16's range for the 8-bit formats, exact in fp32
+        jobs.append(ArrayJob("float: 256 max-magnitude products (overflow to infinity where the range ends)",
+                             a: (0..<R).map { i in Array(repeating: i % 2 == 0 ? f.maxFinite : f.maxFinite | neg, count: 256) }, b: ones(256)))
+        if let inf = f.infinity {
+            jobs.append(ArrayJob("float: inf + (-inf) and inf + finite", a: (0..<R).map { i in i % 2 == 0 ? [inf, one, inf | neg] : [one, inf, one] }, b: ones(3)))
+        }
+        // x, then -x: exact cancellation to +0 from either sign, then a small term after it
+        let x = normalMatrix(rows: R, cols: 1, sigma: 8, format: f, sampler: &sampler)
+        let small = f.encode(0.125)
+        jobs.append(ArrayJob("float: cancellation from + then -, and - then +",
+                             a: (0..<R).map { i in i % 2 == 0 ? [x[i][0], x[i][0] ^ neg] : [x[i][0] ^ neg, x[i][0]] }, b: ones(2)))
+        jobs.append(ArrayJob("float: cancellation, then a small term",
+                             a: (0..<R).map { i in [x[i][0], x[i][0] ^ neg, small] }, b: ones(3)))
+        // a large term absorbs small ones that would survive in another order
+        let big = f.encode(Swift.min(f.doubleValue(f.maxFinite), 4096)), tiny = UInt32(1)    // the smallest subnormal
+        jobs.append(ArrayJob("float: order decides (big + tiny - big vs big - big + tiny)",
+                             a: (0..<R).map { i in i % 2 == 0 ? [big, tiny, big | neg] : [big, big | neg, tiny] }, b: ones(3)))
+        // element subnormals and their sums (subnormal in the accumulation format where its range reaches them)
+        func subnormal(_ i: Int, _ k: Int) -> UInt32 {
+            let magnitude = UInt32(1 + (i + k) % 3)
+            return (i + k) % 4 == 3 ? magnitude | neg : magnitude
+        }
+        jobs.append(ArrayJob("float: sums of the smallest subnormals", a: (0..<R).map { i in (0..<9).map { k in subnormal(i, k) } }, b: ones(9)))
+        return jobs
+    }
+
+    /// The standard list: random jobs of K = 1 (three back to back), 2, 17 (twice), 256, then the
+    /// corners, an abandoned job, and a closing random job.
+    public static func standard(_ d: ArrayDesign, seed: UInt64 = 1) -> [ArrayJob] {
+        var s = NormalSampler(seed: seed &+ UInt64(d.rows * 1000 + d.cols))
+        var jobs: [ArrayJob] = []
+        for n in 0..<3 { jobs.append(randomJob("random K=1 #\(n)", d, k: 1, sigma: 1, sampler: &s)) }
+        jobs.append(randomJob("random K=2", d, k: 2, sigma: 1, sampler: &s))
+        jobs.append(randomJob("random K=17 sigma 1", d, k: 17, sigma: 1, sampler: &s))
+        jobs.append(randomJob("random K=17 sigma 16", d, k: 17, sigma: 16, sampler: &s))
+        jobs.append(randomJob("random K=256 sigma 1", d, k: 256, sigma: 1, sampler: &s))
+        jobs += cornerJobs(d, sampler: &s)
+        jobs.append(randomJob("abandoned (no last beat)", d, k: 5, sigma: 8, sampler: &s, last: false))
+        jobs.append(randomJob("random K=17 sigma 0.25 after the abandoned job", d, k: 17, sigma: 0.25, sampler: &s))
+        jobs.append(randomJob("random K=2 sigma 4", d, k: 2, sigma: 4, sampler: &s))
+        return jobs
+    }
+}
+
+/// Runs array designs on Verilator (tb_array.cpp) and Icarus (tb_array.v) against the golden
+/// stimulus and expected outputs.
+public struct ArraySimulation: Sendable {
+    public var rtlDirectory: String
+    public var designs: [ArrayDesign]
+    public var simulators: [SimulatorKind] = [.verilator, .icarus]
+    public var buildDirectory = "build/sim-array"
+    public var testbenchDirectory = "testbench"
+    public var report = 10
+    public var jobs = 2
+    public var seed: UInt64 = 1
+    /// No progress lines (mutation runs call this once per mutant).
+    public var quiet = false
+    /// Replaces the standard job list (benchmarks, tests).
+    public var jobList: (@Sendable (ArrayDesign) -> [ArrayJob])?
+
+    public init(rtlDirectory: String, designs: [ArrayDesign]) {
+        self.rtlDirectory = rtlDirectory
+        self.designs = designs
+    }
+
+    public struct Outcome: Sendable {
+        public let design: ArrayDesign
+        public let simulator: SimulatorKind
+        public let cycles: Int
+        public let expectedResults: Int
+        public let results: Int
+        public let mismatches: Int
+        public let macs: Int
+        public let seconds: Double
+        /// The clocked loop alone (Verilator), when the testbench reported it.
+        public let simSeconds: Double?
+        public let failure: String?
+        public let firstMismatches: [String]
+        public var passed: Bool { failure == nil && mismatches == 0 && results == expectedResults && results > 0 }
+    }
+
+    public func run(log: @escaping @Sendable (String) -> Void) throws -> [Outcome] {
+        try Tools.require(simulators)
+        for d in designs {
+            for m in try d.elaborate().modules where !FileManager.default.fileExists(atPath: "\(rtlDirectory)/\(m.name).v") {
+                throw HarnessError("\(rtlDirectory)/\(m.name).v not found; generate it with: \(d.command) --out \(rtlDirectory)")
+            }
+        }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: "\(buildDirectory)/vectors", withIntermediateDirectories: true)
+        var stimuli: [(ArrayDesign, ArrayStimulus, String, String)] = []
+        for d in designs {
+            let s = ArrayStimulus(design: d, jobs: jobList?(d) ?? ArrayTestPlan.standard(d, seed: seed), seed: seed)
+            let stim = "\(buildDirectory)/vectors/\(d.moduleName).stim.hex", exp = "\(buildDirectory)/vectors/\(d.moduleName).expect.hex"
+            try writeIfChanged(Data(s.stimulusHex().utf8), to: stim)
+            try writeIfChanged(Data(s.expectedHex().utf8), to: exp)
+            stimuli.append((d, s, stim, exp))
+        }
+        let runtime = simulators.contains(.verilator)
+            ? try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/tb_unit.cpp", log: log) : []
+        let me = self
+        let models = ModelBuilds.build(stimuli.flatMap { s in simulators.map { (s, $0) } }, module: { $0.0.moduleName }, jobs: jobs,
+                                       command: "sim-array", quiet: quiet, log: log) { task, sim in
+            switch sim {
+            case .verilator: return me.buildVerilator(task.0, runtime: runtime)
+            case .icarus: return me.buildIcarus(task.0, cycles: task.1.cycles)
+            }
+        }
+        var outcomes: [Outcome] = []
+        for (d, s, stim, exp) in stimuli {
+            for sim in simulators {
+                switch models["\(sim.rawValue)/\(d.moduleName)"]! {
+                case .failure(let f):
+                    outcomes.append(Outcome(design: d, simulator: sim, cycles: s.cycles, expectedResults: s.results, results: 0, mismatches: 0,
+                                            macs: s.macs, seconds: 0, simSeconds: nil, failure: f.message, firstMismatches: []))
+                case .success(let exe):
+                    outcomes.append(runOne(d, s, sim, exe, stim, exp))
+                }
+            }
+        }
+        return outcomes
+    }
+
+    func buildVerilator(_ d: ArrayDesign, runtime: [String]) -> Result<String, BuildFailure> {
+        let rtl = URL(fileURLWithPath: rtlDirectory).standardizedFileURL.path
+        let modules: [Module]
+        do { modules = try d.elaborate().modules } catch { return .failure(BuildFailure(message: "cannot elaborate \(d.moduleName): \(error)")) }
+        var model = VerilatorModel(top: d.moduleName, sources: ["\(rtl)/\(d.fileName)", "\(testbenchDirectory)/tb_array.cpp"],
+                                   directory: "\(buildDirectory)/verilator/\(d.moduleName)")
+        model.dependencies = modules.map { "\(rtl)/\($0.name).v" }
+        // --x-initial unique: registers power up random (tb_array.cpp seeds it), as on silicon, so
+        // a register that rst or in_clear should set but does not shows up on Verilator too.
+        model.options = ["--x-assign", "unique", "--x-initial", "unique", "-y", rtl]
+        model.runtime = runtime
+        return model.build()
+    }
+
+    func buildIcarus(_ d: ArrayDesign, cycles: Int) -> Result<String, BuildFailure> {
+        var model = IcarusModel(top: d.moduleName, testbench: "\(testbenchDirectory)/tb_array.v", sources: ["\(rtlDirectory)/\(d.fileName)"],
+                                directory: "\(buildDirectory)/icarus/\(d.moduleName)")
+        model.parameters = [("R", "\(d.rows)"), ("C", "\(d.cols)"), ("N", "\(d.format.width)"), ("W", "\(d.accumulatorWidth)"),
+                            ("CYCLES", "\(cycles)"), ("REPORT", "\(report)")]
+        model.libraries = [rtlDirectory]
+        return model.build()
+    }
+
+    func runOne(_ d: ArrayDesign, _ s: ArrayStimulus, _ sim: SimulatorKind, _ exe: String, _ stim: String, _ exp: String) -> Outcome {
+        let start = monotonicSeconds()
+        let result: Tools.Result
+        do {
+            switch sim {
+            case .verilator:
+                result = try Tools.run(exe, [stim, exp, "--rows", "\(d.rows)", "--cols", "\(d.cols)", "--n", "\(d.format.width)",
+                                             "--w", "\(d.accumulatorWidth)", "--report", "\(report)"])
+            case .icarus:
+                result = try Tools.run("vvp", ["-n", exe, "+stim=\(stim)", "+expect=\(exp)"])
+            }
+        } catch {
+            return Outcome(design: d, simulator: sim, cycles: s.cycles, expectedResults: s.results, results: 0, mismatches: 0, macs: s.macs,
+                           seconds: 0, simSeconds: nil, failure: "\(error)", firstMismatches: [])
+        }
+        let seconds = monotonicSeconds() - start
+        var cycles: Int?, results: Int?, mismatches: Int?, simSeconds: Double?
+        var first: [String] = []
+        for line in result.stdout.split(separator: "\n") {
+            let w = line.split(separator: " ")
+            switch w.first {
+            case "MISMATCH": first.append(describeMismatch(d, s, w.map(String.init)))
+            case "SUMMARY":
+                for kv in w.dropFirst() {
+                    let p = kv.split(separator: "=")
+                    guard p.count == 2 else { continue }
+                    switch p[0] {
+                    case "cycles": cycles = Int(p[1])
+                    case "results": results = Int(p[1])
+                    case "mismatches": mismatches = Int(p[1])
+                    default: break
+                    }
+                }
+            case "SIMTIME" where w.count == 2: simSeconds = Double(w[1])
+            default: break
+            }
+        }
+        var failure: String?
+        if cycles == nil {
+            failure = "the testbench did not finish: " + result.output.split(separator: "\n").prefix(3).joined(separator: " | ")
+        } else if cycles != s.cycles {
+            failure = "the testbench ran \(cycles!) cycles, expected \(s.cycles)"
+        }
+        return Outcome(design: d, simulator: sim, cycles: cycles ?? 0, expectedResults: s.results, results: results ?? 0,
+                       mismatches: mismatches ?? 0, macs: s.macs, seconds: seconds, simSeconds: simSeconds, failure: failure,
+                       firstMismatches: first)
+    }
+
+    /// "cycle 412, row 2 (PE(2,1) of job 7 'NaN and inf entries'): acc expected ... got ..."
+    func describeMismatch(_ d: ArrayDesign, _ s: ArrayStimulus, _ w: [String]) -> String {
+        guard w.count == 6, let c = Int(w[1]), let i = Int(w[2]) else { return w.joined(separator: " ") }
+        var what = "cycle \(c), row \(i)"
+        if c < s.expected.count, i < d.rows, let o = s.expected[c][i] {
+            what += " (PE(\(o.row),\(o.col)) of job \(o.job))"
+        } else {
+            what += " (no result due)"
+        }
+        if w[3] == "acc", let e = accumulatorValue(d, hex: w[4]), let g = accumulatorValue(d, hex: w[5]) {
+            return "  \(what): acc expected \(w[4]) (\(e)), got \(w[5]) (\(g))"
+        }
+        return "  \(what): \(w[3]) expected \(w[4]), got \(w[5])"
+    }
+
+    /// An accumulator's hex bits as the real value they stand for (LSB = 2^(1-bias-M)).
+    func accumulatorValue(_ d: ArrayDesign, hex: String) -> String? {
+        var limbs: [UInt64] = []
+        var digits = Substring(hex)
+        while !digits.isEmpty {
+            guard let limb = UInt64(digits.suffix(16), radix: 16) else { return nil }
+            limbs.append(limb)
+            digits = digits.dropLast(16)
+        }
+        let v = d.pe.value(ofAccumulator: WideInt(width: d.accumulatorWidth, limbs: limbs))
+        return "\(v)"
+    }
+
+    public static func render(_ outcomes: [Outcome], decode: Int = 3) -> String {
+        var table = TextTable(header: ["array", "simulator", "cycles", "results", "mismatches", "seconds", "MAC/s", "result"],
+                              rightAligned: [2, 3, 4, 5, 6])
+        for o in outcomes {
+            let t = o.simSeconds ?? o.seconds
+            table.rows.append([o.design.moduleName, o.simulator.rawValue, "\(o.cycles)", "\(o.results)/\(o.expectedResults)", "\(o.mismatches)",
+                               String(format: "%.2f", o.seconds), t > 0 ? compactCount(Double(o.macs) / t) : "-", SimulationReport.verdict(o.passed, o.failure)])
+        }
+        return SimulationReport.checks(table, outcomes, passed: \.passed,
+                                       error: { o in o.failure.map { "\(o.design.moduleName) on \(o.simulator.rawValue): \($0)" } }) { o in
+            "FAIL \(o.design.moduleName) on \(o.simulator.rawValue): \(o.mismatches) mismatches, \(o.results) of \(o.expectedResults) results seen (SPEC \"Processing elements and arrays\"; protocol docs/array.md); first \(min(decode, o.firstMismatches.count)):\n"
+                + o.firstMismatches.prefix(decode).map { $0 + "\n" }.joined()
+        }
+    }
+}
