@@ -75,13 +75,11 @@ enum Datapaths {
         // (the formula form's S is at most the bit-add form's), so when off <= (bias-1)*2^M + 1 a
         // zero result and an overflow never coincide.
         let exclusive = saturateFirst && offset <= ((f.bias - 1) << f.mantissaBits) + 1
-        let sign = m.wire("sign", x.sign ^ z.sign)
-        var nan = x.isNaN | z.isNaN
-        if f.hasInfinity { nan = nan | (x.isInf & z.exponentIsZero) | (z.isInf & x.exponentIsZero) }
+        let s = m.multiplierSpecials(x, z, f, subnormalIsZero: true)
         return m.packResult(ResultSelect(
-            sign: sign,
-            isNaN: nan,
-            isInf: f.hasInfinity ? x.isInf | z.isInf : m.zero,
+            sign: s.sign,
+            isNaN: s.nan,
+            isInf: s.inf,
             isZero: x.exponentIsZero | z.exponentIsZero | range.underflow,
             overflow: range.overflow,
             magnitude: range.magnitude,
@@ -119,13 +117,11 @@ enum Datapaths {
         let encoded = m.roundPack(expField, sig, guard: guardBit, sticky: sticky, name: "encoded")
         let overflow = m.wire("overflow", encoded.ugt(m.const(Int(f.maxFinite), width: encoded.width)),
                               comment: "rounded result beyond max finite")
-        let sign = m.wire("sign", x.sign ^ z.sign)
-        var nan = x.isNaN | z.isNaN
-        if f.hasInfinity { nan = nan | (x.isInf & z.isZero) | (z.isInf & x.isZero) }
+        let s = m.multiplierSpecials(x, z, f, subnormalIsZero: false)
         return m.packResult(ResultSelect(
-            sign: sign,
-            isNaN: nan,
-            isInf: f.hasInfinity ? x.isInf | z.isInf : m.zero,
+            sign: s.sign,
+            isNaN: s.nan,
+            isInf: s.inf,
             isZero: x.isZero | z.isZero | flush | (norm.bothSubnormal ?? m.zero),
             overflow: overflow,
             magnitude: encoded[f.width - 2, 0]), f, mode)
@@ -162,16 +158,29 @@ enum Datapaths {
                           comment: "rounded magnitude below the smallest normal: flush to zero")
         let overflow = m.wire("overflow", encoded.sgt(m.const(Int(f.maxFinite), width: encWidth)),
                               comment: "rounded result beyond max finite")
-        let sign = m.wire("sign", x.sign ^ z.sign)
-        var nan = x.isNaN | z.isNaN
-        if f.hasInfinity { nan = nan | (x.isInf & z.exponentIsZero) | (z.isInf & x.exponentIsZero) }
+        let s = m.multiplierSpecials(x, z, f, subnormalIsZero: true)
         return m.packResult(ResultSelect(
-            sign: sign,
-            isNaN: nan,
-            isInf: f.hasInfinity ? x.isInf | z.isInf : m.zero,
+            sign: s.sign,
+            isNaN: s.nan,
+            isInf: s.inf,
             isZero: x.exponentIsZero | z.exponentIsZero | tiny,
             overflow: overflow,
             magnitude: encoded[f.width - 2, 0],
             zeroExcludesOverflow: f.bias >= 2), f, mode)
+    }
+}
+
+extension ModuleBuilder {
+    /// SPEC's special-value rules every multiplier shares: the sign `sa ^ sb`; the canonical NaN
+    /// for a NaN operand or infinity times zero (a subnormal operand counting as zero where the unit
+    /// reads subnormal inputs as zero); infinity for an infinite operand (IEEE-style formats).
+    func multiplierSpecials(_ x: DecodedOperand, _ z: DecodedOperand, _ f: FloatFormat,
+                            subnormalIsZero: Bool) -> (sign: Signal, nan: Signal, inf: Signal) {
+        let sign = wire("sign", x.sign ^ z.sign)
+        var nan = x.isNaN | z.isNaN
+        if f.hasInfinity {
+            nan = nan | (x.isInf & (subnormalIsZero ? z.exponentIsZero : z.isZero)) | (z.isInf & (subnormalIsZero ? x.exponentIsZero : x.isZero))
+        }
+        return (sign, nan, f.hasInfinity ? x.isInf | z.isInf : zero)
     }
 }

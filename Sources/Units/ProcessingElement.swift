@@ -119,13 +119,7 @@ public struct ProcessingElement: Hashable, Sendable {
             "acc <= (clear ? 0 : acc) + (valid & finite product ? product in LSBs : 0)",
             "invalid <= (clear ? 0 : invalid) | (valid & NaN or infinite product); sticky until clear",
         ]
-        _ = m.clock()
-        let clear = m.input("clear", 1)
-        let valid = m.input("valid", 1)
-        let a = m.input("a", f.width)
-        let b = m.input("b", f.width)
-        let product = m.instance(unitModule, "mul", ["a": a, "b": b])["y"]!
-        let p = m.decode(product, f, prefix: "p")
+        let (clear, valid, p) = ports(m, unitModule: unitModule)
         let special = m.wire("p_special", p.isNaN | p.isInf, comment: "NaN or infinite product: not accumulated, sets invalid")
         // value = sig << shift LSBs: sig = {hidden, fraction}, shift = exponent - 1 (0 for subnormals)
         let shift = m.wire("p_shift", m.mux(p.exponentIsZero, m.const(fault == .subnormalProductMisplaced ? 1 : 0, width: f.exponentBits),
@@ -164,6 +158,17 @@ public struct ProcessingElement: Hashable, Sendable {
         return try m.finish()
     }
 
+    /// The ports every PE has (clk, clear, valid, a, b) and the multiplier instance's product, decoded.
+    func ports(_ m: ModuleBuilder, unitModule: Module) -> (clear: Signal, valid: Signal, product: DecodedOperand) {
+        _ = m.clock()
+        let clear = m.input("clear", 1)
+        let valid = m.input("valid", 1)
+        let a = m.input("a", format.width)
+        let b = m.input("b", format.width)
+        let product = m.instance(unitModule, "mul", ["a": a, "b": b])["y"]!
+        return (clear, valid, m.decode(product, format, prefix: "p"))
+    }
+
     /// SPEC "Floating-point accumulation": the product widened exactly into the accumulation
     /// format and added by an instance of `fpadd` in that format; NaN and infinite products enter
     /// the sum and set the sticky `invalid`.
@@ -186,13 +191,7 @@ public struct ProcessingElement: Hashable, Sendable {
             "acc <= valid ? round((clear ? +0 : acc) + widen(product)) : (clear ? +0 : acc)",
             "invalid <= (clear ? 0 : invalid) | (valid & NaN or infinite product); sticky until clear; the product enters the sum too",
         ]
-        _ = m.clock()
-        let clear = m.input("clear", 1)
-        let valid = m.input("valid", 1)
-        let a = m.input("a", f.width)
-        let b = m.input("b", f.width)
-        let product = m.instance(unitModule, "mul", ["a": a, "b": b])["y"]!
-        let p = m.decode(product, f, prefix: "p")
+        let (clear, valid, p) = ports(m, unitModule: unitModule)
         let special = m.wire("p_special", p.isNaN | p.isInf, comment: "NaN or infinite product: sets invalid (and enters the sum)")
         let widened = widen(m, p, into: acc, fault: fault)
         let accReg = m.register("acc_q", acc.width, comment: "the running \(name) sum")

@@ -168,7 +168,7 @@ import Units
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let args = ["synth", "--units", root + "/rtl/lmul_e4m3.v", "--flow", root + "/synth/flow.ys", "--out", dir + "/report", "--work", dir + "/work"]
+        let args = ["synth", "--files", root + "/rtl/lmul_e4m3.v", "--flow", root + "/synth/flow.ys", "--out", dir + "/report", "--work", dir + "/work"]
         let r = try rtlgen(args + ["--liberty", dir + "/missing/osu018_stdcells.lib"])
         #expect(r.status != 0)
         #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("scripts/install-tools.sh") && r.stderr.contains("missing/osu018_stdcells.lib"), "\(r.stderr)")
