@@ -21,9 +21,12 @@ public struct ArithmeticUnit: Hashable, Sendable {
     public var latency: Int { kind.type.latency }
 
     /// The golden model of this unit (SPEC, exact arithmetic).
-    public var golden: GoldenModel { GoldenModel(kind, format, overflow: overflow) }
+    public var golden: GoldenModel { self }
 
-    @inlinable public func emulate(_ a: UInt32, _ b: UInt32) -> UInt32 { golden(a, b) }
+    /// The golden result for operand encodings `a`, `b`.
+    @inlinable public func callAsFunction(_ a: UInt32, _ b: UInt32) -> UInt32 { kind.type.golden(a, b, format, overflow) }
+
+    @inlinable public func emulate(_ a: UInt32, _ b: UInt32) -> UInt32 { self(a, b) }
 
     /// The generator command that writes exactly this file (no output path).
     public var command: String {

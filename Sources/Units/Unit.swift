@@ -109,22 +109,9 @@ public struct UnitKind: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 }
 
-/// One unit's function `(a, b) -> y` on encodings, for a format and overflow rule.
-public struct GoldenModel: Sendable {
-    public let kind: UnitKind
-    public let format: FloatFormat
-    public let overflow: OverflowMode
-
-    public init(_ kind: UnitKind, _ format: FloatFormat, overflow: OverflowMode = .saturate) {
-        self.kind = kind
-        self.format = format
-        self.overflow = overflow
-    }
-
-    @inlinable public func callAsFunction(_ a: UInt32, _ b: UInt32) -> UInt32 {
-        kind.type.golden(a, b, format, overflow)
-    }
-}
+/// One unit's function `(a, b) -> y` on encodings, for a format and overflow rule: the unit
+/// itself, called (`GoldenModel(.lmul, .e4m3)(a, b)`).
+public typealias GoldenModel = ArithmeticUnit
 
 extension Matmul {
     /// The golden matmul with a unit kind's golden model.
