@@ -288,12 +288,14 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         clear become gates) and cost 16 transistors each in `stat -tech cmos`. Gates here exclude flip-flops; depth is
         the longest register-to-register path. The PE's transistors are split into the multiplier (the unit
         synthesised alone), the registers, and the rest: accumulator adder, product alignment and sign, clear and
-        invalid logic (for a float accumulator: the adder, synthesised alone in *of which adder*, and the product's
-        widening). Flattening lets ABC optimise across the boundaries, so the split is approximate.
+        invalid logic (for a float accumulator: the adder and the product's
+        widening; *adder alone* is the fp32 adder synthesised by itself, larger than its share inside the PE, where
+        one input is always a widened e4m3 product). Flattening lets ABC optimise across the boundaries, so the
+        split is approximate.
         The cell adds the systolic operand and flag registers, the result capture and one drain stage. PE and cell
         netlists are proven equal to their RTL as the units are.
 
-        | unit | PE | accumulator | gates | flip-flops | transistors | depth | multiplier | accumulator logic | of which adder | registers | equivalence |
+        | unit | PE | accumulator | gates | flip-flops | transistors | depth | multiplier | accumulator logic | adder alone | registers | equivalence |
         |---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|
 
         """

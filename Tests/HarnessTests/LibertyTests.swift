@@ -128,7 +128,7 @@ import Units
             #expect(c.energy > l.energy && c.area > l.area)
         }
         for a in report.arrays {
-            let l = try #require(a.liberty), c = try #require(report.pes.first { $0.unit == a.unit }?.cellLiberty)
+            let l = try #require(a.liberty), c = try #require(report.pes.first { $0.unit == a.unit && $0.accumulation == a.accumulation }?.cellLiberty)
             let n = a.rows * a.cols
             #expect(l.cells == n * c.cells + l.glueCells && abs(l.area - (Double(n) * c.area + l.glueArea)) < 1)
             #expect(l.energyPerMAC >= c.energy && l.glueFlipFlops == a.glueFlipFlops)

@@ -58,8 +58,10 @@ import Units
     @Test func committedReportCoversTheDefaultSetConsistently() throws {
         let report = try committed()
         let formats = ["e4m3", "e5m2", "e8m7", "e5m10"]
-        let kinds = ["lmul", "lmul_formula", "fpmul", "fpmul_ftz"]
-        #expect(Set(report.units.map(\.module)) == Set(formats.flatMap { f in kinds.map { "\($0)_\(f)" } }))
+        let kinds = UnitKind.allCases.map(\.rawValue)
+        // every multiplier of the registry in the four formats, and the fp32, bf16 and fp16 accumulation adders
+        let adders = ["fpadd_e8m23", "fpadd_e8m7", "fpadd_e5m10"]
+        #expect(Set(report.units.map(\.module)) == Set(formats.flatMap { f in kinds.map { "\($0)_\(f)" } } + adders))
         for u in report.units {
             #expect(u.gates > 0 && u.transistors > 0 && u.depth > 0 && u.flipFlops == 0, "\(u.module)")
             #expect(u.cellsByType.values.reduce(0, +) == u.gates, "\(u.module): cells by type do not add up to the gate count")
@@ -68,7 +70,9 @@ import Units
             // every 8-bit unit must be proven against its RTL; only the fp16 exact multipliers may not be
             if !(u.format == "e5m10" && u.unit.hasPrefix("fpmul")) { #expect(u.equivalence == .proven, "\(u.module)") }
         }
-        #expect(report.ratios.count == formats.count * 4)
+        let approximate = UnitKind.allCases.filter { $0.role == .approximate }.count
+        let baselines = UnitKind.allCases.filter { $0.role == .exactBaseline }.count
+        #expect(report.ratios.count == formats.count * approximate * baselines)
         for r in report.ratios {
             let u = try #require(report.units.first { $0.format == r.format && $0.unit == r.unit })
             let b = try #require(report.units.first { $0.format == r.format && $0.unit == r.baseline })
@@ -82,19 +86,23 @@ import Units
     /// and each array's figures are its cells' plus its glue (recomputed here).
     @Test func committedPEAndArrayRowsAddUp() throws {
         let report = try committed()
-        #expect(Set(report.pes.map(\.unit)) == ["lmul", "lmul_formula", "fpmul", "fpmul_ftz"])
+        #expect(Set(report.pes.filter { $0.accumulation == nil }.map(\.unit)) == Set(UnitKind.allCases.map(\.rawValue)))
+        #expect(Set(report.pes.filter { $0.accumulation == "fp32" }.map(\.unit)) == ["lmul", "fpmul", "fpmul_ftz", "mitchell"])
         for p in report.pes {
             #expect(p.equivalence == .proven && p.cellEquivalence == .proven, "\(p.module)")
             #expect(p.multiplierTransistors + p.accumulatorTransistors + p.registerTransistors == p.transistors)
             #expect(p.registerTransistors == 16 * p.flipFlops, "\(p.module): a D flip-flop is 16 transistors in stat -tech cmos")
             #expect(p.flipFlops == p.accumulatorWidth + 1, "\(p.module): the PE registers acc and invalid, nothing else")
+            // a float accumulator's adder alone is the fp32 adder's own row
+            if p.accumulation == "fp32" { #expect(p.adderTransistors == report.units.first { $0.module == "fpadd_e8m23" }?.transistors) }
             let unit = try #require(report.units.first { $0.unit == p.unit && $0.format == p.format })
             #expect(p.multiplierTransistors == unit.transistors, "\(p.module): the multiplier alone is the unit's row")
             #expect(p.cellTransistors > p.transistors && p.cellFlipFlops > p.flipFlops)
         }
-        #expect(report.arrays.count == 12)
+        // three fixed-point sizes per multiplier, one 16 x 16 array per float-accumulating PE
+        #expect(report.arrays.count == 3 * UnitKind.allCases.count + 4)
         for a in report.arrays {
-            let p = try #require(report.pes.first { $0.unit == a.unit && $0.format == a.format })
+            let p = try #require(report.pes.first { $0.unit == a.unit && $0.format == a.format && $0.accumulation == a.accumulation })
             let n = a.rows * a.cols
             #expect(a.transistors == n * p.cellTransistors + a.glueTransistors, "\(a.module)")
             #expect(a.flipFlops == n * p.cellFlipFlops + a.glueFlipFlops, "\(a.module)")
