@@ -3,7 +3,7 @@
 #   make test       swift test, then make sim on the default set (what CI runs)
 #   make sim        units on Verilator and Icarus against golden vectors, then make sim-array
 #   make sim-array  PE arrays, cycle by cycle against the golden matmul; make bench-array: 16x16 lmul MAC/s;
-#                   make mutate-array: array/cell/PE mutants the array check must kill
+#                   make mutate-array: array/cell/PE mutants the array check must kill; make mutate-fpadd: the adder
 #   make synth      yosys area/depth/activity report of e4m3, e5m2, bf16, fp16 units, PEs and arrays into synth/,
 #                   with standard-cell area, OpenSTA timing and energy per operation (LIBERTY=file; default
 #                   /usr/local/share/osu018/osu018_stdcells.lib, installed by scripts/install-tools.sh);
@@ -52,7 +52,7 @@ MODULES := $(foreach f,$(FORMATS),$(foreach u,$(UNITS),$(u)_$(f)))
 MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
 .PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth synth-exhaustive
-.PHONY: sim-array bench-array mutate-array
+.PHONY: sim-array bench-array mutate-array mutate-fpadd
 
 all: units sim synth
 
@@ -133,6 +133,13 @@ sim-exhaustive: $(EXHAUSTIVE_MODULES:%=build/rtl/%.v) | rtlgen
 BENCH_UNITS ?= rtl/lmul_e4m3.v rtl/fpmul_e4m3.v build/rtl/lmul_e8m7.v build/rtl/lmul_formula_e8m7.v build/rtl/fpmul_e8m7.v build/rtl/fpmul_ftz_e8m7.v
 bench-sim: $(BENCH_UNITS) | rtlgen
 	@$(RTLGEN) bench-sim --files "$(BENCH_UNITS)"
+
+# Mutation testing of the accumulation adder's generator, exhaustively decided on two 8-bit IEEE-style
+# formats (every survivor is proven equivalent by all 65,536 operand pairs).
+mutate-fpadd: | rtlgen
+	@$(RTLGEN) --mantissa 2 --units fpadd --out build/rtl > /dev/null
+	@$(RTLGEN) --exponent 3 --mantissa 4 --units fpadd --out build/rtl > /dev/null
+	@$(RTLGEN) mutate --dir build/rtl --modules fpadd_e5m2,fpadd_e3m4 --gate-mutants $(GATE_MUTANTS)
 
 # Mutation testing of the harness on the selected set (default: the eight default units).
 GATE_MUTANTS ?= 64
