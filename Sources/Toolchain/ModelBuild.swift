@@ -97,8 +97,21 @@ public enum Verilator {
     /// The Verilator runtime (verilated.o and friends), compiled once per Verilator version and
     /// linked into every testbench executable, so a model build compiles only its own design.
     /// `testbench` is any testbench C++ file with a `main` (the runtime is built with a seed design).
+    private static let runtimeLock = NSLock()
+
     public static func runtime(buildDirectory: String, testbench: String, log: (String) -> Void) throws -> [String] {
         let dir = absolutePath("\(buildDirectory)/verilator/runtime")
+        // One builder at a time: threads of this process (a lock) and other processes (flock on a
+        // file beside the directory, which a rebuild deletes), so no run deletes or reads a
+        // half-built runtime another is compiling.
+        runtimeLock.lock()
+        defer { runtimeLock.unlock() }
+        try FileManager.default.createDirectory(atPath: (dir as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let fd = open(dir + ".lock", O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { throw HarnessError("cannot open \(dir).lock; check that \(buildDirectory) is writable") }
+        defer { close(fd) }
+        flock(fd, LOCK_EX)
+        defer { flock(fd, LOCK_UN) }
         let objects = ["verilated.o", "verilated_vcd_c.o", "verilated_threads.o"].map { "\(dir)/\($0)" }
         let stamp = "\(dir)/stamp"
         if (try? String(contentsOfFile: stamp, encoding: .utf8)) == version, objects.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
