@@ -101,6 +101,30 @@ public enum DotProducts {
         return s
     }
 
+    /// Trial `t`'s vectors `x`, `w` of n = `x.count` draws from `N(mu, 1)`: the one place their seed
+    /// is derived, so section 3b (`FloatDotProducts`) sees the same vectors as section 3.
+    static func drawVectors(seed: UInt64, mean mu: Double, meanIndex di: Int, trial t: Int, _ x: inout [Double], _ w: inout [Double]) {
+        let n = x.count
+        var sampler = NormalSampler(seed: derivedSeed(seed, 3, UInt64(di), UInt64(n), UInt64(t)))
+        for i in 0..<n { x[i] = mu + sampler.next(); w[i] = mu + sampler.next() }
+    }
+
+    /// `x` and `w` rounded to nearest even into `f` (into `qa`, `qb`), and the exact dot product of
+    /// the quantised vectors and the exact sum of the products' magnitudes, in units of LSB^2.
+    static func quantisedDot(_ f: FloatFormat, _ acc: AccumulatorFormat, _ x: [Double], _ w: [Double],
+                             _ qa: inout [UInt32], _ qb: inout [UInt32]) -> (exact: Int128Sum, absolute: Int128Sum) {
+        var exact = Int128Sum(), absolute = Int128Sum()
+        for i in x.indices {
+            qa[i] = f.encode(x[i])
+            qb[i] = f.encode(w[i])
+            let ta = acc.lsbTerm(qa[i]), tb = acc.lsbTerm(qb[i])
+            let mag = ta.significand * tb.significand
+            exact.add(mag, shift: ta.shift + tb.shift, negative: ta.negative != tb.negative)
+            absolute.add(mag, shift: ta.shift + tb.shift, negative: false)
+        }
+        return (exact, absolute)
+    }
+
     /// Accurate dot product of Doubles (Ogita, Rump and Oishi's Dot2: about twice double precision).
     public static func dot2(_ x: [Double], _ y: [Double]) -> Double {
         var p = 0.0, s = 0.0
@@ -131,20 +155,11 @@ public enum DotProducts {
                     var x = [Double](repeating: 0, count: n), w = x
                     var qa = [UInt32](repeating: 0, count: n), qb = qa
                     for t in (c * trialsPerChunk)..<Swift.min((c + 1) * trialsPerChunk, trials) {
-                        var sampler = NormalSampler(seed: derivedSeed(seed, 3, UInt64(di), UInt64(n), UInt64(t)))
-                        for i in 0..<n { x[i] = mu + sampler.next(); w[i] = mu + sampler.next() }
+                        drawVectors(seed: seed, mean: mu, meanIndex: di, trial: t, &x, &w)
                         let real = dot2(x, w)
                         for (fi, f) in formats.enumerated() {
                             let acc = accs[fi]
-                            var exact = Int128Sum(), absolute = Int128Sum()
-                            for i in 0..<n {
-                                qa[i] = f.encode(x[i])
-                                qb[i] = f.encode(w[i])
-                                let ta = acc.lsbTerm(qa[i]), tb = acc.lsbTerm(qb[i])
-                                let mag = ta.significand * tb.significand
-                                exact.add(mag, shift: ta.shift + tb.shift, negative: ta.negative != tb.negative)
-                                absolute.add(mag, shift: ta.shift + tb.shift, negative: false)
-                            }
+                            let (exact, absolute) = quantisedDot(f, acc, x, w, &qa, &qb)
                             // s_hat in LSB^2 units: shift the PE sum (LSB units) by -lsbExponent
                             let lsbShift = -acc.lsbExponent
                             for (mi, m) in methods.enumerated() {

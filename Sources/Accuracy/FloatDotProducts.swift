@@ -48,19 +48,11 @@ public enum FloatDotProducts {
                 var x = [Double](repeating: 0, count: n), w = x
                 var qa = [UInt32](repeating: 0, count: n), qb = qa, ys = qa
                 for t in (c * trialsPerChunk)..<Swift.min((c + 1) * trialsPerChunk, trials) {
-                    // section 3's vectors: the same derived seed per (mean, length, trial)
-                    var sampler = NormalSampler(seed: derivedSeed(seed, 3, UInt64(di), UInt64(n), UInt64(t)))
-                    for i in 0..<n { x[i] = mu + sampler.next(); w[i] = mu + sampler.next() }
+                    DotProducts.drawVectors(seed: seed, mean: mu, meanIndex: di, trial: t, &x, &w)   // section 3's vectors
                     let real = DotProducts.dot2(x, w)
                     for (fi, f) in formats.enumerated() {
                         let fixed = AccumulatorFormat(f)
-                        var exact = Int128Sum()
-                        for i in 0..<n {
-                            qa[i] = f.encode(x[i])
-                            qb[i] = f.encode(w[i])
-                            let ta = fixed.lsbTerm(qa[i]), tb = fixed.lsbTerm(qb[i])
-                            exact.add(ta.significand * tb.significand, shift: ta.shift + tb.shift, negative: ta.negative != tb.negative)
-                        }
+                        let exact = DotProducts.quantisedDot(f, fixed, x, w, &qa, &qb).exact
                         let exactValue = exact.double * pow2(2 * fixed.lsbExponent)
                         for (mi, m) in methods.enumerated() {
                             qa.withUnsafeBufferPointer { a in

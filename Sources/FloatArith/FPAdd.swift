@@ -103,22 +103,15 @@ public struct FPAccumulatorModel: Hashable, Sendable {
     }
 }
 
+extension FPAccumulatorModel: ProductAccumulator {
+    /// `sum` holds the accumulation format's encoding (its width).
+    public var result: Matmul.Element { Matmul.Element(sum: WideInt(width: accumulation.width, limbs: [UInt64(value)]), invalid: invalid) }
+}
+
 extension Matmul {
-    /// `A (R x K) * B (K x C)` with every output element summed in the floating-point format
-    /// `accumulation`, products entering in order k = 0, 1, ..., K-1 (the order the beats arrive).
-    /// `Element.sum` holds the accumulation format's encoding (its width).
+    /// With a floating-point accumulator in `accumulation` (SPEC's arrival order).
     public static func multiply(_ a: [[UInt32]], _ b: [[UInt32]], element: FloatFormat, accumulation: FloatFormat,
                                 product: (UInt32, UInt32) -> UInt32) -> [[Element]] {
-        let k = b.count
-        precondition(a.allSatisfy { $0.count == k }, "A has \(k) columns in every row, one per row of B")
-        let c = b.first?.count ?? 0
-        precondition(b.allSatisfy { $0.count == c })
-        return a.map { rowA in
-            (0..<c).map { j in
-                var acc = FPAccumulatorModel(element: element, accumulation: accumulation)
-                for kk in 0..<k { acc.accumulate(product: product(rowA[kk], b[kk][j])) }
-                return Element(sum: WideInt(width: accumulation.width, limbs: [UInt64(acc.value)]), invalid: acc.invalid)
-            }
-        }
+        multiply(a, b, fresh: { FPAccumulatorModel(element: element, accumulation: accumulation) }, product: product)
     }
 }

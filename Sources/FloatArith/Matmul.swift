@@ -13,25 +13,37 @@ public enum Matmul {
         }
     }
 
-    /// `A (R x K) * B (K x C)` on encodings, with `product` the unit's golden model.
-    public static func multiply(_ a: [[UInt32]], _ b: [[UInt32]], accumulator: AccumulatorFormat,
-                                product: (UInt32, UInt32) -> UInt32) -> [[Element]] {
-        let r = a.count, k = b.count
+    /// `A (R x K) * B (K x C)` on encodings, with `product` the unit's golden model and every
+    /// output element summed by a fresh accumulator, products entering in order k = 0 ... K-1.
+    public static func multiply<Acc: ProductAccumulator>(_ a: [[UInt32]], _ b: [[UInt32]], fresh: () -> Acc,
+                                                         product: (UInt32, UInt32) -> UInt32) -> [[Element]] {
+        let k = b.count
         precondition(a.allSatisfy { $0.count == k }, "A has \(k) columns in every row, one per row of B")
         let c = b.first?.count ?? 0
         precondition(b.allSatisfy { $0.count == c })
-        var out: [[Element]] = []
-        out.reserveCapacity(r)
-        for i in 0..<r {
-            var row: [Element] = []
-            row.reserveCapacity(c)
-            for j in 0..<c {
-                var acc = AccumulatorModel(accumulator)
-                for kk in 0..<k { acc.accumulate(product: product(a[i][kk], b[kk][j])) }
-                row.append(Element(sum: acc.sum, invalid: acc.invalid))
+        return a.map { rowA in
+            (0..<c).map { j in
+                var acc = fresh()
+                for kk in 0..<k { acc.accumulate(product: product(rowA[kk], b[kk][j])) }
+                return acc.result
             }
-            out.append(row)
         }
-        return out
     }
+
+    /// With SPEC's exact fixed-point accumulator.
+    public static func multiply(_ a: [[UInt32]], _ b: [[UInt32]], accumulator: AccumulatorFormat,
+                                product: (UInt32, UInt32) -> UInt32) -> [[Element]] {
+        multiply(a, b, fresh: { AccumulatorModel(accumulator) }, product: product)
+    }
+}
+
+/// A PE's accumulator as the golden matmul drives it: products in, the result element out.
+public protocol ProductAccumulator {
+    mutating func accumulate(product y: UInt32)
+    /// The accumulator's bits and its sticky invalid flag.
+    var result: Matmul.Element { get }
+}
+
+extension AccumulatorModel: ProductAccumulator {
+    public var result: Matmul.Element { Matmul.Element(sum: sum, invalid: invalid) }
 }

@@ -196,7 +196,7 @@ public struct ProcessingElement: Hashable, Sendable {
         let widened = widen(m, p, into: acc, fault: fault)
         let accReg = m.register("acc_q", acc.width, comment: "the running \(name) sum")
         let invalid = m.register("invalid_q", 1, comment: "sticky: a NaN or infinite product since the last clear")
-        let cleared = m.const(fault == .fpClearToOne ? Int(acc.doubleBits(of: 1.0)) : 0, width: acc.width)
+        let cleared = m.const(fault == .fpClearToOne ? Int(acc.encode(1.0)) : 0, width: acc.width)
         let base = m.wire("acc_base", fault == .peClearDropped ? accReg : m.mux(clear, cleared, accReg), comment: "+0 on a job's first beat")
         let sum = m.instance(adderModule, "add", ["a": base, "b": widened])["y"]!
         var take = fault == .peValidIgnored ? m.one : valid
@@ -251,9 +251,4 @@ public struct ProcessingElement: Hashable, Sendable {
         return m.wire("p_widened", m.mux(p.isNaN, m.const(Int(acc.canonicalNaN), width: acc.width), m.cat(sign, magnitude)),
                       comment: "the product in \(acc.tag), exactly")
     }
-}
-
-extension FloatFormat {
-    /// The encoding of an exactly representable Double (constants in generated logic).
-    func doubleBits(of v: Double) -> UInt32 { encode(v) }
 }

@@ -75,10 +75,10 @@ public struct UnitKind: Hashable, Sendable, Codable, CustomStringConvertible {
     public static var adders: [UnitKind] { registry.filter { !$0.role.isMultiplier } }
 
     /// The registered names, for messages and `--help`: "lmul, lmul_formula, ..., or mitchell".
-    public static func nameList(conjunction: String = "or", all: Bool = false) -> String {
+    public static func nameList(all: Bool = false) -> String {
         let names = (all ? registry : allCases).map(\.rawValue)
         guard names.count > 1 else { return names.joined() }
-        return names.dropLast().joined(separator: ", ") + " \(conjunction) " + names.last!
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
     public var rawValue: String { type.name }
