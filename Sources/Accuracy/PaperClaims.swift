@@ -7,7 +7,7 @@ import Toolchain
 ///
 /// Operand pairs `(x, y)` are drawn from `N(0, sigma^2)` at each scale; each method quantises both
 /// with RNE into its own input format, multiplies its way, and is scored against the exact product
-/// `x*y` of the unquantised reals (kept as an unevaluated sum `p + e` with `e = fma(x, y, -p)`).
+/// `x*y` of the unquantised reals (`ExactProduct`).
 /// Only pairs inside the common domain count: `|x|`, `|y|` and `|x*y|` all within
 /// `[minNormal, maxFinite]` of every format in the comparison, and in each format the exact product
 /// of the two quantised inputs too; so every method sees normal inputs and no exact product needs
@@ -107,8 +107,8 @@ public enum PaperClaims {
             let count = Swift.min(samplesPerChunk, samplesPerScale - k * samplesPerChunk)
             for _ in 0..<count {
                 let x = sigma * sampler.next(), y = sigma * sampler.next()
-                let p = x * y, pe = (-p).addingProduct(x, y)     // x*y = p + pe exactly
-                guard range.contains(Swift.abs(x)), range.contains(Swift.abs(y)), range.contains(Swift.abs(p)) else { continue }
+                let exact = ExactProduct(x, y)
+                guard range.contains(Swift.abs(x)), range.contains(Swift.abs(y)), range.contains(Swift.abs(exact.p)) else { continue }
                 var inside = true
                 for (i, f) in formatList.enumerated() {
                     qa[i] = f.encode(x)
@@ -126,7 +126,7 @@ public enum PaperClaims {
                     case .method(let method): r = f.doubleValue(method.evaluate(a, b, f))
                     case .truncated: r = truncate(f.doubleValue(a) * f.doubleValue(b), f)
                     }
-                    let e = ((r - p) - pe) / p
+                    let e = exact.relativeError(of: r)
                     out.stats[j].add(e, keys: (x.bitPattern, y.bitPattern), zero: r == 0)
                 }
             }

@@ -111,7 +111,7 @@ func tickLabel(_ x: Double) -> String {
 }
 
 public enum AccuracyPlots {
-    static let palette = ["lmul": "#d62728", "lmul_formula": "#ff7f0e", "fpmul": "#1f77b4", "fpmul_ftz": "#17becf", "mitchell": "#7f7f7f"]
+    public static let palette = ["lmul": "#d62728", "lmul_formula": "#ff7f0e", "fpmul": "#1f77b4", "fpmul_ftz": "#17becf", "mitchell": "#7f7f7f"]
 
     /// One panel per method: the share of pairs in each signed-relative-error bin.
     public static func histogram(_ h: AccuracyReport.HistogramSection) -> String {
