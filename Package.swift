@@ -11,6 +11,7 @@ import PackageDescription
 //   Verification (unit and array simulation, exhaustive streaming, mutation)   -- Generation, Toolchain, Units
 //   Synthesis (yosys flow, netlists, standard cells, timing, power, reports)   -- Verification, Generation, Toolchain, Units
 //   Accuracy (error of every unit from its golden model, plots)                 -- Units, FloatArith, Toolchain
+//   Sweep (design-space sweep: plan, sharded jobs, results, Pareto report)     -- Synthesis, Accuracy and below
 //   RTLGenCommands (the CLI commands)                                           -- all of the above, ArgumentParser
 //   rtlgen (executable)                                                         -- RTLGenCommands
 let package = Package(
@@ -30,10 +31,11 @@ let package = Package(
         .target(name: "Verification", dependencies: ["Generation", "Toolchain", "Units", "HDL", "FloatArith"]),
         .target(name: "Synthesis", dependencies: ["Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith"]),
         .target(name: "Accuracy", dependencies: ["Units", "FloatArith", "Toolchain"]),
+        .target(name: "Sweep", dependencies: ["Synthesis", "Accuracy", "Verification", "Generation", "Toolchain", "Units", "FloatArith"]),
         .target(
             name: "RTLGenCommands",
             dependencies: [
-                "Accuracy", "Synthesis", "Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith",
+                "Sweep", "Accuracy", "Synthesis", "Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,7 +44,8 @@ let package = Package(
         .testTarget(name: "FloatArithTests", dependencies: ["FloatArith", "Units"]),
         .testTarget(name: "UnitsTests", dependencies: ["Units", "HDL", "FloatArith"]),
         .testTarget(name: "HarnessTests", dependencies: ["Accuracy", "Synthesis", "Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith"]),
-        .testTarget(name: "CLITests", dependencies: ["RTLGenCommands", "Generation", "Toolchain", "Units", "FloatArith"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Accuracy", "Synthesis", "Generation", "Toolchain", "Units", "FloatArith"]),
+        .testTarget(name: "CLITests", dependencies: ["RTLGenCommands", "Sweep", "Accuracy", "Generation", "Toolchain", "Units", "FloatArith"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+@testable import Accuracy
+@testable import Sweep
+import Units
 
 /// Every subcommand as an adversarial user meets it (issue 13): each bad input exits 64 (bad
 /// input found before any work) or 1 (found while working), prints exactly one line on stderr
@@ -65,6 +68,18 @@ extension CLITests {
         try Data("{ not json".utf8).write(to: URL(fileURLWithPath: dir + "/badmanifest/manifest.json"))
         try Data("{\"units\": 3}".utf8).write(to: URL(fileURLWithPath: dir + "/badreport/report.json"))
         try Data("module lmul_e8m23; endmodule\n".utf8).write(to: URL(fileURLWithPath: dir + "/lmul_e8m23.v"))
+        // sweeps: a plan of one job with no result, and the same plan with a result sealed for another plan
+        let input = SweepPlan.Input(path: "x", name: "x", sha256: "0")
+        let plan = try SweepPlan.make(kinds: [UnitKind(rawValue: "lmul")!], formats: [.e4m3], samples: 1_000, seed: 1, randomVectors: 0,
+                                      proofTimeout: 60, flow: input, liberty: input, tools: [])
+        for sub in ["sweepempty", "sweepstale", "sweepstale/results"] { try FileManager.default.createDirectory(atPath: "\(dir)/\(sub)", withIntermediateDirectories: false) }
+        for sub in ["sweepempty", "sweepstale"] { try plan.encoded().write(to: URL(fileURLWithPath: "\(dir)/\(sub)/plan.json")) }
+        let stats = ProductErrorStats(samples: 1, mean: 0, rms: 0, p99: 0, max: 0, bias: 0, zeros: 0, saturatedOperands: 0)
+        let row = SweepRow(id: "lmul_e4m3", unit: "lmul", role: "approximate", format: "e4m3", width: 8,
+                           verification: .init(method: "exhaustive", pairs: 65_536, simulator: "verilator"), gates: 1, transistors: 1, depth: 1,
+                           equivalence: "proven", cells: 1, area: 1, delay: 1, energy: 1, errors: [.init(distribution: .normal, stats: stats)])
+        let stale = try SweepResult(plan: String(repeating: "0", count: 64), job: "lmul_e4m3", rtlSHA256: "", seconds: 1, row: row).sealed()
+        try stale.encoded().write(to: URL(fileURLWithPath: dir + "/sweepstale/results/lmul_e4m3.json"))
         return dir
     }
 
@@ -270,11 +285,32 @@ extension CLITests {
         (mutateArray + ["--sim", "modelsim"], "unknown simulator 'modelsim'", 64),
         (mutateArray + ["--seed", "-1"], "--seed -1", 64),
         (mutateArray + ["--testbench", "/nonexistent"], "--testbench", 64),
+        // sweep
+        (["sweep", "plan", "--dir", "OUT/sw", "--units", "lmul,nope"], "unknown multiplier 'nope'", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--units", "fpadd"], "unknown multiplier 'fpadd'", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--units", ""], "empty list", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--formats", ""], "--formats is empty", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--formats", "e4m3,fp8"], "'fp8' is not a format", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--formats", "e9m3"], "2...8", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--formats", "e4m5-2"], "not a format range", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--quick", "--formats", "e4m3"], "not both", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--samples", "10"], "--samples 10 is out of range", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--liberty", "OUT/nope.lib"], "--liberty", 64),
+        (["sweep", "plan", "--dir", "OUT/afile"], "--dir", 64),
+        (["sweep", "run", "--dir", "OUT/sweepstale", "--shard", "3/2"], "--shard 3/2 does not exist", 64),
+        (["sweep", "run", "--dir", "OUT/sweepstale", "--shard", "0/2"], "--shard 0/2 does not exist", 64),
+        (["sweep", "run", "--dir", "OUT/sweepstale", "--shard", "1of2"], "not a share", 64),
+        (["sweep", "run", "--dir", "OUT/nosweep"], "write a plan first", 64),
+        (["sweep", "run", "--dir", "OUT/badmanifest"], "plan.json does not exist", 1),
+        (["sweep", "merge", "--dir", "OUT/sweepstale", "--out", "OUT/m"], "from a different plan (stale); nothing was merged", 1),
+        (["sweep", "merge", "--dir", "OUT/sweepempty", "--out", "OUT/m"], "1 of 1 jobs have no result yet (lmul_e4m3)", 1),
+        (["sweep", "merge", "--dir", "OUT/sweepstale", "--out", "OUT/m", "--compare", "OUT/nope.json"], "--compare", 64),
+        (["sweep", "merge", "--dir", "OUT/sweepstale", "--out", "OUT/m", "--compare", "OUT/afile"], "not a sweep report", 1),
     ]
 
     @Test func badInputTableCoversEverySubcommand() {
         let commands = Set(Self.badInputs.map { $0.0.first.flatMap { $0.hasPrefix("-") ? "generate" : $0 } ?? "generate" })
-        for c in ["generate", "vectors", "eval", "matmul", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array"] {
+        for c in ["generate", "vectors", "eval", "matmul", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array", "sweep"] {
             #expect(commands.contains(c), "no bad-input case for \(c)")
         }
         #expect(Self.badInputs.count >= 80)
@@ -327,6 +363,11 @@ extension CLITests {
         (mutateArray, "--gate-mutants", 0...255),
         (mutateArray, "--seed", 0...2147483647),
         (mutateArray, "--jobs", 1...64),
+        (["sweep", "plan", "--dir", "OUT/sw"], "--samples", 1_000...100_000_000),
+        (["sweep", "plan", "--dir", "OUT/sw"], "--count", 0...10_000_000),
+        (["sweep", "plan", "--dir", "OUT/sw"], "--proof-timeout", 1...3600),
+        (["sweep", "plan", "--dir", "OUT/sw"], "--seed", 0...1.8e19),
+        (["sweep", "run", "--dir", "OUT/sweepstale"], "--jobs", 1...64),
     ]
 
     static let numericValues: [(text: String, value: Double?)] = [

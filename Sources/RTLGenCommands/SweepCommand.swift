@@ -1,0 +1,217 @@
+import Accuracy
+import ArgumentParser
+import FloatArith
+import Foundation
+import Generation
+import Sweep
+import Synthesis
+import Toolchain
+import Units
+
+/// `rtlgen sweep`: the design-space sweep, as independent jobs whose results are files.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Sweep every multiplier over many formats: cost against error, and the Pareto frontier.",
+        discussion: """
+        One job per unit and format: generate it, check it against the golden model on Verilator (every operand pair up to 16-bit formats), synthesise it (generic gates, CMOS transistors, standard cells, OpenSTA delay and energy), and measure its error on the same real operands as every other job. 'plan' writes the job list, 'run' runs a share of it (results are files; a killed run resumes), 'merge' writes the report with the frontiers.
+
+        Examples:
+          rtlgen sweep plan --dir build/sweep                  the default sweep (every unit; E = 4, 5, 8 with M = 1...7)
+          rtlgen sweep plan --dir build/sweep --quick          the e4m3, e5m2, e8m3 and e8m4 families
+          rtlgen sweep run --dir build/sweep                   every job on this machine
+          rtlgen sweep run --dir build/sweep --shard 3/8       one share of eight (scripts/sweep.sbatch runs one per Slurm task)
+          rtlgen sweep merge --dir build/sweep --out docs      docs/sweep.md, docs/sweep.json, docs/plots/sweep-pareto.svg
+        """,
+        subcommands: [Plan.self, Run.self, Merge.self]
+    )
+
+    static let defaultDirectory = "build/sweep"
+
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "plan",
+            abstract: "Write the sweep's job list, <dir>/plan.json, and print the job count and an estimate.",
+            discussion: "A plan that differs from the one a result was made for makes that result stale: 'run' redoes it and 'merge' refuses it."
+        )
+
+        @Option(help: ArgumentHelp("Sweep directory: plan.json, results/, work/.", valueName: "dir"))
+        var dir: String = SweepCommand.defaultDirectory
+
+        @Flag(help: "The quick subset: every unit on e4m3, e5m2, e8m3 and e8m4 (a few minutes).")
+        var quick = false
+
+        @Option(help: ArgumentHelp("Multipliers to sweep, comma-separated (default: every multiplier of the registry).", valueName: "list"),
+                transform: { try UnitList.multipliers($0) })
+        var units: UnitList = .all
+
+        @Option(help: ArgumentHelp("Formats: eEmM or eEmA-B (M = A...B), comma-separated (default: e4m1-7,e5m1-7,e8m1-7).", valueName: "list"))
+        var formats: String?
+
+        @Option(parsing: .unconditional, help: ArgumentHelp("Operand pairs per distribution, 1000...100000000.", valueName: "n"), transform: wholeNumber)
+        var samples: Int = 1_000_000
+
+        @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the operands and random vectors, 0...2^64-1.", valueName: "n"), transform: seedNumber)
+        var seed: UInt64 = 1
+
+        @Option(parsing: .unconditional, help: ArgumentHelp("Random vector pairs for formats wider than 16 bits, 0...10000000.", valueName: "n"),
+                transform: wholeNumber)
+        var count: Int = 100_000
+
+        @Option(name: .customLong("proof-timeout"), parsing: .unconditional, help: ArgumentHelp("Seconds yosys-abc cec may spend on one proof, 1...3600.", valueName: "s"),
+                transform: wholeNumber)
+        var proofTimeout: Int = 60
+
+        @Option(help: ArgumentHelp("Liberty file of the standard cells (scripts/install-tools.sh installs it here).", valueName: "file"))
+        var liberty: String = "/usr/local/share/osu018/osu018_stdcells.lib"
+
+        @Option(help: ArgumentHelp("The yosys flow script.", valueName: "file"))
+        var flow: String = "synth/flow.ys"
+
+        var formatList: [FloatFormat] {
+            get throws {
+                do { return try FloatFormat.parseList(formats ?? (quick ? SweepPlan.quickFormats : SweepPlan.defaultFormats).joined(separator: ",")) } catch let e as HarnessError {
+                    throw UsageError(e.message)
+                }
+            }
+        }
+
+        mutating func validate() throws {
+            if quick && formats != nil { throw UsageError("--quick is a set of formats; give --quick or --formats, not both") }
+            guard try !formatList.isEmpty else { throw UsageError("--formats is empty: the sweep would have no jobs; give formats, e.g. --formats e4m1-7,e5m2") }
+            try check("--samples", samples, in: 1_000...100_000_000)
+            try check("--count", count, in: Limits.count)
+            try check("--proof-timeout", proofTimeout, in: 1...3600)
+            try checkInputFile(flow, flag: "--flow", hint: "run from the repository root or pass --flow synth/flow.ys")
+            try checkInputFile(liberty, flag: "--liberty", hint: "install it with bash scripts/install-tools.sh or pass --liberty FILE")
+            try OutputWriter.checkDirectory(dir, flag: "--dir")
+            try checkTools(["yosys", "yosys-abc", "verilator", "timeout"])
+            try LibertyFlow.checkTools(liberty: liberty)
+        }
+
+        func run() throws {
+            func input(_ path: String) throws -> SweepPlan.Input {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                return SweepPlan.Input(path: path, name: (path as NSString).lastPathComponent, sha256: SHA256.hex(data))
+            }
+            let libraryName = try LibertyFlow(libertyPath: liberty).library.name
+            var lib = try input(liberty)
+            lib.name = "\(libraryName) (\(lib.name))"
+            let tools = [try Tools.run("yosys", ["-V"]).stdout, try Tools.run("verilator", ["--version"]).stdout,
+                         "OpenSTA " + (try Tools.run("sta", ["-version"]).stdout)]
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            let plan: SweepPlan
+            do {
+                plan = try SweepPlan.make(kinds: units.kinds, formats: try formatList, samples: samples, seed: seed, randomVectors: count,
+                                          proofTimeout: proofTimeout, flow: try input(flow), liberty: lib, tools: tools)
+            } catch let e as HarnessError { throw UsageError(e.message) }
+            let path = (dir as NSString).appendingPathComponent(SweepPlan.fileName)
+            try OutputWriter.writeFile(try plan.encoded(), to: path)
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let total = plan.jobs.reduce(0) { $0 + $1.estimate }
+            print("sweep plan: \(plan.jobs.count) jobs (\(plan.units.count) unit\(plan.units.count == 1 ? "" : "s") x \(plan.formats.count) format\(plan.formats.count == 1 ? "" : "s")) in \(path); "
+                  + "estimate ~\(SweepRun.duration(total / Double(cores))) on this machine's \(cores) core\(cores == 1 ? "" : "s")")
+            print("next: rtlgen sweep run --dir \(dir)   (or one share per machine: --shard I/N), then rtlgen sweep merge --dir \(dir)")
+        }
+    }
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Run the plan's jobs (or one share of them); each result is written atomically and jobs already done are skipped.",
+            discussion: "Shares are dealt from the plan by estimated cost, longest first, so every job is in exactly one of N shares and the shares take about the same time. A job that fails (a mismatch, a tool error) is reported; the others go on, and the run exits non-zero."
+        )
+
+        @Option(help: ArgumentHelp("Sweep directory holding plan.json.", valueName: "dir"))
+        var dir: String = SweepCommand.defaultDirectory
+
+        @Option(help: ArgumentHelp("The share to run, I/N with 1 <= I <= N (default: 1/1, every job).", valueName: "I/N"))
+        var shard: String = "1/1"
+
+        @Option(parsing: .unconditional, help: ArgumentHelp("Jobs run at once, 1...64 (default: the number of cores).", valueName: "n"), transform: wholeNumber)
+        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(help: ArgumentHelp("Directory of the streaming testbench (lanes.v, stream_abi.cpp) and tb_unit.cpp.", valueName: "dir"))
+        var testbench: String = "testbench"
+
+        static func parseShard(_ s: String) throws -> (index: Int, count: Int) {
+            let p = s.split(separator: "/", omittingEmptySubsequences: false)
+            guard p.count == 2, let i = try? wholeNumber(String(p[0])), let n = try? wholeNumber(String(p[1])) else {
+                throw UsageError("--shard '\(s)' is not a share; give I/N, e.g. --shard 2/4")
+            }
+            guard n >= 1, n <= 100_000 else { throw UsageError("--shard \(s): N must be 1...100000") }
+            guard (1...n).contains(i) else { throw UsageError("--shard \(s) does not exist; give I/N with 1 <= I <= N, e.g. --shard 1/\(n)") }
+            return (i, n)
+        }
+
+        mutating func validate() throws {
+            _ = try Self.parseShard(shard)
+            try check("--jobs", jobs, in: Limits.jobs)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+                throw UsageError("--dir \(dir) does not exist; write a plan first: rtlgen sweep plan --dir \(dir)")
+            }
+            try checkTools(["yosys", "yosys-abc", "verilator", "make", "g++", "timeout"])
+        }
+
+        func run() throws {
+            let s = try Self.parseShard(shard)
+            let summary = try SweepRun.run(directory: dir, shard: s, workers: jobs, testbench: testbench) { line in
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            }
+            if !summary.failures.isEmpty {
+                FileHandle.standardError.write(Data("rtlgen: error: \(summary.failures.count) of \(summary.jobs) jobs of share \(shard) failed (first: \(summary.failures[0])); the other results are kept, so rerunning redoes only those\n".utf8))
+                throw ExitCode.failure
+            }
+            print("sweep: share \(shard) done: \(summary.ran) job\(summary.ran == 1 ? "" : "s") run, \(summary.skipped) already done, in \(SweepRun.duration(summary.seconds))")
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "merge",
+            abstract: "Merge every job's result into sweep.md, sweep.json and plots/sweep-pareto.svg.",
+            discussion: "Refuses, and writes nothing, when a job has no result or its result is from another plan (stale or edited). The files are the same bytes whatever the shard count or order. --compare checks the merged rows against another report's rows of the same configurations (the quick sweep against the committed full one)."
+        )
+
+        @Option(help: ArgumentHelp("Sweep directory holding plan.json and results/.", valueName: "dir"))
+        var dir: String = SweepCommand.defaultDirectory
+
+        @Option(help: ArgumentHelp("Output directory for sweep.md, sweep.json and plots/sweep-pareto.svg.", valueName: "dir"))
+        var out: String = "docs"
+
+        @Option(help: ArgumentHelp("A sweep.json whose rows of the same configurations must equal these (exit non-zero otherwise).", valueName: "file"))
+        var compare: String?
+
+        mutating func validate() throws {
+            try OutputWriter.checkDirectory(out)
+            if let compare { try checkInputFile(compare, flag: "--compare", hint: "give the sweep.json of an earlier merge, e.g. docs/sweep.json") }
+        }
+
+        func run() throws {
+            var against: SweepReport?
+            if let compare {
+                guard let data = FileManager.default.contents(atPath: compare), let other = try? SweepReport.load(data) else {
+                    throw UsageError("--compare \(compare) is not a sweep report; give a sweep.json written by rtlgen sweep merge")
+                }
+                against = other
+            }
+            let merged = try SweepReport.merge(directory: dir)
+            let report = merged.report
+            if !merged.ignored.isEmpty {
+                print("sweep merge: left out \(merged.ignored.count) result file\(merged.ignored.count == 1 ? "" : "s") of jobs not in the plan (\(merged.ignored.prefix(3).joined(separator: ", "))\(merged.ignored.count > 3 ? ", ..." : ""))")
+            }
+            try OutputWriter.write([("sweep.json", try report.json()), ("sweep.md", Data(report.markdown().utf8)),
+                                    ("plots/sweep-pareto.svg", Data(report.svg().utf8))], into: out)
+            print("sweep merge: \(report.rows.count) configurations; wrote \(out)/sweep.md, \(out)/sweep.json, \(out)/plots/sweep-pareto.svg")
+            print(report.answer() + ".")
+            if let against {
+                let diffs = report.differences(from: against)
+                if !diffs.isEmpty {
+                    throw UsageError("\(diffs.count) of \(report.rows.count) rows differ from \(compare!) (first: \(diffs[0])); if the generator or flow changed on purpose, rerun make sweep and commit docs/sweep.*")
+                }
+                print("sweep merge: all \(report.rows.count) rows equal their rows in \(compare!)")
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import Accuracy
+import FloatArith
+import Foundation
+import Generation
+import Synthesis
+import Toolchain
+import Units
+import Verification
+
+/// What one job measured: the report's row for one configuration.
+public struct SweepRow: Codable, Sendable, Equatable {
+    public struct Check: Codable, Sendable, Equatable {
+        /// "exhaustive" (every operand pair) or "corners+random".
+        public var method: String
+        public var pairs: Int
+        public var simulator: String
+    }
+
+    public struct Errors: Codable, Sendable, Equatable {
+        public var distribution: OperandDistribution
+        public var stats: ProductErrorStats
+    }
+
+    public var id: String
+    public var unit: String
+    public var role: String
+    public var format: String
+    public var width: Int
+    public var verification: Check
+    /// Generic gates, CMOS transistors and logic depth (yosys), and how the netlist was proven.
+    public var gates: Int
+    public var transistors: Int
+    public var depth: Int
+    public var equivalence: String
+    /// Standard cells: area (um^2), worst input-to-output delay (ns), energy per operation (pJ,
+    /// dynamic + leakage, from the simulated activity of N(0, 1) operands).
+    public var cells: Int
+    public var area: Double
+    public var delay: Double
+    public var energy: Double
+    public var errors: [Errors]
+
+    public func errors(_ d: OperandDistribution) -> ProductErrorStats? { errors.first { $0.distribution == d }?.stats }
+
+    enum CodingKeys: String, CodingKey {
+        case id, unit, role, format, width, verification, gates, transistors, depth, equivalence, cells, errors
+        case area = "area_um2", delay = "delay_ns", energy = "energy_pj"
+    }
+}
+
+/// A job's result file, `results/<id>.json`: the row, the plan it belongs to (the plan file's
+/// SHA-256), the SHA-256 of the RTL it measured, and a checksum over all of that, so an edited
+/// file is refused.
+public struct SweepResult: Codable, Sendable, Equatable {
+    public var plan: String
+    public var job: String
+    public var rtlSHA256: String
+    /// Wall seconds the job took (not in the report: it differs run to run).
+    public var seconds: Double
+    public var row: SweepRow
+    public var checksum: String = ""
+
+    enum CodingKeys: String, CodingKey {
+        case plan, job, seconds, row, checksum, rtlSHA256 = "rtl_sha256"
+    }
+
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    /// The SHA-256 of the result's encoding with an empty checksum.
+    public func computedChecksum() throws -> String {
+        var copy = self
+        copy.checksum = ""
+        return SHA256.hex(try Self.encoder().encode(copy))
+    }
+
+    public func sealed() throws -> SweepResult {
+        var copy = self
+        copy.checksum = try computedChecksum()
+        return copy
+    }
+
+    public func encoded() throws -> Data { try Self.encoder().encode(self) + Data("\n".utf8) }
+}
+
+/// Runs one job: generate the unit, check it against the golden model on Verilator (exhaustively
+/// up to `plan.exhaustiveWidth`-bit operands), synthesise it (generic gates, CMOS transistors,
+/// standard cells, OpenSTA timing and energy; every netlist proven equal to the RTL and simulated
+/// against the golden model), and measure its error on the plan's operand distributions.
+public final class SweepJobRunner: @unchecked Sendable {
+    public let plan: SweepPlan
+    public let digest: String
+    public let directory: String
+    /// Threads of one job's exhaustive walk.
+    public var threads = 1
+    public var testbenchDirectory = "testbench"
+    let power: PowerAnalysis
+    private let lock = NSLock()
+    private var operandCache: [OperandDistribution: [(Double, Double)]] = [:]
+
+    public init(plan: SweepPlan, digest: String, directory: String) throws {
+        self.plan = plan
+        self.digest = digest
+        self.directory = directory
+        guard let data = FileManager.default.contents(atPath: plan.liberty.path) else {
+            throw HarnessError("the plan's liberty file \(plan.liberty.path) is missing; install it (bash scripts/install-tools.sh) or plan again with --liberty FILE")
+        }
+        guard SHA256.hex(data) == plan.liberty.sha256 else {
+            throw HarnessError("\(plan.liberty.path) has changed since the plan was written; plan again: rtlgen sweep plan --dir \(directory)")
+        }
+        guard let flow = FileManager.default.contents(atPath: plan.flow.path), SHA256.hex(flow) == plan.flow.sha256 else {
+            throw HarnessError("the flow script \(plan.flow.path) is missing or has changed since the plan was written; plan again: rtlgen sweep plan --dir \(directory)")
+        }
+        power = PowerAnalysis(liberty: try LibertyFlow(libertyPath: plan.liberty.path))
+    }
+
+    public var resultsDirectory: String { (directory as NSString).appendingPathComponent("results") }
+    public func resultPath(_ id: String) -> String { (resultsDirectory as NSString).appendingPathComponent("\(id).json") }
+    var workDirectory: String { (directory as NSString).appendingPathComponent("work") }
+
+    /// The RTL text the generator writes for the job's unit today.
+    public static func rtl(_ job: SweepPlan.Job) throws -> (unit: ArithmeticUnit, text: String) {
+        guard let k = UnitKind(rawValue: job.unit), let f = FloatFormat(tag: job.format) else {
+            throw HarnessError("job \(job.id) names an unknown unit or format")
+        }
+        let unit = ArithmeticUnit(k, f)
+        return (unit, try unit.verilog())
+    }
+
+    /// Why the stored result of `job` cannot be used (nil: it is current).
+    public func problem(with job: SweepPlan.Job, rtlSHA256: String) -> String? {
+        Self.problem(path: resultPath(job.id), job: job, digest: digest, rtlSHA256: rtlSHA256).problem
+    }
+
+    /// Reads a result file and says what is wrong with it for `job` of the plan with `digest`.
+    public static func problem(path: String, job: SweepPlan.Job, digest: String, rtlSHA256: String) -> (result: SweepResult?, problem: String?) {
+        guard let data = FileManager.default.contents(atPath: path) else { return (nil, "missing") }
+        guard let r = try? JSONDecoder().decode(SweepResult.self, from: data) else { return (nil, "not a sweep result (unreadable)") }
+        guard (try? r.computedChecksum()) == r.checksum else { return (nil, "edited: its checksum does not match its contents") }
+        guard r.plan == digest else { return (nil, "from a different plan (stale)") }
+        guard r.job == job.id, r.row.id == job.id else { return (nil, "the result of another job (\(r.job))") }
+        guard r.rtlSHA256 == rtlSHA256 else { return (nil, "made from RTL the generator no longer writes (stale)") }
+        return (r, nil)
+    }
+
+    func operands(_ d: OperandDistribution) -> [(Double, Double)] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = operandCache[d] { return cached }
+        let pairs = ProductError.operands(d, count: plan.samples, seed: plan.seed)
+        operandCache[d] = pairs
+        return pairs
+    }
+
+    /// Runs `job` and writes its result file atomically.
+    public func run(_ job: SweepPlan.Job) throws -> SweepResult {
+        let start = monotonicSeconds()
+        let (unit, text) = try Self.rtl(job)
+        let rtlDir = (workDirectory as NSString).appendingPathComponent("rtl")
+        try OutputWriter.write([(unit.fileName, Data(text.utf8))], into: rtlDir)
+        let file = (rtlDir as NSString).appendingPathComponent(unit.fileName)
+        let simDir = (workDirectory as NSString).appendingPathComponent("sim")
+
+        // 1. The RTL against the golden model.
+        let check: SweepRow.Check
+        if unit.format.width <= plan.exhaustiveWidth {
+            var stream = ExhaustiveStream(unit: unit, file: file)
+            stream.buildDirectory = simDir
+            stream.testbenchDirectory = testbenchDirectory
+            stream.threads = threads
+            stream.quiet = true
+            let outcome = try stream.run(log: { _ in })
+            if let m = outcome.firstMismatches.first {
+                throw HarnessError("\(job.id): the RTL differs from the golden model on \(outcome.mismatches) of \(outcome.vectors) pairs, first \(m.describe(unit))")
+            }
+            check = SweepRow.Check(method: "exhaustive", pairs: Int(outcome.vectors), simulator: "verilator")
+        } else {
+            var config = SimulationConfig(rtlDirectory: rtlDir, modules: [unit.moduleName], simulators: [.verilator])
+            config.buildDirectory = simDir
+            config.testbenchDirectory = testbenchDirectory
+            config.random = plan.randomVectors
+            config.seed = plan.seed
+            config.jobs = 1
+            let outcomes = try UnitSimulation(config, log: { _ in }).run()
+            guard let o = outcomes.first, o.passed else {
+                let o = outcomes.first
+                throw HarnessError("\(job.id): the RTL differs from the golden model" + (o?.failure.map { ": \($0)" } ?? o?.firstMismatches.first.map { ", first \($0.describe(unit))" } ?? ""))
+            }
+            check = SweepRow.Check(method: "corners+random", pairs: o.vectors, simulator: "verilator")
+        }
+
+        // 2. Synthesis, every netlist proven equal to the RTL and simulated against the golden model.
+        var flow = SynthesisFlow()
+        flow.flowScript = plan.flow.path
+        flow.workDirectory = (workDirectory as NSString).appendingPathComponent("synth")
+        flow.proofTimeout = plan.proofTimeout
+        flow.power = power
+        let s: SynthesisFlow.Result
+        do { s = try flow.run(file: file) } catch let f as SynthesisFlow.Failure { throw HarnessError(f.description) }
+        guard let lib = s.liberty else { throw HarnessError("\(job.id): no standard-cell figures") }
+
+        // 3. Error on the plan's real operands.
+        let errors = plan.distributions.map { d in
+            SweepRow.Errors(distribution: d, stats: ProductError.measure(unit.kind, unit.format, pairs: operands(d)))
+        }
+
+        let row = SweepRow(id: job.id, unit: unit.kind.rawValue, role: unit.kind.role.rawValue, format: unit.format.tag, width: unit.format.width,
+                           verification: check, gates: s.gates, transistors: s.transistors, depth: s.depth, equivalence: s.equivalence.rawValue,
+                           cells: lib.cells, area: lib.area, delay: lib.delay, energy: lib.energy, errors: errors)
+        let result = try SweepResult(plan: digest, job: job.id, rtlSHA256: SHA256.hex(Data(text.utf8)),
+                                     seconds: ((monotonicSeconds() - start) * 10).rounded() / 10, row: row).sealed()
+        try OutputWriter.writeFile(try result.encoded(), to: resultPath(job.id))
+        return result
+    }
+}

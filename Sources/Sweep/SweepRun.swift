@@ -1,0 +1,90 @@
+import Foundation
+import Generation
+import Toolchain
+import Units
+
+/// `rtlgen sweep run`: one share of the plan's jobs on a few workers. A job whose result file is
+/// current (same plan, same RTL, checksum intact) is skipped, so a killed run resumes where it
+/// stopped; every result is written atomically when its job ends.
+public enum SweepRun {
+    public struct Summary: Sendable {
+        public var jobs: Int
+        public var skipped: Int
+        public var ran: Int
+        public var failures: [String]
+        public var seconds: Double
+    }
+
+    /// "1h 02m", "3m 05s", "42 s".
+    public static func duration(_ s: Double) -> String {
+        let t = Int(s.rounded())
+        if t >= 3600 { return String(format: "%dh %02dm", t / 3600, (t % 3600) / 60) }
+        if t >= 60 { return String(format: "%dm %02ds", t / 60, t % 60) }
+        return "\(t) s"
+    }
+
+    /// Runs share `shard` (1-based index, count) of the plan in `directory` on `workers` threads.
+    public static func run(directory: String, shard: (index: Int, count: Int), workers: Int, testbench: String = "testbench",
+                           say: @escaping @Sendable (String) -> Void) throws -> Summary {
+        let (plan, digest) = try SweepPlan.load(directory: directory)
+        guard shard.count >= 1, (1...shard.count).contains(shard.index) else {
+            throw HarnessError("--shard \(shard.index)/\(shard.count) does not exist; give I/N with 1 <= I <= N, e.g. --shard 1/4")
+        }
+        let runner = try SweepJobRunner(plan: plan, digest: digest, directory: directory)
+        runner.testbenchDirectory = testbench
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        runner.threads = max(1, cores / max(1, workers))
+        let mine = plan.shard(shard.index, of: shard.count)
+        var todo: [SweepPlan.Job] = []
+        for job in mine {
+            let sha = SHA256Text.of(try SweepJobRunner.rtl(job).text)
+            if runner.problem(with: job, rtlSHA256: sha) != nil { todo.append(job) }
+        }
+        let skipped = mine.count - todo.count
+        // Longest first, so the long exhaustive walks overlap with the short jobs.
+        todo.sort { $0.estimate > $1.estimate }
+        let queue = todo
+        let total = todo.reduce(0) { $0 + $1.estimate }
+        let workers = max(1, min(workers, todo.count))
+        say("sweep: \(plan.jobs.count) jobs in the plan; share \(shard.index)/\(shard.count) has \(mine.count)"
+            + (skipped > 0 ? ", \(skipped) already done" : "") + "; \(todo.count) to run on \(workers) worker\(workers == 1 ? "" : "s")"
+            + (todo.isEmpty ? "" : ", estimate ~\(duration(total / Double(workers)))"))
+        let start = monotonicSeconds()
+        let state = Locked((done: 0, estimateDone: 0.0, failures: [String]()))
+        _ = WorkerPool.map(queue.count, jobs: workers) { i -> Bool in
+            let job = queue[i]
+            let t0 = monotonicSeconds()
+            var line: String
+            do {
+                let r = try runner.run(job)
+                let row = r.row
+                let n = row.errors.first?.stats
+                line = String(format: "%-20@ %@ %@ pairs, %6@ transistors, %.3f pJ, mean error %.3g%% (%@), %.1f s",
+                              job.id as NSString, row.verification.method as NSString, groupedCount(row.verification.pairs) as NSString,
+                              groupedCount(row.transistors) as NSString, row.energy, 100 * (n?.mean ?? 0),
+                              (row.errors.first?.distribution.label ?? "") as NSString, monotonicSeconds() - t0)
+                let s = state.withLock { s -> (Int, Double) in
+                    s.done += 1
+                    s.estimateDone += job.estimate
+                    return (s.done, s.estimateDone)
+                }
+                let elapsed = monotonicSeconds() - start
+                let left = s.1 > 0 ? elapsed * (total - s.1) / s.1 : 0
+                say(String(format: "[%3d/%d] ", s.0, queue.count) + line + " | \(duration(elapsed)) elapsed, ~\(duration(left)) left")
+                return true
+            } catch {
+                let message = "\(job.id): \(error)"
+                state.withLock { $0.failures.append(message) }
+                say("[failed] " + message)
+                return false
+            }
+        }
+        let failures = state.withLock { $0.failures }.sorted()
+        return Summary(jobs: mine.count, skipped: skipped, ran: todo.count - failures.count, failures: failures, seconds: monotonicSeconds() - start)
+    }
+}
+
+/// SHA-256 of a text's UTF-8 bytes.
+enum SHA256Text {
+    static func of(_ s: String) -> String { SHA256.hex(Data(s.utf8)) }
+}
