@@ -1,6 +1,6 @@
 # lmul-rtl: generate, simulate and synthesise L-Mul units and the exact fp baseline.
 #   make            generate (if stale), simulate and synthesise the default design set
-#   make test       swift test, then make sim on the default set (what CI runs)
+#   make test       swift test, make sim on the default set, make sweep-quick and sweep-sbatch-check (what CI runs)
 #   make sim        units on Verilator and Icarus against golden vectors, then make sim-array
 #   make sim-array  PE arrays, cycle by cycle against the golden matmul; make bench-array: 16x16 lmul MAC/s;
 #                   make mutate-array: array/cell/PE mutants the array check must kill; make mutate-fpadd: the adder
@@ -10,6 +10,9 @@
 #                   with behavioural twins of the exact multipliers (build/behavioural) and an ABC-effort table;
 #                   make synth-exhaustive: the netlists whose RTL proof timed out, on all 2^32 inputs
 #   make accuracy   error report into docs/ (accuracy.md/.json, plots); make accuracy-bf16: bf16, 2^32 pairs
+#   make sweep      design-space sweep: every multiplier x E = 4, 5, 8, M = 1...7, cost/error Pareto frontiers
+#                   (docs/sweep.*); make sweep-quick: its e4m3/e5m2/e8m3/e8m4 subset against docs/sweep.json;
+#                   make sweep-sbatch-check: the Slurm scripts' array tasks give the same report (both in make test)
 # Variables: MANTISSA="3 2" (formats by fraction bits), EXPONENT=E (for formats SPEC gives no
 # default for), UNITS="lmul fpmul" (default: every unit 'rtlgen units' lists), SIM="verilator icarus";
 # arrays: ARRAY_SIZES="1x1 2x3 4x4 8x8", ARRAY_UNITS="lmul fpmul", ARRAY_ACCS="fixed fp32", ARRAY_MANTISSA=3 (ARRAY_EXPONENT=E).
@@ -52,7 +55,7 @@ MODULES := $(foreach f,$(FORMATS),$(foreach u,$(UNITS),$(u)_$(f)))
 MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
 .PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth synth-exhaustive
-.PHONY: sim-array bench-array mutate-array mutate-fpadd
+.PHONY: sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check
 
 all: units sim synth
 
@@ -188,12 +191,41 @@ accuracy: rtlgen
 accuracy-bf16: rtlgen
 	@$(RTLGEN) accuracy --bf16 only --out docs
 
+# Design-space sweep (docs/sweep.md, docs/sweep.json, docs/plots/sweep-pareto.svg): every multiplier on
+# E = 4, 5, 8 with M = 1...7 (105 jobs), each generated, checked on every operand pair, synthesised
+# (transistors, standard cells, OpenSTA energy) and measured on the same real operands; the cost/error
+# frontiers and a verdict per L-Mul configuration. Jobs already done are skipped (a killed run resumes).
+# SWEEP_OPTIONS adds plan options (e.g. --units lmul,fpmul --formats e5m1-7), written to build/sweep-report.
+SWEEP_DIR ?= build/sweep
+SWEEP_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SWEEP_OUT ?= $(if $(SWEEP_OPTIONS),build/sweep-report,docs)
+sweep: | rtlgen
+	@$(RTLGEN) sweep plan --dir $(SWEEP_DIR) $(SWEEP_OPTIONS)
+	@$(RTLGEN) sweep run --dir $(SWEEP_DIR) --jobs $(SWEEP_JOBS)
+	@$(RTLGEN) sweep merge --dir $(SWEEP_DIR) --out $(SWEEP_OUT)
+
+# The quick subset (every unit on e4m3, e5m2, e8m3, e8m4; 20 jobs, run afresh), whose rows must equal
+# the committed docs/sweep.json's rows of the same configurations (part of make test).
+sweep-quick: | rtlgen
+	@rm -rf build/sweep-quick/results
+	@$(RTLGEN) sweep plan --dir build/sweep-quick --quick
+	@$(RTLGEN) sweep run --dir build/sweep-quick --jobs $(SWEEP_JOBS)
+	@$(RTLGEN) sweep merge --dir build/sweep-quick --out build/sweep-quick/report --compare docs/sweep.json
+
+# The Slurm scripts without a cluster: scripts/sweep.sbatch run as every task of a job array (the
+# variables Slurm sets, scrambled order), then scripts/sweep-merge.sbatch; the report must equal the
+# single-machine one byte for byte (part of make test).
+sweep-sbatch-check: | rtlgen
+	@RTLGEN=$(RTLGEN) bash scripts/sweep-sbatch-check.sh
+
 swift-test:
 	$(SWIFT) build --scratch-path $(SCRATCH) --build-tests
 	$(SWIFT) test --scratch-path $(SCRATCH) --skip-build
 
 test: swift-test
 	@$(MAKE) --no-print-directory sim
+	@$(MAKE) --no-print-directory sweep-quick
+	@$(MAKE) --no-print-directory sweep-sbatch-check
 
 clean:
 	rm -rf build
