@@ -218,6 +218,11 @@ sweep-quick: | rtlgen
 sweep-sbatch-check: | rtlgen
 	@RTLGEN=$(RTLGEN) bash scripts/sweep-sbatch-check.sh
 
+# The same on a real one-node Slurm cluster started here (Debian's slurm-wlm and munge, installed if missing;
+# needs root): a 3-task array of scripts/sweep.sbatch and the dependent merge, compared with one machine.
+sweep-slurm-check: | rtlgen
+	@RTLGEN=$(RTLGEN) bash scripts/sweep-slurm-check.sh
+
 swift-test:
 	$(SWIFT) build --scratch-path $(SCRATCH) --build-tests
 	$(SWIFT) test --scratch-path $(SCRATCH) --skip-build
