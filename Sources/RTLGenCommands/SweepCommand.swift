@@ -17,11 +17,11 @@ struct SweepCommand: ParsableCommand {
         One job per unit and format: generate it, check it against the golden model on Verilator (every operand pair up to 16-bit formats), synthesise it (generic gates, CMOS transistors, standard cells, OpenSTA delay and energy), and measure its error on the same real operands as every other job. 'plan' writes the job list, 'run' runs a share of it (results are files; a killed run resumes), 'merge' writes the report with the frontiers.
 
         Examples:
-          rtlgen sweep plan --dir build/sweep                  the default sweep (every unit; E = 4, 5, 8 with M = 1...7)
-          rtlgen sweep plan --dir build/sweep --quick          the e4m3, e5m2, e8m3 and e8m4 families
-          rtlgen sweep run --dir build/sweep                   every job on this machine
-          rtlgen sweep run --dir build/sweep --shard 3/8       one share of eight (scripts/sweep.sbatch runs one per Slurm task)
-          rtlgen sweep merge --dir build/sweep --out docs      docs/sweep.md, docs/sweep.json, docs/plots/sweep-pareto.svg
+          rtlgen sweep plan --dir build/sweep             E = 4, 5, 8 x M = 1...7
+          rtlgen sweep plan --dir build/sweep --quick     e4m3 e5m2 e8m3 e8m4
+          rtlgen sweep run --dir build/sweep              every job, on this machine
+          rtlgen sweep run --dir build/sweep --shard 3/8  one share of 8 (a Slurm task)
+          rtlgen sweep merge --dir build/sweep --out docs the report, into docs/
         """,
         subcommands: [Plan.self, Run.self, Merge.self]
     )
@@ -125,7 +125,7 @@ struct SweepCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Sweep directory holding plan.json.", valueName: "dir"))
         var dir: String = SweepCommand.defaultDirectory
 
-        @Option(help: ArgumentHelp("The share to run, I/N with 1 <= I <= N (default: 1/1, every job).", valueName: "I/N"))
+        @Option(help: ArgumentHelp("The share to run, I/N with 1 <= I <= N (1/1: every job).", valueName: "I/N"))
         var shard: String = "1/1"
 
         @Option(parsing: .unconditional, help: ArgumentHelp("Jobs run at once, 1...64 (default: the number of cores).", valueName: "n"), transform: wholeNumber)

@@ -130,20 +130,27 @@ public final class SweepJobRunner: @unchecked Sendable {
         return (unit, try unit.verilog())
     }
 
-    /// Why the stored result of `job` cannot be used (nil: it is current).
-    public func problem(with job: SweepPlan.Job, rtlSHA256: String) -> String? {
-        Self.problem(path: resultPath(job.id), job: job, digest: digest, rtlSHA256: rtlSHA256).problem
+    /// What is stored for a job: a current result, nothing, or a file that cannot be used and why.
+    public enum Stored: Sendable {
+        case current(SweepResult)
+        case missing
+        case unusable(String)
     }
 
-    /// Reads a result file and says what is wrong with it for `job` of the plan with `digest`.
-    public static func problem(path: String, job: SweepPlan.Job, digest: String, rtlSHA256: String) -> (result: SweepResult?, problem: String?) {
-        guard let data = FileManager.default.contents(atPath: path) else { return (nil, "missing") }
-        guard let r = try? JSONDecoder().decode(SweepResult.self, from: data) else { return (nil, "not a sweep result (unreadable)") }
-        guard (try? r.computedChecksum()) == r.checksum else { return (nil, "edited: its checksum does not match its contents") }
-        guard r.plan == digest else { return (nil, "from a different plan (stale)") }
-        guard r.job == job.id, r.row.id == job.id else { return (nil, "the result of another job (\(r.job))") }
-        guard r.rtlSHA256 == rtlSHA256 else { return (nil, "made from RTL the generator no longer writes (stale)") }
-        return (r, nil)
+    /// The stored result of `job`, as `run` and `merge` judge it.
+    public func stored(_ job: SweepPlan.Job, rtlSHA256: String) -> Stored {
+        Self.stored(path: resultPath(job.id), job: job, digest: digest, rtlSHA256: rtlSHA256)
+    }
+
+    /// Reads a result file and judges it for `job` of the plan with `digest` and the RTL with `rtlSHA256`.
+    public static func stored(path: String, job: SweepPlan.Job, digest: String, rtlSHA256: String) -> Stored {
+        guard let data = FileManager.default.contents(atPath: path) else { return .missing }
+        guard let r = try? JSONDecoder().decode(SweepResult.self, from: data) else { return .unusable("not a sweep result (unreadable)") }
+        guard (try? r.computedChecksum()) == r.checksum else { return .unusable("edited: its checksum does not match its contents") }
+        guard r.plan == digest else { return .unusable("from a different plan (stale)") }
+        guard r.job == job.id, r.row.id == job.id else { return .unusable("the result of another job (\(r.job))") }
+        guard r.rtlSHA256 == rtlSHA256 else { return .unusable("made from RTL the generator no longer writes (stale)") }
+        return .current(r)
     }
 
     func operands(_ d: OperandDistribution) -> [(Double, Double)] {

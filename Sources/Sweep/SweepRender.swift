@@ -27,7 +27,7 @@ extension SweepReport {
     /// A verdict cell: "**on the frontier**" or "`fpmul_e4m2`: 12% cheaper, 0.81x the error".
     func cell(_ j: Judgement) -> String {
         guard let d = j.dominatedBy, let saving = j.costSaving else { return "**on the frontier**" }
-        let cost = saving > 0 ? String(format: "%.0f%% cheaper", 100 * saving) : "same cost"
+        let cost = saving <= 0 ? "same cost" : String(format: saving < 0.01 ? "%.1f%% cheaper" : "%.0f%% cheaper", 100 * saving)
         let err = j.errorRatio.map { $0 < 1 ? String(format: "%.3gx the error", $0) : "same error" } ?? "same error"
         return "`\(d)`: \(cost), \(err)"
     }
@@ -47,7 +47,8 @@ extension SweepReport {
         let (on, all) = onFrontier(c, units: lmul)
         let p99 = onFrontier(Criterion(cost: .transistors, metric: .p99, distribution: d), units: lmul).on
         let energy = onFrontier(Criterion(cost: .energy, metric: .mean, distribution: d), units: lmul).on
-        return "Of \(all.count) L-Mul configurations (both forms, \(setup.formats.count) formats), \(on.count) "
+        let forms = lmul.filter { setup.units.contains($0) }.count == 2 ? "both forms" : "the \(setup.units.contains("lmul") ? "bit-add" : "formula") form"
+        return "Of \(all.count) L-Mul configurations (\(forms), \(setup.formats.count) formats), \(on.count) "
             + "\(on.count == 1 ? "is" : "are") on the transistors-vs-mean-error frontier on \(d.label) operands"
             + (on.isEmpty ? "" : " (\(Self.nameList(on.map { "`\($0)`" })))")
             + ", \(p99.count) on the transistors-vs-p99 frontier and \(energy.count) on the energy-vs-mean-error frontier"
@@ -139,7 +140,7 @@ extension SweepReport {
     /// per cost (transistors, energy) and metric (mean, p99), on the first distribution.
     public func svg() -> String {
         guard let d = setup.distributions.first else { return SVGDocument(width: 10, height: 10).render() }
-        let panelW = 470.0, panelH = 330.0, left = 70.0, top = 70.0, gapX = 90.0, gapY = 80.0
+        let panelW = 470.0, panelH = 330.0, left = 70.0, top = 84.0, gapX = 90.0, gapY = 80.0
         var svg = SVGDocument(width: left + 2 * panelW + gapX + 30, height: top + 2 * panelH + gapY + 60)
         svg.text("Cost against error of every configuration (\(rows.count)), \(d.label) operands; frontier in black, L-Mul points ringed",
                  x: left, y: 24, size: 15, bold: true)
@@ -165,7 +166,7 @@ extension SweepReport {
         var out: [Double] = []
         var p = pow(10, (log10(lo)).rounded(.down))
         while p <= hi {
-            for m in [1.0, 2, 5] where m * p >= lo && m * p <= hi { out.append(m * p) }
+            for m in [1.0, 2, 3, 5] where m * p >= lo && m * p <= hi { out.append(m * p) }
             p *= 10
         }
         return out
@@ -212,9 +213,22 @@ extension SweepReport {
             let lmul = r.unit == "lmul" || r.unit == "lmul_formula"
             svg.circle(cx: px(v.cost), cy: py(v.error), r: lmul ? 4.5 : 3.5, fill: AccuracyPlots.palette[r.unit] ?? "#333", stroke: lmul ? "#000" : nil)
         }
+        // Frontier labels where they fit: beside the point (right above, right below, left above,
+        // left below), never over another label or outside the panel; a crowded member stays unlabelled.
+        var placed: [(x0: Double, y0: Double, x1: Double, y1: Double)] = []
         for id in members {
             let v = value(id, c)
-            svg.text(id, x: px(v.cost) + 6, y: py(v.error) - 5, size: 9, fill: "#333")
+            let (x, y) = (px(v.cost), py(v.error))
+            let width = Double(id.count) * 5.1, height = 9.0
+            for (dx, dy, anchor) in [(6.0, -5.0, SVGDocument.Anchor.start), (6, 12, .start), (-6, -5, .end), (-6, 12, .end)] {
+                let start = anchor == .start ? x + dx : x + dx - width
+                let box = (x0: start, y0: y + dy - height, x1: start + width, y1: y + dy + 2)
+                guard box.x0 >= x0, box.x1 <= x0 + w, box.y0 >= y0, box.y1 <= y0 + h else { continue }
+                if placed.contains(where: { $0.x0 < box.x1 && box.x0 < $0.x1 && $0.y0 < box.y1 && box.y0 < $0.y1 }) { continue }
+                placed.append(box)
+                svg.text(id, x: x + dx, y: y + dy, size: 9, anchor: anchor, fill: "#333")
+                break
+            }
         }
     }
 }

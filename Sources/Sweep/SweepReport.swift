@@ -131,13 +131,11 @@ public struct SweepReport: Codable, Sendable, Equatable {
         for job in plan.jobs {
             let path = (resultsDir as NSString).appendingPathComponent("\(job.id).json")
             let sha = SHA256.hex(Data(try SweepJobRunner.rtl(job).text.utf8))
-            let (result, problem) = SweepJobRunner.problem(path: path, job: job, digest: digest, rtlSHA256: sha)
-            if let result {
-                rows.append(result.row)
-            } else if problem == "missing" {
-                missing.append(job.id)
-            } else {
-                throw HarnessError("\(path) is \(problem!); nothing was merged: run rtlgen sweep run --dir \(directory) to redo that job")
+            switch SweepJobRunner.stored(path: path, job: job, digest: digest, rtlSHA256: sha) {
+            case .current(let result): rows.append(result.row)
+            case .missing: missing.append(job.id)
+            case .unusable(let why):
+                throw HarnessError("\(path) is \(why); nothing was merged: run rtlgen sweep run --dir \(directory) to redo that job")
             }
         }
         if !missing.isEmpty {

@@ -38,7 +38,8 @@ public enum SweepRun {
         var todo: [SweepPlan.Job] = []
         for job in mine {
             let sha = SHA256Text.of(try SweepJobRunner.rtl(job).text)
-            if runner.problem(with: job, rtlSHA256: sha) != nil { todo.append(job) }
+            if case .current = runner.stored(job, rtlSHA256: sha) { continue }
+            todo.append(job)
         }
         let skipped = mine.count - todo.count
         // Longest first, so the long exhaustive walks overlap with the short jobs.

@@ -161,7 +161,7 @@ import Units
         let front = ra.frontiers.first { $0.criterion.cost == .transistors && $0.criterion.metric == .mean && $0.criterion.distribution == .normal }!
         #expect(front.members == ["mitchell_e4m3", "fpmul_e4m3"])
         #expect(ra.verdicts.map(\.id) == ["lmul_e4m3", "mitchell_e4m3", "lmul_e5m2", "mitchell_e5m2"])
-        #expect(ra.answer().hasPrefix("Of 2 L-Mul configurations (both forms, 2 formats), 0 are on"))
+        #expect(ra.answer().hasPrefix("Of 2 L-Mul configurations (the bit-add form, 2 formats), 0 are on"))
         #expect(ra.differences(from: rb).isEmpty)
     }
 
@@ -215,5 +215,27 @@ import Units
         plan.jobs[0].id = "lmul_e4m4"
         try OutputWriter.writeFile(try plan.encoded(), to: dir + "/plan.json")
         do { _ = try SweepPlan.load(directory: dir); Issue.record("loaded") } catch { #expect("\(error)".contains("cannot run")) }
+    }
+}
+
+/// The committed report (`make sweep`): its frontiers and verdicts follow from its rows, its
+/// Markdown and plot are what the renderer makes of it, and the README gives its answer.
+@Suite struct CommittedSweepTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test func docsSweepIsConsistentWithItsRows() throws {
+        let json = try Data(contentsOf: URL(fileURLWithPath: Self.root + "/docs/sweep.json"))
+        let report = try SweepReport.load(json)
+        #expect(try report.json() == json)
+        let derived = SweepReport(setup: report.setup, rows: report.rows)
+        #expect(derived.frontiers == report.frontiers && derived.verdicts == report.verdicts)
+        #expect(try String(contentsOfFile: Self.root + "/docs/sweep.md", encoding: .utf8) == report.markdown())
+        #expect(try String(contentsOfFile: Self.root + "/docs/plots/sweep-pareto.svg", encoding: .utf8) == report.svg())
+        // the default sweep: every multiplier on E = 4, 5, 8 with M = 1...7, every job checked exhaustively
+        #expect(report.setup.formats == SweepPlan.defaultFormats && report.setup.units == UnitKind.allCases.map(\.rawValue))
+        #expect(report.rows.count == 105 && report.rows.allSatisfy { $0.verification.method == "exhaustive" && $0.verification.pairs == 1 << (2 * $0.width) })
+        let readme = try String(contentsOfFile: Self.root + "/README.md", encoding: .utf8)
+        func words(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        #expect(words(readme).contains(words(report.answer())), "README's results at a glance lack: \(report.answer())")
     }
 }
