@@ -32,8 +32,6 @@ public enum SweepRun {
         }
         let runner = try SweepJobRunner(plan: plan, digest: digest, directory: directory)
         runner.testbenchDirectory = testbench
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        runner.threads = max(1, cores / max(1, workers))
         let mine = plan.shard(shard.index, of: shard.count)
         var todo: [SweepPlan.Job] = []
         for job in mine {
@@ -47,6 +45,8 @@ public enum SweepRun {
         let queue = todo
         let total = todo.reduce(0) { $0 + $1.estimate }
         let workers = max(1, min(workers, todo.count))
+        // The cores left to each worker run its exhaustive walk.
+        runner.threads = max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
         say("sweep: \(plan.jobs.count) jobs in the plan; share \(shard.index)/\(shard.count) has \(mine.count)"
             + (skipped > 0 ? ", \(skipped) already done" : "") + "; \(todo.count) to run on \(workers) worker\(workers == 1 ? "" : "s")"
             + (todo.isEmpty ? "" : ", estimate ~\(duration(total / Double(workers)))"))
