@@ -201,9 +201,7 @@ public struct AccuracyReport: Codable, Equatable, Sendable {
     }
 
     public func encoded() throws -> Data {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try enc.encode(self) + Data("\n".utf8)
+        try canonicalJSON(self)
     }
 
     public static func decode(_ data: Data) throws -> AccuracyReport {

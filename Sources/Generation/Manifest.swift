@@ -67,9 +67,7 @@ public struct Manifest: Codable, Equatable {
     }
 
     public func encoded() throws -> Data {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try enc.encode(self) + Data("\n".utf8)
+        try canonicalJSON(self)
     }
 
     /// The manifest in `directory`, or an empty one when there is none.

@@ -64,17 +64,11 @@ public struct SweepResult: Codable, Sendable, Equatable {
         case plan, job, seconds, row, checksum, rtlSHA256 = "rtl_sha256"
     }
 
-    static func encoder() -> JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return e
-    }
-
-    /// The SHA-256 of the result's encoding with an empty checksum.
+    /// The SHA-256 of the result's encoding with an empty checksum (without the final newline).
     public func computedChecksum() throws -> String {
         var copy = self
         copy.checksum = ""
-        return SHA256.hex(try Self.encoder().encode(copy))
+        return SHA256.hex(try canonicalJSON(copy).dropLast())
     }
 
     public func sealed() throws -> SweepResult {
@@ -83,7 +77,7 @@ public struct SweepResult: Codable, Sendable, Equatable {
         return copy
     }
 
-    public func encoded() throws -> Data { try Self.encoder().encode(self) + Data("\n".utf8) }
+    public func encoded() throws -> Data { try canonicalJSON(self) }
 }
 
 /// Runs one job: generate the unit, check it against the golden model on Verilator (exhaustively

@@ -108,9 +108,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
 
     /// The plan as written: sorted keys, so the same plan is the same bytes.
     public func encoded() throws -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try e.encode(self) + Data("\n".utf8)
+        try canonicalJSON(self)
     }
 
     /// Reads `dir/plan.json` and returns it with the SHA-256 of its bytes (the digest results name).

@@ -153,9 +153,7 @@ public struct SweepReport: Codable, Sendable, Equatable {
     }
 
     public func json() throws -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try e.encode(self) + Data("\n".utf8)
+        try canonicalJSON(self)
     }
 
     public static func load(_ data: Data) throws -> SweepReport { try JSONDecoder().decode(SweepReport.self, from: data) }

@@ -100,9 +100,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     }
 
     public func json() throws -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try e.encode(self) + Data("\n".utf8)
+        try canonicalJSON(self)
     }
 
     public static func load(_ data: Data) throws -> SynthesisReport { try JSONDecoder().decode(SynthesisReport.self, from: data) }

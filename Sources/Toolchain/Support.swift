@@ -54,3 +54,12 @@ public func compactCount(_ x: Double) -> String {
     if x >= 1e3 { return String(format: "%.1fk", x / 1e3) }
     return String(format: "%.0f", x)
 }
+
+/// The one JSON layout of every file the project writes (manifests, reports, sweep plans and
+/// results): pretty-printed, keys sorted, slashes unescaped, a final newline. The same value is the
+/// same bytes on every machine.
+public func canonicalJSON<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(value) + Data("\n".utf8)
+}
