@@ -111,17 +111,25 @@ public final class SweepJobRunner: @unchecked Sendable {
         power = PowerAnalysis(liberty: try LibertyFlow(libertyPath: plan.liberty.path))
     }
 
-    public var resultsDirectory: String { (directory as NSString).appendingPathComponent("results") }
-    public func resultPath(_ id: String) -> String { (resultsDirectory as NSString).appendingPathComponent("\(id).json") }
+    /// `<dir>/results`, and the result file of job `id` in it.
+    public static func resultsDirectory(_ dir: String) -> String { (dir as NSString).appendingPathComponent("results") }
+    public static func resultPath(_ dir: String, _ id: String) -> String { (resultsDirectory(dir) as NSString).appendingPathComponent("\(id).json") }
     var workDirectory: String { (directory as NSString).appendingPathComponent("work") }
 
-    /// The RTL text the generator writes for the job's unit today.
-    public static func rtl(_ job: SweepPlan.Job) throws -> (unit: ArithmeticUnit, text: String) {
+    /// The RTL the generator writes for a job's unit today, and its SHA-256 (what a result names).
+    public struct JobRTL: Sendable {
+        public let unit: ArithmeticUnit
+        public let text: String
+        public let sha256: String
+    }
+
+    public static func rtl(_ job: SweepPlan.Job) throws -> JobRTL {
         guard let k = UnitKind(rawValue: job.unit), let f = FloatFormat(tag: job.format) else {
             throw HarnessError("job \(job.id) names an unknown unit or format")
         }
         let unit = ArithmeticUnit(k, f)
-        return (unit, try unit.verilog())
+        let text = try unit.verilog()
+        return JobRTL(unit: unit, text: text, sha256: SHA256.hex(Data(text.utf8)))
     }
 
     /// What is stored for a job: a current result, nothing, or a file that cannot be used and why.
@@ -131,14 +139,10 @@ public final class SweepJobRunner: @unchecked Sendable {
         case unusable(String)
     }
 
-    /// The stored result of `job`, as `run` and `merge` judge it.
-    public func stored(_ job: SweepPlan.Job, rtlSHA256: String) -> Stored {
-        Self.stored(path: resultPath(job.id), job: job, digest: digest, rtlSHA256: rtlSHA256)
-    }
-
-    /// Reads a result file and judges it for `job` of the plan with `digest` and the RTL with `rtlSHA256`.
-    public static func stored(path: String, job: SweepPlan.Job, digest: String, rtlSHA256: String) -> Stored {
-        guard let data = FileManager.default.contents(atPath: path) else { return .missing }
+    /// Reads the result file of `job` in `dir` and judges it for the plan with `digest` and the
+    /// RTL with `rtlSHA256`, as `run` and `merge` do.
+    public static func stored(_ dir: String, job: SweepPlan.Job, digest: String, rtlSHA256: String) -> Stored {
+        guard let data = FileManager.default.contents(atPath: resultPath(dir, job.id)) else { return .missing }
         guard let r = try? JSONDecoder().decode(SweepResult.self, from: data) else { return .unusable("not a sweep result (unreadable)") }
         guard (try? r.computedChecksum()) == r.checksum else { return .unusable("edited: its checksum does not match its contents") }
         guard r.plan == digest else { return .unusable("from a different plan (stale)") }
@@ -156,10 +160,10 @@ public final class SweepJobRunner: @unchecked Sendable {
         return pairs
     }
 
-    /// Runs `job` and writes its result file atomically.
-    public func run(_ job: SweepPlan.Job) throws -> SweepResult {
+    /// Runs `job` on `rtl` (`rtl(job)`) and writes its result file atomically.
+    public func run(_ job: SweepPlan.Job, rtl: JobRTL) throws -> SweepResult {
         let start = monotonicSeconds()
-        let (unit, text) = try Self.rtl(job)
+        let (unit, text) = (rtl.unit, rtl.text)
         let rtlDir = (workDirectory as NSString).appendingPathComponent("rtl")
         try OutputWriter.write([(unit.fileName, Data(text.utf8))], into: rtlDir)
         let file = (rtlDir as NSString).appendingPathComponent(unit.fileName)
@@ -211,9 +215,9 @@ public final class SweepJobRunner: @unchecked Sendable {
         let row = SweepRow(id: job.id, unit: unit.kind.rawValue, role: unit.kind.role.rawValue, format: unit.format.tag, width: unit.format.width,
                            verification: check, gates: s.gates, transistors: s.transistors, depth: s.depth, equivalence: s.equivalence.rawValue,
                            cells: lib.cells, area: lib.area, delay: lib.delay, energy: lib.energy, errors: errors)
-        let result = try SweepResult(plan: digest, job: job.id, rtlSHA256: SHA256.hex(Data(text.utf8)),
+        let result = try SweepResult(plan: digest, job: job.id, rtlSHA256: rtl.sha256,
                                      seconds: ((monotonicSeconds() - start) * 10).rounded() / 10, row: row).sealed()
-        try OutputWriter.writeFile(try result.encoded(), to: resultPath(job.id))
+        try OutputWriter.writeFile(try result.encoded(), to: Self.resultPath(directory, job.id))
         return result
     }
 }

@@ -125,17 +125,14 @@ public struct SweepReport: Codable, Sendable, Equatable {
     /// edited or another job's.
     public static func merge(directory: String) throws -> Merged {
         let (plan, digest) = try SweepPlan.load(directory: directory)
-        let resultsDir = (directory as NSString).appendingPathComponent("results")
         var rows: [SweepRow] = []
         var missing: [String] = []
         for job in plan.jobs {
-            let path = (resultsDir as NSString).appendingPathComponent("\(job.id).json")
-            let sha = SHA256.hex(Data(try SweepJobRunner.rtl(job).text.utf8))
-            switch SweepJobRunner.stored(path: path, job: job, digest: digest, rtlSHA256: sha) {
+            switch SweepJobRunner.stored(directory, job: job, digest: digest, rtlSHA256: try SweepJobRunner.rtl(job).sha256) {
             case .current(let result): rows.append(result.row)
             case .missing: missing.append(job.id)
             case .unusable(let why):
-                throw HarnessError("\(path) is \(why); nothing was merged: run rtlgen sweep run --dir \(directory) to redo that job")
+                throw HarnessError("\(SweepJobRunner.resultPath(directory, job.id)) is \(why); nothing was merged: run rtlgen sweep run --dir \(directory) to redo that job")
             }
         }
         if !missing.isEmpty {
@@ -143,7 +140,7 @@ public struct SweepReport: Codable, Sendable, Equatable {
             throw HarnessError("\(missing.count) of \(plan.jobs.count) jobs have no result yet (\(shown)); nothing was merged: run rtlgen sweep run --dir \(directory) (or the shards that hold them)")
         }
         let known = Set(plan.jobs.map { "\($0.id).json" })
-        let present = (try? FileManager.default.contentsOfDirectory(atPath: resultsDir)) ?? []
+        let present = (try? FileManager.default.contentsOfDirectory(atPath: SweepJobRunner.resultsDirectory(directory))) ?? []
         let ignored = present.filter { $0.hasSuffix(".json") && !known.contains($0) }.sorted()
         let setup = Setup(units: plan.units, formats: plan.formats, distributions: plan.distributions, samples: plan.samples, seed: plan.seed,
                           exhaustiveWidth: plan.exhaustiveWidth, randomVectors: plan.randomVectors, proofTimeout: plan.proofTimeout,

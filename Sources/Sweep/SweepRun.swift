@@ -1,5 +1,4 @@
 import Foundation
-import Generation
 import Toolchain
 import Units
 
@@ -33,17 +32,17 @@ public enum SweepRun {
         let runner = try SweepJobRunner(plan: plan, digest: digest, directory: directory)
         runner.testbenchDirectory = testbench
         let mine = plan.shard(shard.index, of: shard.count)
-        var todo: [SweepPlan.Job] = []
+        var todo: [(job: SweepPlan.Job, rtl: SweepJobRunner.JobRTL)] = []
         for job in mine {
-            let sha = SHA256Text.of(try SweepJobRunner.rtl(job).text)
-            if case .current = runner.stored(job, rtlSHA256: sha) { continue }
-            todo.append(job)
+            let rtl = try SweepJobRunner.rtl(job)
+            if case .current = SweepJobRunner.stored(directory, job: job, digest: digest, rtlSHA256: rtl.sha256) { continue }
+            todo.append((job, rtl))
         }
         let skipped = mine.count - todo.count
         // Longest first, so the long exhaustive walks overlap with the short jobs.
-        todo.sort { $0.estimate > $1.estimate }
+        todo.sort { $0.job.estimate > $1.job.estimate }
         let queue = todo
-        let total = todo.reduce(0) { $0 + $1.estimate }
+        let total = todo.reduce(0) { $0 + $1.job.estimate }
         let workers = max(1, min(workers, todo.count))
         // The cores left to each worker run its exhaustive walk.
         runner.threads = max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
@@ -53,14 +52,13 @@ public enum SweepRun {
         let start = monotonicSeconds()
         let state = Locked((done: 0, estimateDone: 0.0, failures: [String]()))
         _ = WorkerPool.map(queue.count, jobs: workers) { i -> Bool in
-            let job = queue[i]
+            let (job, rtl) = queue[i]
             let t0 = monotonicSeconds()
-            var line: String
             do {
-                let r = try runner.run(job)
+                let r = try runner.run(job, rtl: rtl)
                 let row = r.row
                 let n = row.errors.first?.stats
-                line = String(format: "%-20@ %@ %@ pairs, %6@ transistors, %.3f pJ, mean error %.3g%% (%@), %.1f s",
+                let line = String(format: "%-20@ %@ %@ pairs, %6@ transistors, %.3f pJ, mean error %.3g%% (%@), %.1f s",
                               job.id as NSString, row.verification.method as NSString, groupedCount(row.verification.pairs) as NSString,
                               groupedCount(row.transistors) as NSString, row.energy, 100 * (n?.mean ?? 0),
                               (row.errors.first?.distribution.label ?? "") as NSString, monotonicSeconds() - t0)
@@ -83,9 +81,4 @@ public enum SweepRun {
         let failures = state.withLock { $0.failures }.sorted()
         return Summary(jobs: mine.count, skipped: skipped, ran: todo.count - failures.count, failures: failures, seconds: monotonicSeconds() - start)
     }
-}
-
-/// SHA-256 of a text's UTF-8 bytes.
-enum SHA256Text {
-    static func of(_ s: String) -> String { SHA256.hex(Data(s.utf8)) }
 }
