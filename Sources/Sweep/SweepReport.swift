@@ -96,12 +96,12 @@ public struct SweepReport: Codable, Sendable, Equatable {
         self.setup = setup
         self.rows = rows
         frontiers = []
-        verdicts = rows.filter { $0.role == UnitRole.approximate.rawValue }.map { Verdict(id: $0.id, judgements: []) }
+        let approximate = rows.indices.filter { rows[$0].role == UnitRole.approximate.rawValue }
+        verdicts = approximate.map { Verdict(id: rows[$0].id, judgements: []) }
         for c in Self.criteria(setup.distributions) {
             let points = rows.map { Pareto.Point(cost: c.cost.value($0), error: $0.errors(c.distribution).map(c.metric.value) ?? .infinity) }
             frontiers.append(Frontier(criterion: c, members: Pareto.frontier(points).map { rows[$0].id }))
-            for v in verdicts.indices {
-                let i = rows.firstIndex { $0.id == verdicts[v].id }!
+            for (v, i) in approximate.enumerated() {
                 if let d = Pareto.cheapestDominator(of: i, in: points) {
                     verdicts[v].judgements.append(Judgement(criterion: c, dominatedBy: rows[d].id,
                                                             costSaving: 1 - points[d].cost / points[i].cost,
