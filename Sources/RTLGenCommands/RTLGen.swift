@@ -238,7 +238,7 @@ struct UnitsCommand: ParsableCommand {
     func run() throws {
         for k in all ? UnitKind.registry : UnitKind.allCases {
             if long {
-                print([k.rawValue, k.role.rawValue, "latency \(k.type.latency)", "SPEC \"\(k.specRule)\"", k.summary].joined(separator: "\t"))
+                print([k.rawValue, k.role.rawValue, "latency 0", "SPEC \"\(k.specRule)\"", k.summary].joined(separator: "\t"))
             } else {
                 print(k.rawValue)
             }

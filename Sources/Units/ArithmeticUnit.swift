@@ -1,24 +1,58 @@
 import FloatArith
 import HDL
 
-/// One generated multiplier: a unit kind, a format and an overflow rule. The same value gives
-/// the Verilog (`elaborate`), the golden model (`emulate`) and the manifest entry, FloPoCo style.
-public struct ArithmeticUnit: Hashable, Sendable {
+/// One generated unit: a unit kind, a format, an overflow rule and a number of register stages.
+/// The same value gives the Verilog (`elaborate`), the golden model (`emulate`) and the manifest
+/// entry, FloPoCo style; as a `Design` it is one pair in and one result out per cycle.
+public struct ArithmeticUnit: Hashable, Sendable, Design {
     public let kind: UnitKind
     public let format: FloatFormat
     public let overflow: OverflowMode
+    /// Register stages from operands to result (SPEC "Ports"; 0: the combinational module).
+    public let stages: Int
 
-    public init(_ kind: UnitKind, _ format: FloatFormat, overflow: OverflowMode = .saturate) {
+    public init(_ kind: UnitKind, _ format: FloatFormat, overflow: OverflowMode = .saturate, stages: Int = 0) {
+        precondition(stages >= 0, "a unit has 0 or more register stages")
         self.kind = kind
         self.format = format
         self.overflow = overflow
+        self.stages = stages
     }
 
-    public var moduleName: String { kind.moduleName(format, overflow: overflow) }
-    public var fileName: String { "\(moduleName).v" }
+    /// `<kind>_<format>[_ovf_inf][_p<S>]` (SPEC "Ports").
+    public var moduleName: String { kind.moduleName(format, overflow: overflow) + (stages == 0 ? "" : "_p\(stages)") }
 
-    /// Register stages from operands to result (0: combinational).
-    public var latency: Int { kind.type.latency }
+    /// The same unit with `stages` register stages.
+    public func withStages(_ stages: Int) -> ArithmeticUnit { ArithmeticUnit(kind, format, overflow: overflow, stages: stages) }
+
+    /// Cycles from operands to result.
+    public var latency: Int { stages }
+
+    /// `a, b -> y` on the format (SPEC "Ports"), with a clock when the unit has register stages.
+    public var signature: Signature {
+        let n = format.width
+        return Signature((stages > 0 ? [.clock] : []) + [.input("a", n, .operand), .input("b", n, .operand), .output("y", n, .result)])
+    }
+
+    public func modules() throws -> [Module] { [try elaborate()] }
+
+    /// The golden behaviour cycle by cycle: pair k in cycle k, its result expected in cycle
+    /// k + stages; the last `stages` cycles drive zeros while the pipeline drains.
+    public func trace(_ pairs: [(UInt32, UInt32)]) -> CycleTrace {
+        var t = CycleTrace(signature, reserve: pairs.count + stages)
+        for _ in 0..<(pairs.count + stages) { t.addCycle() }
+        for (k, (a, b)) in pairs.enumerated() {
+            t.drive("a", UInt64(a), cycle: k)
+            t.drive("b", UInt64(b), cycle: k)
+            t.expect("y", UInt64(self(a, b)), cycle: k + stages)
+        }
+        return t
+    }
+
+    /// The operand pair whose result cycle `c` of `trace(_:)` checks.
+    public func operands(checkedIn c: Int, of t: CycleTrace) -> (a: UInt32, b: UInt32) {
+        (UInt32(t.driven("a", cycle: c - stages)), UInt32(t.driven("b", cycle: c - stages)))
+    }
 
     /// The golden model of this unit (SPEC, exact arithmetic).
     public var golden: GoldenModel { self }
@@ -61,15 +95,24 @@ public struct ArithmeticUnit: Hashable, Sendable {
             "a, b, y: sign | exponent[\(f.exponentBits - 1):0] | fraction[\(f.mantissaBits - 1):0]; " + timingText,
             "overflow: " + overflowText,
         ]
+        if stages > 0 { _ = m.clock() }
         let a = m.input("a", f.width)
         let b = m.input("b", f.width)
-        m.output("y", kind.type.build(m, a: a, b: b, f, overflow))
+        var y = kind.type.build(m, a: a, b: b, f, overflow)
+        if stages > 0 {
+            for s in 1...stages {
+                let r = m.register("y_stage\(s)", f.width, comment: "register stage \(s) of \(stages)")
+                m.next(r, y)
+                y = r
+            }
+        }
+        m.output("y", y)
         return try m.finish()
     }
 
     private var timingText: String {
-        let stages = kind.type.latency
-        return stages == 0 ? "combinational" : "\(stages) register stage\(stages == 1 ? "" : "s") (SPEC \"Ports\")"
+        stages == 0 ? "combinational"
+            : "\(stages) register stage\(stages == 1 ? "" : "s") (SPEC \"Ports\"): the combinational datapath, then \(stages) register\(stages == 1 ? "" : "s") on y"
     }
 
     /// Why this unit does not exist for its format and overflow rule (nil: it does).
@@ -102,5 +145,6 @@ extension ArithmeticUnit {
         guard let kind = UnitKind(rawValue: kindName), let f = FloatFormat(tag: String(chars[(sep + 1)...])) else { return nil }
         self.init(kind, f, overflow: overflow)
         guard self.moduleName == moduleName, unsupportedReason == nil else { return nil }
+        // (pipelined `_p<S>` names are not read back: stages are given as a number)
     }
 }

@@ -287,3 +287,22 @@ public struct ArrayDesign: Hashable, Sendable {
         return try m.finish()
     }
 }
+
+extension ArrayDesign: Design {
+    /// docs/array.md's ports: the clock, a synchronous reset, the three flags, one column of A and
+    /// one row of B per cycle in; one result port per PE row out.
+    public var signature: Signature {
+        let n = format.width
+        return Signature([
+            .clock, .input("rst", 1, .reset), .input("in_valid", 1, .valid), .input("in_clear", 1, .clear), .input("in_last", 1, .last),
+            .input("in_a", rows * n, .operand), .input("in_b", cols * n, .operand),
+            .output("out_valid", rows, .valid), .output("out_invalid", rows, .flag), .output("out_acc", rows * accumulatorWidth, .result),
+        ])
+    }
+
+    /// Cycles from a job's last beat to the first result (row 0's, PE(0, C-1)); the rest follow
+    /// per `resultDelay(row:col:)`.
+    public var latency: Int { firstResultDelay(row: 0) }
+
+    public func modules() throws -> [Module] { try elaborate().modules }
+}

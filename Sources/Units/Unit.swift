@@ -14,8 +14,9 @@ public enum UnitRole: String, Sendable {
 /// One kind of unit: everything the generator, the harness and the reports know of it. Adding a
 /// unit is one file with a type conforming to this protocol (its golden model reads SPEC, its
 /// `build` writes the datapath in the DSL) and one line in `UnitKind.registry`. Every unit is a
-/// two-operand combinational module `a, b -> y` on one format, so generation, vectors, both
-/// simulators, exhaustive streaming, mutation and synthesis serve every unit alike.
+/// two-operand datapath `a, b -> y` on one format; its instances (`ArithmeticUnit`, any format,
+/// overflow rule and stage count) are `Design`s, so generation, both simulators, exhaustive
+/// streaming, mutation and synthesis serve every unit alike.
 public protocol UnitDefinition: MultiplierFunction {
     /// Name in module names (`<name>_e<E>m<M>`), command-line lists and reports.
     static var name: String { get }
@@ -28,8 +29,6 @@ public protocol UnitDefinition: MultiplierFunction {
     static var role: UnitRole { get }
     /// Subnormal inputs read as zero (SPEC: both L-Mul forms, Mitchell, fpmul_ftz).
     static var subnormalInputsAreZero: Bool { get }
-    /// Register stages between operands and result; 0 is a combinational module (SPEC "Ports").
-    static var latency: Int { get }
     /// Parameters beyond E, M, bias and overflow, as the header and the manifest write them.
     static func parameters(_ f: FloatFormat) -> [(String, String)]
     /// The datapath from operands to result, in the DSL; ends in the shared result packing.
@@ -47,7 +46,6 @@ public protocol UnitDefinition: MultiplierFunction {
 }
 
 extension UnitDefinition {
-    public static var latency: Int { 0 }
     public static var note: String { summary }
     public static func parameters(_ f: FloatFormat) -> [(String, String)] { [] }
     public static func explainPair(_ a: UInt32, _ b: UInt32, _ f: FloatFormat) -> String? { nil }

@@ -33,7 +33,10 @@ import Units
             #expect(text.contains("SPEC.md \"\(k.specRule)\""))
             #expect(text.contains(k.summary))
             for (name, value) in k.type.parameters(.e4m3) { #expect(text.contains("\(name)=\(value)")) }
-            #expect(text.contains(k.type.latency == 0 ? "; combinational" : "register stage"))
+            #expect(text.contains("; combinational"))
+            let piped = try ArithmeticUnit(k, .e4m3, stages: 2).verilog()
+            #expect(piped.contains("module \(k.rawValue)_e4m3_p2 ("))
+            #expect(piped.contains("2 register stages (SPEC \"Ports\")"))
         }
     }
 
