@@ -192,14 +192,14 @@ struct FileList: CustomStringConvertible, Sendable {
     }
     var description: String { paths.joined(separator: ",") }
 
-    /// Checks every file exists, is a regular file, and is named after a unit module.
-    func checkUnits(flag: String = "--files") throws -> [(module: String, file: String)] {
+    /// Checks every file exists, is a regular file, and is named after a unit module: the unit each holds.
+    func checkUnits(flag: String = "--files") throws -> [(unit: ArithmeticUnit, file: String)] {
         try paths.map { f in
             let module = ((f as NSString).lastPathComponent as NSString).deletingPathExtension
             guard f.hasSuffix(".v") else { throw UsageError("\(flag): \(f) is not a Verilog unit file (<unit>_e<E>m<M>.v)") }
-            _ = try ModuleList.unit(module)
+            let unit = try ModuleList.unit(module)
             try checkInputFile(f, flag: flag, hint: "generate it first (make rtl, or rtlgen --mantissa M --out DIR)")
-            return (module, f)
+            return (unit, f)
         }
     }
 }

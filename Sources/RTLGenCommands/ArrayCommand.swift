@@ -110,7 +110,7 @@ struct SimArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Build directory for generated RTL, stimuli and models.", valueName: "dir"))
     var build: String = "build/sim-array"
 
-    @Option(help: ArgumentHelp("Directory of tb_array.cpp and tb_array.v.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp, tb_cycle.v).", valueName: "dir"))
     var testbench: String = "testbench"
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Models built at once, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"),
@@ -121,7 +121,7 @@ struct SimArrayCommand: ParsableCommand {
         try acc.check(element: try format.format())
         try check("--jobs", jobs, in: Limits.jobs)
         if let dir { try checkInputDirectory(dir, flag: "--dir") }
-        try checkTestbench(testbench, (sim.simulators.contains(.verilator) ? ["tb_array.cpp"] : []) + (sim.simulators.contains(.icarus) ? ["tb_array.v"] : []))
+        try checkTestbench(testbench, CycleTestbench.files(for: sim.simulators))
         try OutputWriter.checkDirectory(build, flag: "--build")
         try checkTools(simulatorTools(sim.simulators))
     }
@@ -179,7 +179,7 @@ struct BenchArrayCommand: ParsableCommand {
         valueName: "n"), transform: wholeNumber)
     var matrices: Int = 64
     @Option(help: ArgumentHelp("Build directory.", valueName: "dir")) var build: String = "build/bench-array"
-    @Option(help: ArgumentHelp("Directory of tb_array.cpp.", valueName: "dir")) var testbench: String = "testbench"
+    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp).", valueName: "dir")) var testbench: String = "testbench"
 
     mutating func validate() throws {
         try acc.check(element: try format.format())
@@ -191,7 +191,7 @@ struct BenchArrayCommand: ParsableCommand {
         guard values <= Limits.stimulusValues else {
             throw UsageError("--matrices \(matrices) x --k \(k) x (--rows + --cols) = \(values) operand values is more than \(Limits.stimulusValues) held in memory; lower --matrices or --k")
         }
-        try checkTestbench(testbench, ["tb_array.cpp"])
+        try checkTestbench(testbench, [CycleTestbench.verilatorFile])
         try OutputWriter.checkDirectory(build, flag: "--build")
         try checkTools(simulatorTools([.verilator]))
     }
@@ -260,7 +260,7 @@ struct MutateArrayCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Parallel simulations, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"), transform: wholeNumber)
     var jobs: Int = 2
     @Option(help: ArgumentHelp("Build directory.", valueName: "dir")) var build: String = "build/mutate-array"
-    @Option(help: ArgumentHelp("Directory of tb_array.cpp and tb_array.v.", valueName: "dir")) var testbench: String = "testbench"
+    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp, tb_cycle.v).", valueName: "dir")) var testbench: String = "testbench"
 
     func design() throws -> ArrayDesign {
         ArrayDesign(ArithmeticUnit(unit.kind, try format.format(), overflow: format.overflow), rows: rows, cols: cols, floatAccumulator: acc.format)
@@ -279,7 +279,7 @@ struct MutateArrayCommand: ParsableCommand {
                 throw UsageError("unknown mutant '\(bad)'; the standard mutants are \(known.sorted().joined(separator: ", "))")
             }
         }
-        try checkTestbench(testbench, [sim == .verilator ? "tb_array.cpp" : "tb_array.v"])
+        try checkTestbench(testbench, CycleTestbench.files(for: [sim]))
         try OutputWriter.checkDirectory(build, flag: "--build")
         try checkTools(simulatorTools([sim]) + (gateMutants > 0 ? ["yosys"] : []))
     }

@@ -38,11 +38,11 @@ struct BenchSimCommand: ParsableCommand {
         try check("--count", count, in: Limits.count)
         try check("--values-of-a", valuesOfA, in: Limits.valuesOfA)
         try check("--passes", passes, in: Limits.passes)
-        for (module, file) in try files.checkUnits() {
-            let width = try ModuleList.unit(module).format.width
+        for (unit, file) in try files.checkUnits() {
+            let width = unit.format.width
             guard width <= 16 else { throw UsageError("--files: \(file) has \(width)-bit operands; bench-sim streams formats of at most 16 bits") }
         }
-        try checkTestbench("testbench", ["tb_unit.cpp", "tb_unit.v", "lanes.v", "stream_abi.cpp"])
+        try checkTestbench("testbench", CycleTestbench.files(for: SimulatorKind.allCases) + ["lanes.v", "stream_abi.cpp"])
         try OutputWriter.checkDirectory("build/bench", flag: "build directory")
         try checkTools(["verilator", "iverilog", "vvp", "make", "g++"])
     }

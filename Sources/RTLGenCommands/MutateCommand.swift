@@ -48,13 +48,13 @@ struct MutateCommand: ParsableCommand {
             try checkInputFile("\(dir)/\(u.moduleName).v", flag: "--modules",
                                hint: "generate it with: rtlgen --exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits) --units \(u.kind.rawValue) --out \(dir)")
         }
-        try checkTestbench("testbench", ["tb_unit.cpp", "tb_unit.v", "tb_mutants.cpp"])
+        try checkTestbench("testbench", CycleTestbench.files(for: SimulatorKind.allCases) + ["tb_mutants.cpp"])
         try OutputWriter.checkDirectory("build/mutate", flag: "build directory")
         try checkTools(["yosys", "verilator", "make", "g++", "iverilog", "vvp"])
     }
 
     func run() throws {
-        var run = MutationRun(rtlDirectory: dir, modules: modules.names)
+        var run = MutationRun(rtlDirectory: dir, units: modules.units)
         run.gateMutants = gateMutants
         run.seed = seed
         run.jobs = jobs

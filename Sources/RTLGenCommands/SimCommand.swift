@@ -40,7 +40,7 @@ struct SimCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Build directory for vectors, models and waveforms.", valueName: "dir"))
     var build: String = "build/sim"
 
-    @Option(help: ArgumentHelp("Directory of tb_unit.cpp and tb_unit.v.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp, tb_cycle.v).", valueName: "dir"))
     var testbench: String = "testbench"
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Models built at once, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"),
@@ -55,7 +55,7 @@ struct SimCommand: ParsableCommand {
             try checkInputFile("\(dir)/\(u.moduleName).v", flag: "--modules",
                                hint: "generate it with: rtlgen --exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits) --units \(u.kind.rawValue) --out \(dir)")
         }
-        try checkTestbench(testbench, (sim.simulators.contains(.verilator) ? ["tb_unit.cpp"] : []) + (sim.simulators.contains(.icarus) ? ["tb_unit.v"] : []))
+        try checkTestbench(testbench, CycleTestbench.files(for: sim.simulators))
         try OutputWriter.checkDirectory(build, flag: "--build")
         try checkTools(simulatorTools(sim.simulators))
     }
@@ -68,7 +68,7 @@ struct SimCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("sim: note: \(file) \(problem); simulating it as it is\n".utf8))
             }
         }
-        var config = SimulationConfig(rtlDirectory: dir, modules: modules.names, simulators: sim.simulators)
+        var config = SimulationConfig(rtlDirectory: dir, units: modules.units, simulators: sim.simulators)
         config.buildDirectory = build
         config.testbenchDirectory = testbench
         config.random = count

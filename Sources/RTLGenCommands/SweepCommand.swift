@@ -131,7 +131,7 @@ struct SweepCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: ArgumentHelp("Jobs run at once, 1...64 (default: the number of cores).", valueName: "n"), transform: wholeNumber)
         var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-        @Option(help: ArgumentHelp("Directory of the streaming testbench (lanes.v, stream_abi.cpp) and tb_unit.cpp.", valueName: "dir"))
+        @Option(help: ArgumentHelp("Directory of the streaming testbench (lanes.v, stream_abi.cpp) and the cycle testbench (tb_cycle.cpp).", valueName: "dir"))
         var testbench: String = "testbench"
 
         static func parseShard(_ s: String) throws -> (index: Int, count: Int) {

@@ -183,7 +183,7 @@ public final class SweepJobRunner: @unchecked Sendable {
             }
             check = SweepRow.Check(method: "exhaustive", pairs: Int(outcome.vectors), simulator: "verilator")
         } else {
-            var config = SimulationConfig(rtlDirectory: rtlDir, modules: [unit.moduleName], simulators: [.verilator])
+            var config = SimulationConfig(rtlDirectory: rtlDir, units: [unit], simulators: [.verilator])
             config.buildDirectory = simDir
             config.testbenchDirectory = testbenchDirectory
             config.random = plan.randomVectors

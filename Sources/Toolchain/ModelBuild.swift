@@ -96,7 +96,8 @@ public enum Verilator {
 
     /// The Verilator runtime (verilated.o and friends), compiled once per Verilator version and
     /// linked into every testbench executable, so a model build compiles only its own design.
-    /// `testbench` is any testbench C++ file with a `main` (the runtime is built with a seed design).
+    /// `testbench` is the cycle testbench (tb_cycle.cpp: the runtime is built with a seed design
+    /// of its wrapper's ports).
     private static let runtimeLock = NSLock()
 
     public static func runtime(buildDirectory: String, testbench: String, log: (String) -> Void) throws -> [String] {
@@ -121,7 +122,7 @@ public enum Verilator {
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let seed = "\(dir)/seed.v"
-        try "module seed (input wire [7:0] a, input wire [7:0] b, output wire [7:0] y);\n    assign y = a ^ b;\nendmodule\n"
+        try "module seed (input wire clk, input wire [7:0] stim, output wire [7:0] out);\n    assign out = stim ^ {8{clk}};\nendmodule\n"
             .write(toFile: seed, atomically: true, encoding: .utf8)
         let r = try Tools.run("verilator", ["--cc", "--exe", "--build", "-O3", "--trace", "-j", "2", "--prefix", "Vdut", "--top-module", "seed",
                                             "-Mdir", "\(dir)/obj", "-o", "seed_tb", seed, absolutePath(testbench)])

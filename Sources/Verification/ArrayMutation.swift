@@ -125,7 +125,7 @@ public struct ArrayMutationRun: Sendable {
         let root = "\(buildDirectory)/\(d.moduleName)"
         try? FileManager.default.removeItem(atPath: root)
         let originals = Dictionary(uniqueKeysWithValues: try d.files().map { (String($0.name.dropLast(2)), $0.text) })
-        if simulator == .verilator { _ = try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/tb_unit.cpp", log: log) }
+        if simulator == .verilator { _ = try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/\(CycleTestbench.verilatorFile)", log: log) }
 
         // The unmutated design must pass through the same path first.
         let reference = try simulate(originals, dir: "\(root)/original")

@@ -106,74 +106,31 @@ public struct ArrayStimulus: Sendable {
 
     public var cycles: Int { beats.count }
 
-    /// `$readmemh` text: {rst, in_valid, in_clear, in_last, in_a, in_b} per cycle.
-    public func stimulusHex() -> String {
-        let n = design.format.width, R = design.rows, C = design.cols
-        let width = 4 + (R + C) * n
-        var out = "// \(design.moduleName) stimulus: {rst, in_valid, in_clear, in_last, in_a, in_b} per cycle\n"
-        out.reserveCapacity(cycles * (width / 4 + 2))
-        for beat in beats {
-            var bits = BitPacker(width: width)
-            for j in 0..<C { bits.put(UInt64(beat.b[j]), at: j * n, width: n) }
-            for i in 0..<R { bits.put(UInt64(beat.a[i]), at: C * n + i * n, width: n) }
-            let f = (R + C) * n
-            bits.put(beat.last ? 1 : 0, at: f, width: 1)
-            bits.put(beat.clear ? 1 : 0, at: f + 1, width: 1)
-            bits.put(beat.valid ? 1 : 0, at: f + 2, width: 1)
-            bits.put(beat.rst ? 1 : 0, at: f + 3, width: 1)
-            out += bits.hex
-            out += "\n"
-        }
-        return out
-    }
-
-    /// `$readmemh` text: {out_valid, out_invalid, out_acc} per cycle (don't-care fields zero).
-    public func expectedHex() -> String {
-        let R = design.rows, W = design.accumulatorWidth
-        let width = 2 * R + R * W
-        var out = "// \(design.moduleName) expected outputs: {out_valid, out_invalid, out_acc} per cycle\n"
-        for row in expected {
-            var bits = BitPacker(width: width)
-            for (i, o) in row.enumerated() {
+    /// The stimulus and expected outputs in the one testbench protocol. Every cycle after the
+    /// first (whose outputs are the power-up values) checks each row's out_valid; where it is 1,
+    /// that row's out_invalid and out_acc too.
+    public func trace() -> CycleTrace {
+        let d = design, n = d.format.width, W = d.accumulatorWidth
+        var t = CycleTrace(d.signature, reserve: cycles)
+        for (c, beat) in beats.enumerated() {
+            t.addCycle()
+            t.drive("rst", beat.rst ? 1 : 0, cycle: c)
+            t.drive("in_valid", beat.valid ? 1 : 0, cycle: c)
+            t.drive("in_clear", beat.clear ? 1 : 0, cycle: c)
+            t.drive("in_last", beat.last ? 1 : 0, cycle: c)
+            for (i, a) in beat.a.enumerated() { t.drive("in_a", UInt64(a), cycle: c, at: i * n, width: n) }
+            for (j, b) in beat.b.enumerated() { t.drive("in_b", UInt64(b), cycle: c, at: j * n, width: n) }
+            guard c > 0 else { continue }
+            for (i, o) in expected[c].enumerated() {
+                t.expect("out_valid", o == nil ? 0 : 1, cycle: c, at: i, width: 1)
                 guard let o else { continue }
-                bits.put(1, at: R * W + R + i, width: 1)
-                bits.put(o.element.invalid ? 1 : 0, at: R * W + i, width: 1)
-                for (l, limb) in o.element.sum.limbs.enumerated() {
-                    let lo = l * 64
-                    if lo < W { bits.put(limb, at: i * W + lo, width: min(64, W - lo)) }
+                t.expect("out_invalid", o.element.invalid ? 1 : 0, cycle: c, at: i, width: 1)
+                for (l, limb) in o.element.sum.limbs.enumerated() where l * 64 < W {
+                    t.expect("out_acc", limb, cycle: c, at: i * W + l * 64, width: min(64, W - l * 64))
                 }
             }
-            out += bits.hex
-            out += "\n"
         }
-        return out
-    }
-}
-
-/// A little-endian bit buffer written as exactly `ceil(width/4)` hex digits, most significant first.
-struct BitPacker {
-    let width: Int
-    var limbs: [UInt64]
-    init(width: Int) {
-        self.width = width
-        limbs = [UInt64](repeating: 0, count: (width + 63) / 64)
-    }
-    mutating func put(_ value: UInt64, at lo: Int, width w: Int) {
-        let v = w >= 64 ? value : value & ((1 << UInt64(w)) - 1)
-        let word = lo / 64, bit = lo % 64
-        limbs[word] |= v << UInt64(bit)
-        if bit != 0 && bit + w > 64 { limbs[word + 1] |= v >> UInt64(64 - bit) }
-    }
-    static let digits = Array("0123456789abcdef")
-    var hex: String {
-        let n = (width + 3) / 4
-        var s = [Character]()
-        s.reserveCapacity(n)
-        for d in stride(from: n - 1, through: 0, by: -1) {
-            let b = d * 4
-            s.append(BitPacker.digits[Int((limbs[b / 64] >> UInt64(b % 64)) & 0xF)])
-        }
-        return String(s)
+        return t
     }
 }
 
@@ -302,8 +259,8 @@ public enum ArrayTestPlan {
     }
 }
 
-/// Runs array designs on Verilator (tb_array.cpp) and Icarus (tb_array.v) against the golden
-/// stimulus and expected outputs.
+/// Runs array designs on Verilator and Icarus through the one cycle testbench (`CycleTestbench`)
+/// against the golden stimulus and expected outputs.
 public struct ArraySimulation: Sendable {
     public var rtlDirectory: String
     public var designs: [ArrayDesign]
@@ -342,142 +299,108 @@ public struct ArraySimulation: Sendable {
     public func run(log: @escaping @Sendable (String) -> Void) throws -> [Outcome] {
         try Tools.require(simulators)
         for d in designs {
-            for m in try d.elaborate().modules where !FileManager.default.fileExists(atPath: "\(rtlDirectory)/\(m.name).v") {
+            for m in try d.modules() where !FileManager.default.fileExists(atPath: "\(rtlDirectory)/\(m.name).v") {
                 throw HarnessError("\(rtlDirectory)/\(m.name).v not found; generate it with: \(d.command) --out \(rtlDirectory)")
             }
         }
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: "\(buildDirectory)/vectors", withIntermediateDirectories: true)
-        var stimuli: [(ArrayDesign, ArrayStimulus, String, String)] = []
+        var tasks: [Task] = []
         for d in designs {
             let s = ArrayStimulus(design: d, jobs: jobList?(d) ?? ArrayTestPlan.standard(d, seed: seed), seed: seed)
-            let stim = "\(buildDirectory)/vectors/\(d.moduleName).stim.hex", exp = "\(buildDirectory)/vectors/\(d.moduleName).expect.hex"
-            try writeIfChanged(Data(s.stimulusHex().utf8), to: stim)
-            try writeIfChanged(Data(s.expectedHex().utf8), to: exp)
-            stimuli.append((d, s, stim, exp))
+            let trace = s.trace()
+            tasks.append(Task(design: d, stimulus: s, trace: trace,
+                              files: try CycleTestbench.write(trace, name: d.moduleName, directory: "\(buildDirectory)/vectors")))
         }
         let runtime = simulators.contains(.verilator)
-            ? try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/tb_unit.cpp", log: log) : []
+            ? try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/\(CycleTestbench.verilatorFile)", log: log) : []
         let me = self
-        let models = ModelBuilds.build(stimuli.flatMap { s in simulators.map { (s, $0) } }, module: { $0.0.moduleName }, jobs: jobs,
+        let models = ModelBuilds.build(tasks.flatMap { t in simulators.map { (t, $0) } }, module: { $0.design.moduleName }, jobs: jobs,
                                        command: "sim-array", quiet: quiet, log: log) { task, sim in
-            switch sim {
-            case .verilator: return me.buildVerilator(task.0, runtime: runtime)
-            case .icarus: return me.buildIcarus(task.0, cycles: task.1.cycles)
-            }
+            me.build(task, sim, runtime: runtime)
         }
         var outcomes: [Outcome] = []
-        for (d, s, stim, exp) in stimuli {
+        for t in tasks {
             for sim in simulators {
-                switch models["\(sim.rawValue)/\(d.moduleName)"]! {
+                switch models["\(sim.rawValue)/\(t.design.moduleName)"]! {
                 case .failure(let f):
-                    outcomes.append(Outcome(design: d, simulator: sim, cycles: s.cycles, expectedResults: s.results, results: 0, mismatches: 0,
-                                            macs: s.macs, seconds: 0, simSeconds: nil, failure: f.message, firstMismatches: []))
+                    outcomes.append(Outcome(design: t.design, simulator: sim, cycles: t.stimulus.cycles, expectedResults: t.stimulus.results, results: 0,
+                                            mismatches: 0, macs: t.stimulus.macs, seconds: 0, simSeconds: nil, failure: f.message, firstMismatches: []))
                 case .success(let exe):
-                    outcomes.append(runOne(d, s, sim, exe, stim, exp))
+                    outcomes.append(runOne(t, sim, exe))
                 }
             }
         }
         return outcomes
     }
 
-    func buildVerilator(_ d: ArrayDesign, runtime: [String]) -> Result<String, BuildFailure> {
+    struct Task: Sendable {
+        let design: ArrayDesign
+        let stimulus: ArrayStimulus
+        let trace: CycleTrace
+        let files: (stimulus: String, expected: String)
+    }
+
+    func build(_ t: Task, _ sim: SimulatorKind, runtime: [String]) -> Result<String, BuildFailure> {
+        let d = t.design
         let rtl = URL(fileURLWithPath: rtlDirectory).standardizedFileURL.path
         let modules: [Module]
-        do { modules = try d.elaborate().modules } catch { return .failure(BuildFailure(message: "cannot elaborate \(d.moduleName): \(error)")) }
-        var model = VerilatorModel(top: d.moduleName, sources: ["\(rtl)/\(d.fileName)", "\(testbenchDirectory)/tb_array.cpp"],
-                                   directory: "\(buildDirectory)/verilator/\(d.moduleName)")
-        model.dependencies = modules.map { "\(rtl)/\($0.name).v" }
-        // --x-initial unique: registers power up random (tb_array.cpp seeds it), as on silicon, so
-        // a register that rst or in_clear should set but does not shows up on Verilator too.
-        model.options = ["--x-assign", "unique", "--x-initial", "unique", "-y", rtl]
-        model.runtime = runtime
-        return model.build()
+        do { modules = try d.modules() } catch { return .failure(BuildFailure(message: "cannot elaborate \(d.moduleName): \(error)")) }
+        // the top module's file first, then the files of the modules it instantiates (found through -y)
+        let files = ["\(rtl)/\(d.fileName)"] + modules.dropLast().map { "\(rtl)/\($0.name).v" }
+        let dir = "\(buildDirectory)/\(sim.rawValue)/\(d.moduleName)"
+        switch sim {
+        case .verilator:
+            return CycleTestbench.verilator(d, files: files, libraries: [rtl], directory: dir, testbench: testbenchDirectory, runtime: runtime)
+        case .icarus:
+            return CycleTestbench.icarus(d, files: files, libraries: [rtl], cycles: t.trace.cycles, report: report, directory: dir,
+                                         testbench: testbenchDirectory)
+        }
     }
 
-    func buildIcarus(_ d: ArrayDesign, cycles: Int) -> Result<String, BuildFailure> {
-        var model = IcarusModel(top: d.moduleName, testbench: "\(testbenchDirectory)/tb_array.v", sources: ["\(rtlDirectory)/\(d.fileName)"],
-                                directory: "\(buildDirectory)/icarus/\(d.moduleName)")
-        model.parameters = [("R", "\(d.rows)"), ("C", "\(d.cols)"), ("N", "\(d.format.width)"), ("W", "\(d.accumulatorWidth)"),
-                            ("CYCLES", "\(cycles)"), ("REPORT", "\(report)")]
-        model.libraries = [rtlDirectory]
-        return model.build()
-    }
-
-    func runOne(_ d: ArrayDesign, _ s: ArrayStimulus, _ sim: SimulatorKind, _ exe: String, _ stim: String, _ exp: String) -> Outcome {
+    func runOne(_ t: Task, _ sim: SimulatorKind, _ exe: String) -> Outcome {
+        let d = t.design, s = t.stimulus
         let start = monotonicSeconds()
-        let result: Tools.Result
-        do {
-            switch sim {
-            case .verilator:
-                result = try Tools.run(exe, [stim, exp, "--rows", "\(d.rows)", "--cols", "\(d.cols)", "--n", "\(d.format.width)",
-                                             "--w", "\(d.accumulatorWidth)", "--report", "\(report)"])
-            case .icarus:
-                result = try Tools.run("vvp", ["-n", exe, "+stim=\(stim)", "+expect=\(exp)"])
-            }
-        } catch {
-            return Outcome(design: d, simulator: sim, cycles: s.cycles, expectedResults: s.results, results: 0, mismatches: 0, macs: s.macs,
-                           seconds: 0, simSeconds: nil, failure: "\(error)", firstMismatches: [])
-        }
+        let r = CycleTestbench.run(sim, executable: exe, trace: t.trace, files: t.files, report: report)
         let seconds = monotonicSeconds() - start
-        var cycles: Int?, results: Int?, mismatches: Int?, simSeconds: Double?
-        var first: [String] = []
-        for line in result.stdout.split(separator: "\n") {
-            let w = line.split(separator: " ")
-            switch w.first {
-            case "MISMATCH": first.append(describeMismatch(d, s, w.map(String.init)))
-            case "SUMMARY":
-                for kv in w.dropFirst() {
-                    let p = kv.split(separator: "=")
-                    guard p.count == 2 else { continue }
-                    switch p[0] {
-                    case "cycles": cycles = Int(p[1])
-                    case "results": results = Int(p[1])
-                    case "mismatches": mismatches = Int(p[1])
-                    default: break
-                    }
-                }
-            case "SIMTIME" where w.count == 2: simSeconds = Double(w[1])
-            default: break
+        // a run that applied every cycle checked every result the stimulus expects
+        let results = r.cycles == s.cycles ? s.results : 0
+        return Outcome(design: d, simulator: sim, cycles: r.cycles ?? 0, expectedResults: s.results, results: results,
+                       mismatches: r.mismatchCount ?? 0, macs: s.macs, seconds: seconds, simSeconds: r.simSeconds, failure: r.failure,
+                       firstMismatches: r.mismatches.flatMap { describeMismatch(d, s, $0) })
+    }
+
+    /// "cycle 412, row 2 (PE(2,1) of job 7): acc expected ... got ...", one line per row and port
+    /// that differs.
+    func describeMismatch(_ d: ArrayDesign, _ s: ArrayStimulus, _ m: CycleMismatch) -> [String] {
+        let sig = d.signature, W = d.accumulatorWidth
+        var lines: [String] = []
+        for i in 0..<d.rows {
+            var what = "cycle \(m.cycle), row \(i)"
+            if m.cycle < s.expected.count, let o = s.expected[m.cycle][i] {
+                what += " (PE(\(o.row),\(o.col)) of job \(o.job))"
+            } else {
+                what += " (no result due)"
+            }
+            func text(_ v: UInt64?) -> String { v.map { String($0, radix: 16) } ?? "x" }
+            if let (e, g) = m.differs(sig, "out_valid", at: i, width: 1) { lines.append("  \(what): valid expected \(e), got \(text(g))") }
+            if let (e, g) = m.differs(sig, "out_invalid", at: i, width: 1) { lines.append("  \(what): invalid expected \(e), got \(text(g))") }
+            let lo = sig.offset(of: "out_acc") + i * W
+            let limbs = (W + 63) / 64
+            let e = (0..<limbs).compactMap { m.expected.field(lo + $0 * 64, min(64, W - $0 * 64)) }
+            let g = (0..<limbs).compactMap { m.got.field(lo + $0 * 64, min(64, W - $0 * 64)) }
+            let checked = (0..<limbs).contains { (m.mask.field(lo + $0 * 64, min(64, W - $0 * 64)) ?? 0) != 0 }
+            if checked, e != g {
+                let eHex = hex(e, W), gHex = g.count == limbs ? hex(g, W) : "x"
+                let gValue = g.count == limbs ? "\(d.pe.value(ofAccumulator: WideInt(width: W, limbs: g)))" : "x"
+                lines.append("  \(what): acc expected \(eHex) (\(d.pe.value(ofAccumulator: WideInt(width: W, limbs: e)))), got \(gHex) (\(gValue))")
             }
         }
-        var failure: String?
-        if cycles == nil {
-            failure = "the testbench did not finish: " + result.output.split(separator: "\n").prefix(3).joined(separator: " | ")
-        } else if cycles != s.cycles {
-            failure = "the testbench ran \(cycles!) cycles, expected \(s.cycles)"
-        }
-        return Outcome(design: d, simulator: sim, cycles: cycles ?? 0, expectedResults: s.results, results: results ?? 0,
-                       mismatches: mismatches ?? 0, macs: s.macs, seconds: seconds, simSeconds: simSeconds, failure: failure,
-                       firstMismatches: first)
+        return lines
     }
 
-    /// "cycle 412, row 2 (PE(2,1) of job 7 'NaN and inf entries'): acc expected ... got ..."
-    func describeMismatch(_ d: ArrayDesign, _ s: ArrayStimulus, _ w: [String]) -> String {
-        guard w.count == 6, let c = Int(w[1]), let i = Int(w[2]) else { return w.joined(separator: " ") }
-        var what = "cycle \(c), row \(i)"
-        if c < s.expected.count, i < d.rows, let o = s.expected[c][i] {
-            what += " (PE(\(o.row),\(o.col)) of job \(o.job))"
-        } else {
-            what += " (no result due)"
-        }
-        if w[3] == "acc", let e = accumulatorValue(d, hex: w[4]), let g = accumulatorValue(d, hex: w[5]) {
-            return "  \(what): acc expected \(w[4]) (\(e)), got \(w[5]) (\(g))"
-        }
-        return "  \(what): \(w[3]) expected \(w[4]), got \(w[5])"
-    }
-
-    /// An accumulator's hex bits as the real value they stand for (LSB = 2^(1-bias-M)).
-    func accumulatorValue(_ d: ArrayDesign, hex: String) -> String? {
-        var limbs: [UInt64] = []
-        var digits = Substring(hex)
-        while !digits.isEmpty {
-            guard let limb = UInt64(digits.suffix(16), radix: 16) else { return nil }
-            limbs.append(limb)
-            digits = digits.dropLast(16)
-        }
-        let v = d.pe.value(ofAccumulator: WideInt(width: d.accumulatorWidth, limbs: limbs))
-        return "\(v)"
+    func hex(_ limbs: [UInt64], _ width: Int) -> String {
+        var out = ""
+        CycleTrace.appendHex(&out, limbs, base: 0, width: width)
+        return out
     }
 
     public static func render(_ outcomes: [Outcome], decode: Int = 3) -> String {

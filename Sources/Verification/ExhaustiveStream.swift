@@ -15,7 +15,7 @@ import HDL
 /// (2026-11-30, 2 shared cores) printed lmul_e4m3 "verilator, vector file 65536 0.06 s 1.02M/s"
 /// against "in-process 58.66M/s", and fpmul_e8m7 "vector file 328400 0.39 s 849.0k/s" against
 /// "in-process 31.07M/s". At `make sim`'s 65,536 or 328,400 vectors the file path costs under half a
-/// second per unit, and it gives Icarus the very same vectors and a VCD of a failure (tb_unit.cpp
+/// second per unit, and it gives Icarus the very same vectors and a VCD of a failure (tb_cycle.cpp
 /// --vcd); the in-process path's 30-60x is what makes 2^32 pairs feasible (about 2.3 min at 31M/s
 /// instead of 70 min at 1M/s), so it is used where the vector count needs it.
 public struct ExhaustiveStream {

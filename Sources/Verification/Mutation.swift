@@ -22,7 +22,7 @@ import HDL
 /// generator that wider formats rely on.
 public struct MutationRun: Sendable {
     public var rtlDirectory: String
-    public var modules: [String]
+    public var units: [ArithmeticUnit]
     public var gateMutants = 64
     public var seed = 1
     public var buildDirectory = "build/mutate"
@@ -30,9 +30,9 @@ public struct MutationRun: Sendable {
     public var jobs = 2
     public var sourceMutants = true
 
-    public init(rtlDirectory: String, modules: [String]) {
+    public init(rtlDirectory: String, units: [ArithmeticUnit]) {
         self.rtlDirectory = rtlDirectory
-        self.modules = modules
+        self.units = units
     }
 
     public struct GateMutant: Sendable {
@@ -70,9 +70,9 @@ public struct MutationRun: Sendable {
         try Tools.require([.verilator, .icarus])
         guard gateMutants >= 1 && gateMutants <= 255 else { throw HarnessError("--gate-mutants must be in 1...255 (mutsel is 8 bits)") }
         var out: [UnitResult] = []
-        let runtime = try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/tb_unit.cpp", log: log)
-        for m in modules {
-            guard let unit = ArithmeticUnit(moduleName: m) else { throw HarnessError("'\(m)' is not a unit module name (e.g. lmul_e4m3)") }
+        let runtime = try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/\(CycleTestbench.verilatorFile)", log: log)
+        for unit in units {
+            let m = unit.moduleName
             let file = "\(rtlDirectory)/\(m).v"
             guard FileManager.default.fileExists(atPath: file) else { throw HarnessError("\(file) not found; run make units") }
             let dir = URL(fileURLWithPath: "\(buildDirectory)/\(m)").standardizedFileURL.path
@@ -93,7 +93,9 @@ public struct MutationRun: Sendable {
             let gate = try runGateMutants(module: m, file: file, dir: dir, runtime: runtime)
             var source: [SourceMutant] = []
             if sourceMutants {
-                source = try runSourceMutants(module: m, unit: unit, file: file, dir: dir, vectors: "\(dir)/full.hex", count: counts["full"]!, log: log)
+                let trace = unit.trace(Vectors.pairs(unit.format, plan: full))
+                let files = try CycleTestbench.write(trace, name: m, directory: dir)
+                source = try runSourceMutants(module: m, unit: unit, file: file, dir: dir, trace: trace, files: files, log: log)
             }
             out.append(UnitResult(module: m, unit: unit, vectors: counts["full"]!, gate: gate, source: source))
         }
@@ -201,8 +203,8 @@ public struct MutationRun: Sendable {
         return out.map { ($0.0, $0.1, $0.2) }
     }
 
-    private func runSourceMutants(module: String, unit: ArithmeticUnit, file: String, dir: String, vectors: String, count: Int,
-                                  log: @escaping @Sendable (String) -> Void) throws -> [SourceMutant] {
+    private func runSourceMutants(module: String, unit: ArithmeticUnit, file: String, dir: String, trace: CycleTrace,
+                                  files: (stimulus: String, expected: String), log: @escaping @Sendable (String) -> Void) throws -> [SourceMutant] {
         let original = try String(contentsOfFile: file, encoding: .utf8)
         let lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let mutations = Self.sourceMutations(original)
@@ -220,24 +222,24 @@ public struct MutationRun: Sendable {
             try? local.joined(separator: "\n").write(toFile: mfile, atomically: true, encoding: .utf8)
             local[lineNumber - 1] = saved
             let result: SourceMutant.Result
-            switch UnitTestbench.icarus(module: module, file: mfile, width: unit.format.width, count: count, report: 3,
-                                        buildDirectory: mdir, testbench: testbench) {
+            switch CycleTestbench.icarus(unit, files: [mfile], cycles: trace.cycles, report: 3, directory: mdir, testbench: testbench) {
             case .failure(let f):
                 result = .stillborn(f.message)
             case .success(let vvp):
-                if let r = try? Tools.run("vvp", ["-n", vvp, "+vectors=\(vectors)"]) {
-                    let parsed = TestbenchOutput.parse(r.stdout)
-                    if let mm = parsed.mismatchCount, mm > 0 {
-                        // the same decoding `rtlgen sim` prints
-                        let decoded = parsed.mismatches.first.map { $0.describe(unit).contains("SPEC rule:") } ?? false
-                        result = .killed(decoded: decoded)
-                    } else if parsed.vectors == count {
-                        result = .survived
-                    } else {
-                        result = .stillborn("the testbench did not finish")
-                    }
+                let r = CycleTestbench.run(.icarus, executable: vvp, trace: trace, files: files, report: 3)
+                if let mm = r.mismatchCount, mm > 0 {
+                    // the same decoding `rtlgen sim` prints
+                    let decoded = r.mismatches.first.flatMap { m -> Bool? in
+                        guard let (e, g) = m.differs(trace.signature, "y") else { return nil }
+                        let (a, b) = unit.operands(checkedIn: m.cycle, of: trace)
+                        return Mismatch(index: m.cycle, a: a, b: b, expected: UInt32(e), got: g.map { UInt32($0) } ?? UInt32.max)
+                            .describe(unit).contains("SPEC rule:")
+                    } ?? false
+                    result = .killed(decoded: decoded)
+                } else if r.failure == nil {
+                    result = .survived
                 } else {
-                    result = .stillborn("vvp did not start")
+                    result = .stillborn(r.failure ?? "the testbench did not finish")
                 }
             }
             try? FileManager.default.removeItem(atPath: mdir)

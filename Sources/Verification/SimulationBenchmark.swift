@@ -16,8 +16,8 @@ public struct SimulationBenchmark {
         public var rate: Double { seconds > 0 ? Double(vectors) / seconds : 0 }
     }
 
-    /// (module, file) pairs to measure.
-    public var units: [(String, String)]
+    /// (unit, file) pairs to measure.
+    public var units: [(ArithmeticUnit, String)]
     public var buildDirectory = "build/bench"
     public var testbenchDirectory = "testbench"
     /// Random pairs after the corners for the file-based runs of formats wider than 8 bits.
@@ -26,39 +26,38 @@ public struct SimulationBenchmark {
     public var streamPasses = 2000
     public var streamValuesOfA = 2048
 
-    public init(units: [(String, String)]) { self.units = units }
+    public init(units: [(ArithmeticUnit, String)]) { self.units = units }
 
     public func run(log: @escaping @Sendable (String) -> Void) throws -> [Row] {
         try Tools.require(SimulatorKind.allCases)
-        let runtime = try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/tb_unit.cpp", log: log)
+        let runtime = try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbenchDirectory)/\(CycleTestbench.verilatorFile)", log: log)
         var rows: [Row] = []
-        for (module, file) in units {
-            guard let unit = ArithmeticUnit(moduleName: module) else { throw HarnessError("'\(module)' is not a unit module name") }
+        for (unit, file) in units {
+            let module = unit.moduleName
             guard FileManager.default.fileExists(atPath: file) else { throw HarnessError("\(file) not found; run make units") }
             let dir = "\(buildDirectory)/\(module)"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let plan = VectorPlan.standard(for: unit.format, random: random, seed: 7)
             let count = Vectors.pairs(unit.format, plan: plan).count
             log("bench-sim: \(module): building models")
-            guard case .success(let vexe) = UnitTestbench.verilator(module: module, file: file, buildDirectory: dir, testbench: testbenchDirectory, runtime: runtime) else {
+            guard case .success(let vexe) = CycleTestbench.verilator(unit, files: [file], directory: "\(dir)/verilator", testbench: testbenchDirectory,
+                                                                     runtime: runtime) else {
                 throw HarnessError("verilator could not build \(file)")
             }
-            guard case .success(let vvp) = UnitTestbench.icarus(module: module, file: file, width: unit.format.width, count: count, report: 3,
-                                                                buildDirectory: dir, testbench: testbenchDirectory) else {
+            guard case .success(let vvp) = CycleTestbench.icarus(unit, files: [file], cycles: count + unit.stages, report: 3,
+                                                                 directory: "\(dir)/icarus", testbench: testbenchDirectory) else {
                 throw HarnessError("iverilog could not compile \(file)")
             }
-            for (method, command) in [("verilator, vector file", { (v: String) in try Tools.run(vexe, [v]) }),
-                                      ("icarus, vector file", { (v: String) in try Tools.run("vvp", ["-n", vvp, "+vectors=\(v)"]) })] {
+            for (method, sim, exe) in [("verilator, cycle testbench", SimulatorKind.verilator, vexe), ("icarus, cycle testbench", .icarus, vvp)] {
                 log("bench-sim: \(module): \(method)")
+                // timed: the golden trace, its files, the simulation and the comparison
                 let start = monotonicSeconds()
-                let (text, n) = VectorFile.text(for: unit, plan: plan)
-                let path = "\(dir)/vectors.hex"
-                try text.write(toFile: path, atomically: false, encoding: .utf8)
-                let r = try command(path)
+                let trace = unit.trace(Vectors.pairs(unit.format, plan: plan))
+                let files = try CycleTestbench.write(trace, name: "trace", directory: dir)
+                let r = CycleTestbench.run(sim, executable: exe, trace: trace, files: files, report: 3)
                 let seconds = monotonicSeconds() - start
-                let parsed = TestbenchOutput.parse(r.stdout)
-                guard parsed.vectors == n, parsed.mismatchCount == 0 else { throw HarnessError("\(module) failed its vectors on \(method); run make sim") }
-                rows.append(Row(module: module, method: method, vectors: UInt64(n), seconds: seconds))
+                guard r.passed, r.checked == count else { throw HarnessError("\(module) failed its trace on \(method); run make sim") }
+                rows.append(Row(module: module, method: method, vectors: UInt64(count), seconds: seconds))
             }
             var stream = ExhaustiveStream(unit: unit, file: file)
             stream.buildDirectory = "build/sim"

@@ -5,10 +5,11 @@ import Toolchain
 import Generation
 import HDL
 
-/// What `rtlgen sim` checks: modules in an RTL directory, against golden vectors, on simulators.
+/// What `rtlgen sim` checks: units (their files `<module>.v` in an RTL directory), against their
+/// golden traces, on simulators.
 public struct SimulationConfig: Sendable {
     public var rtlDirectory: String
-    public var modules: [String]
+    public var units: [ArithmeticUnit]
     public var simulators: [SimulatorKind]
     public var buildDirectory = "build/sim"
     public var testbenchDirectory = "testbench"
@@ -19,9 +20,9 @@ public struct SimulationConfig: Sendable {
     public var random = 100_000
     public var seed: UInt64 = 1
 
-    public init(rtlDirectory: String, modules: [String], simulators: [SimulatorKind]) {
+    public init(rtlDirectory: String, units: [ArithmeticUnit], simulators: [SimulatorKind]) {
         self.rtlDirectory = rtlDirectory
-        self.modules = modules
+        self.units = units
         self.simulators = simulators
     }
 }
@@ -40,8 +41,8 @@ public struct SimulationOutcome: Sendable {
     public var passed: Bool { failure == nil && mismatches == 0 && vectors > 0 }
 }
 
-/// Checks each unit against its golden vectors on Verilator (C++ testbench, `--build -O3`) and
-/// Icarus (`$readmemh` testbench). Files are simulated as they are in the RTL directory.
+/// Checks each unit against its golden trace on Verilator and Icarus through the one cycle
+/// testbench (`CycleTestbench`). Files are simulated as they are in the RTL directory.
 public final class UnitSimulation: @unchecked Sendable {
     public let config: SimulationConfig
     let log: @Sendable (String) -> Void
@@ -55,61 +56,56 @@ public final class UnitSimulation: @unchecked Sendable {
         let module: String
         let unit: ArithmeticUnit
         let file: String
-        let vectors: String
-        let count: Int
+        let trace: CycleTrace
+        let files: (stimulus: String, expected: String)
+        var count: Int { trace.checkedCycles }
     }
 
-    /// Checks the configuration before anything runs: tools present, files present, module names known.
-    public func preflight() throws -> [(String, ArithmeticUnit, String)] {
+    /// Checks the configuration before anything runs: tools present, testbench and unit files present.
+    public func preflight() throws -> [(ArithmeticUnit, String)] {
         try Tools.require(config.simulators)
-        let tbFiles = (config.simulators.contains(.verilator) ? ["tb_unit.cpp"] : []) + (config.simulators.contains(.icarus) ? ["tb_unit.v"] : [])
-        for tb in tbFiles where !FileManager.default.fileExists(atPath: "\(config.testbenchDirectory)/\(tb)") {
+        for tb in CycleTestbench.files(for: config.simulators) where !FileManager.default.fileExists(atPath: "\(config.testbenchDirectory)/\(tb)") {
             throw HarnessError("testbench \(config.testbenchDirectory)/\(tb) not found; run from the repository root or pass --testbench DIR")
         }
-        var out: [(String, ArithmeticUnit, String)] = []
-        for m in config.modules {
-            guard let unit = ArithmeticUnit(moduleName: m) else {
-                throw HarnessError("'\(m)' is not a unit module name (<unit>_e<E>m<M>, e.g. lmul_e4m3)")
-            }
-            let file = "\(config.rtlDirectory)/\(m).v"
+        return try config.units.map { unit in
+            let file = "\(config.rtlDirectory)/\(unit.fileName)"
             guard FileManager.default.fileExists(atPath: file) else {
-                throw HarnessError("\(file) not found; generate it with: rtlgen --exponent \(unit.format.exponentBits) --mantissa \(unit.format.mantissaBits) --units \(unit.kind.rawValue) --out \(config.rtlDirectory)")
+                throw HarnessError("\(file) not found; generate it with: \(unit.command) --out \(config.rtlDirectory)")
             }
-            out.append((m, unit, file))
+            return (unit, file)
         }
-        return out
     }
 
     public func run() throws -> [SimulationOutcome] {
-        let units = try preflight()
-        let fm = FileManager.default
-        let vectorDir = "\(config.buildDirectory)/vectors"
-        try fm.createDirectory(atPath: vectorDir, withIntermediateDirectories: true)
+        try run(try preflight())
+    }
 
-        // Golden vectors, written only when their content changes.
+    /// Checks each design (a unit of any stage count) in its file against its golden trace.
+    public func run(_ units: [(ArithmeticUnit, String)]) throws -> [SimulationOutcome] {
+        let traceDir = "\(config.buildDirectory)/vectors"
+        // Golden traces, written only when their content changes.
         var jobs: [Job] = []
-        for (m, unit, file) in units {
+        for (unit, file) in units {
             let plan = VectorPlan.standard(for: unit.format, random: config.random, seed: config.seed)
-            let (text, count) = VectorFile.text(for: unit, plan: plan)
-            let path = "\(vectorDir)/\(m).hex"
-            try writeIfChanged(Data(text.utf8), to: path)
-            jobs.append(Job(module: m, unit: unit, file: file, vectors: path, count: count))
+            let trace = unit.trace(Vectors.pairs(unit.format, plan: plan))
+            let files = try CycleTestbench.write(trace, name: unit.moduleName, directory: traceDir)
+            jobs.append(Job(module: unit.moduleName, unit: unit, file: file, trace: trace, files: files))
         }
 
         // Build every model, `jobs` at a time.
         let verilatorRuntime: [String] = config.simulators.contains(.verilator)
-            ? try Verilator.runtime(buildDirectory: config.buildDirectory, testbench: "\(config.testbenchDirectory)/tb_unit.cpp", log: log)
+            ? try Verilator.runtime(buildDirectory: config.buildDirectory, testbench: "\(config.testbenchDirectory)/\(CycleTestbench.verilatorFile)", log: log)
             : []
         let cfg = self.config
         let built = ModelBuilds.build(jobs.flatMap { j in config.simulators.map { (j, $0) } }, module: \.module, jobs: config.jobs,
                                       command: "sim", log: log) { job, sim in
+            let dir = "\(cfg.buildDirectory)/\(sim.rawValue)/\(job.module)"
             switch sim {
             case .verilator:
-                return UnitTestbench.verilator(module: job.module, file: job.file, buildDirectory: cfg.buildDirectory,
-                                               testbench: cfg.testbenchDirectory, runtime: verilatorRuntime)
+                return CycleTestbench.verilator(job.unit, files: [job.file], directory: dir, testbench: cfg.testbenchDirectory, runtime: verilatorRuntime)
             case .icarus:
-                return UnitTestbench.icarus(module: job.module, file: job.file, width: job.unit.format.width, count: job.count,
-                                            report: cfg.report, buildDirectory: cfg.buildDirectory, testbench: cfg.testbenchDirectory)
+                return CycleTestbench.icarus(job.unit, files: [job.file], cycles: job.trace.cycles, report: cfg.report, directory: dir,
+                                             testbench: cfg.testbenchDirectory)
             }
         }
 
@@ -117,8 +113,7 @@ public final class UnitSimulation: @unchecked Sendable {
         var outcomes: [SimulationOutcome] = []
         for job in jobs {
             for sim in config.simulators {
-                let key = "\(sim.rawValue)/\(job.module)"
-                switch built[key]! {
+                switch built["\(sim.rawValue)/\(job.module)"]! {
                 case .failure(let f):
                     outcomes.append(SimulationOutcome(module: job.module, unit: job.unit, simulator: sim, vectors: 0, mismatches: 0,
                                                       seconds: 0, failure: f.message, firstMismatches: [], vcd: nil))
@@ -131,90 +126,20 @@ public final class UnitSimulation: @unchecked Sendable {
     }
 
     private func runOne(_ job: Job, _ sim: SimulatorKind, _ exe: String) -> SimulationOutcome {
-        let dir = "\(config.buildDirectory)/\(sim.rawValue)/\(job.module)"
-        let vcd = "\(dir)/failure.vcd"
+        let vcd = "\(config.buildDirectory)/\(sim.rawValue)/\(job.module)/failure.vcd"
         try? FileManager.default.removeItem(atPath: vcd)
         let start = monotonicSeconds()
-        let result: Tools.Result
-        do {
-            switch sim {
-            case .verilator:
-                result = try Tools.run(exe, [job.vectors, "--report", "\(config.report)", "--vcd", vcd])
-            case .icarus:
-                result = try Tools.run("vvp", ["-n", exe, "+vectors=\(job.vectors)", "+vcd=\(vcd)"])
-            }
-        } catch {
-            return SimulationOutcome(module: job.module, unit: job.unit, simulator: sim, vectors: 0, mismatches: 0, seconds: 0,
-                                     failure: "\(error)", firstMismatches: [], vcd: nil)
-        }
+        let r = CycleTestbench.run(sim, executable: exe, trace: job.trace, files: job.files, report: config.report, vcd: vcd)
         let seconds = monotonicSeconds() - start
-        let parsed = TestbenchOutput.parse(result.stdout)
-        var failure: String?
-        if parsed.vectors == nil {
-            failure = "the testbench did not finish: " + (result.output.split(separator: "\n").prefix(3).joined(separator: " | "))
-        } else if parsed.vectors != job.count {
-            failure = "the testbench applied \(parsed.vectors!) vectors, expected \(job.count)"
+        let signature = job.trace.signature
+        let mismatches = r.mismatches.compactMap { m -> Mismatch? in
+            guard let (e, g) = m.differs(signature, "y") else { return nil }
+            let (a, b) = job.unit.operands(checkedIn: m.cycle, of: job.trace)
+            // Icarus prints x or z digits for undriven outputs: keep the count honest
+            return Mismatch(index: m.cycle - job.unit.stages, a: a, b: b, expected: UInt32(e), got: g.map { UInt32($0) } ?? UInt32.max)
         }
-        return SimulationOutcome(module: job.module, unit: job.unit, simulator: sim, vectors: parsed.vectors ?? 0,
-                                 mismatches: parsed.mismatchCount ?? 0, seconds: seconds, failure: failure,
-                                 firstMismatches: parsed.mismatches, vcd: parsed.vcd)
-    }
-}
-
-/// The MISMATCH / SUMMARY / VCD lines both testbenches print.
-public enum TestbenchOutput {
-    public struct Parsed {
-        public var mismatches: [Mismatch] = []
-        public var vectors: Int?
-        public var mismatchCount: Int?
-        public var vcd: String?
-    }
-
-    public static func parse(_ text: String) -> Parsed {
-        var p = Parsed()
-        for line in text.split(separator: "\n") {
-            let w = line.split(separator: " ")
-            guard let tag = w.first else { continue }
-            switch tag {
-            case "MISMATCH" where w.count == 6:
-                if let i = Int(w[1]), let a = UInt32(w[2], radix: 16), let b = UInt32(w[3], radix: 16),
-                   let e = UInt32(w[4], radix: 16), let g = UInt32(w[5], radix: 16) {
-                    p.mismatches.append(Mismatch(index: i, a: a, b: b, expected: e, got: g))
-                } else {
-                    // Icarus prints x or z digits for undriven outputs: keep the count honest.
-                    p.mismatches.append(Mismatch(index: Int(w[1]) ?? -1, a: UInt32(w[2], radix: 16) ?? 0, b: UInt32(w[3], radix: 16) ?? 0,
-                                                 expected: UInt32(w[4], radix: 16) ?? 0, got: UInt32.max))
-                }
-            case "SUMMARY":
-                for kv in w.dropFirst() {
-                    let parts = kv.split(separator: "=")
-                    guard parts.count == 2 else { continue }
-                    if parts[0] == "vectors" { p.vectors = Int(parts[1]) }
-                    if parts[0] == "mismatches" { p.mismatchCount = Int(parts[1]) }
-                }
-            case "VCD" where w.count == 2:
-                p.vcd = String(w[1])
-            default:
-                break
-            }
-        }
-        return p
-    }
-}
-
-/// The unit testbenches' models: tb_unit.cpp on Verilator (linked against the shared runtime,
-/// with waveform tracing) and tb_unit.v on Icarus, around one unit file.
-enum UnitTestbench {
-    static func verilator(module: String, file: String, buildDirectory: String, testbench: String, runtime: [String]) -> Result<String, BuildFailure> {
-        var model = VerilatorModel(top: module, sources: [file, "\(testbench)/tb_unit.cpp"], directory: "\(buildDirectory)/verilator/\(module)")
-        model.options = ["--trace"]
-        model.runtime = runtime
-        return model.build()
-    }
-
-    static func icarus(module: String, file: String, width: Int, count: Int, report: Int, buildDirectory: String, testbench: String) -> Result<String, BuildFailure> {
-        var model = IcarusModel(top: module, testbench: "\(testbench)/tb_unit.v", sources: [file], directory: "\(buildDirectory)/icarus/\(module)")
-        model.parameters = [("W", "\(width)"), ("COUNT", "\(count)"), ("REPORT", "\(report)")]
-        return model.build()
+        return SimulationOutcome(module: job.module, unit: job.unit, simulator: sim, vectors: r.checked ?? 0,
+                                 mismatches: r.mismatchCount ?? 0, seconds: seconds, failure: r.failure,
+                                 firstMismatches: mismatches, vcd: r.vcd)
     }
 }

@@ -194,7 +194,7 @@ extension CLITests {
         (sim + ["--modules", "lmul_e4m3", "--sim", ""], "empty list", 64),
         (sim + ["--modules", "lmul_e4m3", "--build", "/proc/rtlgen-test"], "--build /proc/rtlgen-test cannot be created", 64),
         (sim + ["--modules", "lmul_e4m3", "--build", "OUT/afile"], "--build", 64),
-        (sim + ["--modules", "lmul_e4m3", "--testbench", "/nonexistent"], "--testbench: /nonexistent/tb_unit.cpp does not exist", 64),
+        (sim + ["--modules", "lmul_e4m3", "--testbench", "/nonexistent"], "--testbench: /nonexistent/tb_cycle.cpp does not exist", 64),
         (sim + ["--modules", "lmul_e4m3", "--dir", "OUT/nodir"], "--dir", 64),
         (sim + ["--modules", "lmul_e4m3", "--jobs", "0"], "--jobs 0 is out of range; give 1...64", 64),
         (sim + ["--modules", "lmul_e4m3", "--count", "10000001"], "--count", 64),
@@ -267,7 +267,7 @@ extension CLITests {
         (simArray + ["--units", "lmul,mul"], "unknown multiplier 'mul'", 64),
         (simArray + ["--sim", "modelsim"], "modelsim", 64),
         (simArray + ["--jobs", "0"], "--jobs 0", 64),
-        (simArray + ["--testbench", "/nonexistent"], "--testbench: /nonexistent/tb_array", 64),
+        (simArray + ["--testbench", "/nonexistent"], "--testbench: /nonexistent/tb_cycle", 64),
         (simArray + ["--build", "/proc/rtlgen-test"], "--build", 64),
         (simArray + ["--dir", "OUT/nodir"], "--dir", 64),
         // bench-array

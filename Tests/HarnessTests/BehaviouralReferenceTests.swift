@@ -26,7 +26,7 @@ import Units
             #expect(text.contains(" * ") && !text.contains("/work"))
             try text.write(toFile: "\(dir)/\(u.moduleName).v", atomically: true, encoding: .utf8)
         }
-        var c = SimulationConfig(rtlDirectory: dir, modules: Self.units.map(\.moduleName), simulators: [.icarus])
+        var c = SimulationConfig(rtlDirectory: dir, units: Self.units, simulators: [.icarus])
         c.buildDirectory = dir + "/build"
         c.testbenchDirectory = repoRoot + "/testbench"
         let outcomes = try UnitSimulation(c, log: { _ in }).run()

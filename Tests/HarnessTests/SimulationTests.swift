@@ -25,7 +25,7 @@ import Units
     }
 
     func simulate(_ dir: String, _ modules: [String], _ sims: [SimulatorKind], build: String) throws -> [SimulationOutcome] {
-        var c = SimulationConfig(rtlDirectory: dir, modules: modules, simulators: sims)
+        var c = SimulationConfig(rtlDirectory: dir, units: modules.map { ArithmeticUnit(moduleName: $0)! }, simulators: sims)
         c.buildDirectory = build
         c.testbenchDirectory = repoRoot + "/testbench"
         return try UnitSimulation(c, log: { _ in }).run()
@@ -63,6 +63,32 @@ import Units
         #expect(others.count == 2 && others.allSatisfy { $0.passed })
     }
 
+    /// The one cycle testbench at a latency: a unit with register stages passes on both simulators
+    /// with every pair checked exactly S cycles later, and the same file checked as though it had
+    /// one stage fewer or more (a register dropped or added) fails on both.
+    @Test func pipelinedUnitsAreCheckedAtTheirLatency() throws {
+        let dir = try scratch("piped")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let unit = ArithmeticUnit(.fpmul, .e4m3, stages: 2)
+        let file = "\(dir)/\(unit.fileName)"
+        try unit.verilog().write(toFile: file, atomically: true, encoding: .utf8)
+        var c = SimulationConfig(rtlDirectory: dir, units: [], simulators: [.verilator, .icarus])
+        c.buildDirectory = dir + "/build"
+        c.testbenchDirectory = repoRoot + "/testbench"
+        let good = try UnitSimulation(c, log: { _ in }).run([(unit, file)])
+        #expect(good.count == 2 && good.allSatisfy { $0.passed && $0.vectors == 65536 })
+        for wrong in [1, 3] {
+            // the file's module renamed to the stage count the trace assumes
+            let other = unit.withStages(wrong)
+            let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "module \(unit.moduleName) (", with: "module \(other.moduleName) (")
+            let otherFile = "\(dir)/\(other.fileName)"
+            try text.write(toFile: otherFile, atomically: true, encoding: .utf8)
+            let bad = try UnitSimulation(c, log: { _ in }).run([(other, otherFile)])
+            #expect(bad.count == 2 && bad.allSatisfy { !$0.passed && $0.failure == nil && $0.mismatches > 30000 },
+                    "\(bad.map { "\($0.simulator): \($0.mismatches) mismatches, \($0.failure ?? "")" })")
+        }
+    }
+
     @Test func brokenFileIsAnErrorRowNotACrash() throws {
         let dir = try scratch("broken")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -76,7 +102,6 @@ import Units
         let dir = try scratch("missing")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(throws: HarnessError.self) { try simulate(dir, ["lmul_e4m3"], [.icarus], build: dir + "/b") }
-        #expect(throws: HarnessError.self) { try simulate(rtlDir, ["not_a_unit"], [.icarus], build: dir + "/b") }
         do {
             _ = try Tools.find("surely-not-installed-tool")
             Issue.record("expected a missing-tool error")
@@ -113,11 +138,15 @@ import Units
     }
 
     @Test func testbenchOutputParsing() {
-        let p = TestbenchOutput.parse("MISMATCH 5 3c 41 45 44\nMISMATCH 9 3c 4x 45 xx\nSUMMARY vectors=65536 mismatches=2\nVCD out.vcd\n")
-        #expect(p.vectors == 65536 && p.mismatchCount == 2 && p.vcd == "out.vcd")
-        #expect(p.mismatches.first == Mismatch(index: 5, a: 0x3C, b: 0x41, expected: 0x45, got: 0x44))
-        #expect(p.mismatches.count == 2 && p.mismatches[1].got == UInt32.max)
-        #expect(TestbenchOutput.parse("garbage").vectors == nil)
+        let p = CycleTestbench.parse("MISMATCH 5 45 44 ff\nMISMATCH 9 45 xx ff\nSUMMARY cycles=65536 checked=65530 mismatches=2\nSIMTIME 0.5\nVCD out.vcd\n",
+                                     resultWidth: 8)
+        #expect(p.cycles == 65536 && p.checked == 65530 && p.mismatchCount == 2 && p.vcd == "out.vcd" && p.simSeconds == 0.5)
+        let sig = ArithmeticUnit(.lmul, .e4m3).signature
+        #expect(p.mismatches.first?.cycle == 5)
+        #expect(p.mismatches.first.flatMap { $0.differs(sig, "y") }.map { [$0.expected, $0.got ?? 0] } == [0x45, 0x44])
+        // x or z digits: a mismatch whose value is unknown
+        #expect(p.mismatches.count == 2 && p.mismatches[1].differs(sig, "y")?.got == nil && p.mismatches[1].differs(sig, "y")?.expected == 0x45)
+        #expect(CycleTestbench.parse("garbage", resultWidth: 8).cycles == nil)
     }
 
     @Test func sourceMutationsChangeOneThingEach() throws {
