@@ -252,3 +252,71 @@ public struct ProcessingElement: Hashable, Sendable {
                       comment: "the product in \(acc.tag), exactly")
     }
 }
+
+extension ProcessingElement: Design {
+    /// clk, clear, valid, a, b in; the registered acc and invalid out.
+    public var signature: Signature {
+        Signature([.clock, .input("clear", 1, .clear), .input("valid", 1, .valid), .input("a", format.width, .operand),
+                   .input("b", format.width, .operand), .output("acc", outputWidth, .result), .output("invalid", 1, .flag)])
+    }
+
+    /// acc and invalid show a beat's effect one cycle later.
+    public var latency: Int { 1 }
+
+    /// The PE is written by every array of its unit and accumulator.
+    public var command: String {
+        ArrayDesign.commandPrefix(unit, accumulatorWidth: isDefaultWidth ? nil : accumulator.width, floatAccumulator: floatAccumulator) + " --rows 1 --cols 1"
+    }
+
+    public func modules() throws -> [Module] {
+        let u = try unit.elaborate()
+        let add = try adder?.elaborate()
+        return [u] + (add.map { [$0] } ?? []) + [try elaborate(unitModule: u, adderModule: add)]
+    }
+
+    /// One beat of a PE's input.
+    public struct Beat: Sendable {
+        public var clear: Bool, valid: Bool, a: UInt32, b: UInt32
+        public init(clear: Bool, valid: Bool, a: UInt32, b: UInt32) {
+            self.clear = clear
+            self.valid = valid
+            self.a = a
+            self.b = b
+        }
+    }
+
+    /// The golden behaviour cycle by cycle: beat c in cycle c; from the first clear on, acc and
+    /// invalid in cycle c + 1 are the sum and flag after beat c (before it the registers hold
+    /// their power-up values). One more cycle shows the last beat's effect.
+    public func trace(_ beats: [Beat]) -> CycleTrace {
+        var t = CycleTrace(signature, reserve: beats.count + 1)
+        for _ in 0...beats.count { t.addCycle() }
+        var fixed = goldenAccumulator()
+        var float = floatAccumulator.map { FPAccumulatorModel(element: format, accumulation: $0) }
+        var started = false
+        let golden = unit.golden
+        for (c, beat) in beats.enumerated() {
+            t.drive("clear", beat.clear ? 1 : 0, cycle: c)
+            t.drive("valid", beat.valid ? 1 : 0, cycle: c)
+            t.drive("a", UInt64(beat.a), cycle: c)
+            t.drive("b", UInt64(beat.b), cycle: c)
+            if beat.clear {
+                started = true
+                fixed.clear()
+                float?.clear()
+            }
+            if beat.valid {
+                let p = golden(beat.a, beat.b)
+                fixed.accumulate(product: p)
+                float?.accumulate(product: p)
+            }
+            guard started else { continue }
+            let element = float?.result ?? fixed.result
+            for (l, limb) in element.sum.limbs.enumerated() where l * 64 < outputWidth {
+                t.expect("acc", limb, cycle: c + 1, at: l * 64, width: min(64, outputWidth - l * 64))
+            }
+            t.expect("invalid", element.invalid ? 1 : 0, cycle: c + 1)
+        }
+        return t
+    }
+}

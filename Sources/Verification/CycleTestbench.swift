@@ -218,3 +218,33 @@ public struct CycleMismatch: Sendable, Hashable {
         return (e, g)
     }
 }
+
+extension CycleTestbench {
+    /// Checks any design in `rtlDirectory` (its files `<module>.v`) against a trace on each
+    /// simulator: build, run, and what each run printed. The unit and array checks are this with
+    /// their own traces and mismatch decoding.
+    public static func check(_ d: some Design, trace: CycleTrace, rtlDirectory: String, simulators: [SimulatorKind],
+                             buildDirectory: String, testbench: String, report: Int = 10,
+                             log: @escaping @Sendable (String) -> Void = { _ in }) throws -> [(SimulatorKind, Run)] {
+        try Tools.require(simulators)
+        let rtl = URL(fileURLWithPath: rtlDirectory).standardizedFileURL.path
+        let modules = try d.modules()
+        let files = ["\(rtl)/\(d.fileName)"] + modules.dropLast().map { "\(rtl)/\($0.name).v" }
+        for f in files where !FileManager.default.fileExists(atPath: f) {
+            throw HarnessError("\(f) not found; generate it with: \(d.command) --out \(rtlDirectory)")
+        }
+        let traceFiles = try write(trace, name: d.moduleName, directory: "\(buildDirectory)/vectors")
+        let runtime = simulators.contains(.verilator)
+            ? try Verilator.runtime(buildDirectory: "build/sim", testbench: "\(testbench)/\(verilatorFile)", log: log) : []
+        return simulators.map { sim in
+            let dir = "\(buildDirectory)/\(sim.rawValue)/\(d.moduleName)"
+            let built = sim == .verilator
+                ? verilator(d, files: files, libraries: [rtl], directory: dir, testbench: testbench, runtime: runtime)
+                : icarus(d, files: files, libraries: [rtl], cycles: trace.cycles, report: report, directory: dir, testbench: testbench)
+            switch built {
+            case .failure(let f): return (sim, Run(failure: f.message))
+            case .success(let exe): return (sim, run(sim, executable: exe, trace: trace, files: traceFiles, report: report))
+            }
+        }
+    }
+}
