@@ -7,7 +7,8 @@ import HDL
 
 /// Checks every one of the `2^(2N)` operand pairs of a unit (N <= 16: 4.3 billion pairs for bf16
 /// and fp16) by streaming the Swift golden model through the verilated unit in-process: the unit,
-/// replicated side by side in `testbench/lanes.v`, is built into a shared library with a small C
+/// wrapped by the cycle testbench's generated `tb_wrap` (its inputs packed into one stimulus word,
+/// its output into one result word) and replicated side by side in `testbench/lanes.v`, is built into a shared library with a small C
 /// interface (`testbench/stream_abi.cpp`), loaded with dlopen, and driven in batches by one
 /// thread per core, each with its own model. Nothing is written to disk but the library.
 ///
@@ -54,12 +55,18 @@ public struct ExhaustiveStream {
             throw HarnessError("\(unit.moduleName) has \(w)-bit operands: 2^\(2 * w) pairs cannot be checked exhaustively; use rtlgen sim (corner and random vectors)")
         }
         let tb = testbenchDirectory
-        var model = VerilatorModel(top: "lanes", sources: ["\(tb)/lanes.v", file, "\(tb)/stream_abi.cpp"],
-                                   directory: "\(buildDirectory)/stream/\(unit.moduleName)")
+        let dir = "\(buildDirectory)/stream/\(unit.moduleName)"
+        // beside the model's directory, which a rebuild deletes
+        let wrap = "\(dir).tb_wrap.v"
+        try FileManager.default.createDirectory(atPath: "\(buildDirectory)/stream", withIntermediateDirectories: true)
+        try writeIfChanged(Data(CycleTestbench.wrapper(unit).utf8), to: wrap)
+        let s = unit.signature
+        var model = VerilatorModel(top: "lanes", sources: ["\(tb)/lanes.v", wrap, file, "\(tb)/stream_abi.cpp"], directory: dir)
         model.prefix = "Vlanes"
         model.output = "libstream.so"
-        model.options = ["-j", "2", "-GW=\(w)", "-GLANES=\(lanes)", "-DDUT=\(unit.moduleName)",
-                         "-CFLAGS", "-fPIC -O2 -DSTREAM_W=\(w) -DSTREAM_LANES=\(lanes)", "-LDFLAGS", "-shared"]
+        model.options = ["-j", "2", "-GSW=\(s.stimulusWidth)", "-GRW=\(s.resultWidth)", "-GLANES=\(lanes)",
+                         "-CFLAGS", "-fPIC -O2 -DSTREAM_SW=\(s.stimulusWidth) -DSTREAM_RW=\(s.resultWidth) -DSTREAM_LANES=\(lanes) -DSTREAM_LATENCY=\(unit.latency)",
+                         "-LDFLAGS", "-shared"]
         let built = model.build { log("exhaustive: building the streaming library for \(unit.moduleName) (\(lanes) lanes)") }
         switch built {
         case .success(let lib): return lib
@@ -74,10 +81,10 @@ public struct ExhaustiveStream {
         var first: [Mismatch] = []
     }
 
-    /// One worker's model instance and operand buffers.
+    /// One worker's model instance and its stimulus and result words.
     struct Lane {
         let handle: UnsafeMutableRawPointer?
-        let a, b, y: UnsafeMutablePointer<UInt32>
+        let stim, y: UnsafeMutablePointer<UInt32>
     }
 
     public func run(log: @escaping @Sendable (String) -> Void) throws -> Outcome {
@@ -85,9 +92,12 @@ public struct ExhaustiveStream {
         let lib = try buildLibrary(log: log)
         let buildSeconds = monotonicSeconds() - buildStart
         let api = try StreamLibrary(path: lib)
-        guard api.width() == Int32(unit.format.width) else {
-            throw HarnessError("the streaming library for \(unit.moduleName) has width \(api.width()), expected \(unit.format.width)")
+        let sig = unit.signature
+        guard api.sw() == Int32(sig.stimulusWidth), api.rw() == Int32(sig.resultWidth), api.latency() == Int32(unit.latency) else {
+            throw HarnessError("the streaming library for \(unit.moduleName) packs \(api.sw())/\(api.rw()) bits at latency \(api.latency()), expected \(sig.stimulusWidth)/\(sig.resultWidth) at \(unit.latency)")
         }
+        // the stimulus word is {a, b} (a on top), the result word y: the cycle trace's packing
+        let aShift = UInt32(sig.offset(of: "a"))
         let n = 1 << unit.format.width
         let aCount = min(limitA ?? n, n)
         let chunk = 16                                   // values of a per work item
@@ -104,22 +114,20 @@ public struct ExhaustiveStream {
                             detail: "\(compactCount(pairs))/\(compactCount(total)) pairs, \(compactCount(pairs / max(monotonicSeconds() - started, 1e-9)))/s")
         }
         let tallies = WorkerPool.map(items, jobs: threads, progress: quiet ? nil : report, worker: { () -> Lane in
-            let lane = Lane(handle: api.create(), a: .allocate(capacity: n), b: .allocate(capacity: n), y: .allocate(capacity: n))
-            for i in 0..<n { lane.b[i] = UInt32(i) }
-            return lane
+            Lane(handle: api.create(), stim: .allocate(capacity: n), y: .allocate(capacity: n))
         }, finish: { lane in
             api.destroy(lane.handle)
-            lane.a.deallocate()
-            lane.b.deallocate()
+            lane.stim.deallocate()
             lane.y.deallocate()
         }, body: { lane, item -> Tally in
             var t = Tally()
-            let (handle, a, b, y) = (lane.handle, lane.a, lane.b, lane.y)
+            let (handle, stim, y) = (lane.handle, lane.stim, lane.y)
             let lo = (item % itemsPerPass) * chunk, hi = min(lo + chunk, aCount)
             for av in lo..<hi {
                 let aValue = UInt32(av)
-                a.update(repeating: aValue, count: n)
-                api.eval(handle, a, b, y, UInt64(n))
+                let high = aValue << aShift
+                for i in 0..<n { stim[i] = high | UInt32(truncatingIfNeeded: i) }
+                api.eval(handle, stim, y, UInt64(n))
                 for i in 0..<n {
                     let expected = golden(aValue, UInt32(truncatingIfNeeded: i))
                     if y[i] != expected {
@@ -146,18 +154,33 @@ final class StreamLibrary: @unchecked Sendable {
     typealias Create = @convention(c) () -> UnsafeMutableRawPointer?
     typealias Destroy = @convention(c) (UnsafeMutableRawPointer?) -> Void
     typealias Query = @convention(c) () -> Int32
-    typealias Eval = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<UInt32>, UnsafePointer<UInt32>, UnsafeMutablePointer<UInt32>, UInt64) -> Void
+    typealias Eval = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<UInt32>, UnsafeMutablePointer<UInt32>, UInt64) -> Void
 
     let create: Create
     let destroy: Destroy
     let lanes: Query
-    let width: Query
+    let sw: Query
+    let rw: Query
+    let latency: Query
     let eval: Eval
+    let handle: UnsafeMutableRawPointer
+
+    private static let loads = Counter()
 
     init(path: String) throws {
-        guard let h = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+        // Loaded from a copy of its own name (removed once loaded), so a library rebuilt at the
+        // same path (an edited unit file) is never found already loaded in this process: dlclose
+        // does not unload a C++ library with unique symbols.
+        let copy = "\(path).\(getpid()).\(Self.loads.next())"
+        try? FileManager.default.removeItem(atPath: copy)
+        do { try FileManager.default.copyItem(atPath: path, toPath: copy) } catch {
+            throw HarnessError("cannot copy \(path) to load it: \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        guard let h = dlopen(copy, RTLD_NOW | RTLD_LOCAL) else {
             throw HarnessError("cannot load \(path): \(String(cString: dlerror()))")
         }
+        handle = h
         func sym<T>(_ name: String, _: T.Type) throws -> T {
             guard let p = dlsym(h, name) else { throw HarnessError("\(path) lacks \(name); rebuild it (delete its directory)") }
             return unsafeBitCast(p, to: T.self)
@@ -165,7 +188,23 @@ final class StreamLibrary: @unchecked Sendable {
         create = try sym("stream_create", Create.self)
         destroy = try sym("stream_destroy", Destroy.self)
         lanes = try sym("stream_lanes", Query.self)
-        width = try sym("stream_width", Query.self)
+        sw = try sym("stream_sw", Query.self)
+        rw = try sym("stream_rw", Query.self)
+        latency = try sym("stream_latency", Query.self)
         eval = try sym("stream_eval", Eval.self)
+    }
+
+    deinit { dlclose(handle) }
+}
+
+/// A thread-safe counter.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
     }
 }

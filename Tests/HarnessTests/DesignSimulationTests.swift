@@ -45,4 +45,31 @@ import Verification
         #expect(bad.count == 2 && bad.allSatisfy { $0.1.failure == nil && ($0.1.mismatchCount ?? 0) > 100 })
         #expect(bad[0].1.mismatchCount == bad[1].1.mismatchCount)
     }
+
+    /// The in-process stream speaks the same packed words: every pair of a pipelined unit checked
+    /// with its results lined up S cycles later, and a one-operator change caught.
+    @Test func theExhaustiveStreamChecksPipelinedUnits() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for stages in [2] {          // (stage count 0 streams in every sweep job)
+            let unit = ArithmeticUnit(.lmul, .e5m2, stages: stages)
+            let file = "\(dir)/\(unit.fileName)"
+            let text = try unit.verilog()
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            var stream = ExhaustiveStream(unit: unit, file: file)
+            stream.buildDirectory = dir + "/build"
+            stream.testbenchDirectory = repoRoot + "/testbench"
+            stream.quiet = true
+            stream.threads = 1
+            stream.lanes = 16              // a smaller model than the default: quicker to build
+            let good = try stream.run(log: { _ in })
+            #expect(good.vectors == 65536 && good.mismatches == 0)
+            // the exponent sum's carry-in dropped
+            #expect(text.contains("+ {5'd0, frac_carry}"))
+            try text.replacingOccurrences(of: "+ {5'd0, frac_carry}", with: "+ 6'd0").write(toFile: file, atomically: true, encoding: .utf8)
+            let bad = try stream.run(log: { _ in })
+            #expect(bad.mismatches > 1000 && bad.firstMismatches.allSatisfy { unit.emulate($0.a, $0.b) == $0.expected && $0.got != $0.expected })
+        }
+    }
 }
