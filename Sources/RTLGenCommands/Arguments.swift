@@ -41,6 +41,8 @@ enum Limits {
     static let matrices = 1...100_000
     /// Operand values of a whole bench-array stimulus (jobs x K x (R + C)), which is held in memory.
     static let stimulusValues = 1 << 24
+    /// Seconds one simulation run may take.
+    static let timeLimit = 1...86_400
     /// Seeds of yosys' mutation sampling (a C int).
     static let yosysSeed = 0...Int(Int32.max)
 }
@@ -235,5 +237,32 @@ func checkInputDirectory(_ path: String, flag: String) throws {
     guard !path.isEmpty else { throw UsageError("\(flag) is an empty path; give a directory, e.g. \(flag) rtl") }
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
         throw UsageError("\(flag) \(path) is not a directory; give the directory holding the unit files")
+    }
+}
+
+/// `--sim`, `--testbench`, `--jobs`, `--time-limit`: how the simulation commands run their models.
+struct SimulationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Simulators: verilator, icarus, or both.", valueName: "list"), transform: SimulatorList.parse)
+    var sim: SimulatorList = .both
+
+    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp, tb_cycle.v).", valueName: "dir"))
+    var testbench: String = "testbench"
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Models built at once, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"),
+            transform: wholeNumber)
+    var jobs: Int = 2
+
+    @Option(name: .customLong("time-limit"), parsing: .unconditional,
+            help: ArgumentHelp("Seconds one simulation run may take, \(Limits.timeLimit.lowerBound)...\(Limits.timeLimit.upperBound); a run past it is stopped and fails.",
+                               valueName: "s"), transform: wholeNumber)
+    var timeLimit: Int = Int(CycleTestbench.defaultTimeLimit)
+
+    var simulators: [SimulatorKind] { sim.simulators }
+
+    mutating func validate() throws {
+        try check("--jobs", jobs, in: Limits.jobs)
+        try check("--time-limit", timeLimit, in: Limits.timeLimit)
+        try checkTestbench(testbench, CycleTestbench.files(for: sim.simulators))
+        try checkTools(simulatorTools(sim.simulators))
     }
 }

@@ -101,29 +101,18 @@ struct SimArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Simulate the files in this directory as they are, instead of generating them.", valueName: "dir"))
     var dir: String?
 
-    @Option(help: ArgumentHelp("Simulators: verilator, icarus, or both.", valueName: "list"), transform: SimulatorList.parse)
-    var sim: SimulatorList = .both
-
     @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random matrices, 0...2^64-1.", valueName: "n"), transform: seedNumber)
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("Build directory for generated RTL, stimuli and models.", valueName: "dir"))
     var build: String = "build/sim-array"
 
-    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp, tb_cycle.v).", valueName: "dir"))
-    var testbench: String = "testbench"
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Models built at once, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"),
-            transform: wholeNumber)
-    var jobs: Int = 2
+    @OptionGroup var simulation: SimulationOptions
 
     mutating func validate() throws {
         try acc.check(element: try format.format())
-        try check("--jobs", jobs, in: Limits.jobs)
         if let dir { try checkInputDirectory(dir, flag: "--dir") }
-        try checkTestbench(testbench, CycleTestbench.files(for: sim.simulators))
         try OutputWriter.checkDirectory(build, flag: "--build")
-        try checkTools(simulatorTools(sim.simulators))
     }
 
     func run() throws {
@@ -139,11 +128,12 @@ struct SimArrayCommand: ParsableCommand {
             try OutputWriter.write(files.keys.sorted().map { ($0, files[$0]!) }, into: rtl)
         }
         var s = ArraySimulation(rtlDirectory: rtl, designs: designs)
-        s.simulators = sim.simulators
+        s.simulators = simulation.simulators
         s.buildDirectory = build
-        s.testbenchDirectory = testbench
+        s.testbenchDirectory = simulation.testbench
         s.seed = seed
-        s.jobs = jobs
+        s.jobs = simulation.jobs
+        s.timeLimit = Double(simulation.timeLimit)
         let outcomes = try s.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         print(ArraySimulation.render(outcomes), terminator: "")
         if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }

@@ -25,6 +25,13 @@ public struct RTLGen: ParsableCommand {
 
     public init() {}
 
+    /// `run` as the executable does it: stopping rtlgen (SIGINT, SIGTERM, SIGHUP) first stops every
+    /// simulator, build and synthesis run it started.
+    public static func runAsExecutable(_ arguments: [String]) -> Int32 {
+        ChildProcesses.installSignalHandlers()
+        return run(arguments)
+    }
+
     /// Runs the command line and returns the exit status. Errors print as one line on stderr:
     /// what is wrong and what to type instead. Bad input found while parsing and validating
     /// exits 64 (EX_USAGE); a failure while working exits 1.

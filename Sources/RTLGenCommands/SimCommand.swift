@@ -13,11 +13,12 @@ struct SimCommand: ParsableCommand {
         commandName: "sim",
         abstract: "Check units against the golden model on Verilator and Icarus Verilog.",
         discussion: """
-        Each unit file is simulated as it is in --dir (hand edits included) with golden vectors from the Swift model: all pairs for formats of at most 8 bits, otherwise corner pairs plus --count seeded random pairs. Verilator runs a C++ testbench built with --build -O3; Icarus runs a Verilog testbench reading the same vectors with $readmemh. Prints one row per unit x simulator, decodes the first mismatches, writes a VCD of a short failing sequence, and exits non-zero on any mismatch.
+        Each unit file is simulated as it is in --dir (hand edits included) with golden vectors from the Swift model: all pairs for formats of at most 8 bits, otherwise corner pairs plus --count seeded random pairs. Both simulators run the one cycle testbench (testbench/tb_cycle.cpp built with Verilator --build -O3, testbench/tb_cycle.v on Icarus) around a wrapper generated from the unit's ports, reading the same trace with $readmemh. A run longer than --time-limit is stopped and is a FAIL row. Prints one row per unit x simulator, decodes the first mismatches, writes a VCD of a short failing sequence, and exits non-zero on any mismatch.
 
         Examples:
           rtlgen sim --dir rtl --modules lmul_e4m3,fpmul_e4m3
           rtlgen sim --dir build/rtl --modules fpmul_e8m7 --sim verilator --count 1000000
+          rtlgen sim --dir rtl --modules lmul_e4m3 --sim icarus --time-limit 60
         """
     )
 
@@ -26,9 +27,6 @@ struct SimCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Modules to check, comma- or space-separated (e.g. lmul_e4m3,fpmul_e5m2).", valueName: "list"), transform: ModuleList.parse)
     var modules: ModuleList
-
-    @Option(help: ArgumentHelp("Simulators: verilator, icarus, or both.", valueName: "list"), transform: SimulatorList.parse)
-    var sim: SimulatorList = .both
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Random pairs after the corner cases, for formats wider than 8 bits, \(Limits.count.lowerBound)...\(Limits.count.upperBound).", valueName: "n"),
             transform: wholeNumber)
@@ -40,24 +38,16 @@ struct SimCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Build directory for vectors, models and waveforms.", valueName: "dir"))
     var build: String = "build/sim"
 
-    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp, tb_cycle.v).", valueName: "dir"))
-    var testbench: String = "testbench"
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Models built at once, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"),
-            transform: wholeNumber)
-    var jobs: Int = 2
+    @OptionGroup var simulation: SimulationOptions
 
     mutating func validate() throws {
         try check("--count", count, in: Limits.count)
-        try check("--jobs", jobs, in: Limits.jobs)
         try checkInputDirectory(dir, flag: "--dir")
         for u in modules.units {
             try checkInputFile("\(dir)/\(u.moduleName).v", flag: "--modules",
                                hint: "generate it with: rtlgen --exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits) --units \(u.kind.rawValue) --out \(dir)")
         }
-        try checkTestbench(testbench, CycleTestbench.files(for: sim.simulators))
         try OutputWriter.checkDirectory(build, flag: "--build")
-        try checkTools(simulatorTools(sim.simulators))
     }
 
     func run() throws {
@@ -68,12 +58,13 @@ struct SimCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("sim: note: \(file) \(problem); simulating it as it is\n".utf8))
             }
         }
-        var config = SimulationConfig(rtlDirectory: dir, units: modules.units, simulators: sim.simulators)
+        var config = SimulationConfig(rtlDirectory: dir, units: modules.units, simulators: simulation.simulators)
         config.buildDirectory = build
-        config.testbenchDirectory = testbench
+        config.testbenchDirectory = simulation.testbench
+        config.timeLimit = Double(simulation.timeLimit)
         config.random = count
         config.seed = seed
-        config.jobs = jobs
+        config.jobs = simulation.jobs
         let sim = UnitSimulation(config) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         let outcomes = try sim.run()
         print(SimulationReport.render(outcomes), terminator: "")

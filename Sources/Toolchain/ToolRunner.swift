@@ -6,6 +6,8 @@ public enum Tools {
         public let status: Int32
         public let stdout: String
         public let stderr: String
+        /// The time limit the run was stopped at, if it was.
+        public var timedOut: Double? = nil
         public var output: String { stdout + stderr }
     }
 
@@ -33,42 +35,29 @@ public enum Tools {
         for sim in simulators { for tool in sim.tools { _ = try find(tool) } }
     }
 
-    /// Runs `tool` with `arguments`, capturing both streams. Throws only when the tool is missing.
+    /// The time limit of a tool run that names none: long enough for any synthesis or build here,
+    /// short of forever.
+    public static let defaultTimeLimit: Double = 4 * 3600
+
+    /// Runs `tool` with `arguments`, capturing both streams. The tool runs in a process group of
+    /// its own (so its children, such as verilator's make and g++, are found with it), registered
+    /// while it runs so `ChildProcesses.stopAll` can stop it when rtlgen is stopped; past
+    /// `timeLimit` seconds the group is terminated, then killed, and the result says so. Throws
+    /// only when the tool is missing or cannot start.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil,
-                           environment: [String: String]? = nil, stdin: Data? = nil) throws -> Result {
+                           environment: [String: String]? = nil, stdin: Data? = nil, timeLimit: Double? = nil) throws -> Result {
         let exe = tool.hasPrefix("/") ? tool : try find(tool)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = arguments
-        if let d = directory { p.currentDirectoryURL = URL(fileURLWithPath: d) }
-        if let env = environment {
-            p.environment = ProcessInfo.processInfo.environment.merging(env) { _, new in new }
-        }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        let input = Pipe()
-        p.standardInput = stdin == nil ? FileHandle.nullDevice : input
-        try p.run()
-        if let data = stdin {
-            input.fileHandleForWriting.write(data)
-            try? input.fileHandleForWriting.close()
-        }
-        // Drain both pipes concurrently so neither fills and blocks the child.
-        let errBox = DataBox()
-        let group = DispatchGroup()
-        group.enter()
-        Thread.detachNewThread {
-            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errBox.data, as: UTF8.self))
+        var env = ProcessInfo.processInfo.environment
+        if let extra = environment { env.merge(extra) { _, new in new } }
+        let child = try SpawnedProcess(exe, arguments, directory: directory, environment: env, stdin: stdin != nil)
+        if let data = stdin { child.write(data) }
+        let limit = timeLimit ?? defaultTimeLimit
+        let timedOut = !child.wait(seconds: limit)
+        if timedOut { child.stop() }
+        let (status, out, err) = child.finish()
+        return Result(status: status, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+                      timedOut: timedOut ? limit : nil)
     }
 
     final class DataBox: @unchecked Sendable { var data = Data() }

@@ -1,4 +1,4 @@
 import Foundation
 import RTLGenCommands
 
-exit(RTLGen.run(Array(CommandLine.arguments.dropFirst())))
+exit(RTLGen.runAsExecutable(Array(CommandLine.arguments.dropFirst())))
