@@ -3,8 +3,6 @@ import Foundation
 import Units
 import Toolchain
 import Generation
-import Verification
-import HDL
 
 /// PE and array rows of the synthesis report, measured hierarchically: the multiplier, the PE
 /// (multiplier + accumulator + registers) and the array cell (PE + systolic registers + drain

@@ -1,9 +1,7 @@
 import Foundation
 import Toolchain
 import Generation
-import Verification
 import Units
-import HDL
 import FloatArith
 
 /// How the standard-cell columns were measured (stored in report.json, rendered in report.md).

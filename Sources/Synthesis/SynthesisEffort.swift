@@ -2,8 +2,6 @@ import Foundation
 import Units
 import Toolchain
 import Generation
-import Verification
-import HDL
 import FloatArith
 
 /// How much stronger ABC scripts than the flow's change the L-Mul over baseline ratios. The units

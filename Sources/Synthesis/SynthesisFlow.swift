@@ -3,8 +3,6 @@ import Foundation
 import Units
 import Toolchain
 import Generation
-import Verification
-import HDL
 
 /// One unit through `synth/flow.ys`: generic gates, CMOS transistors, depth, a formal proof that
 /// both netlists equal the RTL (yosys-abc `cec`), and switching activity on realistic operands.

@@ -3,8 +3,6 @@ import Units
 import Foundation
 import Toolchain
 import Generation
-import Verification
-import HDL
 
 /// The synthesis report: one row per unit, L-Mul over baseline ratios, and the paper's figures.
 /// Rendered deterministically from the results alone (no times, no paths beyond the repo's).
