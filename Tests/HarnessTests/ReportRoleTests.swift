@@ -1,3 +1,4 @@
+@testable import Accuracy
 import FloatArith
 import Foundation
 import HDL
@@ -123,5 +124,94 @@ extension UnitKind {
         #expect(md.contains("of an `lmul_subject` PE's transistors"))
         // and it is first in every table, as in its list
         #expect(r.units.first?.unit == "lmul_subject")
+    }
+}
+
+/// The accuracy report reads its unit list by role: a unit added to the list (with rows copied from
+/// `lmul`'s, as if measured) is in the method list, the reading, the flush notes, the dot products,
+/// the claims and every plot, in the colour it declares; the committed report is unchanged by the default list.
+@Suite struct AccuracyReportRoleTests {
+    func committed() throws -> AccuracyReport {
+        try AccuracyReport.decode(Data(contentsOf: URL(fileURLWithPath: repoRoot + "/docs/accuracy.json")))
+    }
+
+    /// `r` with `lmul`'s rows copied to `to`, and `kinds` as its unit list.
+    func withCopy(_ r: AccuracyReport, to: UnitKind, kinds: [UnitKind]) -> AccuracyReport {
+        var r = r
+        r.kinds = kinds
+        for i in r.exhaustive.indices {
+            if var row = r.exhaustive[i].rows.first(where: { $0.method == "lmul" }) { row.method = to.rawValue; r.exhaustive[i].rows.append(row) }
+        }
+        if var h = r.histogram, var row = h.rows.first(where: { $0.method == "lmul" }) {
+            row.method = to.rawValue
+            h.rows.append(row)
+            r.histogram = h
+        }
+        if var d = r.dotProducts {
+            d.rows += d.rows.filter { $0.method == "lmul" }.map { var x = $0; x.method = to.rawValue; return x }
+            r.dotProducts = d
+        }
+        if var a = r.area {
+            a.points += a.points.filter { $0.unit == "lmul" }.map { p in
+                var p = p
+                p.unit = to.rawValue
+                p.module = p.module.replacingOccurrences(of: "lmul_", with: to.rawValue + "_")
+                p.transistors += 1   // beside lmul's point, not on it
+                return p
+            }
+            r.area = a
+        }
+        return r
+    }
+
+    func file(_ files: [(name: String, contents: Data)], _ name: String) throws -> String {
+        String(decoding: try #require(files.first { $0.name == name }).contents, as: UTF8.self)
+    }
+
+    @Test func anExtraUnitIsInTheReadingTheClaimsAndEveryPlot() throws {
+        let base = try committed()
+        let r = withCopy(base, to: .extraLMul, kinds: UnitKind.allCases + [.extraLMul])
+        let md = r.markdown()
+        #expect(md.contains("- `lmul_extra`: \(ExtraLMulUnit.summary)\n"))
+        // the e4m3 reading: every approximate unit besides the paper's subject, after Mitchell
+        let l = try #require(base.exhaustive.first { $0.format == "e4m3" }?.rows.first { $0.method == "lmul" })
+        let extraReading = "`lmul_extra`: mean \(percentText(l.mean)), max \(percentText(l.max))"
+        #expect(md.contains("Mitchell without the offset: mean"))
+        #expect(md.contains(extraReading))
+        if l.zeroResults > 0 { #expect(md.contains("- **`lmul_extra` flushes some in-range products to zero**")) }
+        // the subject is still lmul: the headline sentences do not move
+        let subjectReading = "`lmul` has mean \(percentText(l.mean))"
+        #expect(md.contains(subjectReading))
+        #expect(!md.contains("`lmul_extra` has mean"))
+        #expect(md.contains("| `lmul_extra` | ") && md.contains("### `lmul` against `fpmul`:"))
+        // the plots: its colour in the histogram and both scatters
+        let files = try AccuracyRun.files(r)
+        let colour = "fill=\"\(ExtraLMulUnit.plotColour)\""
+        for name in [AccuracyReport.histogramFile, AccuracyReport.scatterFile, AccuracyReport.energyScatterFile] {
+            #expect(try file(files, name).contains(colour), "\(name) lacks lmul_extra's colour")
+            #expect(try !file(AccuracyRun.files(base), name).contains(colour))
+        }
+        #expect(try file(files, AccuracyReport.scatterFile).contains(">lmul_extra_e4m3<"))
+        // the claims: a method per fraction count, and (an L-Mul form) a further reading against fpmul
+        let methods = PaperClaims.methods(UnitKind.allCases + [.extraLMul])
+        #expect(Set(methods.map(\.id)).isSuperset(of: ["lmul_extra_e8m2", "lmul_extra_e8m3", "lmul_extra_e8m4"]))
+        #expect(methods.filter { $0.id.hasPrefix("lmul_extra") }.allSatisfy { $0.rule == .method(.extraLMul) })
+        var stats = ErrorAccumulator()
+        stats.add(0.01, keys: (0, 0))
+        let claims = AccuracyReport.claimsSection(PaperClaims.Result(methods: methods, scales: [], pooled: methods.map { _ in stats }),
+                                                  samplesPerScale: 1, kinds: UnitKind.allCases + [.extraLMul])
+        #expect(claims.verdicts.map(\.lmul) == ["lmul_e8m3", "lmul_e8m4"])
+        #expect(claims.otherReadings.map(\.lmul) == ["lmul_formula_e8m3", "lmul_formula_e8m4", "lmul_extra_e8m3", "lmul_extra_e8m4", "lmul_e8m3", "lmul_e8m4"])
+    }
+
+    @Test func thePaperSubjectAndItsReferenceComeFromTheRoles() throws {
+        let r = withCopy(try committed(), to: .subjectLMul, kinds: [.subjectLMul] + UnitKind.allCases)
+        let md = r.markdown()
+        // lmul_subject declares fpmul_ftz its reference: the headline readings compare with it
+        #expect(md.contains("The correctly rounded multiplier `fpmul_ftz` has mean relative error"))
+        #expect(md.contains("`lmul_subject` has mean") && md.contains("- **fpmul_ftz is the 0.5-ulp reference.**"))
+        #expect(md.contains("### `lmul_subject` against `fpmul_ftz`"))
+        let methods = PaperClaims.methods([.subjectLMul] + UnitKind.allCases)
+        #expect(methods.contains { $0.id == "fpmul_ftz_e5m2" && $0.label == "fp8 e5m2, RNE (fpmul_ftz)" } && !methods.contains { $0.id == "fpmul_e5m2" })
     }
 }
