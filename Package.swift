@@ -10,7 +10,8 @@ import PackageDescription
 //   Generation (atomic output writer, manifest with hashes)                     -- Units, Toolchain, FloatArith
 //   Verification (unit and array simulation, exhaustive streaming, mutation)   -- Units, HDL, Toolchain, FloatArith
 //   Synthesis (yosys flow, netlists, standard cells, timing, power, reports)   -- Generation, Units, Toolchain, FloatArith
-//   Accuracy (error of every unit from its golden model, plots)                 -- Units, FloatArith, Toolchain
+//   Accuracy (error of every unit from its golden model, plots; reads the
+//             synthesis report through Synthesis' own types)                    -- Synthesis, Units, FloatArith, Toolchain
 //   Sweep (design-space sweep: plan, sharded jobs, results, Pareto report)     -- Synthesis, Verification, Accuracy,
 //                                                                                 Generation, Units, Toolchain, FloatArith
 //   RTLGenCommands (the CLI commands)                                           -- all of the above, ArgumentParser
@@ -31,7 +32,7 @@ let package = Package(
         .target(name: "Generation", dependencies: ["Units", "Toolchain", "FloatArith"]),
         .target(name: "Verification", dependencies: ["Toolchain", "Units", "HDL", "FloatArith"]),
         .target(name: "Synthesis", dependencies: ["Generation", "Toolchain", "Units", "FloatArith"]),
-        .target(name: "Accuracy", dependencies: ["Units", "FloatArith", "Toolchain"]),
+        .target(name: "Accuracy", dependencies: ["Synthesis", "Units", "FloatArith", "Toolchain"]),
         .target(name: "Sweep", dependencies: ["Synthesis", "Accuracy", "Verification", "Generation", "Toolchain", "Units", "FloatArith"]),
         .target(
             name: "RTLGenCommands",
