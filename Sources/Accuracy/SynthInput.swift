@@ -46,7 +46,7 @@ public enum SynthInput {
         let rows = (report?.pes ?? []).compactMap { p -> AccuracyReport.PEEnergy? in
             guard let l = p.liberty, let m = p.multiplierLiberty else { return nil }
             // float-accumulating PEs are labelled with their accumulator ("lmul fp32")
-            let label = p.accumulation.map { "\(p.unit) \($0)" } ?? p.unit
+            let label = p.accumulation.map { "\(p.unit) \($0)" } ?? p.unit.rawValue
             return AccuracyReport.PEEnergy(module: p.module, unit: label, multiplier: m.energy, accumulator: l.energy - m.energy - l.registerEnergy,
                                            registers: l.registerEnergy)
         }
@@ -62,7 +62,7 @@ public enum SynthInput {
     /// The units' entries of a report.
     public static func entries(_ report: SynthesisReport?) -> [Entry]? {
         report?.units.map { u in
-            Entry(module: u.module, unit: u.unit, format: u.format, transistors: Double(u.transistors), gates: Double(u.gates),
+            Entry(module: u.module, unit: u.unit.rawValue, format: u.format, transistors: Double(u.transistors), gates: Double(u.gates),
                   depth: Double(u.depth), energy: u.liberty?.energy)
         }
     }

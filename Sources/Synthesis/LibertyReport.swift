@@ -105,8 +105,8 @@ extension SynthesisReport {
         var disagreements: [String] = []
         for f in Self.formats(units) {
             let rows = units.filter { $0.format == f && $0.liberty != nil && $0.overflow == "sat" }
-            let byEnergy = rows.sorted { $0.liberty!.energy < $1.liberty!.energy }.map(\.unit)
-            let byProxy = rows.sorted { $0.weightedTogglesPerOperation < $1.weightedTogglesPerOperation }.map(\.unit)
+            let byEnergy = rows.sorted { $0.liberty!.energy < $1.liberty!.energy }.map(\.unit.rawValue)
+            let byProxy = rows.sorted { $0.weightedTogglesPerOperation < $1.weightedTogglesPerOperation }.map(\.unit.rawValue)
             if byEnergy != byProxy { disagreements.append("\(f) (energy: \(byEnergy.joined(separator: " < ")); proxy: \(byProxy.joined(separator: " < ")))") }
         }
         let spread = rows.map { $0.energy / $0.proxy }
@@ -211,16 +211,16 @@ extension SynthesisReport {
         """
         for acc in pes.reduce(into: [String?](), { if !$0.contains($1.accumulation) { $0.append($1.accumulation) } }) {
             let name = acc ?? "fixed-point"
-            if let lp = pes.first(where: { $0.unit == lmul.rawValue && $0.accumulation == acc })?.liberty, let fp = pes.first(where: { $0.unit == fpmul.rawValue && $0.accumulation == acc })?.liberty {
+            if let lp = pes.first(where: { $0.unit == lmul && $0.accumulation == acc })?.liberty, let fp = pes.first(where: { $0.unit == fpmul && $0.accumulation == acc })?.liberty {
                 s += "| energy per MAC, `\(lmul)` PE / `\(fpmul)` PE, \(name) accumulator | 0.20 (80% less, dot products) | \(Self.fixed(lp.energy / fp.energy, 3)) | \(Self.percent(1 - lp.energy / fp.energy)) |\n"
-                if let zp = pes.first(where: { $0.unit == ftz.rawValue && $0.accumulation == acc })?.liberty {
+                if let zp = pes.first(where: { $0.unit == ftz && $0.accumulation == acc })?.liberty {
                     s += "| energy per MAC, `\(lmul)` PE / `\(ftz)` PE, \(name) accumulator | 0.20 | \(Self.fixed(lp.energy / zp.energy, 3)) | \(Self.percent(1 - lp.energy / zp.energy)) |\n"
                 }
             }
-            if let big = arrays.last(where: { $0.unit == lmul.rawValue && $0.accumulation == acc }), let la = big.liberty,
-               let fa = arrays.first(where: { $0.unit == fpmul.rawValue && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
+            if let big = arrays.last(where: { $0.unit == lmul && $0.accumulation == acc }), let la = big.liberty,
+               let fa = arrays.first(where: { $0.unit == fpmul && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
                 s += "| energy per MAC, \(big.rows) x \(big.cols) `\(lmul)` array / `\(fpmul)` array, \(name) accumulator | 0.20 | \(Self.fixed(la.energyPerMAC / fa.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / fa.energyPerMAC)) |\n"
-                if let za = arrays.first(where: { $0.unit == ftz.rawValue && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
+                if let za = arrays.first(where: { $0.unit == ftz && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
                     s += "| energy per MAC, \(big.rows) x \(big.cols) `\(lmul)` array / `\(ftz)` array, \(name) accumulator | 0.20 | \(Self.fixed(la.energyPerMAC / za.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / za.energyPerMAC)) |\n"
                 }
             }

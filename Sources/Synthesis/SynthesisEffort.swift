@@ -36,8 +36,8 @@ public enum SynthesisEffort {
     /// (transistor and gate ratios, in `scripts` order after the flow's).
     public struct Row: Codable, Sendable, Equatable {
         public var format: String
-        public var unit: String
-        public var baseline: String
+        public var unit: UnitKind
+        public var baseline: UnitKind
         public var transistors: [Double]
         public var gates: [Double]
     }
@@ -107,8 +107,8 @@ public enum SynthesisEffort {
         var rows: [Row] = []
         for f in SynthesisReport.formats(units) {
             for (lm, base) in kinds.comparisons {
-                guard let u = units.first(where: { $0.format == f && $0.unit == lm.rawValue && $0.overflow == "sat" }),
-                      let b = units.first(where: { $0.format == f && $0.unit == base.rawValue && $0.overflow == "sat" }) else { continue }
+                guard let u = units.first(where: { $0.format == f && $0.unit == lm && $0.overflow == "sat" }),
+                      let b = units.first(where: { $0.format == f && $0.unit == base && $0.overflow == "sat" }) else { continue }
                 var t = [SynthesisReport.r3(Double(u.transistors) / Double(b.transistors))]
                 var g = [SynthesisReport.r3(Double(u.gates) / Double(b.gates))]
                 for s in scripts {
@@ -117,7 +117,7 @@ public enum SynthesisEffort {
                     t.append(SynthesisReport.r3(Double(mu.transistors) / Double(mb.transistors)))
                     g.append(SynthesisReport.r3(Double(mu.gates) / Double(mb.gates)))
                 }
-                rows.append(Row(format: f, unit: lm.rawValue, baseline: base.rawValue, transistors: t, gates: g))
+                rows.append(Row(format: f, unit: lm, baseline: base, transistors: t, gates: g))
             }
         }
         return rows

@@ -38,8 +38,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     /// An L-Mul unit's figures divided by a baseline's, same format.
     public struct Ratio: Codable, Sendable, Equatable {
         public var format: String
-        public var unit: String
-        public var baseline: String
+        public var unit: UnitKind
+        public var baseline: UnitKind
         public var gates: Double
         public var transistors: Double
         public var depth: Double
@@ -68,9 +68,9 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         var ratios: [Ratio] = []
         for f in Self.formats(self.units) {
             for (lm, base) in kinds.comparisons {
-                guard let u = self.units.first(where: { $0.format == f && $0.unit == lm.rawValue && $0.overflow == "sat" }),
-                      let b = self.units.first(where: { $0.format == f && $0.unit == base.rawValue && $0.overflow == "sat" }) else { continue }
-                ratios.append(Ratio(format: f, unit: lm.rawValue, baseline: base.rawValue,
+                guard let u = self.units.first(where: { $0.format == f && $0.unit == lm && $0.overflow == "sat" }),
+                      let b = self.units.first(where: { $0.format == f && $0.unit == base && $0.overflow == "sat" }) else { continue }
+                ratios.append(Ratio(format: f, unit: lm, baseline: base,
                                     gates: Self.r3(Double(u.gates) / Double(b.gates)),
                                     transistors: Self.r3(Double(u.transistors) / Double(b.transistors)),
                                     depth: Self.r3(Double(u.depth) / Double(b.depth)),
@@ -84,11 +84,11 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
     /// The row of `kind` in `format` with the default overflow rule.
     func unit(_ kind: UnitKind, _ format: String) -> SynthesisFlow.Result? {
-        units.first { $0.format == format && $0.unit == kind.rawValue && $0.overflow == "sat" }
+        units.first { $0.format == format && $0.unit == kind && $0.overflow == "sat" }
     }
 
     func ratio(_ kind: UnitKind, _ baseline: UnitKind, _ format: String) -> Ratio? {
-        ratios.first { $0.format == format && $0.unit == kind.rawValue && $0.baseline == baseline.rawValue }
+        ratios.first { $0.format == format && $0.unit == kind && $0.baseline == baseline }
     }
 
     /// The paper's subject and the baselines it declares (first: the correctly rounded one), when
@@ -105,7 +105,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
     static func order(_ u: SynthesisFlow.Result, _ unitOrder: [String]) -> String {
         let (w, e) = formatKey(u.format)
-        let k = unitOrder.firstIndex(of: u.unit) ?? 9
+        let k = unitOrder.firstIndex(of: u.unit.rawValue) ?? 9
         return String(format: "%02d-%02d-%d-%@", w, e, k, u.module)
     }
 
@@ -257,8 +257,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         }
         s += "\n"
         if baselines.count >= 2, let r = ratio(lmul, baselines[0], "e4m3"), let rz = ratio(lmul, baselines[1], "e4m3"),
-           let exact = units.first(where: { $0.format == "e4m3" && $0.unit == baselines[0].rawValue }),
-           let ftz = units.first(where: { $0.format == "e4m3" && $0.unit == baselines[1].rawValue }) {
+           let exact = units.first(where: { $0.format == "e4m3" && $0.unit == baselines[0] }),
+           let ftz = units.first(where: { $0.format == "e4m3" && $0.unit == baselines[1] }) {
             s += """
             **Reading.** For e4m3, the L-Mul unit uses \(Self.percent(r.transistors)) of the transistors of the exact
             multiplier with subnormals and round-to-nearest-even, and \(Self.percent(r.toggleEnergy)) of its
@@ -341,9 +341,9 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
             }
             var lines: [String] = []
             for a in arrays {
-                guard let unit = kinds.approximate.named(a.unit) else { continue }
+                guard let unit = kinds.approximate.first(where: { $0 == a.unit }) else { continue }
                 for base in unit.baselines where kinds.contains(base) {
-                    guard let b = arrays.first(where: { $0.unit == base.rawValue && $0.format == a.format && $0.rows == a.rows && $0.cols == a.cols && $0.accumulation == a.accumulation }) else { continue }
+                    guard let b = arrays.first(where: { $0.unit == base && $0.format == a.format && $0.rows == a.rows && $0.cols == a.cols && $0.accumulation == a.accumulation }) else { continue }
                     lines.append("| \(a.rows) x \(a.cols) | \(a.accumulation ?? "fixed") | `\(a.unit)` | `\(base)` | \(Self.fixed(Double(a.transistors) / Double(b.transistors), 3)) | \(Self.percent(1 - Double(a.transistors) / Double(b.transistors))) |")
                 }
             }
@@ -351,9 +351,9 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
                 s += "\n| array | accumulator | approximate unit | baseline | transistors, unit / baseline | saving |\n|---|---|---|---|---:|---:|\n" + lines.joined(separator: "\n") + "\n"
             }
             if let (lmul, baselines) = paperComparison, let fpmul = baselines.first,
-               let l = pes.first(where: { $0.unit == lmul.rawValue && $0.accumulation == nil }), let f = pes.first(where: { $0.unit == fpmul.rawValue && $0.accumulation == nil }),
-               let la = arrays.last(where: { $0.unit == lmul.rawValue && $0.accumulation == nil }),
-               let fa = arrays.last(where: { $0.unit == fpmul.rawValue && $0.accumulation == nil && $0.rows == la.rows && $0.cols == la.cols }) {
+               let l = pes.first(where: { $0.unit == lmul && $0.accumulation == nil }), let f = pes.first(where: { $0.unit == fpmul && $0.accumulation == nil }),
+               let la = arrays.last(where: { $0.unit == lmul && $0.accumulation == nil }),
+               let fa = arrays.last(where: { $0.unit == fpmul && $0.accumulation == nil && $0.rows == la.rows && $0.cols == la.cols }) {
                 s += """
 
                 **Reading.** The paper claims 80% less energy for dot products. In these arrays (\(l.format)), the multiplier is
@@ -364,10 +364,10 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
                 static counts of logic and flip-flops: no activity, no SRAM, no operand delivery.
 
                 """
-                if let lf = pes.first(where: { $0.unit == lmul.rawValue && $0.accumulation != nil }),
-                   let ff = pes.first(where: { $0.unit == fpmul.rawValue && $0.accumulation == lf.accumulation }),
-                   let lfa = arrays.last(where: { $0.unit == lmul.rawValue && $0.accumulation == lf.accumulation }),
-                   let ffa = arrays.last(where: { $0.unit == fpmul.rawValue && $0.accumulation == lf.accumulation && $0.rows == lfa.rows && $0.cols == lfa.cols }) {
+                if let lf = pes.first(where: { $0.unit == lmul && $0.accumulation != nil }),
+                   let ff = pes.first(where: { $0.unit == fpmul && $0.accumulation == lf.accumulation }),
+                   let lfa = arrays.last(where: { $0.unit == lmul && $0.accumulation == lf.accumulation }),
+                   let ffa = arrays.last(where: { $0.unit == fpmul && $0.accumulation == lf.accumulation && $0.rows == lfa.rows && $0.cols == lfa.cols }) {
                     let adder = lf.adderTransistors ?? 0
                     s += """
                     With an \(lf.accumulation!) accumulator, the configuration the paper's L-Matmul and fp8 tensor hardware use, the

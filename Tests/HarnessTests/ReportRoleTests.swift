@@ -58,9 +58,9 @@ extension UnitKind {
     /// The rows of `from` given to `to`'s name (units, PEs, arrays), as if `to` had been measured.
     func copied(_ r: SynthesisReport, from: UnitKind, to: UnitKind, kinds: [UnitKind]) -> SynthesisReport {
         func rename(_ module: String) -> String { module.replacingOccurrences(of: from.rawValue + "_", with: to.rawValue + "_") }
-        let units = r.units.filter { $0.unit == from.rawValue }.map { u -> SynthesisFlow.Result in
+        let units = r.units.filter { $0.unit == from }.map { u -> SynthesisFlow.Result in
             var u = u
-            u.unit = to.rawValue
+            u.unit = to
             u.module = rename(u.module)
             return u
         }
@@ -68,8 +68,8 @@ extension UnitKind {
                                   proofTimeout: r.proofTimeout, units: r.units + units, kinds: kinds)
         out.activity = r.activity
         out.libertySetup = r.libertySetup
-        out.pes = r.pes + r.pes.filter { $0.unit == from.rawValue }.map { var p = $0; p.unit = to.rawValue; p.module = rename(p.module); return p }
-        out.arrays = r.arrays + r.arrays.filter { $0.unit == from.rawValue }.map { var a = $0; a.unit = to.rawValue; a.module = rename(a.module); return a }
+        out.pes = r.pes + r.pes.filter { $0.unit == from }.map { var p = $0; p.unit = to; p.module = rename(p.module); return p }
+        out.arrays = r.arrays + r.arrays.filter { $0.unit == from }.map { var a = $0; a.unit = to; a.module = rename(a.module); return a }
         return out
     }
 
@@ -89,22 +89,22 @@ extension UnitKind {
         let (report, _, _) = try committed()
         let kinds = UnitKind.allCases + [.extraLMul]
         let r = copied(report, from: .lmul, to: .extraLMul, kinds: kinds)
-        let formats = report.ratios.filter { $0.unit == "lmul" && $0.baseline == "fpmul" }.map(\.format)
+        let formats = report.ratios.filter { $0.unit == .lmul && $0.baseline == .fpmul }.map(\.format)
         #expect(formats.count == 4)
         // its ratios: every format, against fpmul only (what it declares), the same numbers as lmul's
-        let mine = r.ratios.filter { $0.unit == "lmul_extra" }
-        #expect(mine.map(\.format) == formats && mine.allSatisfy { $0.baseline == "fpmul" })
+        let mine = r.ratios.filter { $0.unit == .extraLMul }
+        #expect(mine.map(\.format) == formats && mine.allSatisfy { $0.baseline == .fpmul })
         for x in mine {
-            let l = try #require(report.ratios.first { $0.format == x.format && $0.unit == "lmul" && $0.baseline == "fpmul" })
+            let l = try #require(report.ratios.first { $0.format == x.format && $0.unit == .lmul && $0.baseline == .fpmul })
             #expect(x.transistors == l.transistors && x.gates == l.gates && x.depth == l.depth && x.toggleEnergy == l.toggleEnergy)
         }
         // the registry's own comparisons are untouched
-        #expect(r.ratios.filter { $0.unit != "lmul_extra" } == report.ratios)
+        #expect(r.ratios.filter { $0.unit != .extraLMul } == report.ratios)
         let md = r.markdown()
         #expect(md.contains("| e4m3 | `lmul_extra` | `fpmul` | "))
         #expect(!md.contains("`lmul_extra` | `fpmul_ftz`"))
         // the arrays' comparison lines, one per size and accumulator, against fpmul only
-        let big = try #require(report.arrays.last { $0.unit == "lmul" })
+        let big = try #require(report.arrays.last { $0.unit == .lmul })
         #expect(md.contains("| \(big.rows) x \(big.cols) | \(big.accumulation ?? "fixed") | `lmul_extra` | `fpmul` | "))
         // it is no paper subject: the claims stay lmul's
         #expect(md.contains("| e4m3 | `lmul` / `fpmul_ftz` | 0.483 |") && !md.contains("`lmul_extra` / `"))
@@ -123,7 +123,7 @@ extension UnitKind {
         #expect(md.contains("| energy per multiply, `lmul_subject` / `fpmul_ftz` | 0.05 (95% less) |"))
         #expect(md.contains("of an `lmul_subject` PE's transistors"))
         // and it is first in every table, as in its list
-        #expect(r.units.first?.unit == "lmul_subject")
+        #expect(r.units.first?.unit == .subjectLMul)
     }
 }
 
