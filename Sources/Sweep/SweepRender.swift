@@ -33,7 +33,7 @@ extension SweepReport {
     }
 
     /// The approximate configurations of `units` (the L-Mul forms) on the frontier of `c`.
-    func onFrontier(_ c: Criterion, units: Set<String>) -> (on: [String], all: [String]) {
+    func onFrontier(_ c: Criterion, units: Set<UnitKind>) -> (on: [String], all: [String]) {
         let f = frontiers.first { $0.criterion == c }!
         let all = rows.filter { units.contains($0.unit) }.map(\.id)
         return (all.filter { f.members.contains($0) }, all)
@@ -41,13 +41,13 @@ extension SweepReport {
 
     /// One sentence: how L-Mul fares on the headline frontier (transistors vs mean error, N(0, 1)).
     public func answer() -> String {
-        let lmul = Set(kinds.lmulForms.map(\.rawValue))
+        let lmul = Set(kinds.lmulForms)
         guard let d = setup.distributions.first else { return "" }
         let c = Criterion(cost: .transistors, metric: .mean, distribution: d)
         let (on, all) = onFrontier(c, units: lmul)
         let p99 = onFrontier(Criterion(cost: .transistors, metric: .p99, distribution: d), units: lmul).on
         let energy = onFrontier(Criterion(cost: .energy, metric: .mean, distribution: d), units: lmul).on
-        let present = kinds.lmulForms.filter { setup.units.contains($0.rawValue) }
+        let present = kinds.lmulForms.filter { setup.units.contains($0) }
         // one form: named by its SPEC section ("L-Mul, bit-add form": "the bit-add form")
         let forms = present.count == 1 ? "the " + (present[0].specRule.components(separatedBy: ", ").last ?? present[0].rawValue)
             : present.count == 2 ? "both forms" : "\(present.count) forms"
@@ -148,7 +148,7 @@ extension SweepReport {
         svg.text("Cost against error of every configuration (\(rows.count)), \(d.label) operands; frontier in black, L-Mul points ringed",
                  x: left, y: 24, size: 15, bold: true)
         var lx = left
-        for u in setup.units {
+        for u in setup.units.map(\.rawValue) {
             let colour = AccuracyPlots.colour(u, in: kinds)
             svg.circle(cx: lx + 5, cy: 44, r: 5, fill: colour)
             svg.text(u, x: lx + 14, y: 48, size: 12)
@@ -213,8 +213,8 @@ extension SweepReport {
         }
         svg.element("polyline", [("points", path.joined(separator: " ")), ("fill", "none"), ("stroke", "#000"), ("stroke-width", "1.2")])
         for (r, v) in pts {
-            let lmul = kinds.lmulForms.contains { $0.rawValue == r.unit }
-            svg.circle(cx: px(v.cost), cy: py(v.error), r: lmul ? 4.5 : 3.5, fill: AccuracyPlots.colour(r.unit, in: kinds), stroke: lmul ? "#000" : nil)
+            let lmul = kinds.lmulForms.contains(r.unit)
+            svg.circle(cx: px(v.cost), cy: py(v.error), r: lmul ? 4.5 : 3.5, fill: AccuracyPlots.colour(r.unit.rawValue, in: kinds), stroke: lmul ? "#000" : nil)
         }
         // Frontier labels where they fit: beside the point (right above, right below, left above,
         // left below), never over another label or outside the panel; a crowded member stays unlabelled.

@@ -19,7 +19,7 @@ public struct SweepReport: Codable, Sendable, Equatable {
     public var kinds: [UnitKind] = UnitKind.allCases
 
     public struct Setup: Codable, Sendable, Equatable {
-        public var units: [String]
+        public var units: [UnitKind]
         public var formats: [String]
         public var distributions: [OperandDistribution]
         public var samples: Int

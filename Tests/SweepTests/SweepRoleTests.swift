@@ -30,18 +30,18 @@ enum SweepExtraLMulUnit: UnitDefinition {
         let json = try Data(contentsOf: URL(fileURLWithPath: CommittedSweepTests.root + "/docs/sweep.json"))
         let committed = try SweepReport.load(json)
         let extra = UnitKind(SweepExtraLMulUnit.self)
-        let copies = committed.rows.filter { $0.unit == "lmul" }.map { r -> SweepRow in
+        let copies = committed.rows.filter { $0.unit == .lmul }.map { r -> SweepRow in
             var r = r
-            r.unit = extra.rawValue
+            r.unit = extra
             r.id = r.id.replacingOccurrences(of: "lmul_", with: "lmul_extra_")
             r.transistors += 1   // beside lmul's point, not on it
             return r
         }
         var setup = committed.setup
-        setup.units.append(extra.rawValue)
+        setup.units.append(extra)
         let report = SweepReport(setup: setup, rows: committed.rows + copies, kinds: UnitKind.allCases + [extra])
         #expect(Set(copies.map(\.id)).isSubset(of: Set(report.verdicts.map(\.id))))
-        let forms = committed.rows.filter { $0.unit.hasPrefix("lmul") }.count
+        let forms = committed.rows.filter { $0.unit.rawValue.hasPrefix("lmul") }.count
         #expect(report.answer().hasPrefix("Of \(forms + copies.count) L-Mul configurations (3 forms, 21 formats)"), "\(report.answer())")
         let svg = report.svg()
         #expect(svg.contains(">lmul_extra<"))   // the legend
