@@ -1,17 +1,19 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Targets, dependencies pointing one way:
+// Targets, dependencies pointing one way (each list is what the target's files import and use):
 //   HDL (netlist DSL, Verilog emitter, netlist simulator)                      -- no deps
 //   FloatArith (formats, golden arithmetic, vectors, samplers)                  -- no deps
 //   Units (unit types and their registry, format blocks, PE, array)             -- HDL, FloatArith
 //   Toolchain (running tools, lint, Verilator/Icarus model builds and stamps,
 //              the worker pool, the progress reporter, tables)                  -- no deps
-//   Generation (atomic output writer, manifest with hashes)                     -- Units, Toolchain
-//   Verification (unit and array simulation, exhaustive streaming, mutation)   -- Generation, Toolchain, Units
-//   Synthesis (yosys flow, netlists, standard cells, timing, power, reports)   -- Verification, Generation, Toolchain, Units
-//   Accuracy (error of every unit from its golden model, plots)                 -- Units, FloatArith, Toolchain
-//   Sweep (design-space sweep: plan, sharded jobs, results, Pareto report)     -- Synthesis, Accuracy and below
+//   Generation (atomic output writer, manifest with hashes)                     -- Units, Toolchain, FloatArith
+//   Verification (unit and array simulation, exhaustive streaming, mutation)   -- Units, HDL, Toolchain, FloatArith
+//   Synthesis (yosys flow, netlists, standard cells, timing, power, reports)   -- Generation, Units, Toolchain, FloatArith
+//   Accuracy (error of every unit from its golden model, plots; reads the
+//             synthesis report through Synthesis' own types)                    -- Synthesis, Units, FloatArith, Toolchain
+//   Sweep (design-space sweep: plan, sharded jobs, results, Pareto report)     -- Synthesis, Verification, Accuracy,
+//                                                                                 Generation, Units, Toolchain, FloatArith
 //   RTLGenCommands (the CLI commands)                                           -- all of the above, ArgumentParser
 //   rtlgen (executable)                                                         -- RTLGenCommands
 let package = Package(
@@ -28,9 +30,9 @@ let package = Package(
         .target(name: "Units", dependencies: ["HDL", "FloatArith"]),
         .target(name: "Toolchain"),
         .target(name: "Generation", dependencies: ["Units", "Toolchain", "FloatArith"]),
-        .target(name: "Verification", dependencies: ["Generation", "Toolchain", "Units", "HDL", "FloatArith"]),
-        .target(name: "Synthesis", dependencies: ["Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith"]),
-        .target(name: "Accuracy", dependencies: ["Units", "FloatArith", "Toolchain"]),
+        .target(name: "Verification", dependencies: ["Toolchain", "Units", "HDL", "FloatArith"]),
+        .target(name: "Synthesis", dependencies: ["Generation", "Toolchain", "Units", "FloatArith"]),
+        .target(name: "Accuracy", dependencies: ["Synthesis", "Units", "FloatArith", "Toolchain"]),
         .target(name: "Sweep", dependencies: ["Synthesis", "Accuracy", "Verification", "Generation", "Toolchain", "Units", "FloatArith"]),
         .target(
             name: "RTLGenCommands",

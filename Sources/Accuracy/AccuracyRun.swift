@@ -118,9 +118,9 @@ public enum AccuracyRun {
     public static func files(_ r: AccuracyReport) throws -> [(name: String, contents: Data)] {
         let stem = r.part == "bf16" ? "accuracy-bf16" : "accuracy"
         var out: [(name: String, contents: Data)] = [("\(stem).json", try r.encoded()), ("\(stem).md", Data(r.markdown().utf8))]
-        if let h = r.histogram { out.append((AccuracyReport.histogramFile, Data(AccuracyPlots.histogram(h).utf8))) }
-        if let a = r.area, let svg = AccuracyPlots.areaScatter(a) { out.append((AccuracyReport.scatterFile, Data(svg.utf8))) }
-        if let a = r.area, let svg = AccuracyPlots.energyScatter(a) { out.append((AccuracyReport.energyScatterFile, Data(svg.utf8))) }
+        if let h = r.histogram { out.append((AccuracyReport.histogramFile, Data(AccuracyPlots.histogram(h, kinds: r.kinds).utf8))) }
+        if let a = r.area, let svg = AccuracyPlots.areaScatter(a, kinds: r.kinds) { out.append((AccuracyReport.scatterFile, Data(svg.utf8))) }
+        if let a = r.area, let svg = AccuracyPlots.energyScatter(a, kinds: r.kinds) { out.append((AccuracyReport.energyScatterFile, Data(svg.utf8))) }
         if let a = r.area, let svg = AccuracyPlots.peEnergyBars(a) { out.append((AccuracyReport.peEnergyFile, Data(svg.utf8))) }
         return out
     }

@@ -24,7 +24,7 @@ extension AccuracyReport {
 
 extension AccuracyPlots {
     /// Energy per operation (x) against mean relative error (y), one point per unit.
-    public static func energyScatter(_ area: AccuracyReport.AreaSection) -> String? {
+    public static func energyScatter(_ area: AccuracyReport.AreaSection, kinds: [UnitKind] = UnitKind.allCases) -> String? {
         guard area.present else { return nil }
         let pts = area.points.compactMap { p in p.energy.map { e -> AccuracyReport.AreaPoint in var q = p; q.transistors = e; return q } }
         guard !pts.isEmpty else { return nil }
@@ -32,7 +32,7 @@ extension AccuracyPlots {
         section.points = pts
         return areaScatter(section, title: "Energy per operation against mean relative error, one point per unit",
                            subtitle: "energy: \(area.source) (standard cells, OpenSTA, measured activity); error: exhaustive, every in-range pair of normal inputs",
-                           xLabel: "energy per operation (pJ)")
+                           xLabel: "energy per operation (pJ)", kinds: kinds)
     }
 
     /// A stacked bar per PE: multiplier, accumulator and register energy per MAC.

@@ -32,27 +32,33 @@ public enum PaperClaims {
     /// L-Mul runs in an 8-bit exponent so its range never binds (e8m2, e8m3, e8m4).
     public static let lmulExponent = 8
 
-    /// The comparison: L-Mul (bit-add, formula), Mitchell and the RNE multiplier at M = 2, 3, 4
-    /// with an 8-bit exponent, and the fp8 formats with RNE and truncation.
-    public static let methods: [Method] = {
+    /// The comparison: every approximate unit (L-Mul's two forms, Mitchell) and the reference
+    /// multiplier (the paper subject's first baseline, RNE) at M = 2, 3, 4 with an 8-bit exponent,
+    /// and the fp8 formats with RNE and truncation.
+    public static let methods: [Method] = methods(UnitKind.allCases)
+
+    /// The comparison for the units `kinds`, read by role.
+    public static func methods(_ kinds: [UnitKind]) -> [Method] {
+        let reference = kinds.paperSubject?.baselines.first { kinds.contains($0) }
         var out: [Method] = []
         for m in 2...4 {
             let f = try! FloatFormat(exponent: lmulExponent, mantissa: m)
-            out.append(Method(id: "lmul_\(f.tag)", rule: .method(.lmul), format: f, label: "L-Mul (bit-add), \(m) fraction bits"))
-            out.append(Method(id: "lmul_formula_\(f.tag)", rule: .method(.lmulFormula), format: f, label: "L-Mul (formula), \(m) fraction bits"))
-            out.append(Method(id: "mitchell_\(f.tag)", rule: .method(.mitchell), format: f, label: "Mitchell (no offset), \(m) fraction bits"))
-            out.append(Method(id: "fpmul_\(f.tag)", rule: .method(.fpmul), format: f, label: "exact multiply + RNE, \(m) fraction bits"))
+            for k in kinds.approximate {
+                out.append(Method(id: "\(k.rawValue)_\(f.tag)", rule: .method(k), format: f, label: "\(k.claimLabel), \(m) fraction bits"))
+            }
+            guard let ref = reference else { continue }
+            out.append(Method(id: "\(ref.rawValue)_\(f.tag)", rule: .method(ref), format: f, label: "exact multiply + RNE, \(m) fraction bits"))
             if m == 2 {
-                out.append(Method(id: "fpmul_e5m2", rule: .method(.fpmul), format: .e5m2, label: "fp8 e5m2, RNE (fpmul)"))
+                out.append(Method(id: "\(ref.rawValue)_e5m2", rule: .method(ref), format: .e5m2, label: "fp8 e5m2, RNE (\(ref.rawValue))"))
                 out.append(Method(id: "truncated_e5m2", rule: .truncated, format: .e5m2, label: "fp8 e5m2, product truncated (no RNE)"))
             }
             if m == 3 {
-                out.append(Method(id: "fpmul_e4m3", rule: .method(.fpmul), format: .e4m3, label: "fp8 e4m3, RNE (fpmul)"))
+                out.append(Method(id: "\(ref.rawValue)_e4m3", rule: .method(ref), format: .e4m3, label: "fp8 e4m3, RNE (\(ref.rawValue))"))
                 out.append(Method(id: "truncated_e4m3", rule: .truncated, format: .e4m3, label: "fp8 e4m3, product truncated (no RNE)"))
             }
         }
         return out
-    }()
+    }
 
     /// Samples per unit of parallel work (each chunk has its own derived seed).
     public static let samplesPerChunk = 16_384

@@ -41,7 +41,7 @@ extension AccuracyReport {
         md += "All numbers come from the golden models in `Sources/FloatArith` (SPEC.md's definitions, which the generated RTL is verified against), "
         md += "with SPEC's default overflow rule (`\(settings.overflow)`: saturate to max finite).\n\n"
         md += "Methods:\n\n"
-        for k in UnitKind.allCases { md += "- `\(k.rawValue)`: \(k.note)\n" }
+        for k in kinds { md += "- `\(k.rawValue)`: \(k.note)\n" }
         md += "\n"
         md += "## Reading\n\n" + reading() + "\n"
         md += exhaustiveMarkdown()
@@ -66,38 +66,41 @@ extension AccuracyReport {
 
     func reading() -> String {
         var s = ""
-        if let f = exhaustive.first(where: { $0.format == "e4m3" }) ?? exhaustive.first, let fp = row(f.format, "fpmul"), let l = row(f.format, "lmul"),
-           let lf = row(f.format, "lmul_formula"), let mi = row(f.format, "mitchell") {
-            s += "- **\(f.format), every in-range pair (\(Self.count(f.pairs)) pairs).** The correctly rounded multiplier `fpmul` has mean relative error \(percentText(fp.mean)) and max \(percentText(fp.max)). "
-            s += "`lmul` has mean \(percentText(l.mean)) (\(String(format: "%.2f", l.mean / fp.mean))x fpmul's), max \(percentText(l.max)), bias \(signedPercentText(l.bias)), and differs from the correctly rounded product in \(percentText(l.errorRate)) of pairs. "
-            s += "`lmul_formula`: mean \(percentText(lf.mean)), max \(percentText(lf.max)), bias \(signedPercentText(lf.bias)). Mitchell without the offset: mean \(percentText(mi.mean)), max \(percentText(mi.max)), bias \(signedPercentText(mi.bias)).\n"
+        // The paper's subject `lmul` against its reference baseline `fpmul`, then every other approximate unit.
+        let lname = subject?.rawValue ?? "", fpname = reference?.rawValue ?? ""
+        if let f = exhaustive.first(where: { $0.format == "e4m3" }) ?? exhaustive.first, let fp = row(f.format, fpname), let l = row(f.format, lname) {
+            let others = kinds.approximate.filter { $0 != subject }.compactMap { k in row(f.format, k.rawValue).map { (k, $0) } }
+            s += "- **\(f.format), every in-range pair (\(Self.count(f.pairs)) pairs).** The correctly rounded multiplier `\(fpname)` has mean relative error \(percentText(fp.mean)) and max \(percentText(fp.max)). "
+            s += "`\(lname)` has mean \(percentText(l.mean)) (\(String(format: "%.2f", l.mean / fp.mean))x \(fpname)'s), max \(percentText(l.max)), bias \(signedPercentText(l.bias)), and differs from the correctly rounded product in \(percentText(l.errorRate)) of pairs. "
+            s += others.map { k, r in "\(k.readingName): mean \(percentText(r.mean)), max \(percentText(r.max)), bias \(signedPercentText(r.bias))." }.joined(separator: " ") + "\n"
         }
-        // fpmul sanity: correctly rounded everywhere, max within half an ulp relative
-        let fpRows = exhaustive.compactMap { f in f.rows.first { $0.method == "fpmul" }.map { (f, $0) } }
+        // the reference's sanity: correctly rounded everywhere, max within half an ulp relative
+        let fpRows = exhaustive.compactMap { f in f.rows.first { $0.method == fpname }.map { (f, $0) } }
         if !fpRows.isEmpty {
+            let ftzname = subjectBaselines.dropFirst().first?.rawValue ?? ""
             let allExact = fpRows.allSatisfy { $0.1.errorRate == 0 }
             let withinHalfUlp = fpRows.allSatisfy { $0.1.max <= pow2(-($0.0.mantissa + 1)) }
             let ftzSame = exhaustive.allSatisfy { f in
-                guard let a = f.rows.first(where: { $0.method == "fpmul" }), let b = f.rows.first(where: { $0.method == "fpmul_ftz" }) else { return true }
+                guard let a = f.rows.first(where: { $0.method == fpname }), let b = f.rows.first(where: { $0.method == ftzname }) else { return true }
                 var b2 = b
                 b2.method = a.method
                 return a == b2
             }
-            s += "- **fpmul is the 0.5-ulp reference.** \(fpRows.count == 1 ? "In \(fpRows[0].0.format)" : "Over the \(fpRows.count) formats") it \(allExact ? "equals" : "does NOT always equal") the correctly rounded product on every pair, "
+            s += "- **\(fpname) is the 0.5-ulp reference.** \(fpRows.count == 1 ? "In \(fpRows[0].0.format)" : "Over the \(fpRows.count) formats") it \(allExact ? "equals" : "does NOT always equal") the correctly rounded product on every pair, "
             s += "and its max relative error \(withinHalfUlp ? "stays within" : "exceeds") `2^-(M+1)`. "
-            s += ftzSame ? "In this domain (normal inputs, product in the normal range) `fpmul_ftz` never flushes, and its rows equal fpmul's.\n"
-                         : "`fpmul_ftz`'s rows differ from fpmul's in some format.\n"
+            s += ftzSame ? "In this domain (normal inputs, product in the normal range) `\(ftzname)` never flushes, and its rows equal \(fpname)'s.\n"
+                         : "`\(ftzname)`'s rows differ from \(fpname)'s in some format.\n"
         }
         let ratios = exhaustive.compactMap { f -> Double? in
-            guard let l = f.rows.first(where: { $0.method == "lmul" }), let fp = f.rows.first(where: { $0.method == "fpmul" }) else { return nil }
+            guard let l = f.rows.first(where: { $0.method == lname }), let fp = f.rows.first(where: { $0.method == fpname }) else { return nil }
             return l.mean / fp.mean
         }
         if let lo = ratios.min(), let hi = ratios.max(), exhaustive.count > 1 {
             let formats = exhaustive.map(\.format)
-            s += "- **Across \(formats.first!) ... \(formats.last!)** (\(formats.count) formats), `lmul`'s mean relative error is \(String(format: "%.2f", lo))x to \(String(format: "%.2f", hi))x that of `fpmul` in the same format.\n"
+            s += "- **Across \(formats.first!) ... \(formats.last!)** (\(formats.count) formats), `\(lname)`'s mean relative error is \(String(format: "%.2f", lo))x to \(String(format: "%.2f", hi))x that of `\(fpname)` in the same format.\n"
         }
         // L-Mul's underflow rule: results flushed to zero although the exact product is normal
-        for method in ["lmul", "lmul_formula", "mitchell"] {
+        for method in kinds.approximate.map(\.rawValue) {
             let flushed = exhaustive.filter { f in (f.rows.first { $0.method == method }?.zeroResults ?? 0) > 0 }.map(\.format)
             guard !flushed.isEmpty else { continue }
             s += "- **`\(method)` flushes some in-range products to zero** in \(flushed.joined(separator: ", ")): "
@@ -117,11 +120,11 @@ extension AccuracyReport {
             for mu in d.means {
                 let parts = d.formats.compactMap { f -> String? in
                     func r(_ m: String) -> DotRow? { d.rows.first { $0.mean == mu && $0.format == f && $0.n == n && $0.method == m } }
-                    guard let l = r("lmul"), let fp = r("fpmul") else { return nil }
+                    guard let l = r(lname), let fp = r(fpname) else { return nil }
                     if mu == 0 {
-                        return "\(f): `lmul` \(percentText(l.meanNormalised)) (p99 \(percentText(l.p99Normalised))), `fpmul` \(percentText(fp.meanNormalised)) (p99 \(percentText(fp.p99Normalised)))"
+                        return "\(f): `\(lname)` \(percentText(l.meanNormalised)) (p99 \(percentText(l.p99Normalised))), `\(fpname)` \(percentText(fp.meanNormalised)) (p99 \(percentText(fp.p99Normalised)))"
                     }
-                    return "\(f): `lmul` \(percentText(l.meanError)) (p99 \(percentText(l.p99))), `fpmul` \(percentText(fp.meanError)) (p99 \(percentText(fp.p99)))"
+                    return "\(f): `\(lname)` \(percentText(l.meanError)) (p99 \(percentText(l.p99))), `\(fpname)` \(percentText(fp.meanError)) (p99 \(percentText(fp.p99)))"
                 }
                 guard !parts.isEmpty else { continue }
                 s += "- **Dot products, n = \(n), \(Self.dist(mu)) entries** (exact PE accumulation, against the exact dot product of the quantised vectors), mean error "
@@ -236,19 +239,19 @@ extension AccuracyReport {
         let zero = d.rows.map(\.zeroDots).reduce(0, +)
         if zero > 0 { md += "Trials whose exact quantised dot product is exactly 0 are left out of the error relative to `|s|` (\(zero) (trial, method) cases in all; the count per row is in accuracy.json).\n\n" }
         let methods = d.rows.reduce(into: [String]()) { if !$0.contains($1.method) { $0.append($1.method) } }
-        if methods.contains("lmul") && methods.contains("fpmul") {
-            md += "### `lmul` against `fpmul`: relative error `|s_hat - s| / |s|`\n\n"
+        if let lname = subject?.rawValue, let fpname = reference?.rawValue, methods.contains(lname) && methods.contains(fpname) {
+            md += "### `\(lname)` against `\(fpname)`: relative error `|s_hat - s| / |s|`\n\n"
             var rows: [[String]] = []
             for mu in d.means {
                 for f in d.formats {
                     for n in d.lengths {
                         func r(_ m: String) -> DotRow? { d.rows.first { $0.mean == mu && $0.format == f && $0.n == n && $0.method == m } }
-                        guard let l = r("lmul"), let fp = r("fpmul") else { continue }
+                        guard let l = r(lname), let fp = r(fpname) else { continue }
                         rows.append([Self.dist(mu), f, "\(n)", percentText(l.meanError), percentText(l.p99), percentText(fp.meanError), percentText(fp.p99)])
                     }
                 }
             }
-            md += Self.table(["inputs", "format", "n", "`lmul` mean", "`lmul` p99", "`fpmul` mean", "`fpmul` p99"], rows,
+            md += Self.table(["inputs", "format", "n", "`\(lname)` mean", "`\(lname)` p99", "`\(fpname)` mean", "`\(fpname)` p99"], rows,
                              align: [false, false, true, true, true, true, true]) + "\n"
         }
         md += "### Every method, every measure\n\n"
@@ -285,13 +288,14 @@ extension AccuracyReport {
             }
         }
         md += Self.table(header, rows, align: [false, false, false] + Array(repeating: true, count: header.count - 3)) + "\n"
-        if let l = d.rows.first(where: { $0.mean == 1 && $0.format == "e4m3" && $0.method == "lmul" && $0.accumulation == "bf16" }),
-           let fp = d.rows.first(where: { $0.mean == 1 && $0.format == "e4m3" && $0.method == "fpmul" && $0.accumulation == "bf16" }),
-           let l32 = d.rows.first(where: { $0.mean == 1 && $0.format == "e4m3" && $0.method == "lmul" && $0.accumulation == "fp32" }),
-           let fp32 = d.rows.first(where: { $0.mean == 1 && $0.format == "e4m3" && $0.method == "fpmul" && $0.accumulation == "fp32" }) {
-            md += "Reading (e4m3, `N(1, 1)`, n = \(d.n)): with fp32 accumulation `lmul` is off by \(percentText(l32.meanError)) on average against \(percentText(fp32.meanError)) for `fpmul`, "
+        func e4m3(_ method: String?, _ acc: String) -> FloatDotRow? {
+            d.rows.first { $0.mean == 1 && $0.format == "e4m3" && $0.method == method && $0.accumulation == acc }
+        }
+        if let lname = subject?.rawValue, let fpname = reference?.rawValue,
+           let l = e4m3(lname, "bf16"), let fp = e4m3(fpname, "bf16"), let l32 = e4m3(lname, "fp32"), let fp32 = e4m3(fpname, "fp32") {
+            md += "Reading (e4m3, `N(1, 1)`, n = \(d.n)): with fp32 accumulation `\(lname)` is off by \(percentText(l32.meanError)) on average against \(percentText(fp32.meanError)) for `\(fpname)`, "
             md += "so the multiplier's error is what a user sees; with bf16 accumulation the sum's own rounding gives \(percentText(fp.meanError)) even with the exact multiplier, "
-            md += "and `lmul` \(percentText(l.meanError)).\n\n"
+            md += "and `\(lname)` \(percentText(l.meanError)).\n\n"
         }
         return md
     }

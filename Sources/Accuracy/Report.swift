@@ -20,6 +20,19 @@ public struct AccuracyReport: Codable, Equatable, Sendable {
     public var area: AreaSection?
     /// Section 3b: the dot products with fp32 and bf16 accumulation (SPEC "Floating-point accumulation").
     public var floatDotProducts: FloatDotSection?
+    /// The units the report reads by role (not written to the JSON): the registry's multipliers,
+    /// or a test's own list.
+    public var kinds: [UnitKind] = UnitKind.allCases
+
+    enum CodingKeys: String, CodingKey {
+        case schema, part, make, command, settings, exhaustive, histogram, claims, dotProducts, area, floatDotProducts
+    }
+
+    /// The unit the paper's claims are about, the reference baseline it declares first (the
+    /// correctly rounded multiplier) and its second (the flush-to-zero one), where in `kinds`.
+    var subject: UnitKind? { kinds.paperSubject }
+    var subjectBaselines: [UnitKind] { subject?.baselines.filter { kinds.contains($0) } ?? [] }
+    var reference: UnitKind? { subjectBaselines.first }
 
     public struct Settings: Codable, Equatable, Sendable {
         public var seed: UInt64
@@ -241,7 +254,7 @@ extension AccuracyReport {
                                 rows: zip(r.methods, h).map { HistogramRow(method: $0.rawValue, counts: $1.counts, below: $1.below, above: $1.above) })
     }
 
-    public static func claimsSection(_ r: PaperClaims.Result, samplesPerScale: Int) -> ClaimsSection {
+    public static func claimsSection(_ r: PaperClaims.Result, samplesPerScale: Int, kinds: [UnitKind] = UnitKind.allCases) -> ClaimsSection {
         var formats: [FloatFormat] = []
         for m in r.methods where !formats.contains(m.format) { formats.append(m.format) }
         let d = PaperClaims.domain(formats)
@@ -258,19 +271,22 @@ extension AccuracyReport {
         let perScale = r.scales.map { sc in
             ScaleRow(sigma: sc.sigma, drawn: sc.drawn, included: sc.included, mean: sc.stats.map(\.mean), rms: sc.stats.map(\.rms), max: sc.stats.map(\.max))
         }
-        func row(_ id: String) -> ClaimRow { rows.first { $0.id == id }! }
+        func row(_ id: String) -> ClaimRow? { rows.first { $0.id == id } }
         let claimA = "L-Mul with 3 fraction bits is more precise than fp8 e5m2"
         let claimB = "L-Mul with 4 fraction bits is about as precise as fp8 e4m3"
-        let verdicts = [
-            verdict(claimA, row("lmul_e8m3"), row("fpmul_e5m2"), relation: "less"),
-            verdict(claimB, row("lmul_e8m4"), row("fpmul_e4m3"), relation: "about"),
-        ]
-        let other = [
-            verdict(claimA, row("lmul_formula_e8m3"), row("fpmul_e5m2"), relation: "less"),
-            verdict(claimB, row("lmul_formula_e8m4"), row("fpmul_e4m3"), relation: "about"),
-            verdict(claimA, row("lmul_e8m3"), row("truncated_e5m2"), relation: "less"),
-            verdict(claimB, row("lmul_e8m4"), row("truncated_e4m3"), relation: "about"),
-        ]
+        // The paper's subject against the reference multiplier in fp8; the other L-Mul forms and
+        // the truncating fp8 multiplier as further readings.
+        func pair(_ k: UnitKind, _ baseline: String) -> [Verdict] {
+            [("e8m3", "e5m2", claimA, "less"), ("e8m4", "e4m3", claimB, "about")].compactMap { lf, bf, claim, relation in
+                guard let l = row("\(k.rawValue)_\(lf)"), let b = row("\(baseline)_\(bf)") else { return nil }
+                return verdict(claim, l, b, relation: relation)
+            }
+        }
+        let subject = kinds.paperSubject
+        let reference = subject?.baselines.first { kinds.contains($0) }
+        let verdicts = subject.flatMap { s in reference.map { pair(s, $0.rawValue) } } ?? []
+        let other = (reference.map { ref in kinds.lmulForms.filter { $0 != subject }.flatMap { pair($0, ref.rawValue) } } ?? [])
+            + (subject.map { pair($0, "truncated") } ?? [])
         return ClaimsSection(scales: r.scales.map(\.sigma), samplesPerScale: samplesPerScale, domainLow: d.lowerBound, domainHigh: d.upperBound,
                              rows: rows, perScale: perScale, verdicts: verdicts, otherReadings: other)
     }

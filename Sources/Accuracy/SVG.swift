@@ -111,10 +111,13 @@ func tickLabel(_ x: Double) -> String {
 }
 
 public enum AccuracyPlots {
-    public static let palette = ["lmul": "#d62728", "lmul_formula": "#ff7f0e", "fpmul": "#1f77b4", "fpmul_ftz": "#17becf", "mitchell": "#7f7f7f"]
+    /// A unit's plot colour (its role), by the name a row carries; grey for a name not in `kinds`.
+    public static func colour(_ unit: String, in kinds: [UnitKind] = UnitKind.allCases) -> String {
+        kinds.named(unit)?.plotColour ?? "#333"
+    }
 
     /// One panel per method: the share of pairs in each signed-relative-error bin.
-    public static func histogram(_ h: AccuracyReport.HistogramSection) -> String {
+    public static func histogram(_ h: AccuracyReport.HistogramSection, kinds: [UnitKind] = UnitKind.allCases) -> String {
         let left = 70.0, right = 20.0, top = 40.0, panelHeight = 110.0, gap = 30.0, bottom = 50.0
         let plotWidth = 640.0
         let n = Double(h.rows.count)
@@ -130,7 +133,7 @@ public enum AccuracyPlots {
             let maxShare = shares.max() ?? 0
             let yTop = maxShare > 0 ? (niceTicks(0, maxShare, target: 3).last.map { $0 < maxShare ? $0 * 2 : $0 } ?? maxShare) : 1
             let yTicks = niceTicks(0, yTop, target: 3)
-            let color = palette[row.method] ?? "#333"
+            let color = colour(row.method, in: kinds)
             svg.rect(x: left, y: y0, width: plotWidth, height: panelHeight, fill: "#fafafa", stroke: "#ccc")
             for t in yTicks {
                 let y = y0 + panelHeight - t / yTop * panelHeight
@@ -160,7 +163,7 @@ public enum AccuracyPlots {
 
     /// Transistors (x) against mean relative error over the exhaustive domain (y), one point per unit.
     public static func areaScatter(_ area: AccuracyReport.AreaSection, title: String = "Area against mean relative error, one point per unit",
-                                   subtitle: String? = nil, xLabel: String = "transistors") -> String? {
+                                   subtitle: String? = nil, xLabel: String = "transistors", kinds: [UnitKind] = UnitKind.allCases) -> String? {
         guard area.present, !area.points.isEmpty else { return nil }
         let left = 80.0, right = 30.0, top = 40.0, bottom = 60.0, plotWidth = 600.0, plotHeight = 380.0
         var svg = SVGDocument(width: left + plotWidth + right, height: top + plotHeight + bottom)
@@ -189,7 +192,7 @@ public enum AccuracyPlots {
         var taken = area.points.map { p in Box(x0: px(p.transistors) - 5, y0: py(p.meanRelativeError * 100) - 5, x1: px(p.transistors) + 5, y1: py(p.meanRelativeError * 100) + 5) }
         for p in area.points {
             let cx = px(p.transistors), cy = py(p.meanRelativeError * 100)
-            svg.circle(cx: cx, cy: cy, r: 5, fill: palette[p.unit] ?? "#333", stroke: "#000")
+            svg.circle(cx: cx, cy: cy, r: 5, fill: colour(p.unit, in: kinds), stroke: "#000")
             let w = Double(p.module.count) * 5.6, h = 11.0
             let candidates: [(dx: Double, dy: Double, anchor: SVGDocument.Anchor)] =
                 [(8, 4, .start), (-8, 4, .end), (8, 16, .start), (-8, 16, .end), (8, -8, .start), (-8, -8, .end), (0, -10, .middle), (0, 20, .middle), (8, 28, .start), (-8, 28, .end)]

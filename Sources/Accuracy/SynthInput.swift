@@ -1,10 +1,11 @@
 import FloatArith
 import Units
 import Foundation
+import Synthesis
 import Toolchain
 
-/// Reads `make synth`'s `synth/report.json` (top-level `units`: objects with `module`, `unit`,
-/// `format`, `transistors`, `gates`, `depth`) and pairs each unit with its exhaustive error row.
+/// Reads `make synth`'s `synth/report.json` through the synthesis report's own Codable types (one
+/// shape: what `rtlgen synth` writes) and pairs each unit with its exhaustive error row.
 public enum SynthInput {
     public struct Entry: Equatable, Sendable {
         public var module: String
@@ -17,51 +18,52 @@ public enum SynthInput {
         public var energy: Double? = nil
     }
 
-    /// The PEs' standard-cell energy per MAC split (top-level `pes`), when present.
-    public static func peEnergy(_ path: String) -> [AccuracyReport.PEEnergy]? {
-        guard let data = FileManager.default.contents(atPath: path),
-              let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let pes = root["pes"] as? [[String: Any]] else { return nil }
-        let rows = pes.compactMap { p -> AccuracyReport.PEEnergy? in
-            guard let module = p["module"] as? String, let unit = p["unit"] as? String,
-                  let l = p["liberty"] as? [String: Any], let m = p["multiplier_liberty"] as? [String: Any],
-                  let total = (l["energy"] as? NSNumber)?.doubleValue, let regs = (l["register_pj"] as? NSNumber)?.doubleValue,
-                  let mul = (m["energy"] as? NSNumber)?.doubleValue else { return nil }
-            // float-accumulating PEs are labelled with their accumulator ("lmul fp32")
-            let label = (p["accumulation"] as? String).map { "\(unit) \($0)" } ?? unit
-            return AccuracyReport.PEEnergy(module: module, unit: label, multiplier: mul, accumulator: total - mul - regs, registers: regs)
-        }
-        return rows.isEmpty ? nil : rows
-    }
-
-    /// The entries of the report at `path`, or nil when there is no file there. Throws a one-line
-    /// `HarnessError` when the file exists but is not a synthesis report this code can read.
-    public static func load(_ path: String) throws -> [Entry]? {
+    /// The report at `path`, or nil when there is no file there. Throws a one-line `HarnessError`
+    /// when the file exists but is not a synthesis report this code can read.
+    public static func report(_ path: String) throws -> SynthesisReport? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let bad = { (why: String) in HarnessError("\(path) is not a synthesis report rtlgen can read (\(why)); regenerate it with 'make synth' or pass --synth none") }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw bad(error.localizedDescription) }
-        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { throw bad("not a JSON object") }
-        guard let units = root["units"] as? [[String: Any]] else { throw bad("no top-level \"units\" array") }
-        return try units.map { u in
-            guard let module = u["module"] as? String else { throw bad("a unit without \"module\"") }
-            func number(_ key: String) throws -> Double {
-                guard let n = u[key] as? NSNumber else { throw bad("\(module) has no numeric \"\(key)\"") }
-                return n.doubleValue
-            }
-            let format: String
-            if let s = u["format"] as? String {
-                format = s
-            } else if let o = u["format"] as? [String: Any], let name = (o["name"] ?? o["tag"]) as? String {
-                format = name
-            } else if let o = u["format"] as? [String: Any], let e = (o["exponent"] as? NSNumber)?.intValue, let m = (o["mantissa"] as? NSNumber)?.intValue {
-                format = "e\(e)m\(m)"
-            } else {
-                throw bad("\(module) has no \"format\"")
-            }
-            return Entry(module: module, unit: (u["unit"] as? String) ?? "", format: format,
-                         transistors: try number("transistors"), gates: try number("gates"), depth: try number("depth"),
-                         energy: ((u["liberty"] as? [String: Any])?["energy"] as? NSNumber)?.doubleValue)
+        do { return try SynthesisReport.load(data) } catch let e as DecodingError { throw bad(Self.reason(e)) } catch { throw bad("\(error)") }
+    }
+
+    /// A decoding error in one line: what is missing or wrong, and where.
+    static func reason(_ e: DecodingError) -> String {
+        func path(_ c: DecodingError.Context) -> String {
+            c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch e {
+        case .keyNotFound(let k, let c): return "no \"\(k.stringValue)\" at \(path(c).isEmpty ? "the top level" : path(c))"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
+            return "\(c.debugDescription.split(separator: "\n").first.map(String.init) ?? "bad value")" + (path(c).isEmpty ? "" : " at \(path(c))")
+        @unknown default: return "\(e)"
+        }
+    }
+
+    /// The PEs' standard-cell energy per MAC split, when the report has it.
+    public static func peEnergy(_ report: SynthesisReport?) -> [AccuracyReport.PEEnergy]? {
+        let rows = (report?.pes ?? []).compactMap { p -> AccuracyReport.PEEnergy? in
+            guard let l = p.liberty, let m = p.multiplierLiberty else { return nil }
+            // float-accumulating PEs are labelled with their accumulator ("lmul fp32")
+            let label = p.accumulation.map { "\(p.unit) \($0)" } ?? p.unit.rawValue
+            return AccuracyReport.PEEnergy(module: p.module, unit: label, multiplier: m.energy, accumulator: l.energy - m.energy - l.registerEnergy,
+                                           registers: l.registerEnergy)
+        }
+        return rows.isEmpty ? nil : rows
+    }
+
+    /// The entries of the report at `path` (nil: no file there; see `report`).
+    public static func load(_ path: String) throws -> [Entry]? { entries(try report(path)) }
+
+    /// The PE energy split of the report at `path`, when it is there and has one.
+    public static func peEnergy(_ path: String) -> [AccuracyReport.PEEnergy]? { peEnergy((try? report(path)) ?? nil) }
+
+    /// The units' entries of a report.
+    public static func entries(_ report: SynthesisReport?) -> [Entry]? {
+        report?.units.map { u in
+            Entry(module: u.module, unit: u.unit.rawValue, format: u.format, transistors: Double(u.transistors), gates: Double(u.gates),
+                  depth: Double(u.depth), energy: u.liberty?.energy)
         }
     }
 

@@ -17,7 +17,8 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     public struct Job: Codable, Sendable, Equatable {
         /// The module name, `<unit>_e<E>m<M>`: the job's name in results and reports.
         public var id: String
-        public var unit: String
+        /// The unit kind, written as its name (a name this rtlgen does not know fails to decode).
+        public var unit: UnitKind
         public var format: String
         /// Seconds the job is expected to take on one core (shard balancing and estimates).
         public var estimate: Double
@@ -36,7 +37,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     }
 
     public var version = SweepPlan.currentVersion
-    public var units: [String]
+    public var units: [UnitKind]
     public var formats: [String]
     public var distributions: [OperandDistribution]
     /// Operand pairs per distribution.
@@ -58,7 +59,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
         case randomVectors = "random_vectors", exhaustiveWidth = "exhaustive_width", proofTimeout = "proof_timeout_s"
     }
 
-    public var unitKinds: [UnitKind] { units.compactMap(UnitKind.init(rawValue:)) }
+    public var unitKinds: [UnitKind] { units }
     public var floatFormats: [FloatFormat] { formats.compactMap { FloatFormat(tag: $0) } }
 
     /// The quick subset: the e4m3, e5m2, e8m3 and e8m4 families (every unit on those formats).
@@ -81,11 +82,11 @@ public struct SweepPlan: Codable, Sendable, Equatable {
             for k in kinds {
                 if let why = k.type.unsupported(f, .saturate) { throw HarnessError("\(k.rawValue) on \(f.tag): \(why)") }
                 let u = ArithmeticUnit(k, f)
-                jobs.append(Job(id: u.moduleName, unit: k.rawValue, format: f.tag,
+                jobs.append(Job(id: u.moduleName, unit: k, format: f.tag,
                                 estimate: estimateSeconds(k, f, exhaustiveWidth: exhaustiveWidth, randomVectors: randomVectors, samples: samples * distributions.count)))
             }
         }
-        return SweepPlan(units: kinds.map(\.rawValue), formats: formats.map(\.tag), distributions: distributions, samples: samples, seed: seed,
+        return SweepPlan(units: kinds, formats: formats.map(\.tag), distributions: distributions, samples: samples, seed: seed,
                          randomVectors: randomVectors, exhaustiveWidth: exhaustiveWidth, proofTimeout: proofTimeout,
                          flow: flow, liberty: liberty, tools: tools, jobs: jobs)
     }
@@ -125,8 +126,8 @@ public struct SweepPlan: Codable, Sendable, Equatable {
             throw HarnessError("\(path) is a version \(plan.version) plan; this rtlgen reads version \(currentVersion): rtlgen sweep plan --dir \(dir)")
         }
         for j in plan.jobs {
-            guard let k = UnitKind(rawValue: j.unit), k.role.isMultiplier, let f = FloatFormat(tag: j.format),
-                  ArithmeticUnit(k, f).moduleName == j.id else {
+            guard j.unit.role.isMultiplier, let f = FloatFormat(tag: j.format),
+                  ArithmeticUnit(j.unit, f).moduleName == j.id else {
                 throw HarnessError("\(path) lists a job '\(j.id)' this rtlgen cannot run; write the plan again with rtlgen sweep plan --dir \(dir)")
             }
         }

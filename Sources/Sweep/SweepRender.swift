@@ -32,8 +32,8 @@ extension SweepReport {
         return "`\(d)`: \(cost), \(err)"
     }
 
-    /// The approximate configurations of `unit` (an L-Mul form or Mitchell) on the frontier of `c`.
-    func onFrontier(_ c: Criterion, units: Set<String>) -> (on: [String], all: [String]) {
+    /// The approximate configurations of `units` (the L-Mul forms) on the frontier of `c`.
+    func onFrontier(_ c: Criterion, units: Set<UnitKind>) -> (on: [String], all: [String]) {
         let f = frontiers.first { $0.criterion == c }!
         let all = rows.filter { units.contains($0.unit) }.map(\.id)
         return (all.filter { f.members.contains($0) }, all)
@@ -41,13 +41,16 @@ extension SweepReport {
 
     /// One sentence: how L-Mul fares on the headline frontier (transistors vs mean error, N(0, 1)).
     public func answer() -> String {
-        let lmul: Set<String> = ["lmul", "lmul_formula"]
+        let lmul = Set(kinds.lmulForms)
         guard let d = setup.distributions.first else { return "" }
         let c = Criterion(cost: .transistors, metric: .mean, distribution: d)
         let (on, all) = onFrontier(c, units: lmul)
         let p99 = onFrontier(Criterion(cost: .transistors, metric: .p99, distribution: d), units: lmul).on
         let energy = onFrontier(Criterion(cost: .energy, metric: .mean, distribution: d), units: lmul).on
-        let forms = lmul.filter { setup.units.contains($0) }.count == 2 ? "both forms" : "the \(setup.units.contains("lmul") ? "bit-add" : "formula") form"
+        let present = kinds.lmulForms.filter { setup.units.contains($0) }
+        // one form: named by its SPEC section ("L-Mul, bit-add form": "the bit-add form")
+        let forms = present.count == 1 ? "the " + (present[0].specRule.components(separatedBy: ", ").last ?? present[0].rawValue)
+            : present.count == 2 ? "both forms" : "\(present.count) forms"
         return "Of \(all.count) L-Mul configurations (\(forms), \(setup.formats.count) formats), \(on.count) "
             + "\(on.count == 1 ? "is" : "are") on the transistors-vs-mean-error frontier on \(d.label) operands"
             + (on.isEmpty ? "" : " (\(Self.nameList(on.map { "`\($0)`" })))")
@@ -145,8 +148,8 @@ extension SweepReport {
         svg.text("Cost against error of every configuration (\(rows.count)), \(d.label) operands; frontier in black, L-Mul points ringed",
                  x: left, y: 24, size: 15, bold: true)
         var lx = left
-        for u in setup.units {
-            let colour = AccuracyPlots.palette[u] ?? "#333"
+        for u in setup.units.map(\.rawValue) {
+            let colour = AccuracyPlots.colour(u, in: kinds)
             svg.circle(cx: lx + 5, cy: 44, r: 5, fill: colour)
             svg.text(u, x: lx + 14, y: 48, size: 12)
             lx += 14 + Double(u.count) * 7.5 + 24
@@ -210,8 +213,8 @@ extension SweepReport {
         }
         svg.element("polyline", [("points", path.joined(separator: " ")), ("fill", "none"), ("stroke", "#000"), ("stroke-width", "1.2")])
         for (r, v) in pts {
-            let lmul = r.unit == "lmul" || r.unit == "lmul_formula"
-            svg.circle(cx: px(v.cost), cy: py(v.error), r: lmul ? 4.5 : 3.5, fill: AccuracyPlots.palette[r.unit] ?? "#333", stroke: lmul ? "#000" : nil)
+            let lmul = kinds.lmulForms.contains(r.unit)
+            svg.circle(cx: px(v.cost), cy: py(v.error), r: lmul ? 4.5 : 3.5, fill: AccuracyPlots.colour(r.unit.rawValue, in: kinds), stroke: lmul ? "#000" : nil)
         }
         // Frontier labels where they fit: beside the point (right above, right below, left above,
         // left below), never over another label or outside the panel; a crowded member stays unlabelled.

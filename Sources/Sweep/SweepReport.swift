@@ -14,9 +14,12 @@ public struct SweepReport: Codable, Sendable, Equatable {
     public var rows: [SweepRow]
     public var frontiers: [Frontier]
     public var verdicts: [Verdict]
+    /// The units the report reads by role (not written to the JSON): the registry's multipliers,
+    /// or a test's own list.
+    public var kinds: [UnitKind] = UnitKind.allCases
 
     public struct Setup: Codable, Sendable, Equatable {
-        public var units: [String]
+        public var units: [UnitKind]
         public var formats: [String]
         public var distributions: [OperandDistribution]
         public var samples: Int
@@ -92,7 +95,8 @@ public struct SweepReport: Codable, Sendable, Equatable {
     }
 
     /// The report of `rows` (in plan order) for `setup`.
-    public init(setup: Setup, rows: [SweepRow]) {
+    public init(setup: Setup, rows: [SweepRow], kinds: [UnitKind] = UnitKind.allCases) {
+        self.kinds = kinds
         self.setup = setup
         self.rows = rows
         frontiers = []

@@ -3,8 +3,6 @@ import Foundation
 import Units
 import Toolchain
 import Generation
-import Verification
-import HDL
 
 /// PE and array rows of the synthesis report, measured hierarchically: the multiplier, the PE
 /// (multiplier + accumulator + registers) and the array cell (PE + systolic registers + drain
@@ -22,7 +20,7 @@ public struct ArraySynthesis: Sendable {
     /// One PE: its figures and where its transistors are.
     public struct PERow: Codable, Sendable, Equatable {
         public var module: String
-        public var unit: String
+        public var unit: UnitKind
         public var format: String
         public var accumulatorWidth: Int
         /// The float accumulation format (`fp32`, ...), or nil for SPEC's exact fixed-point accumulator.
@@ -68,7 +66,7 @@ public struct ArraySynthesis: Sendable {
     /// One array, counted by instance.
     public struct ArrayRow: Codable, Sendable, Equatable {
         public var module: String
-        public var unit: String
+        public var unit: UnitKind
         public var format: String
         /// The float accumulation format, or nil for the exact fixed-point accumulator.
         public var accumulation: String? = nil
@@ -122,7 +120,7 @@ public struct ArraySynthesis: Sendable {
                         pe.mapped.transistors, pe.mapped.depth, cell.mapped.transistors, monotonicSeconds() - t0))
         let registers = pe.mapped.flipFlopTransistors
         let adderTransistors = adder?.mapped.transistors
-        var peRow = PERow(module: d0.pe.moduleName, unit: unit.kind.rawValue, format: unit.format.tag, accumulatorWidth: d0.accumulatorWidth,
+        var peRow = PERow(module: d0.pe.moduleName, unit: unit.kind, format: unit.format.tag, accumulatorWidth: d0.accumulatorWidth,
                           accumulation: floatAccumulator.map(ProcessingElement.accumulationName), adderTransistors: adderTransistors,
                           gates: pe.mapped.gates.total - pe.mapped.flipFlops, flipFlops: pe.mapped.flipFlops, transistors: pe.mapped.transistors,
                           depth: pe.mapped.depth, multiplierTransistors: mul.mapped.transistors, registerTransistors: registers,
@@ -150,7 +148,7 @@ public struct ArraySynthesis: Sendable {
             let n = d.rows * d.cols
             let transistors = n * cell.mapped.transistors + glue.transistors
             let flipFlops = n * cell.mapped.flipFlops + glue.flipFlops
-            var row = ArrayRow(module: d.moduleName, unit: unit.kind.rawValue, format: unit.format.tag,
+            var row = ArrayRow(module: d.moduleName, unit: unit.kind, format: unit.format.tag,
                                accumulation: floatAccumulator.map(ProcessingElement.accumulationName), rows: d.rows, cols: d.cols,
                                gates: n * (cell.mapped.gates.total - cell.mapped.flipFlops) + glue.gates.total - glue.flipFlops,
                                flipFlops: flipFlops, transistors: transistors, depth: cell.mapped.depth,

@@ -2,8 +2,6 @@ import Foundation
 import Units
 import Toolchain
 import Generation
-import Verification
-import HDL
 import FloatArith
 
 /// The behavioural twins of the exact multipliers (`BehaviouralReference`) through the same flow as

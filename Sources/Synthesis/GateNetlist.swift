@@ -1,9 +1,7 @@
 import Foundation
 import Toolchain
 import Generation
-import Verification
 import Units
-import HDL
 import FloatArith
 
 /// A flat, combinational gate-level netlist read from yosys `write_json`, evaluated 64 operations

@@ -1,9 +1,7 @@
 import Foundation
 import Toolchain
 import Generation
-import Verification
 import Units
-import HDL
 import FloatArith
 
 /// The parts of a liberty (.lib) standard-cell library the flow needs: each cell's area, leakage,

@@ -1,9 +1,7 @@
 import Foundation
 import Toolchain
 import Generation
-import Verification
 import Units
-import HDL
 import FloatArith
 
 /// Maps a design to a liberty standard-cell library with yosys (`dfflibmap`, `abc -liberty`),

@@ -1,9 +1,7 @@
 import Foundation
 import Toolchain
 import Generation
-import Verification
 import Units
-import HDL
 import FloatArith
 
 /// How the standard-cell columns were measured (stored in report.json, rendered in report.md).
@@ -78,11 +76,11 @@ extension SynthesisReport {
 
     func libertyRatioRows() -> [LibertyRatio] {
         var out: [LibertyRatio] = []
+        guard let (lmul, baselines) = paperComparison else { return [] }
         for f in Self.formats(units) {
-            for base in ["fpmul", "fpmul_ftz"] {
-                guard let u = units.first(where: { $0.format == f && $0.unit == "lmul" && $0.overflow == "sat" }), let ul = u.liberty,
-                      let b = units.first(where: { $0.format == f && $0.unit == base && $0.overflow == "sat" }), let bl = b.liberty else { continue }
-                out.append(LibertyRatio(format: f, baseline: base, area: ul.area / bl.area, delay: ul.delay / bl.delay, energy: ul.energy / bl.energy,
+            for base in baselines {
+                guard let u = unit(lmul, f), let ul = u.liberty, let b = unit(base, f), let bl = b.liberty else { continue }
+                out.append(LibertyRatio(format: f, baseline: base.rawValue, area: ul.area / bl.area, delay: ul.delay / bl.delay, energy: ul.energy / bl.energy,
                                         proxy: u.weightedTogglesPerOperation / b.weightedTogglesPerOperation,
                                         transistors: Double(u.transistors) / Double(b.transistors)))
             }
@@ -92,9 +90,9 @@ extension SynthesisReport {
 
     func libertyRatios() -> String {
         let rows = libertyRatioRows()
-        guard !rows.isEmpty else { return "" }
+        guard !rows.isEmpty, let lmul = paperComparison?.unit else { return "" }
         var s = """
-        ### `lmul` over the baseline in standard cells, and the cross-check with the proxies
+        ### `\(lmul)` over the baseline in standard cells, and the cross-check with the proxies
 
         | format | baseline | area | delay | energy per op | toggle-energy proxy | transistors (proxy) | energy / proxy |
         |---|---|---:|---:|---:|---:|---:|---:|
@@ -107,15 +105,15 @@ extension SynthesisReport {
         var disagreements: [String] = []
         for f in Self.formats(units) {
             let rows = units.filter { $0.format == f && $0.liberty != nil && $0.overflow == "sat" }
-            let byEnergy = rows.sorted { $0.liberty!.energy < $1.liberty!.energy }.map(\.unit)
-            let byProxy = rows.sorted { $0.weightedTogglesPerOperation < $1.weightedTogglesPerOperation }.map(\.unit)
+            let byEnergy = rows.sorted { $0.liberty!.energy < $1.liberty!.energy }.map(\.unit.rawValue)
+            let byProxy = rows.sorted { $0.weightedTogglesPerOperation < $1.weightedTogglesPerOperation }.map(\.unit.rawValue)
             if byEnergy != byProxy { disagreements.append("\(f) (energy: \(byEnergy.joined(separator: " < ")); proxy: \(byProxy.joined(separator: " < ")))") }
         }
         let spread = rows.map { $0.energy / $0.proxy }
         let far = rows.max { abs(log($0.energy / $0.proxy)) < abs(log($1.energy / $1.proxy)) }!
         s += "\n*Energy / proxy* is the standard-cell energy ratio divided by the toggle-energy ratio: 1 where the two agree. "
         s += "Across these rows it runs from \(Self.fixed(spread.min()!, 2)) to \(Self.fixed(spread.max()!, 2)); the widest gap is \(far.format) "
-        s += "`lmul` / `\(far.baseline)`, \(Self.fixed(far.energy, 3)) in energy against \(Self.fixed(far.proxy, 3)) in the proxy. "
+        s += "`\(lmul)` / `\(far.baseline)`, \(Self.fixed(far.energy, 3)) in energy against \(Self.fixed(far.proxy, 3)) in the proxy. "
         s += disagreements.isEmpty ? "Within every format the four units rank the same by both measures, so the proxy's ranking holds; its ratios are off by up to the spread above. "
             : "The rankings differ in " + disagreements.joined(separator: "; ") + ". "
         s += """
@@ -197,34 +195,33 @@ extension SynthesisReport {
 
     /// The paper's claims next to the standard-cell figures (e4m3).
     func libertyPaperClaims() -> String {
-        guard let setup = libertySetup,
-              let l = units.first(where: { $0.module == "lmul_e4m3" })?.liberty,
-              let f = units.first(where: { $0.module == "fpmul_e4m3" })?.liberty,
-              let z = units.first(where: { $0.module == "fpmul_ftz_e4m3" })?.liberty else { return "" }
+        guard let setup = libertySetup, let (lmul, baselines) = paperComparison, baselines.count >= 2,
+              let l = unit(lmul, "e4m3")?.liberty, let f = unit(baselines[0], "e4m3")?.liberty, let z = unit(baselines[1], "e4m3")?.liberty else { return "" }
+        let (fpmul, ftz) = (baselines[0], baselines[1])
         var s = """
         ### The paper's energy claims in these units (e4m3)
 
         | claim | paper | measured here | saving here |
         |---|---:|---:|---:|
-        | energy per multiply, `lmul` / `fpmul` | 0.05 (95% less) | \(Self.fixed(l.energy / f.energy, 3)) | \(Self.percent(1 - l.energy / f.energy)) |
-        | energy per multiply, `lmul` / `fpmul_ftz` | 0.05 (95% less) | \(Self.fixed(l.energy / z.energy, 3)) | \(Self.percent(1 - l.energy / z.energy)) |
-        | delay, `lmul` / `fpmul` | (not claimed) | \(Self.fixed(l.delay / f.delay, 3)) | |
-        | delay, `lmul` / `fpmul_ftz` | (not claimed) | \(Self.fixed(l.delay / z.delay, 3)) | |
+        | energy per multiply, `\(lmul)` / `\(fpmul)` | 0.05 (95% less) | \(Self.fixed(l.energy / f.energy, 3)) | \(Self.percent(1 - l.energy / f.energy)) |
+        | energy per multiply, `\(lmul)` / `\(ftz)` | 0.05 (95% less) | \(Self.fixed(l.energy / z.energy, 3)) | \(Self.percent(1 - l.energy / z.energy)) |
+        | delay, `\(lmul)` / `\(fpmul)` | (not claimed) | \(Self.fixed(l.delay / f.delay, 3)) | |
+        | delay, `\(lmul)` / `\(ftz)` | (not claimed) | \(Self.fixed(l.delay / z.delay, 3)) | |
 
         """
         for acc in pes.reduce(into: [String?](), { if !$0.contains($1.accumulation) { $0.append($1.accumulation) } }) {
             let name = acc ?? "fixed-point"
-            if let lp = pes.first(where: { $0.unit == "lmul" && $0.accumulation == acc })?.liberty, let fp = pes.first(where: { $0.unit == "fpmul" && $0.accumulation == acc })?.liberty {
-                s += "| energy per MAC, `lmul` PE / `fpmul` PE, \(name) accumulator | 0.20 (80% less, dot products) | \(Self.fixed(lp.energy / fp.energy, 3)) | \(Self.percent(1 - lp.energy / fp.energy)) |\n"
-                if let zp = pes.first(where: { $0.unit == "fpmul_ftz" && $0.accumulation == acc })?.liberty {
-                    s += "| energy per MAC, `lmul` PE / `fpmul_ftz` PE, \(name) accumulator | 0.20 | \(Self.fixed(lp.energy / zp.energy, 3)) | \(Self.percent(1 - lp.energy / zp.energy)) |\n"
+            if let lp = pes.first(where: { $0.unit == lmul && $0.accumulation == acc })?.liberty, let fp = pes.first(where: { $0.unit == fpmul && $0.accumulation == acc })?.liberty {
+                s += "| energy per MAC, `\(lmul)` PE / `\(fpmul)` PE, \(name) accumulator | 0.20 (80% less, dot products) | \(Self.fixed(lp.energy / fp.energy, 3)) | \(Self.percent(1 - lp.energy / fp.energy)) |\n"
+                if let zp = pes.first(where: { $0.unit == ftz && $0.accumulation == acc })?.liberty {
+                    s += "| energy per MAC, `\(lmul)` PE / `\(ftz)` PE, \(name) accumulator | 0.20 | \(Self.fixed(lp.energy / zp.energy, 3)) | \(Self.percent(1 - lp.energy / zp.energy)) |\n"
                 }
             }
-            if let big = arrays.last(where: { $0.unit == "lmul" && $0.accumulation == acc }), let la = big.liberty,
-               let fa = arrays.first(where: { $0.unit == "fpmul" && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
-                s += "| energy per MAC, \(big.rows) x \(big.cols) `lmul` array / `fpmul` array, \(name) accumulator | 0.20 | \(Self.fixed(la.energyPerMAC / fa.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / fa.energyPerMAC)) |\n"
-                if let za = arrays.first(where: { $0.unit == "fpmul_ftz" && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
-                    s += "| energy per MAC, \(big.rows) x \(big.cols) `lmul` array / `fpmul_ftz` array, \(name) accumulator | 0.20 | \(Self.fixed(la.energyPerMAC / za.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / za.energyPerMAC)) |\n"
+            if let big = arrays.last(where: { $0.unit == lmul && $0.accumulation == acc }), let la = big.liberty,
+               let fa = arrays.first(where: { $0.unit == fpmul && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
+                s += "| energy per MAC, \(big.rows) x \(big.cols) `\(lmul)` array / `\(fpmul)` array, \(name) accumulator | 0.20 | \(Self.fixed(la.energyPerMAC / fa.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / fa.energyPerMAC)) |\n"
+                if let za = arrays.first(where: { $0.unit == ftz && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
+                    s += "| energy per MAC, \(big.rows) x \(big.cols) `\(lmul)` array / `\(ftz)` array, \(name) accumulator | 0.20 | \(Self.fixed(la.energyPerMAC / za.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / za.energyPerMAC)) |\n"
                 }
             }
         }
@@ -235,7 +232,7 @@ extension SynthesisReport {
         0.18 um library at \(Self.fixed(setup.voltage, 1)) V (larger capacitances and a higher supply than a 45 nm
         node: absolute energies here are not comparable with the paper's table, ratios are), 8-bit e4m3 operands
         rather than fp32, a baseline that rounds to nearest even and handles subnormals
-        (`fpmul`) or flushes them (`fpmul_ftz`), and, for PEs and arrays, the exact accumulator and the registers with
+        (`\(fpmul)`) or flushes them (`\(ftz)`), and, for PEs and arrays, the exact accumulator and the registers with
         their clock energy, which L-Mul does not shrink. None of these figures includes operand delivery from memory.
 
 

@@ -3,8 +3,6 @@ import Foundation
 import Units
 import Toolchain
 import Generation
-import Verification
-import HDL
 
 /// Standard-cell figures of one design: liberty area, OpenSTA timing, and energy per operation
 /// from the switching activity our own simulation of the mapped netlist measures.

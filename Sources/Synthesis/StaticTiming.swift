@@ -1,9 +1,7 @@
 import Foundation
 import Toolchain
 import Generation
-import Verification
 import Units
-import HDL
 import FloatArith
 
 /// OpenSTA (`sta`) on a liberty netlist: the worst paths and, per instance, the power it charges

@@ -2,8 +2,6 @@ import Foundation
 import Units
 import Toolchain
 import Generation
-import Verification
-import HDL
 import FloatArith
 
 /// How much stronger ABC scripts than the flow's change the L-Mul over baseline ratios. The units
@@ -38,8 +36,8 @@ public enum SynthesisEffort {
     /// (transistor and gate ratios, in `scripts` order after the flow's).
     public struct Row: Codable, Sendable, Equatable {
         public var format: String
-        public var unit: String
-        public var baseline: String
+        public var unit: UnitKind
+        public var baseline: UnitKind
         public var transistors: [Double]
         public var gates: [Double]
     }
@@ -92,7 +90,7 @@ public enum SynthesisEffort {
 
     /// Every unit of `units` (flow results; files in `files`) under every stronger script, as
     /// ratio rows beside the flow's own.
-    public static func run(files: [String], units: [SynthesisFlow.Result], flow: SynthesisFlow, jobs: Int,
+    public static func run(files: [String], units: [SynthesisFlow.Result], flow: SynthesisFlow, jobs: Int, kinds: [UnitKind] = UnitKind.allCases,
                            progress: @escaping @Sendable (String) -> Void) throws -> [Row] {
         // the multipliers only: the ratios compare approximate units with exact baselines
         let jobsList = files.filter { f in
@@ -108,20 +106,18 @@ public enum SynthesisEffort {
         progress(String(format: "effort: %d units under %d stronger ABC scripts in %.0f s", jobsList.count, scripts.count, monotonicSeconds() - start))
         var rows: [Row] = []
         for f in SynthesisReport.formats(units) {
-            for lm in UnitKind.allCases.filter({ $0.role == .approximate }).map(\.rawValue) {
-                for base in UnitKind.allCases.filter({ $0.role == .exactBaseline }).map(\.rawValue) {
-                    guard let u = units.first(where: { $0.format == f && $0.unit == lm && $0.overflow == "sat" }),
-                          let b = units.first(where: { $0.format == f && $0.unit == base && $0.overflow == "sat" }) else { continue }
-                    var t = [SynthesisReport.r3(Double(u.transistors) / Double(b.transistors))]
-                    var g = [SynthesisReport.r3(Double(u.gates) / Double(b.gates))]
-                    for s in scripts {
-                        guard let mu = measures.first(where: { $0.module == u.module && $0.script == s.name }),
-                              let mb = measures.first(where: { $0.module == b.module && $0.script == s.name }) else { continue }
-                        t.append(SynthesisReport.r3(Double(mu.transistors) / Double(mb.transistors)))
-                        g.append(SynthesisReport.r3(Double(mu.gates) / Double(mb.gates)))
-                    }
-                    rows.append(Row(format: f, unit: lm, baseline: base, transistors: t, gates: g))
+            for (lm, base) in kinds.comparisons {
+                guard let u = units.first(where: { $0.format == f && $0.unit == lm && $0.overflow == "sat" }),
+                      let b = units.first(where: { $0.format == f && $0.unit == base && $0.overflow == "sat" }) else { continue }
+                var t = [SynthesisReport.r3(Double(u.transistors) / Double(b.transistors))]
+                var g = [SynthesisReport.r3(Double(u.gates) / Double(b.gates))]
+                for s in scripts {
+                    guard let mu = measures.first(where: { $0.module == u.module && $0.script == s.name }),
+                          let mb = measures.first(where: { $0.module == b.module && $0.script == s.name }) else { continue }
+                    t.append(SynthesisReport.r3(Double(mu.transistors) / Double(mb.transistors)))
+                    g.append(SynthesisReport.r3(Double(mu.gates) / Double(mb.gates)))
                 }
+                rows.append(Row(format: f, unit: lm, baseline: base, transistors: t, gates: g))
             }
         }
         return rows

@@ -3,8 +3,6 @@ import Foundation
 import Units
 import Toolchain
 import Generation
-import Verification
-import HDL
 
 /// One unit through `synth/flow.ys`: generic gates, CMOS transistors, depth, a formal proof that
 /// both netlists equal the RTL (yosys-abc `cec`), and switching activity on realistic operands.
@@ -47,7 +45,8 @@ public struct SynthesisFlow: Sendable {
 
     public struct Result: Codable, Sendable, Equatable {
         public var module: String
-        public var unit: String
+        /// The unit kind, written as its name.
+        public var unit: UnitKind
         public var format: String
         public var overflow: String
         /// Cells of the generic mapping (NOT counted; MUX counted as one gate).
@@ -127,7 +126,7 @@ public struct SynthesisFlow: Sendable {
             }
             checked += pairs.count
         }
-        var result = Result(module: module, unit: unit.kind.rawValue, format: unit.format.tag, overflow: unit.overflow.rawValue,
+        var result = Result(module: module, unit: unit.kind, format: unit.format.tag, overflow: unit.overflow.rawValue,
                       gates: m.gates.total, cellsByType: m.gates.cells, depth: m.depth, flipFlops: m.flipFlops,
                       transistors: m.transistors, gateEquivalents: Double(m.transistors) / 4, cmosCells: m.cmos.total,
                       togglesPerOperation: Self.rounded(activity.togglesPerOperation),

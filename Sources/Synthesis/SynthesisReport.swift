@@ -3,8 +3,6 @@ import Units
 import Foundation
 import Toolchain
 import Generation
-import Verification
-import HDL
 
 /// The synthesis report: one row per unit, L-Mul over baseline ratios, and the paper's figures.
 /// Rendered deterministically from the results alone (no times, no paths beyond the repo's).
@@ -26,6 +24,9 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     public var behavioural: [SynthesisFlow.Result] = []
     /// The L-Mul ratios under stronger ABC scripts (`SynthesisEffort`), when measured.
     public var effort: [SynthesisEffort.Row] = []
+    /// The units the report compares, read by role (not written to the JSON): the registry's
+    /// multipliers, or a test's own list.
+    public var kinds: [UnitKind] = UnitKind.allCases
 
     public struct Activity: Codable, Sendable, Equatable {
         public var operands: String
@@ -37,8 +38,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     /// An L-Mul unit's figures divided by a baseline's, same format.
     public struct Ratio: Codable, Sendable, Equatable {
         public var format: String
-        public var unit: String
-        public var baseline: String
+        public var unit: UnitKind
+        public var baseline: UnitKind
         public var gates: Double
         public var transistors: Double
         public var depth: Double
@@ -53,26 +54,27 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         case generator, tool, flow, activity, units, ratios, pes, arrays, behavioural, effort, proofTimeout = "proof_timeout_s", libertySetup = "liberty"
     }
 
-    public init(tool: String, flow: String, activityOperations: Int, seed: UInt64, proofTimeout: Int, units: [SynthesisFlow.Result]) {
+    public init(tool: String, flow: String, activityOperations: Int, seed: UInt64, proofTimeout: Int, units: [SynthesisFlow.Result],
+                kinds: [UnitKind] = UnitKind.allCases) {
+        self.kinds = kinds
         self.proofTimeout = proofTimeout
         self.tool = tool
         self.flow = flow
         activity = Activity(operands: "a and b each drawn from N(0, 1) and rounded to the format (RNE, saturating)",
                             operations: activityOperations, seed: seed,
                             model: "zero-delay: output transitions of every CMOS cell between consecutive operations, weighted by the cell's transistors")
-        self.units = units.sorted { Self.order($0) < Self.order($1) }
+        let order = kinds.map(\.rawValue)
+        self.units = units.sorted { Self.order($0, order) < Self.order($1, order) }
         var ratios: [Ratio] = []
         for f in Self.formats(self.units) {
-            for lm in UnitKind.allCases.filter({ $0.role == .approximate }).map(\.rawValue) {
-                for base in UnitKind.allCases.filter({ $0.role == .exactBaseline }).map(\.rawValue) {
-                    guard let u = self.units.first(where: { $0.format == f && $0.unit == lm && $0.overflow == "sat" }),
-                          let b = self.units.first(where: { $0.format == f && $0.unit == base && $0.overflow == "sat" }) else { continue }
-                    ratios.append(Ratio(format: f, unit: lm, baseline: base,
-                                        gates: Self.r3(Double(u.gates) / Double(b.gates)),
-                                        transistors: Self.r3(Double(u.transistors) / Double(b.transistors)),
-                                        depth: Self.r3(Double(u.depth) / Double(b.depth)),
-                                        toggleEnergy: Self.r3(u.weightedTogglesPerOperation / b.weightedTogglesPerOperation)))
-                }
+            for (lm, base) in kinds.comparisons {
+                guard let u = self.units.first(where: { $0.format == f && $0.unit == lm && $0.overflow == "sat" }),
+                      let b = self.units.first(where: { $0.format == f && $0.unit == base && $0.overflow == "sat" }) else { continue }
+                ratios.append(Ratio(format: f, unit: lm, baseline: base,
+                                    gates: Self.r3(Double(u.gates) / Double(b.gates)),
+                                    transistors: Self.r3(Double(u.transistors) / Double(b.transistors)),
+                                    depth: Self.r3(Double(u.depth) / Double(b.depth)),
+                                    toggleEnergy: Self.r3(u.weightedTogglesPerOperation / b.weightedTogglesPerOperation)))
             }
         }
         self.ratios = ratios
@@ -80,16 +82,30 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
     static func r3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 
-    static var unitOrder: [String] { UnitKind.allCases.map(\.rawValue) }
+    /// The row of `kind` in `format` with the default overflow rule.
+    func unit(_ kind: UnitKind, _ format: String) -> SynthesisFlow.Result? {
+        units.first { $0.format == format && $0.unit == kind && $0.overflow == "sat" }
+    }
+
+    func ratio(_ kind: UnitKind, _ baseline: UnitKind, _ format: String) -> Ratio? {
+        ratios.first { $0.format == format && $0.unit == kind && $0.baseline == baseline }
+    }
+
+    /// The paper's subject and the baselines it declares (first: the correctly rounded one), when
+    /// both are in the report's list.
+    var paperComparison: (unit: UnitKind, baselines: [UnitKind])? {
+        guard let l = kinds.paperSubject else { return nil }
+        return (l, l.baselines.filter { kinds.contains($0) })
+    }
 
     static func formatKey(_ tag: String) -> (Int, Int) {
         let (e, m) = FloatFormat.fields(ofTag: tag) ?? (0, 0)
         return (e + m, e)   // by width, then exponent: e4m3, e5m2, e5m10, e8m7
     }
 
-    static func order(_ u: SynthesisFlow.Result) -> String {
+    static func order(_ u: SynthesisFlow.Result, _ unitOrder: [String]) -> String {
         let (w, e) = formatKey(u.format)
-        let k = unitOrder.firstIndex(of: u.unit) ?? 9
+        let k = unitOrder.firstIndex(of: u.unit.rawValue) ?? 9
         return String(format: "%02d-%02d-%d-%@", w, e, k, u.module)
     }
 
@@ -231,19 +247,18 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
         """
         let fp8 = ["e4m3", "e5m2"].filter { f in ratios.contains { $0.format == f } }
-        guard !fp8.isEmpty else { return s }
+        guard !fp8.isEmpty, let (lmul, baselines) = paperComparison else { return s }
         s += "| format | comparison | paper, gate operations | measured gates | measured transistors | measured toggle energy |\n|---|---|---:|---:|---:|---:|\n"
         for f in fp8 {
-            for base in ["fpmul", "fpmul_ftz"] {
-                guard let r = ratios.first(where: { $0.format == f && $0.unit == "lmul" && $0.baseline == base }) else { continue }
-                s += "| \(f) | `lmul` / `\(base)` | 0.483 | \(Self.fixed(r.gates, 3)) | \(Self.fixed(r.transistors, 3)) | \(Self.fixed(r.toggleEnergy, 3)) |\n"
+            for base in baselines {
+                guard let r = ratio(lmul, base, f) else { continue }
+                s += "| \(f) | `\(lmul)` / `\(base)` | 0.483 | \(Self.fixed(r.gates, 3)) | \(Self.fixed(r.transistors, 3)) | \(Self.fixed(r.toggleEnergy, 3)) |\n"
             }
         }
         s += "\n"
-        if let r = ratios.first(where: { $0.format == "e4m3" && $0.unit == "lmul" && $0.baseline == "fpmul" }),
-           let rz = ratios.first(where: { $0.format == "e4m3" && $0.unit == "lmul" && $0.baseline == "fpmul_ftz" }),
-           let exact = units.first(where: { $0.format == "e4m3" && $0.unit == "fpmul" }),
-           let ftz = units.first(where: { $0.format == "e4m3" && $0.unit == "fpmul_ftz" }) {
+        if baselines.count >= 2, let r = ratio(lmul, baselines[0], "e4m3"), let rz = ratio(lmul, baselines[1], "e4m3"),
+           let exact = units.first(where: { $0.format == "e4m3" && $0.unit == baselines[0] }),
+           let ftz = units.first(where: { $0.format == "e4m3" && $0.unit == baselines[1] }) {
             s += """
             **Reading.** For e4m3, the L-Mul unit uses \(Self.percent(r.transistors)) of the transistors of the exact
             multiplier with subnormals and round-to-nearest-even, and \(Self.percent(r.toggleEnergy)) of its
@@ -259,12 +274,12 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
             """
             // How the transistor ratio against the exact multiplier moves with the significand width.
             let trend = Self.formats(units).compactMap { f -> (String, Int, Double)? in
-                guard let x = ratios.first(where: { $0.format == f && $0.unit == "lmul" && $0.baseline == "fpmul" }) else { return nil }
+                guard let x = ratio(lmul, baselines[0], f) else { return nil }
                 return (f, Self.formatKey(f).0 - Self.formatKey(f).1, x.transistors)
             }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
             if trend.count > 1 {
                 let falls = zip(trend, trend.dropFirst()).allSatisfy { $0.2 >= $1.2 }
-                s += "By significand width, `lmul` / `fpmul` transistors are "
+                s += "By significand width, `\(lmul)` / `\(baselines[0])` transistors are "
                     + trend.map { "\(Self.fixed($0.2, 3)) (\($0.0))" }.joined(separator: ", ")
                     + (falls ? ": the wider the significand, the larger the share L-Mul saves, consistent with the exact unit's significand product growing with the square of its width and L-Mul's adder linearly."
                              : ": the ratio does not fall steadily with the significand width.")
@@ -325,10 +340,9 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
                     + "\(Self.percent(a.multiplierShare)) | \(Self.percent(a.registerShare)) | \(Self.grouped(a.transistors / (a.rows * a.cols))) |\n"
             }
             var lines: [String] = []
-            let approximate = Set(UnitKind.allCases.filter { $0.role == .approximate }.map(\.rawValue))
-            let baselines = UnitKind.allCases.filter { $0.role == .exactBaseline }.map(\.rawValue)
-            for a in arrays where approximate.contains(a.unit) {
-                for base in baselines {
+            for a in arrays {
+                guard let unit = kinds.approximate.first(where: { $0 == a.unit }) else { continue }
+                for base in unit.baselines where kinds.contains(base) {
                     guard let b = arrays.first(where: { $0.unit == base && $0.format == a.format && $0.rows == a.rows && $0.cols == a.cols && $0.accumulation == a.accumulation }) else { continue }
                     lines.append("| \(a.rows) x \(a.cols) | \(a.accumulation ?? "fixed") | `\(a.unit)` | `\(base)` | \(Self.fixed(Double(a.transistors) / Double(b.transistors), 3)) | \(Self.percent(1 - Double(a.transistors) / Double(b.transistors))) |")
                 }
@@ -336,30 +350,31 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
             if !lines.isEmpty {
                 s += "\n| array | accumulator | approximate unit | baseline | transistors, unit / baseline | saving |\n|---|---|---|---|---:|---:|\n" + lines.joined(separator: "\n") + "\n"
             }
-            if let l = pes.first(where: { $0.unit == "lmul" && $0.accumulation == nil }), let f = pes.first(where: { $0.unit == "fpmul" && $0.accumulation == nil }),
-               let la = arrays.last(where: { $0.unit == "lmul" && $0.accumulation == nil }),
-               let fa = arrays.last(where: { $0.unit == "fpmul" && $0.accumulation == nil && $0.rows == la.rows && $0.cols == la.cols }) {
+            if let (lmul, baselines) = paperComparison, let fpmul = baselines.first,
+               let l = pes.first(where: { $0.unit == lmul && $0.accumulation == nil }), let f = pes.first(where: { $0.unit == fpmul && $0.accumulation == nil }),
+               let la = arrays.last(where: { $0.unit == lmul && $0.accumulation == nil }),
+               let fa = arrays.last(where: { $0.unit == fpmul && $0.accumulation == nil && $0.rows == la.rows && $0.cols == la.cols }) {
                 s += """
 
                 **Reading.** The paper claims 80% less energy for dot products. In these arrays (\(l.format)), the multiplier is
-                \(pct(l.multiplierTransistors, l.transistors)) of an `lmul` PE's transistors and \(pct(f.multiplierTransistors, f.transistors)) of an
-                `fpmul` PE's; the exact accumulator and the registers, which L-Mul does not change, make up the rest. A
-                \(la.rows) x \(la.cols) `lmul` array has \(Self.fixed(Double(la.transistors) / Double(fa.transistors), 3)) times the transistors of the
-                `fpmul` array, a saving of \(Self.percent(1 - Double(la.transistors) / Double(fa.transistors))) in this area proxy. These are
+                \(pct(l.multiplierTransistors, l.transistors)) of an `\(lmul)` PE's transistors and \(pct(f.multiplierTransistors, f.transistors)) of an
+                `\(fpmul)` PE's; the exact accumulator and the registers, which L-Mul does not change, make up the rest. A
+                \(la.rows) x \(la.cols) `\(lmul)` array has \(Self.fixed(Double(la.transistors) / Double(fa.transistors), 3)) times the transistors of the
+                `\(fpmul)` array, a saving of \(Self.percent(1 - Double(la.transistors) / Double(fa.transistors))) in this area proxy. These are
                 static counts of logic and flip-flops: no activity, no SRAM, no operand delivery.
 
                 """
-                if let lf = pes.first(where: { $0.unit == "lmul" && $0.accumulation != nil }),
-                   let ff = pes.first(where: { $0.unit == "fpmul" && $0.accumulation == lf.accumulation }),
-                   let lfa = arrays.last(where: { $0.unit == "lmul" && $0.accumulation == lf.accumulation }),
-                   let ffa = arrays.last(where: { $0.unit == "fpmul" && $0.accumulation == lf.accumulation && $0.rows == lfa.rows && $0.cols == lfa.cols }) {
+                if let lf = pes.first(where: { $0.unit == lmul && $0.accumulation != nil }),
+                   let ff = pes.first(where: { $0.unit == fpmul && $0.accumulation == lf.accumulation }),
+                   let lfa = arrays.last(where: { $0.unit == lmul && $0.accumulation == lf.accumulation }),
+                   let ffa = arrays.last(where: { $0.unit == fpmul && $0.accumulation == lf.accumulation && $0.rows == lfa.rows && $0.cols == lfa.cols }) {
                     let adder = lf.adderTransistors ?? 0
                     s += """
                     With an \(lf.accumulation!) accumulator, the configuration the paper's L-Matmul and fp8 tensor hardware use, the
-                    multiplier is \(pct(lf.multiplierTransistors, lf.transistors)) of the `lmul` PE and \(pct(ff.multiplierTransistors, ff.transistors)) of the
-                    `fpmul` PE; the \(lf.accumulation!) adder alone is \(Self.grouped(adder)) transistors, \(Self.fixed(Double(adder) / Double(lf.multiplierTransistors), 1))
-                    times the `lmul` multiplier. A \(lfa.rows) x \(lfa.cols) `lmul` array with \(lf.accumulation!) accumulation has
-                    \(Self.fixed(Double(lfa.transistors) / Double(ffa.transistors), 3)) times the transistors of the `fpmul` one (a saving of
+                    multiplier is \(pct(lf.multiplierTransistors, lf.transistors)) of the `\(lmul)` PE and \(pct(ff.multiplierTransistors, ff.transistors)) of the
+                    `\(fpmul)` PE; the \(lf.accumulation!) adder alone is \(Self.grouped(adder)) transistors, \(Self.fixed(Double(adder) / Double(lf.multiplierTransistors), 1))
+                    times the `\(lmul)` multiplier. A \(lfa.rows) x \(lfa.cols) `\(lmul)` array with \(lf.accumulation!) accumulation has
+                    \(Self.fixed(Double(lfa.transistors) / Double(ffa.transistors), 3)) times the transistors of the `\(fpmul)` one (a saving of
                     \(Self.percent(1 - Double(lfa.transistors) / Double(ffa.transistors)))): the float accumulator makes the multiplier's share smaller still.
 
                     """

@@ -2,8 +2,6 @@ import Foundation
 import Units
 import Toolchain
 import Generation
-import Verification
-import HDL
 import FloatArith
 
 /// Runs the synthesis flow over many unit files on a few threads, in a fixed result order.

@@ -43,6 +43,24 @@ public protocol UnitDefinition: MultiplierFunction {
     static func unsupported(_ f: FloatFormat, _ overflow: OverflowMode) -> String?
     /// The header's overflow line, where the unit has its own rule (nil: the `--overflow` rule).
     static func overflowText(_ f: FloatFormat) -> String?
+
+    // The unit's part in the reports: every ratio, claim, plot and verdict picks its rows from these.
+
+    /// The exact baselines an approximate unit is compared with, in report order; the first is the
+    /// reference the claims quote (the correctly rounded multiplier). Empty for baselines and adders.
+    static var baselines: [UnitKind] { get }
+    /// The unit the paper's headline claims (95% less energy per multiply, 80% on dot products, the
+    /// precision of fp8) are about; the reports' readings quote it.
+    static var isPaperSubject: Bool { get }
+    /// An implementation of L-Mul (either form), as opposed to a relative such as Mitchell's method:
+    /// the sweep's and the claims' verdicts are about these.
+    static var isLMulForm: Bool { get }
+    /// The unit's colour in every plot.
+    static var plotColour: String { get }
+    /// How the claims section labels the method (`L-Mul (bit-add)`); defaults to the name.
+    static var claimLabel: String { get }
+    /// How a reading's prose names the unit (Markdown); defaults to the name in backticks.
+    static var readingName: String { get }
 }
 
 extension UnitDefinition {
@@ -51,6 +69,12 @@ extension UnitDefinition {
     public static func explainPair(_ a: UInt32, _ b: UInt32, _ f: FloatFormat) -> String? { nil }
     public static func unsupported(_ f: FloatFormat, _ overflow: OverflowMode) -> String? { nil }
     public static func overflowText(_ f: FloatFormat) -> String? { nil }
+    public static var baselines: [UnitKind] { [] }
+    public static var isPaperSubject: Bool { false }
+    public static var isLMulForm: Bool { false }
+    public static var plotColour: String { "#333" }
+    public static var claimLabel: String { name }
+    public static var readingName: String { "`\(name)`" }
 }
 
 /// A unit kind: a registered `UnitDefinition` type, compared, hashed and coded by its name.
@@ -85,6 +109,12 @@ public struct UnitKind: Hashable, Sendable, Codable, CustomStringConvertible {
     public var note: String { type.note }
     public var specRule: String { type.specRule }
     public var role: UnitRole { type.role }
+    public var baselines: [UnitKind] { type.baselines }
+    public var isPaperSubject: Bool { type.isPaperSubject }
+    public var isLMulForm: Bool { type.isLMulForm }
+    public var plotColour: String { type.plotColour }
+    public var claimLabel: String { type.claimLabel }
+    public var readingName: String { type.readingName }
 
     public static func == (l: UnitKind, r: UnitKind) -> Bool { l.rawValue == r.rawValue }
     public func hash(into h: inout Hasher) { h.combine(rawValue) }
@@ -105,6 +135,24 @@ public struct UnitKind: Hashable, Sendable, Codable, CustomStringConvertible {
     public func moduleName(_ format: FloatFormat, overflow: OverflowMode) -> String {
         "\(rawValue)_\(format.tag)" + (overflow == .saturate ? "" : "_ovf_inf")
     }
+}
+
+/// A list of units (the registry, or a test's own) read by role: the reports take one as a value and
+/// pick every comparison from it, so a unit added to the list appears wherever its roles say.
+extension Array where Element == UnitKind {
+    /// The approximate units, in list order.
+    public var approximate: [UnitKind] { filter { $0.role == .approximate } }
+    /// The unit the paper's headline claims are about (the first so marked).
+    public var paperSubject: UnitKind? { first { $0.isPaperSubject } }
+    /// The L-Mul forms, in list order.
+    public var lmulForms: [UnitKind] { filter { $0.isLMulForm } }
+    /// Every (approximate unit, exact baseline) pair the ratios show, in report order: the units in
+    /// list order, each with the baselines it declares that are in the list.
+    public var comparisons: [(unit: UnitKind, baseline: UnitKind)] {
+        approximate.flatMap { u in u.baselines.filter { contains($0) }.map { (unit: u, baseline: $0) } }
+    }
+    /// The unit of that name in the list.
+    public func named(_ name: String) -> UnitKind? { first { $0.rawValue == name } }
 }
 
 /// One unit's function `(a, b) -> y` on encodings, for a format and overflow rule: the unit

@@ -3,7 +3,6 @@ import Foundation
 import HDL
 import Units
 import Toolchain
-import Generation
 
 /// One deliberate bug in an array design: a generator fault (`ArrayFault`) that builds `module`'s
 /// netlist with the bug, so the mutant does not depend on how the Verilog text is formatted.

@@ -3,7 +3,6 @@ import Foundation
 import HDL
 import Units
 import Toolchain
-import Generation
 
 /// One matrix job for an array: `a` is R x K, `b` is K x C (encodings). A job without `last`
 /// is abandoned: its beats run, but the next job's clear restarts the accumulators and nothing

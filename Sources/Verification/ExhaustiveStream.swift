@@ -2,7 +2,6 @@ import FloatArith
 import Foundation
 import Units
 import Toolchain
-import Generation
 import HDL
 
 /// Checks every one of the `2^(2N)` operand pairs of a unit (N <= 16: 4.3 billion pairs for bf16

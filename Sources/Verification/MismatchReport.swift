@@ -2,7 +2,6 @@ import FloatArith
 import Foundation
 import Units
 import Toolchain
-import Generation
 import HDL
 
 /// A failing vector, decoded for a person: operands and results as hex, value and class, and the

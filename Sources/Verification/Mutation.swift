@@ -2,7 +2,6 @@ import FloatArith
 import Foundation
 import Units
 import Toolchain
-import Generation
 import HDL
 
 /// Mutation testing of the verification harness: does a one-gate change, or a one-operator change

@@ -2,7 +2,6 @@ import FloatArith
 import Foundation
 import Units
 import Toolchain
-import Generation
 import HDL
 
 /// End-to-end checking throughput: golden model, simulation and comparison together, per way of

@@ -1,6 +1,5 @@
 import Foundation
 import Toolchain
-import Generation
 import Units
 import HDL
 import FloatArith

@@ -2,7 +2,6 @@ import FloatArith
 import Foundation
 import Units
 import Toolchain
-import Generation
 import HDL
 
 /// What `rtlgen sim` checks: units (their files `<module>.v` in an RTL directory), against their

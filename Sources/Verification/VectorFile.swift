@@ -2,7 +2,6 @@ import FloatArith
 import Foundation
 import Units
 import Toolchain
-import Generation
 import HDL
 
 /// Golden vectors as `$readmemh` text: a comment header, then one `a b y` line per vector in

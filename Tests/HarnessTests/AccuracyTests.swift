@@ -403,17 +403,23 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/report.json"
-        let json = """
-        {"tool": "test", "units": [
-          {"module": "lmul_e4m3", "unit": "lmul", "format": "e4m3", "gates": 120, "transistors": 900, "depth": 14, "liberty": {"energy": 4.5}},
-          {"module": "fpmul_e4m3", "unit": "fpmul", "format": "e4m3", "gates": 400, "transistors": 3100.5, "depth": 30, "liberty": {"energy": 15.5}},
-          {"module": "lmul_e4m3_ovf_inf", "unit": "lmul", "format": "e4m3", "gates": 125, "transistors": 950, "depth": 15},
-          {"module": "lmul_e8m7", "unit": "lmul", "format": "e8m7", "gates": 300, "transistors": 2000, "depth": 20}
-        ], "pes": [{"module": "pe_lmul_e4m3", "unit": "lmul", "liberty": {"energy": 37.5, "register_pj": 9}, "multiplier_liberty": {"energy": 4.5}}]}
-        """
-        try Data(json.utf8).write(to: URL(fileURLWithPath: path))
+        // a report as rtlgen synth writes it (the committed one's rows, figures changed): lmul and
+        // fpmul e4m3 with standard cells, lmul e4m3 with the other overflow rule, lmul e8m7
+        var report = try SynthesisReport.load(Data(contentsOf: URL(fileURLWithPath: repoRoot + "/synth/report.json")))
+        func unit(_ module: String) throws -> SynthesisFlow.Result { try #require(report.units.first { $0.module == module }) }
+        var lmul = try unit("lmul_e4m3"), fpmul = try unit("fpmul_e4m3"), wide = try unit("lmul_e8m7")
+        (lmul.gates, lmul.transistors, lmul.depth, lmul.liberty!.energy) = (120, 900, 14, 4.5)
+        (fpmul.gates, fpmul.transistors, fpmul.depth, fpmul.liberty!.energy) = (400, 3100, 30, 15.5)
+        var inf = lmul
+        (inf.module, inf.overflow, inf.gates, inf.transistors, inf.depth, inf.liberty) = ("lmul_e4m3_ovf_inf", "inf", 125, 950, 15, nil)
+        (wide.gates, wide.transistors, wide.depth) = (300, 2000, 20)
+        report.units = [lmul, fpmul, inf, wide]
+        var pe = try #require(report.pes.first { $0.module == "pe_lmul_e4m3" })
+        (pe.liberty!.energy, pe.liberty!.registerEnergy, pe.multiplierLiberty!.energy) = (37.5, 9, 4.5)
+        report.pes = [pe]
+        try report.json().write(to: URL(fileURLWithPath: path))
         let entries = try #require(try SynthInput.load(path))
-        #expect(entries.count == 4 && entries[1].transistors == 3100.5)
+        #expect(entries.count == 4 && entries[1].transistors == 3100)
         let rows = AccuracyReport.exhaustiveFormat(ExhaustiveAccuracy.measure(.e4m3, jobs: 2))
         let area = SynthInput.areaSection(entries, source: "synth/report.json", exhaustive: [rows])
         #expect(area.present && area.points.map(\.module) == ["fpmul_e4m3", "lmul_e4m3"])

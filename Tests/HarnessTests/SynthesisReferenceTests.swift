@@ -17,7 +17,7 @@ import Units
 
     @Test func everyExactMultiplierHasAVerifiedTwin() throws {
         let report = try committed()
-        let exact = report.units.filter { $0.unit == "fpmul" || $0.unit == "fpmul_ftz" }
+        let exact = report.units.filter { $0.unit == .fpmul || $0.unit == .fpmulFTZ }
         #expect(exact.count == 8)
         #expect(Set(report.behavioural.map(\.module)) == Set(exact.map(\.module)))
         for t in report.behavioural {
@@ -51,7 +51,7 @@ import Units
     /// Rendering: a generated unit with more transistors than its twin is named, one with fewer is not.
     @Test func aLargerUnitIsCalledOut() {
         func row(_ module: String, gates: Int, transistors: Int) -> SynthesisFlow.Result {
-            SynthesisFlow.Result(module: module, unit: "fpmul", format: "e4m3", overflow: "sat", gates: gates, cellsByType: [:],
+            SynthesisFlow.Result(module: module, unit: .fpmul, format: "e4m3", overflow: "sat", gates: gates, cellsByType: [:],
                                  depth: 10, flipFlops: 0, transistors: transistors, gateEquivalents: Double(transistors) / 4,
                                  cmosCells: 0, togglesPerOperation: 0, weightedTogglesPerOperation: 1,
                                  equivalence: .proven, checkedOperations: 1)

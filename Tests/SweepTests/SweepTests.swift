@@ -42,7 +42,7 @@ import Units
     @Test func defaultPlanIsEveryMultiplierOnTwentyOneFormats() throws {
         let p = try Self.plan()
         #expect(p.formats.count == 21 && p.jobs.count == 21 * UnitKind.allCases.count)
-        #expect(Set(p.jobs.map(\.unit)) == Set(UnitKind.allCases.map(\.rawValue)))
+        #expect(Set(p.jobs.map(\.unit)) == Set(UnitKind.allCases))
         #expect(p.formats.first == "e4m1" && p.formats.last == "e8m7")
         let quick = try Self.plan(UnitKind.allCases, SweepPlan.quickFormats.joined(separator: ","))
         #expect(quick.jobs.count == 4 * UnitKind.allCases.count)
@@ -119,7 +119,7 @@ import Units
     // MARK: Result files and merging
 
     static func row(_ job: SweepPlan.Job, transistors: Int, mean: Double) -> SweepRow {
-        let kind = UnitKind(rawValue: job.unit)!
+        let kind = job.unit
         let stats = ProductErrorStats(samples: 10, mean: mean, rms: mean * 1.2, p99: mean * 3, max: mean * 4, bias: 0, zeros: 0, saturatedOperands: 0)
         return SweepRow(id: job.id, unit: job.unit, role: kind.role.rawValue, format: job.format, width: FloatFormat(tag: job.format)!.width,
                         verification: .init(method: "exhaustive", pairs: 1, simulator: "verilator"), gates: transistors / 6, transistors: transistors,
@@ -137,7 +137,7 @@ import Units
         let figures = ["lmul": (600, 0.10), "mitchell": (580, 0.09), "fpmul": (1800, 0.04)]
         for i in order {
             let job = plan.jobs[i]
-            let (t, e) = figures[job.unit]!
+            let (t, e) = figures[job.unit.rawValue]!
             let sha = SHA256.hex(Data(try SweepJobRunner.rtl(job).text.utf8))
             let result = try SweepResult(plan: digest, job: job.id, rtlSHA256: sha, seconds: Double(i),
                                          row: Self.row(job, transistors: t + (job.format == "e5m2" ? 10 : 0), mean: e)).sealed()
@@ -232,7 +232,7 @@ import Units
         #expect(try String(contentsOfFile: Self.root + "/docs/sweep.md", encoding: .utf8) == report.markdown())
         #expect(try String(contentsOfFile: Self.root + "/docs/plots/sweep-pareto.svg", encoding: .utf8) == report.svg())
         // the default sweep: every multiplier on E = 4, 5, 8 with M = 1...7, every job checked exhaustively
-        #expect(report.setup.formats == SweepPlan.defaultFormats && report.setup.units == UnitKind.allCases.map(\.rawValue))
+        #expect(report.setup.formats == SweepPlan.defaultFormats && report.setup.units == UnitKind.allCases)
         #expect(report.rows.count == 105 && report.rows.allSatisfy { $0.verification.method == "exhaustive" && $0.verification.pairs == 1 << (2 * $0.width) })
         let readme = try String(contentsOfFile: Self.root + "/README.md", encoding: .utf8)
         func words(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }

@@ -10,6 +10,7 @@ public enum FPMulUnit: UnitDefinition {
     public static let specRule = "Exact baseline multiplier"
     public static let role = UnitRole.exactBaseline
     public static let subnormalInputsAreZero = false
+    public static let plotColour = "#1f77b4"
 
     @inlinable
     public static func golden(_ a: UInt32, _ b: UInt32, _ f: FloatFormat, _ overflow: OverflowMode) -> UInt32 {

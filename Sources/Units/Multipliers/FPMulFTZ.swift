@@ -10,6 +10,7 @@ public enum FPMulFTZUnit: UnitDefinition {
     public static let specRule = "Exact baseline multiplier (fpmul_ftz)"
     public static let role = UnitRole.exactBaseline
     public static let subnormalInputsAreZero = true
+    public static let plotColour = "#17becf"
 
     @inlinable
     public static func golden(_ a: UInt32, _ b: UInt32, _ f: FloatFormat, _ overflow: OverflowMode) -> UInt32 {

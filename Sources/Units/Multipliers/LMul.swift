@@ -9,6 +9,11 @@ public enum LMulUnit: UnitDefinition {
     public static let specRule = "L-Mul, bit-add form"
     public static let role = UnitRole.approximate
     public static let subnormalInputsAreZero = true
+    public static let baselines: [UnitKind] = [.fpmul, .fpmulFTZ]
+    public static let isPaperSubject = true
+    public static let isLMulForm = true
+    public static let plotColour = "#d62728"
+    public static let claimLabel = "L-Mul (bit-add)"
 
     public static func parameters(_ f: FloatFormat) -> [(String, String)] {
         let m = f.mantissaBits

@@ -10,6 +10,10 @@ public enum LMulFormulaUnit: UnitDefinition {
     public static let specRule = "L-Mul, formula form"
     public static let role = UnitRole.approximate
     public static let subnormalInputsAreZero = true
+    public static let baselines: [UnitKind] = [.fpmul, .fpmulFTZ]
+    public static let isLMulForm = true
+    public static let plotColour = "#ff7f0e"
+    public static let claimLabel = "L-Mul (formula)"
 
     public static func parameters(_ f: FloatFormat) -> [(String, String)] { LMulUnit.parameters(f) }
 

@@ -10,6 +10,10 @@ public enum MitchellUnit: UnitDefinition {
     public static let specRule = "Mitchell"
     public static let role = UnitRole.approximate
     public static let subnormalInputsAreZero = true
+    public static let baselines: [UnitKind] = [.fpmul, .fpmulFTZ]
+    public static let plotColour = "#7f7f7f"
+    public static let claimLabel = "Mitchell (no offset)"
+    public static let readingName = "Mitchell without the offset"
 
     public static func parameters(_ f: FloatFormat) -> [(String, String)] { [("offset", "0")] }
 
