@@ -168,7 +168,7 @@ public struct FloatFormat: Hashable, Sendable, CustomStringConvertible {
     /// Why `--overflow` `mode` does not exist for this format (nil: it does).
     public func overflowRefusal(_ mode: OverflowMode) -> String? {
         guard mode == .infinity, isFinite else { return nil }
-        return "--overflow inf is refused for \(tag): there is no infinity (SPEC \"Finite formats\": overflow always saturates); drop --overflow"
+        return "--overflow inf: there is no infinity in \(tag) (SPEC \"Finite formats\": overflow always saturates); drop --overflow"
     }
 
     /// `e4m3`: the tag used in module names; `e2m1fn` for the finite formats.
