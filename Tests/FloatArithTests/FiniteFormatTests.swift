@@ -95,6 +95,21 @@ import Testing
         #expect(FloatFormat.e4m3.overflowRefusal(.infinity) == nil)
     }
 
+    /// Module names of the finite formats read back (`lmul_e2m1fn`); `_ovf_inf` does not exist for them.
+    @Test func moduleNamesReadBack() {
+        for f in FloatFormat.finiteFormats {
+            for k in UnitKind.allCases {
+                let u = ArithmeticUnit(k, f)
+                #expect(u.moduleName == "\(k.rawValue)_\(f.tag)" && ArithmeticUnit(moduleName: u.moduleName) == u)
+                #expect(ArithmeticUnit(moduleName: u.moduleName + "_ovf_inf") == nil)
+                #expect(ArithmeticUnit(k, f, overflow: .infinity).unsupportedReason?.contains("there is no infinity") == true)
+            }
+            #expect(ArithmeticUnit(.fpadd, f).unsupportedReason?.contains("IEEE-style") == true)
+        }
+        #expect(ArithmeticUnit(moduleName: "lmul_e4m3fn") == nil && ArithmeticUnit(moduleName: "lmul_e2m1") != ArithmeticUnit(moduleName: "lmul_e2m1fn"))
+        #expect(ArithmeticUnit(.lmul, .e3m2fn).command == "rtlgen --format e3m2fn --units lmul")
+    }
+
     /// Hand-worked products of every multiplier. e2m1fn encodings: 0.5 = 0x1 (subnormal), 1 = 0x2,
     /// 1.5 = 0x3, 2 = 0x4, 3 = 0x5, 4 = 0x6, 6 = 0x7; the sign is bit 3.
     @Test func e2m1fnProducts() {
