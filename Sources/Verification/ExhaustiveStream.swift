@@ -89,6 +89,9 @@ public struct ExhaustiveStream {
             throw HarnessError("the streaming library for \(unit.moduleName) has width \(api.width()), expected \(unit.format.width)")
         }
         let n = 1 << unit.format.width
+        // stream_eval evaluates whole groups of lanes: a row shorter than one group (4-bit formats
+        // have 16 values of b) is evaluated as one group, b repeating, and its first n results read
+        let row = max(n, lanes)
         let aCount = min(limitA ?? n, n)
         let chunk = 16                                   // values of a per work item
         let itemsPerPass = (aCount + chunk - 1) / chunk
@@ -104,8 +107,8 @@ public struct ExhaustiveStream {
                             detail: "\(compactCount(pairs))/\(compactCount(total)) pairs, \(compactCount(pairs / max(monotonicSeconds() - started, 1e-9)))/s")
         }
         let tallies = WorkerPool.map(items, jobs: threads, progress: quiet ? nil : report, worker: { () -> Lane in
-            let lane = Lane(handle: api.create(), a: .allocate(capacity: n), b: .allocate(capacity: n), y: .allocate(capacity: n))
-            for i in 0..<n { lane.b[i] = UInt32(i) }
+            let lane = Lane(handle: api.create(), a: .allocate(capacity: row), b: .allocate(capacity: row), y: .allocate(capacity: row))
+            for i in 0..<row { lane.b[i] = UInt32(i % n) }
             return lane
         }, finish: { lane in
             api.destroy(lane.handle)
@@ -118,8 +121,8 @@ public struct ExhaustiveStream {
             let lo = (item % itemsPerPass) * chunk, hi = min(lo + chunk, aCount)
             for av in lo..<hi {
                 let aValue = UInt32(av)
-                a.update(repeating: aValue, count: n)
-                api.eval(handle, a, b, y, UInt64(n))
+                a.update(repeating: aValue, count: row)
+                api.eval(handle, a, b, y, UInt64(row))
                 for i in 0..<n {
                     let expected = golden(aValue, UInt32(truncatingIfNeeded: i))
                     if y[i] != expected {

@@ -46,6 +46,32 @@ import Units
         }
     }
 
+    /// The in-process exhaustive stream (rtlgen exhaustive, the sweep's check) on 4-bit rows, shorter
+    /// than one group of lanes: every pair checked, and a wrong constant caught.
+    @Test func exhaustiveStreamingCoversFourBitFormats() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let u = ArithmeticUnit(.fpmul, .e2m1fn)
+        let text = try u.verilog()
+        #expect(text.contains("? 3'd7"))
+        try FileManager.default.createDirectory(atPath: dir + "/broken", withIntermediateDirectories: true)
+        try text.write(toFile: "\(dir)/\(u.fileName)", atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "? 3'd7", with: "? 3'd6").write(toFile: "\(dir)/broken/\(u.fileName)", atomically: true, encoding: .utf8)
+        func stream(_ file: String, _ build: String) throws -> ExhaustiveStream.Outcome {
+            var s = ExhaustiveStream(unit: u, file: file)
+            s.buildDirectory = build
+            s.testbenchDirectory = repoRoot + "/testbench"
+            s.quiet = true
+            return try s.run(log: { _ in })
+        }
+        let ok = try stream("\(dir)/\(u.fileName)", dir + "/build")
+        #expect(ok.vectors == 256 && ok.mismatches == 0)
+        // saturation off by one: 6 * 6, 3 * 3, ... (every saturating pair, both signs) differ
+        let bad = try stream("\(dir)/broken/\(u.fileName)", dir + "/build-broken")
+        #expect(bad.vectors == 256 && bad.mismatches > 0)
+        for m in bad.firstMismatches { #expect(m.expected & 0x7 == 0x7 && m.got == m.expected - 1) }
+    }
+
     /// The check can fail: a saturation constant off by one in e2m1fn lmul is caught on both simulators.
     @Test func aWrongSaturationValueIsCaught() throws {
         let dir = try scratch()
