@@ -328,6 +328,8 @@ extension CLITests {
         (["sweep", "plan", "--dir", "OUT/sw", "--formats", "e4m3,fp8"], "'fp8' is not a format", 64),
         (["sweep", "plan", "--dir", "OUT/sw", "--formats", "e9m3"], "2...8", 64),
         (["sweep", "plan", "--dir", "OUT/sw", "--formats", "e4m5-2"], "not a format range", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--formats", "e2m1fn-3"], "not a format range", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--formats", "e4m3fn"], "not a finite format", 64),
         (["sweep", "plan", "--dir", "OUT/sw", "--quick", "--formats", "e4m3"], "not both", 64),
         (["sweep", "plan", "--dir", "OUT/sw", "--samples", "10"], "--samples 10 is out of range", 64),
         (["sweep", "plan", "--dir", "OUT/sw", "--liberty", "OUT/nope.lib"], "--liberty", 64),
