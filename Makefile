@@ -14,7 +14,7 @@
 #                   (docs/sweep.*); make sweep-quick: its e4m3/e5m2/e8m3/e8m4 subset against docs/sweep.json;
 #                   make sweep-sbatch-check: the Slurm scripts' array tasks give the same report (both in make test)
 # Variables: MANTISSA="3 2" (formats by fraction bits), EXPONENT=E (for formats SPEC gives no
-# default for), UNITS="lmul fpmul" (default: every unit 'rtlgen units' lists), SIM="verilator icarus";
+# default for), or FORMATS="e2m1fn e2m3fn e3m2fn" (any rtlgen --format name), UNITS="lmul fpmul" (default: every unit 'rtlgen units' lists), SIM="verilator icarus";
 # arrays: ARRAY_SIZES="1x1 2x3 4x4 8x8", ARRAY_UNITS="lmul fpmul", ARRAY_ACCS="fixed fp32", ARRAY_MANTISSA=3 (ARRAY_EXPONENT=E).
 
 SHELL := bash
@@ -47,7 +47,8 @@ tag_7 := e8m7
 tag_10 := e5m10
 tag_23 := e8m23
 format_tag = $(if $(EXPONENT),e$(EXPONENT)m$(1),$(if $(tag_$(1)),$(tag_$(1)),$(error MANTISSA=$(1) has no default format: add EXPONENT=E (2...8))))
-FORMATS := $(foreach m,$(MANTISSA),$(call format_tag,$(m)))
+# FORMATS names formats directly (rtlgen --format names: e4m3, e6m5, the finite e2m1fn, ...).
+FORMATS ?= $(foreach m,$(MANTISSA),$(call format_tag,$(m)))
 DEFAULT_FORMATS := e4m3 e5m2
 # The committed rtl/ holds the default set only; other formats are generated under build/rtl.
 RTL_DIR ?= $(if $(filter-out $(DEFAULT_FORMATS),$(FORMATS)),build/rtl,rtl)
@@ -68,11 +69,9 @@ rtlgen:
 	@test -x $(RTLGEN) || { echo "make: building rtlgen failed; run 'swift build -c release' to see why" >&2; exit 1; }
 
 # Generate a unit when it is missing or older than the generator sources (the output directory
-# is the target's; the module name gives unit and format).
+# is the target's; rtlgen reads unit, format and overflow rule from the module name).
 define gen_unit
-	@unit=$$(sed -E 's/_e[0-9]+m[0-9]+(_ovf_inf)?$$//' <<< "$*"); e=$$(sed -E 's/.*_e([0-9]+)m[0-9]+(_ovf_inf)?$$/\1/' <<< "$*"); \
-	m=$$(sed -E 's/.*_e[0-9]+m([0-9]+)(_ovf_inf)?$$/\1/' <<< "$*"); ovf=$$(grep -q '_ovf_inf$$' <<< "$*" && echo inf || echo sat); \
-	$(RTLGEN) --exponent $$e --mantissa $$m --overflow $$ovf --units $$unit --out $(@D)
+	@$(RTLGEN) --modules $* --out $(@D)
 endef
 rtl/%.v: $(GEN_SOURCES) | rtlgen
 	$(gen_unit)
@@ -91,7 +90,7 @@ $(UNITS_MK): $(GEN_SOURCES) | rtlgen
 
 # Regenerate the selected set unconditionally.
 rtl: rtlgen
-	@for m in $(MANTISSA); do $(RTLGEN) $(if $(EXPONENT),--exponent $(EXPONENT)) --mantissa $$m --units $$(tr ' ' ',' <<< "$(UNITS)") --out $(RTL_DIR) || exit 1; done
+	@for f in $(FORMATS); do $(RTLGEN) --format $$f --units $$(tr ' ' ',' <<< "$(UNITS)") --out $(RTL_DIR) || exit 1; done
 
 # Check the units of the selected set against the golden model on both simulators, then the arrays.
 sim: $(MODULE_FILES) | rtlgen

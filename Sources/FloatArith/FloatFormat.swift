@@ -1,22 +1,37 @@
 /// A floating-point format `e{E}m{M}` as SPEC.md "Formats" defines it: 1 sign bit, E exponent bits,
-/// M fraction bits, bias `2^(E-1) - 1`. E4M3 is always OCP E4M3FN (no infinity, NaN only at
-/// `S.1111.111`); every other format is IEEE-style (exponent all ones is inf or NaN).
+/// M fraction bits, bias `2^(E-1) - 1`, and an encoding of its special values: IEEE-style (exponent
+/// all ones is inf or NaN), OCP E4M3FN (no infinity, NaN only at `S.1111.111`; always the encoding of
+/// E = 4, M = 3) or finite (SPEC "Finite formats", the OCP MX element types e2m1fn, e2m3fn, e3m2fn:
+/// no NaN, no infinity, the all-ones exponent an ordinary binade).
 public struct FloatFormat: Hashable, Sendable, CustomStringConvertible {
+    /// How a format spends its top binade on special values.
+    public enum Encoding: String, Hashable, Sendable {
+        /// Exponent all ones: infinity (fraction 0) or NaN (fraction nonzero).
+        case ieee = "IEEE-style"
+        /// OCP E4M3FN: no infinity; NaN only with exponent and fraction all ones.
+        case e4m3fn = "OCP E4M3FN"
+        /// No special values: every encoding is a finite number (SPEC "Finite formats").
+        case finite = "finite"
+    }
+
     public let exponentBits: Int
     public let mantissaBits: Int
+    public let encoding: Encoding
 
     // Derived constants, stored because the golden models run billions of times.
     public let width: Int
     public let bias: Int
-    public let isE4M3FN: Bool
+    /// The format has NaN encodings (IEEE-style and E4M3FN; not the finite formats).
+    public let hasNaN: Bool
     public let signMask: UInt32
     public let magnitudeMask: UInt32
     public let fractionMask: UInt32
     public let exponentMask: UInt32      // the exponent field's all-ones value, unshifted
     public let maxFinite: UInt32          // magnitude encoding of the largest finite value
-    public let canonicalNaN: UInt32       // sign 0, exponent and fraction all ones
     public let infinity: UInt32?          // magnitude encoding of infinity (IEEE-style only)
     public let minNormal: UInt32          // magnitude encoding of the smallest normal, 2^M
+    /// Largest biased exponent field of a finite value.
+    public let maxFiniteExponentField: Int
 
     public static let exponentRange = 2...8
     public static let mantissaRange = 1...23
@@ -25,6 +40,10 @@ public struct FloatFormat: Hashable, Sendable, CustomStringConvertible {
         case exponentOutOfRange(Int)
         case mantissaOutOfRange(Int)
         case noDefaultExponent(mantissa: Int)
+        /// `e<E>m<M>fn` other than SPEC's three finite formats.
+        case notAFiniteFormat(String)
+        /// A `--format` name that is no format.
+        case unknownName(String)
         public var description: String {
             switch self {
             case .exponentOutOfRange(let e):
@@ -33,42 +52,71 @@ public struct FloatFormat: Hashable, Sendable, CustomStringConvertible {
                 return "mantissa width \(m) is out of range: SPEC allows 1...23 fraction bits"
             case .noDefaultExponent(let m):
                 return "--mantissa \(m) has no default format; add --exponent E (2...8), e.g. --exponent 5 --mantissa \(m)"
+            case .notAFiniteFormat(let name):
+                return "'\(name)' is not a finite format: SPEC's finite (fn) formats are \(FloatFormat.finiteFormats.map(\.tag).joined(separator: ", "))"
+                    + (name == "e4m3fn" ? " (OCP E4M3FN, which has a NaN, is e4m3)" : "")
+            case .unknownName(let name):
+                return (name.isEmpty ? "empty format name" : "unknown format '\(name)'") + "; give " + FloatFormat.validNames
             }
         }
     }
 
+    /// The names `--format` takes, for messages and `--help`.
+    public static let validNames = "e4m3, e5m2, bf16, fp16, fp32, e<E>m<M> (E 2...8, M 1...23, IEEE-style), e2m1fn, e2m3fn or e3m2fn"
+
+    /// The IEEE-style format `e{E}m{M}`, or OCP E4M3FN for E = 4, M = 3.
     public init(exponent: Int, mantissa: Int) throws(FormatError) {
         guard FloatFormat.exponentRange.contains(exponent) else { throw .exponentOutOfRange(exponent) }
         guard FloatFormat.mantissaRange.contains(mantissa) else { throw .mantissaOutOfRange(mantissa) }
-        self.init(unchecked: exponent, mantissa)
+        self.init(unchecked: exponent, mantissa, exponent == 4 && mantissa == 3 ? .e4m3fn : .ieee)
     }
 
-    private init(unchecked e: Int, _ m: Int) {
+    /// One of SPEC's finite formats (e2m1fn, e2m3fn, e3m2fn), or `.notAFiniteFormat`.
+    public init(finiteExponent exponent: Int, mantissa: Int) throws(FormatError) {
+        guard let f = FloatFormat.finiteFormats.first(where: { $0.exponentBits == exponent && $0.mantissaBits == mantissa }) else {
+            throw .notAFiniteFormat("e\(exponent)m\(mantissa)fn")
+        }
+        self = f
+    }
+
+    private init(unchecked e: Int, _ m: Int, _ encoding: Encoding) {
         exponentBits = e
         mantissaBits = m
+        self.encoding = encoding
         width = 1 + e + m
         bias = (1 << (e - 1)) - 1
-        isE4M3FN = e == 4 && m == 3
+        hasNaN = encoding != .finite
         signMask = 1 << UInt32(e + m)
         magnitudeMask = signMask - 1
         fractionMask = (1 << UInt32(m)) - 1
         exponentMask = (1 << UInt32(e)) - 1
-        canonicalNaN = magnitudeMask
         minNormal = 1 << UInt32(m)
-        if isE4M3FN {
-            infinity = nil
-            maxFinite = magnitudeMask - 1              // S.1111.110
-        } else {
+        switch encoding {
+        case .ieee:
             infinity = exponentMask << UInt32(m)
             maxFinite = ((exponentMask - 1) << UInt32(m)) | fractionMask
+            maxFiniteExponentField = Int(exponentMask) - 1
+        case .e4m3fn:
+            infinity = nil
+            maxFinite = magnitudeMask - 1              // S.1111.110
+            maxFiniteExponentField = Int(exponentMask)
+        case .finite:
+            infinity = nil
+            maxFinite = magnitudeMask                  // S.11..1.11..1
+            maxFiniteExponentField = Int(exponentMask)
         }
     }
 
-    public static let e4m3 = FloatFormat(unchecked: 4, 3)
-    public static let e5m2 = FloatFormat(unchecked: 5, 2)
-    public static let bf16 = FloatFormat(unchecked: 8, 7)
-    public static let fp16 = FloatFormat(unchecked: 5, 10)
-    public static let fp32 = FloatFormat(unchecked: 8, 23)
+    public static let e4m3 = FloatFormat(unchecked: 4, 3, .e4m3fn)
+    public static let e5m2 = FloatFormat(unchecked: 5, 2, .ieee)
+    public static let bf16 = FloatFormat(unchecked: 8, 7, .ieee)
+    public static let fp16 = FloatFormat(unchecked: 5, 10, .ieee)
+    public static let fp32 = FloatFormat(unchecked: 8, 23, .ieee)
+    /// SPEC "Finite formats": the OCP MX element types FP4 E2M1, FP6 E2M3 and FP6 E3M2.
+    public static let e2m1fn = FloatFormat(unchecked: 2, 1, .finite)
+    public static let e2m3fn = FloatFormat(unchecked: 2, 3, .finite)
+    public static let e3m2fn = FloatFormat(unchecked: 3, 2, .finite)
+    public static let finiteFormats = [e2m1fn, e2m3fn, e3m2fn]
 
     /// The format `--mantissa M` selects without `--exponent` (SPEC's table), if any.
     public static func defaultFormat(mantissa: Int) -> FloatFormat? {
@@ -90,45 +138,97 @@ public struct FloatFormat: Hashable, Sendable, CustomStringConvertible {
         return f
     }
 
-    public var hasInfinity: Bool { !isE4M3FN }
+    /// Resolves a `--format` name: e4m3, e5m2, bf16, fp16, fp32, any `e<E>m<M>` (IEEE-style, or
+    /// E4M3FN for e4m3), or one of the finite formats e2m1fn, e2m3fn, e3m2fn.
+    public static func named(_ name: String) throws(FormatError) -> FloatFormat {
+        switch name {
+        case "bf16": return .bf16
+        case "fp16": return .fp16
+        case "fp32": return .fp32
+        default: break
+        }
+        guard let (e, m, finite) = fields(ofName: name) else { throw .unknownName(name) }
+        if finite { return try FloatFormat(finiteExponent: e, mantissa: m) }
+        return try FloatFormat(exponent: e, mantissa: m)
+    }
 
-    /// `e4m3`: the tag used in module names.
-    public var tag: String { "e\(exponentBits)m\(mantissaBits)" }
+    /// Whether the format has an infinity (IEEE-style formats only).
+    public var hasInfinity: Bool { infinity != nil }
+
+    /// A finite format: no NaN and no infinity (SPEC "Finite formats").
+    public var isFinite: Bool { encoding == .finite }
+
+    /// The canonical NaN (sign 0, exponent and fraction all ones). Only formats with a NaN have
+    /// one (`hasNaN`); asking a finite format for it is a programming error.
+    @inlinable public var canonicalNaN: UInt32 {
+        precondition(hasNaN, "\(tag) has no NaN")
+        return magnitudeMask
+    }
+
+    /// Why `--overflow` `mode` does not exist for this format (nil: it does).
+    public func overflowRefusal(_ mode: OverflowMode) -> String? {
+        guard mode == .infinity, isFinite else { return nil }
+        return "--overflow inf: there is no infinity in \(tag) (SPEC \"Finite formats\": overflow always saturates); drop --overflow"
+    }
+
+    /// `e4m3`: the tag used in module names; `e2m1fn` for the finite formats.
+    public var tag: String { "e\(exponentBits)m\(mantissaBits)" + (isFinite ? "fn" : "") }
 
     /// The field widths a tag `e<E>m<M>` names, unchecked against SPEC's ranges; nil when it is not
-    /// of that shape.
+    /// of that shape (a finite format's `fn` tag included: see `fields(ofName:)`).
     public static func fields(ofTag tag: some StringProtocol) -> (exponent: Int, mantissa: Int)? {
-        guard tag.hasPrefix("e") else { return nil }
-        let parts = tag.dropFirst().split(separator: "m", omittingEmptySubsequences: false)
-        guard parts.count == 2, let e = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+        guard let (e, m, finite) = fields(ofName: tag), !finite else { return nil }
         return (e, m)
+    }
+
+    /// The field widths of `e<E>m<M>` or `e<E>m<M>fn` (digits only, unchecked against SPEC's ranges)
+    /// and whether the `fn` suffix is there; nil for any other shape.
+    public static func fields(ofName name: some StringProtocol) -> (exponent: Int, mantissa: Int, finite: Bool)? {
+        guard name.hasPrefix("e") else { return nil }
+        var body = Substring(name.dropFirst())
+        let finite = body.hasSuffix("fn")
+        if finite { body = body.dropLast(2) }
+        let parts = body.split(separator: "m", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let e = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+        return (e, m, finite)
     }
 
     /// The format a tag names (the inverse of `tag`), or nil.
     public init?(tag: some StringProtocol) {
-        guard let (e, m) = FloatFormat.fields(ofTag: tag), let f = try? FloatFormat(exponent: e, mantissa: m) else { return nil }
+        guard let (e, m, finite) = FloatFormat.fields(ofName: tag) else { return nil }
+        guard let f = finite ? try? FloatFormat(finiteExponent: e, mantissa: m) : try? FloatFormat(exponent: e, mantissa: m) else { return nil }
         self = f
+    }
+
+    /// The command-line options that select this format: `--format e2m1fn` for a finite format,
+    /// else `--mantissa M`, preceded by `--exponent E` unless it is SPEC's default for M.
+    public var arguments: [String] {
+        if isFinite { return ["--format", tag] }
+        var parts: [String] = []
+        if FloatFormat.defaultFormat(mantissa: mantissaBits) != self { parts += ["--exponent", "\(exponentBits)"] }
+        return parts + ["--mantissa", "\(mantissaBits)"]
     }
 
     /// The common name, where the format has one.
     public var commonName: String? {
-        switch (exponentBits, mantissaBits) {
-        case (4, 3): return "OCP E4M3FN"
-        case (5, 2): return "OCP E5M2"
-        case (8, 7): return "bf16"
-        case (5, 10): return "fp16"
-        case (8, 23): return "fp32"
+        switch (exponentBits, mantissaBits, encoding) {
+        case (4, 3, _): return "OCP E4M3FN"
+        case (5, 2, _): return "OCP E5M2"
+        case (8, 7, _): return "bf16"
+        case (5, 10, _): return "fp16"
+        case (8, 23, _): return "fp32"
+        case (2, 1, .finite): return "OCP MXFP4 E2M1"
+        case (2, 3, .finite): return "OCP MXFP6 E2M3"
+        case (3, 2, .finite): return "OCP MXFP6 E3M2"
         default: return nil
         }
     }
 
     public var description: String {
-        if let c = commonName { return "\(tag) (\(c))" }
+        if let c = commonName { return "\(tag) (\(c)\(isFinite ? ", finite" : ""))" }
         return "\(tag) (IEEE-style)"
     }
-
-    /// Largest biased exponent field of a finite value.
-    public var maxFiniteExponentField: Int { isE4M3FN ? Int(exponentMask) : Int(exponentMask) - 1 }
 
     /// Number of distinct encodings, `2^width`.
     public var encodingCount: Int { 1 << width }
@@ -146,11 +246,11 @@ extension FloatFormat {
     @inlinable public func classify(_ x: UInt32) -> FloatClass {
         let e = exponentField(x), f = fraction(x)
         if e == 0 { return f == 0 ? .zero : .subnormal }
-        if isE4M3FN {
-            return (x & magnitudeMask) == canonicalNaN ? .nan : .normal
+        switch encoding {
+        case .finite: return .normal
+        case .e4m3fn: return (x & magnitudeMask) == magnitudeMask ? .nan : .normal
+        case .ieee: return e == exponentMask ? (f == 0 ? .infinity : .nan) : .normal
         }
-        if e == exponentMask { return f == 0 ? .infinity : .nan }
-        return .normal
     }
 
     @inlinable public func isNaN(_ x: UInt32) -> Bool { classify(x) == .nan }
@@ -217,6 +317,6 @@ public struct ExactValue: Hashable, Sendable {
 public enum OverflowMode: String, Sendable, CaseIterable {
     /// Magnitude clamps to max finite (the default).
     case saturate = "sat"
-    /// Infinity for IEEE-style formats, the canonical NaN for E4M3FN.
+    /// Infinity for IEEE-style formats, the canonical NaN for E4M3FN (refused for finite formats).
     case infinity = "inf"
 }

@@ -20,10 +20,13 @@ public struct Manifest: Codable, Equatable {
             mantissa = f.mantissaBits
             width = f.width
             bias = f.bias
-            encoding = f.isE4M3FN ? "OCP E4M3FN" : "IEEE-style"
+            encoding = f.encoding.rawValue
         }
 
-        public var format: FloatFormat? { try? FloatFormat(exponent: exponent, mantissa: mantissa) }
+        public var format: FloatFormat? {
+            guard let f = FloatFormat(tag: name), f.exponentBits == exponent, f.mantissaBits == mantissa else { return nil }
+            return f
+        }
     }
 
     public struct Entry: Codable, Equatable {

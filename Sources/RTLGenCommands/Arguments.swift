@@ -169,21 +169,32 @@ struct ModuleList: CustomStringConvertible, Sendable {
     /// The unit a module name names, or an error that says which part is wrong.
     static func unit(_ name: String) throws -> ArithmeticUnit {
         if let u = ArithmeticUnit(moduleName: name) { return u }
-        let form = "<unit>_e<E>m<M>[_ovf_inf], e.g. lmul_e4m3"
+        let form = "<unit>_e<E>m<M>[_ovf_inf] or <unit>_e2m1fn, e.g. lmul_e4m3"
         var base = name
         if base.hasSuffix("_ovf_inf") { base.removeLast("_ovf_inf".count) }
         guard let sep = base.range(of: "_e", options: .backwards) else { throw UsageError("'\(name)' is not a unit module name (\(form))") }
         let kind = String(base[..<sep.lowerBound]), tag = String(base[base.index(after: sep.lowerBound)...])
         guard UnitKind(rawValue: kind) != nil else { throw UsageError("'\(name)': unknown unit '\(kind)'; valid units are \(unitNames)") }
-        guard let (e, m) = FloatFormat.fields(ofTag: tag) else { throw UsageError("'\(name)': '\(tag)' is not a format (e<E>m<M>, e.g. e4m3)") }
+        guard FloatFormat.fields(ofName: tag) != nil else { throw UsageError("'\(name)': '\(tag)' is not a format (e<E>m<M>, e.g. e4m3, or e2m1fn, e2m3fn, e3m2fn)") }
+        let f: FloatFormat
         do {
-            _ = try FloatFormat(exponent: e, mantissa: m)
+            f = try FloatFormat.named(tag)
         } catch {
             throw UsageError("'\(name)': \(tag) is not a format: \(error)")
+        }
+        if let k = UnitKind(rawValue: kind),
+           let reason = ArithmeticUnit(k, f, overflow: name.hasSuffix("_ovf_inf") ? .infinity : .saturate).unsupportedReason {
+            throw UsageError("'\(name)': \(reason)")
         }
         throw UsageError("'\(name)' is not a unit module name (\(form)); module names spell E and M without leading zeros")
     }
     var description: String { names.joined(separator: ",") }
+}
+
+/// "generate it with: rtlgen ...": the command that writes a missing unit file into `dir`.
+func generateHint(_ u: ArithmeticUnit, _ dir: String) -> String {
+    let format = u.format.isFinite ? "--format \(u.format.tag)" : "--exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits)"
+    return "generate it with: rtlgen \(format) --units \(u.kind.rawValue) --out \(dir)"
 }
 
 /// `--files`: existing regular files (Verilog units).

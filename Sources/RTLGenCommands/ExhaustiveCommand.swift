@@ -48,7 +48,7 @@ struct ExhaustiveCommand: ParsableCommand {
             let n = u.moduleName
             guard u.format.width <= 16 else { throw UsageError("\(n) has \(u.format.width)-bit operands; exhaustive checking takes formats of at most 16 bits") }
             try checkInputFile("\(dir)/\(n).v", flag: "--modules",
-                               hint: "generate it with: rtlgen --exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits) --units \(u.kind.rawValue) --out \(dir)")
+                               hint: generateHint(u, dir))
         }
         try checkTestbench(testbench, ["lanes.v", "stream_abi.cpp"])
         try OutputWriter.checkDirectory(build, flag: "--build")

@@ -46,7 +46,7 @@ struct MutateCommand: ParsableCommand {
         try checkInputDirectory(dir, flag: "--dir")
         for u in modules.units {
             try checkInputFile("\(dir)/\(u.moduleName).v", flag: "--modules",
-                               hint: "generate it with: rtlgen --exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits) --units \(u.kind.rawValue) --out \(dir)")
+                               hint: generateHint(u, dir))
         }
         try checkTestbench("testbench", CycleTestbench.files(for: SimulatorKind.allCases) + ["tb_mutants.cpp"])
         try OutputWriter.checkDirectory("build/mutate", flag: "build directory")

@@ -104,34 +104,59 @@ extension OverflowMode: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
-/// `--mantissa`, `--exponent`, `--overflow`: which format and overflow rule.
+/// `--format` (or `--mantissa` with `--exponent`), `--overflow`: which format and overflow rule,
+/// the same option group in every command that takes a format.
 struct FormatOptions: ParsableArguments {
+    @Option(name: .customLong("format"), help: ArgumentHelp(
+        "The format by name: e4m3, e5m2, bf16, fp16, fp32, any e<E>m<M> (IEEE-style; e4m3 is OCP E4M3FN), or a finite "
+        + "MX element format e2m1fn, e2m3fn, e3m2fn (no NaN or infinity), e.g. --format e2m1fn. Instead of --mantissa/--exponent.",
+        valueName: "name"))
+    var formatName: String?
+
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Fraction bits M, 1...23. 3 = e4m3, 2 = e5m2, 7 = bf16, 10 = fp16, 23 = fp32; other values need --exponent.",
         valueName: "M"), transform: wholeNumber)
-    var mantissa: Int
+    var mantissa: Int?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Exponent bits E, 2...8 (default: the format SPEC gives for --mantissa).", valueName: "E"),
             transform: wholeNumber)
     var exponent: Int?
 
-    @Option(help: ArgumentHelp("Overflow rule: sat (saturate to max finite, SPEC default) or inf (infinity; canonical NaN for e4m3).",
+    @Option(help: ArgumentHelp("Overflow rule: sat (saturate to max finite, SPEC default) or inf (infinity; canonical NaN for e4m3; refused for the finite formats).",
                                valueName: "sat|inf"))
     var overflow: OverflowMode = .saturate
 
     func format() throws -> FloatFormat {
-        do {
-            return try FloatFormat.resolve(exponent: exponent, mantissa: mantissa)
-        } catch .mantissaOutOfRange(let m) {
-            throw UsageError("--mantissa \(m) is out of range; give \(FloatFormat.mantissaRange.lowerBound)...\(FloatFormat.mantissaRange.upperBound) (SPEC's fraction bits)")
-        } catch .exponentOutOfRange(let e) {
-            throw UsageError("--exponent \(e) is out of range; give \(FloatFormat.exponentRange.lowerBound)...\(FloatFormat.exponentRange.upperBound) (SPEC's exponent bits)")
-        } catch {
-            throw UsageError(error.description)
+        let f: FloatFormat
+        if let name = formatName {
+            if mantissa != nil || exponent != nil {
+                throw UsageError("--format \(name) names the format; give --format or --mantissa/--exponent, not both")
+            }
+            do { f = try FloatFormat.named(name) } catch { throw UsageError("--format: \(error.description)") }
+        } else {
+            guard let mantissa else {
+                throw UsageError("no format given; give --format NAME (e.g. --format e4m3) or --mantissa M (with --exponent E)")
+            }
+            do {
+                f = try FloatFormat.resolve(exponent: exponent, mantissa: mantissa)
+            } catch .mantissaOutOfRange(let m) {
+                throw UsageError("--mantissa \(m) is out of range; give \(FloatFormat.mantissaRange.lowerBound)...\(FloatFormat.mantissaRange.upperBound) (SPEC's fraction bits)")
+            } catch .exponentOutOfRange(let e) {
+                throw UsageError("--exponent \(e) is out of range; give \(FloatFormat.exponentRange.lowerBound)...\(FloatFormat.exponentRange.upperBound) (SPEC's exponent bits)")
+            } catch {
+                throw UsageError(error.description)
+            }
         }
+        if let refusal = f.overflowRefusal(overflow) { throw UsageError(refusal) }
+        return f
     }
 
-    mutating func validate() throws { _ = try format() }
+    /// Whether any format option was given (`rtlgen --modules` takes none).
+    var isGiven: Bool { formatName != nil || mantissa != nil || exponent != nil || overflow != .saturate }
+
+    /// Checks what was given; a command that needs a format calls `format()` in its own `validate`,
+    /// which refuses a missing one.
+    mutating func validate() throws { if isGiven { _ = try format() } }
 }
 
 struct Generate: ParsableCommand {
@@ -144,6 +169,8 @@ struct Generate: ParsableCommand {
           rtlgen --mantissa 3 --out rtl/                       e4m3: every unit
           rtlgen --mantissa 2 --units lmul,fpmul --out rtl/    e5m2: two units
           rtlgen --exponent 6 --mantissa 5 --overflow inf --out build/e6m5
+          rtlgen --format e2m1fn --out build/e2m1fn              the MXFP4 element format (no NaN, no inf)
+          rtlgen --modules lmul_e2m1fn,fpmul_e4m3_ovf_inf --out build/rtl   named modules (what make reads)
         """
     )
 
@@ -151,29 +178,46 @@ struct Generate: ParsableCommand {
 
     @Option(help: ArgumentHelp("Units to write, comma-separated: \(unitNames) (default: the multipliers; 'rtlgen units --all' lists them).", valueName: "list"),
             transform: UnitList.parse)
-    var units: UnitList = .all
+    var units: UnitList?
+
+    @Option(help: ArgumentHelp("Instead of a format and --units: unit module names to write, e.g. lmul_e4m3,fpmul_e2m1fn,lmul_e5m2_ovf_inf (the Makefile's rule).", valueName: "list"),
+            transform: ModuleList.parse)
+    var modules: ModuleList?
 
     @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "dir"))
     var out: String = "rtl"
 
     mutating func validate() throws {
-        try checkSupported(units.kinds, try format.format(), format.overflow)
+        if modules != nil {
+            if format.isGiven || units != nil {
+                throw UsageError("--modules names each unit's format and overflow rule; drop --format, --mantissa, --exponent, --overflow and --units")
+            }
+        } else {
+            try checkSupported((units ?? .all).kinds, try format.format(), format.overflow)
+        }
         try OutputWriter.checkDirectory(out)
         _ = try Manifest.load(from: out)   // a manifest there must be readable; read again under the lock
     }
 
-    func run() throws {
+    /// The units to write: the named modules, or --units in the format.
+    func selected() throws -> [ArithmeticUnit] {
+        if let modules { return modules.units }
         let f = try format.format()
-        let kinds = units.kinds
+        return (units ?? .all).kinds.map { ArithmeticUnit($0, f, overflow: format.overflow) }
+    }
+
+    func run() throws {
+        let selected = try selected()
         var files: [(name: String, contents: Data)] = []
         var entries: [Manifest.Entry] = []
-        for k in kinds {
-            let unit = ArithmeticUnit(k, f, overflow: format.overflow)
+        for unit in selected {
             files.append((unit.fileName, Data(try unit.verilog().utf8)))
             entries.append(Manifest.entry(for: unit))
         }
         try OutputWriter.write(files, into: out, manifest: entries)
-        print("wrote \(kinds.count) unit\(kinds.count == 1 ? "" : "s") for \(f) and manifest.json to \(out): "
+        let formats = Set(selected.map(\.format))
+        let what = formats.count == 1 ? " for \(selected[0].format)" : ""
+        print("wrote \(selected.count) unit\(selected.count == 1 ? "" : "s")\(what) and manifest.json to \(out): "
               + entries.map(\.file).joined(separator: ", "))
     }
 }

@@ -45,7 +45,7 @@ struct SimCommand: ParsableCommand {
         try checkInputDirectory(dir, flag: "--dir")
         for u in modules.units {
             try checkInputFile("\(dir)/\(u.moduleName).v", flag: "--modules",
-                               hint: "generate it with: rtlgen --exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits) --units \(u.kind.rawValue) --out \(dir)")
+                               hint: generateHint(u, dir))
         }
         try OutputWriter.checkDirectory(build, flag: "--build")
     }

@@ -45,7 +45,7 @@ struct SweepCommand: ParsableCommand {
                 transform: { try UnitList.multipliers($0) })
         var units: UnitList = .all
 
-        @Option(help: ArgumentHelp("Formats: eEmM or eEmA-B (M = A...B), comma-separated (default: e4m1-7,e5m1-7,e8m1-7).", valueName: "list"))
+        @Option(help: ArgumentHelp("Formats: eEmM or eEmA-B (M = A...B), or the finite e2m1fn, e2m3fn, e3m2fn, comma-separated (default: e4m1-7,e5m1-7,e8m1-7).", valueName: "list"))
         var formats: String?
 
         @Option(parsing: .unconditional, help: ArgumentHelp("Operand pairs per distribution, 1000...100000000.", valueName: "n"), transform: wholeNumber)

@@ -62,7 +62,7 @@ struct SynthCommand: ParsableCommand {
             transform: { $0 == "none" ? UnitList(kinds: []) : try UnitList.multipliers($0) })
     var peUnits: UnitList = .all
 
-    @Option(name: .customLong("pe-format"), help: ArgumentHelp("Format of the PEs and arrays, eEmM.", valueName: "format"),
+    @Option(name: .customLong("pe-format"), help: ArgumentHelp("Format of the PEs and arrays, a --format name (eEmM, e.g. e4m3, or e2m1fn).", valueName: "format"),
             transform: peFloatFormat)
     var peFormat: FloatFormat = .e4m3
 
@@ -86,8 +86,7 @@ struct SynthCommand: ParsableCommand {
     var floatArraySizes: SizeList = try! SizeList.parse("16x16")
 
     static func peFloatFormat(_ tag: String) throws -> FloatFormat {
-        guard let (e, m) = FloatFormat.fields(ofTag: tag) else { throw UsageError("not a format; give eEmM, e.g. e4m3") }
-        do { return try FloatFormat(exponent: e, mantissa: m) } catch { throw UsageError("\(error)") }
+        do { return try FloatFormat.named(tag) } catch { throw UsageError("\(error)") }
     }
 
     var reportJSON: String { (out as NSString).appendingPathComponent("report.json") }

@@ -169,12 +169,14 @@ public struct SweepPlan: Codable, Sendable, Equatable {
 }
 
 extension FloatFormat {
-    /// The format named `eEmM`, or a one-line error.
+    /// The format named `eEmM` (or a finite `e2m1fn`, `e2m3fn`, `e3m2fn`), or a one-line error.
     public static func parse(_ tag: String) throws -> FloatFormat {
-        guard let (e, m) = FloatFormat.fields(ofTag: tag.lowercased()) else {
-            throw HarnessError("'\(tag)' is not a format; write eEmM, e.g. e4m3 or e8m7")
+        guard let (e, m, finite) = FloatFormat.fields(ofName: tag.lowercased()) else {
+            throw HarnessError("'\(tag)' is not a format; write eEmM, e.g. e4m3 or e8m7, or e2m1fn, e2m3fn, e3m2fn")
         }
-        do { return try FloatFormat(exponent: e, mantissa: m) } catch { throw HarnessError("\(tag): \(error.description)") }
+        do {
+            return finite ? try FloatFormat(finiteExponent: e, mantissa: m) : try FloatFormat(exponent: e, mantissa: m)
+        } catch { throw HarnessError("\(tag): \(error.description)") }
     }
 
     /// Formats from a list like `e4m1-7,e5m2,e8m3`: `eEmA-B` is M = A...B.
@@ -183,7 +185,7 @@ extension FloatFormat {
         for item in text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) {
             if let dash = item.firstIndex(of: "-") {
                 let first = try parse(String(item[..<dash]))
-                guard let last = Int(item[item.index(after: dash)...]), last >= first.mantissaBits else {
+                guard !first.isFinite, let last = Int(item[item.index(after: dash)...]), last >= first.mantissaBits else {
                     throw HarnessError("'\(item)' is not a format range; write eEmA-B with A <= B, e.g. e4m1-7")
                 }
                 for m in first.mantissaBits...last { out.append(try parse("e\(first.exponentBits)m\(m)")) }

@@ -64,11 +64,7 @@ public struct ArithmeticUnit: Hashable, Sendable, Design {
 
     /// The generator command that writes exactly this file (no output path).
     public var command: String {
-        var parts = ["rtlgen"]
-        if FloatFormat.defaultFormat(mantissa: format.mantissaBits) != format {
-            parts += ["--exponent", "\(format.exponentBits)"]
-        }
-        parts += ["--mantissa", "\(format.mantissaBits)"]
+        var parts = ["rtlgen"] + format.arguments
         if overflow != .saturate { parts += ["--overflow", overflow.rawValue] }
         parts += ["--units", kind.rawValue]
         return parts.joined(separator: " ")
@@ -116,7 +112,7 @@ public struct ArithmeticUnit: Hashable, Sendable, Design {
     }
 
     /// Why this unit does not exist for its format and overflow rule (nil: it does).
-    public var unsupportedReason: String? { kind.type.unsupported(format, overflow) }
+    public var unsupportedReason: String? { format.overflowRefusal(overflow) ?? kind.type.unsupported(format, overflow) }
 
     private var overflowText: String {
         if let own = kind.type.overflowText(format) { return own }

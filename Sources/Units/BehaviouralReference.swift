@@ -109,8 +109,9 @@ public enum BehaviouralReference {
         let n = f.width, e = f.exponentBits, m = f.mantissaBits
         let ftz = unit.kind == .fpmulFTZ
         let hex = { (v: UInt32, w: Int) in "\(w)'h" + String(v, radix: 16) }
-        let nanMag = f.isE4M3FN ? "(&a[\(n - 2):0])" : "(&ea & |fa)"
-        let nanMagB = f.isE4M3FN ? "(&b[\(n - 2):0])" : "(&eb & |fb)"
+        let e4m3fn = f.encoding == .e4m3fn
+        let nanMag = e4m3fn ? "(&a[\(n - 2):0])" : "(&ea & |fa)"
+        let nanMagB = e4m3fn ? "(&b[\(n - 2):0])" : "(&eb & |fb)"
         // zero operands: exactly zero for fpmul, exponent field 0 for fpmul_ftz
         let zeroA = ftz ? "~|ea" : "~|a[\(n - 2):0]", zeroB = ftz ? "~|eb" : "~|b[\(n - 2):0]"
         let sign = "a[\(n - 1)] ^ b[\(n - 1)]"
@@ -125,12 +126,13 @@ public enum BehaviouralReference {
                 "        if (\(nanMag) | \(nanMagB) | (&ea & (\(zeroB))) | (&eb & (\(zeroA)))) y = \(hex(f.canonicalNaN, n));",
                 "        else if (&ea | &eb) y = {\(sign), \(hex(f.infinity!, n - 1))};",
             ]
-        } else {
+        } else if f.hasNaN {
             out += ["        if (\(nanMag) | \(nanMagB)) y = \(hex(f.canonicalNaN, n));"]
         }
+        // a finite format has no special values: the zero test opens the chain
         let tiny = ftz ? " | (r < \(rw)'sd\(f.minNormal))" : ""
         out += [
-            "        else if ((\(zeroA)) | (\(zeroB))\(tiny)) y = {\(sign), \(n - 1)'d0};",
+            "        \(f.hasNaN ? "else " : "")if ((\(zeroA)) | (\(zeroB))\(tiny)) y = {\(sign), \(n - 1)'d0};",
             "        else if (r > \(rw)'sd\(f.maxFinite)) y = \(overflowValue);",
             "        else y = {\(sign), r[\(e + m - 1):0]};",
         ]

@@ -34,11 +34,16 @@ public final class DecodedOperand {
     public lazy var hiddenBit: Signal = m.wire("\(prefix)_hidden", ~exponentIsZero)
     /// Significand with the hidden bit (M+1 bits).
     public lazy var significand: Signal = m.wire("\(prefix)_sig", m.cat(hiddenBit, fraction))
-    /// NaN: exponent and fraction all ones for E4M3FN; exponent all ones and fraction nonzero otherwise.
-    public lazy var isNaN: Signal = format.isE4M3FN
-        ? m.wire("\(prefix)_is_nan", magnitude.isAllOnes)
-        : m.wire("\(prefix)_is_nan", exponentIsMax & ~fraction.isZero)
-    /// Infinity (always 0 for E4M3FN, which has none).
+    /// NaN: exponent and fraction all ones for E4M3FN; exponent all ones and fraction nonzero for
+    /// IEEE-style formats; the constant 0 for finite formats, which have none (so no wire is built).
+    public lazy var isNaN: Signal = {
+        switch format.encoding {
+        case .e4m3fn: return m.wire("\(prefix)_is_nan", magnitude.isAllOnes)
+        case .ieee: return m.wire("\(prefix)_is_nan", exponentIsMax & ~fraction.isZero)
+        case .finite: return m.zero
+        }
+    }()
+    /// Infinity (always 0 for E4M3FN and the finite formats, which have none).
     public lazy var isInf: Signal = format.hasInfinity ? m.wire("\(prefix)_is_inf", exponentIsMax & fraction.isZero) : m.zero
     private lazy var exponentIsMax: Signal = m.wire("\(prefix)_exp_max", exponent.isAllOnes)
 }
@@ -244,7 +249,9 @@ extension ModuleBuilder {
             if f.hasInfinity { inf = inf | overflow } else { nan = nan | overflow }
             saturate = zero
         }
-        let isNaN = wire("y_is_nan", nan)
+        // A finite format has no NaN: no NaN test and no canonical-NaN mux (`nan` is the constant 0).
+        precondition(f.hasNaN || isConstantZero(nan), "\(f.tag) has no NaN, yet the datapath can produce one")
+        let isNaN = f.hasNaN ? wire("y_is_nan", nan) : nil
         var specials: [(Signal, Signal)] = []
         if f.hasInfinity, !isConstantZero(inf) {
             specials.append((wire("y_is_inf", inf), const(Int(f.infinity!), width: magWidth)))
@@ -256,6 +263,7 @@ extension ModuleBuilder {
         }
         specials += ranged
         let magnitude = wire("y_mag", select(specials, otherwise: r.magnitude))
+        guard let isNaN else { return cat(r.sign, magnitude) }
         return mux(isNaN, const(Int(f.canonicalNaN), width: f.width), cat(r.sign, magnitude))
     }
 

@@ -117,10 +117,10 @@ public struct ProcessingElement: Hashable, Sendable {
             "clk: rising edge; clear: synchronous, restarts acc and invalid (a product valid in the same cycle is the first term)",
             "valid: the product of a and b is accumulated only when 1",
             "acc <= (clear ? 0 : acc) + (valid & finite product ? product in LSBs : 0)",
-            "invalid <= (clear ? 0 : invalid) | (valid & NaN or infinite product); sticky until clear",
+            "invalid <= (clear ? 0 : invalid) | (valid & NaN or infinite product); sticky until clear" + invalidNote,
         ]
         let (clear, valid, p) = ports(m, unitModule: unitModule)
-        let special = m.wire("p_special", p.isNaN | p.isInf, comment: "NaN or infinite product: not accumulated, sets invalid")
+        let special = specialProduct(m, p, comment: "NaN or infinite product: not accumulated, sets invalid")
         // value = sig << shift LSBs: sig = {hidden, fraction}, shift = exponent - 1 (0 for subnormals)
         let shift = m.wire("p_shift", m.mux(p.exponentIsZero, m.const(fault == .subnormalProductMisplaced ? 1 : 0, width: f.exponentBits),
                                             p.exponent - (fault == .productShiftOffByOne ? 2 : 1)))
@@ -130,7 +130,6 @@ public struct ProcessingElement: Hashable, Sendable {
                           comment: "signed product in LSBs")
         let take = m.wire("take", fault == .peValidIgnored ? ~special : valid & ~special)
         let acc = m.register("acc_q", w, comment: "the running sum, \(lsbText) per LSB")
-        let invalid = m.register("invalid_q", 1, comment: "sticky: a NaN or infinite product since the last clear")
         let base = m.wire("acc_base", fault == .peClearDropped ? acc : m.mux(clear, m.zeros(w), acc))
         let addend = m.mux(take, term, m.zeros(w))
         if fault == .accCarryCut {
@@ -141,12 +140,6 @@ public struct ProcessingElement: Hashable, Sendable {
         } else {
             m.next(acc, fault == .accNoCarries ? base ^ addend : base + addend)
         }
-        switch fault {
-        case .invalidIgnoresValid: m.next(invalid, (~clear & invalid) | special)
-        case .invalidNotSticky: m.next(invalid, valid & special)
-        case .invalidNotCleared: m.next(invalid, invalid | (valid & special))
-        default: m.next(invalid, (~clear & invalid) | (valid & special))
-        }
         if fault == .accBitStuck {
             // the accumulator bit weighing 2^0 reads as 0
             let one = -accumulator.lsbExponent
@@ -154,8 +147,32 @@ public struct ProcessingElement: Hashable, Sendable {
         } else {
             m.output("acc", acc)
         }
-        m.output("invalid", invalid)
+        m.output("invalid", invalidFlag(m, clear: clear, valid: valid, special: special, fault: fault))
         return try m.finish()
+    }
+
+    /// The header's note on `invalid` for a format with no NaN or infinity (empty otherwise).
+    var invalidNote: String { format.hasNaN || format.hasInfinity ? "" : " (\(format.tag) has no NaN or infinity: invalid is always 0)" }
+
+    /// Whether the product is NaN or infinite; the constant 0 (no wire) for a format with neither
+    /// (SPEC "Finite formats").
+    func specialProduct(_ m: ModuleBuilder, _ p: DecodedOperand, comment: String) -> Signal {
+        guard format.hasNaN || format.hasInfinity else { return m.zero }
+        return m.wire("p_special", p.isNaN | p.isInf, comment: comment)
+    }
+
+    /// The sticky `invalid` register, `(clear ? 0 : invalid) | (valid & special)`; for a format
+    /// without NaN or infinity no product sets it, so it is the constant 0 and no register is built.
+    func invalidFlag(_ m: ModuleBuilder, clear: Signal, valid: Signal, special: Signal, fault: ArrayFault?) -> Signal {
+        guard format.hasNaN || format.hasInfinity else { return m.zero }
+        let invalid = m.register("invalid_q", 1, comment: "sticky: a NaN or infinite product since the last clear")
+        switch fault {
+        case .invalidIgnoresValid: m.next(invalid, (~clear & invalid) | special)
+        case .invalidNotSticky: m.next(invalid, valid & special)
+        case .invalidNotCleared: m.next(invalid, invalid | (valid & special))
+        default: m.next(invalid, (~clear & invalid) | (valid & special))
+        }
+        return invalid
     }
 
     /// The ports every PE has (clk, clear, valid, a, b) and the multiplier instance's product, decoded.
@@ -189,27 +206,20 @@ public struct ProcessingElement: Hashable, Sendable {
             "clk: rising edge; clear: synchronous, restarts acc at +0 and invalid (a product valid in the same cycle is the first term)",
             "valid: the product of a and b is accumulated only when 1",
             "acc <= valid ? round((clear ? +0 : acc) + widen(product)) : (clear ? +0 : acc)",
-            "invalid <= (clear ? 0 : invalid) | (valid & NaN or infinite product); sticky until clear; the product enters the sum too",
+            "invalid <= (clear ? 0 : invalid) | (valid & NaN or infinite product); sticky until clear; the product enters the sum too" + invalidNote,
         ]
         let (clear, valid, p) = ports(m, unitModule: unitModule)
-        let special = m.wire("p_special", p.isNaN | p.isInf, comment: "NaN or infinite product: sets invalid (and enters the sum)")
+        let special = specialProduct(m, p, comment: "NaN or infinite product: sets invalid (and enters the sum)")
         let widened = widen(m, p, into: acc, fault: fault)
         let accReg = m.register("acc_q", acc.width, comment: "the running \(name) sum")
-        let invalid = m.register("invalid_q", 1, comment: "sticky: a NaN or infinite product since the last clear")
         let cleared = m.const(fault == .fpClearToOne ? Int(acc.encode(1.0)) : 0, width: acc.width)
         let base = m.wire("acc_base", fault == .peClearDropped ? accReg : m.mux(clear, cleared, accReg), comment: "+0 on a job's first beat")
         let sum = m.instance(adderModule, "add", ["a": base, "b": widened])["y"]!
         var take = fault == .peValidIgnored ? m.one : valid
         if fault == .fpSpecialSkipped { take = take & ~special }
         m.next(accReg, m.mux(m.wire("take", take), sum, base))
-        switch fault {
-        case .invalidIgnoresValid: m.next(invalid, (~clear & invalid) | special)
-        case .invalidNotSticky: m.next(invalid, valid & special)
-        case .invalidNotCleared: m.next(invalid, invalid | (valid & special))
-        default: m.next(invalid, (~clear & invalid) | (valid & special))
-        }
         m.output("acc", accReg)
-        m.output("invalid", invalid)
+        m.output("invalid", invalidFlag(m, clear: clear, valid: valid, special: special, fault: fault))
         return try m.finish()
     }
 

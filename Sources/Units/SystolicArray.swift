@@ -70,11 +70,7 @@ public struct ArrayDesign: Hashable, Sendable {
     public var minLastSpacing: Int { cols }
 
     static func commandPrefix(_ unit: ArithmeticUnit, accumulatorWidth: Int?, floatAccumulator: FloatFormat? = nil) -> String {
-        var parts = ["rtlgen", "array"]
-        if FloatFormat.defaultFormat(mantissa: unit.format.mantissaBits) != unit.format {
-            parts += ["--exponent", "\(unit.format.exponentBits)"]
-        }
-        parts += ["--mantissa", "\(unit.format.mantissaBits)"]
+        var parts = ["rtlgen", "array"] + unit.format.arguments
         if unit.overflow != .saturate { parts += ["--overflow", unit.overflow.rawValue] }
         parts += ["--unit", unit.kind.rawValue]
         if let acc = floatAccumulator { parts += ["--acc", ProcessingElement.accumulationName(acc)] }

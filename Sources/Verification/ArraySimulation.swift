@@ -176,17 +176,20 @@ public enum ArrayTestPlan {
         jobs.append(ArrayJob("subnormal x subnormal", a: (0..<R).map { _ in (0..<5).map { _ in sub(&rng) } },
                              b: (0..<5).map { _ in (0..<C).map { _ in sub(&rng) } }))
         // NaN (and infinity where the format has one) entries: the PEs they reach set invalid
+        // (a finite format has neither: its all-ones encodings are covered by the max-finite jobs)
         var a = normalMatrix(rows: R, cols: 17, sigma: 2, format: f, sampler: &sampler)
         var b = normalMatrix(rows: 17, cols: C, sigma: 2, format: f, sampler: &sampler)
-        a[0][3] = f.canonicalNaN
-        a[R - 1][9] = f.canonicalNaN | neg
-        b[12][C - 1] = f.canonicalNaN
-        if let inf = f.infinity {
-            a[R / 2][5] = inf
-            b[14][C / 2] = inf | neg
-            b[5][0] = 0           // inf * 0: NaN in PE(R/2, 0)
+        if f.hasNaN {
+            a[0][3] = f.canonicalNaN
+            a[R - 1][9] = f.canonicalNaN | neg
+            b[12][C - 1] = f.canonicalNaN
+            if let inf = f.infinity {
+                a[R / 2][5] = inf
+                b[14][C / 2] = inf | neg
+                b[5][0] = 0           // inf * 0: NaN in PE(R/2, 0)
+            }
+            jobs.append(ArrayJob("NaN and inf entries", a: a, b: b))
         }
-        jobs.append(ArrayJob("NaN and inf entries", a: a, b: b))
         // bubbles: beats with in_valid = 0 inside a job (the first, carrying in_clear, and the last,
         // carrying in_last, among them) whose operands are random bits with NaNs: not terms
         let k = 12
@@ -195,12 +198,12 @@ public enum ArrayTestPlan {
         a = normalMatrix(rows: R, cols: k, sigma: 2, format: f, sampler: &sampler)
         b = normalMatrix(rows: k, cols: C, sigma: 2, format: f, sampler: &sampler)
         for kk in bubble {
-            for i in 0..<R { a[i][kk] = kk == 3 ? f.canonicalNaN : noise(&rng) }
+            for i in 0..<R { a[i][kk] = kk == 3 && f.hasNaN ? f.canonicalNaN : noise(&rng) }
             for j in 0..<C { b[kk][j] = noise(&rng) }
         }
         jobs.append(ArrayJob("bubbles (in_valid = 0 beats with NaN and random operands)", a: a, b: b,
                              valid: (0..<k).map { !bubble.contains($0) }))
-        jobs.append(ArrayJob("only bubbles (every beat in_valid = 0)", a: (0..<R).map { _ in [f.canonicalNaN, noise(&rng)] },
+        jobs.append(ArrayJob("only bubbles (every beat in_valid = 0)", a: (0..<R).map { _ in [f.hasNaN ? f.canonicalNaN : noise(&rng), noise(&rng)] },
                              b: (0..<2).map { _ in (0..<C).map { _ in noise(&rng) } }, valid: [false, false]))
         if let acc = d.pe.floatAccumulator { jobs += floatCornerJobs(d, acc, sampler: &sampler) }
         return jobs

@@ -98,6 +98,9 @@ public struct ExhaustiveStream {
         // the stimulus word is {a, b} (a on top), the result word y: the cycle trace's packing
         let aShift = UInt32(sig.offset(of: "a"))
         let n = 1 << unit.format.width
+        // stream_eval evaluates whole groups of lanes: a row shorter than one group (4-bit formats
+        // have 16 values of b) is evaluated as one group, b repeating, and its first n results read
+        let row = max(n, lanes)
         let aCount = min(limitA ?? n, n)
         let chunk = 16                                   // values of a per work item
         let itemsPerPass = (aCount + chunk - 1) / chunk
@@ -113,7 +116,7 @@ public struct ExhaustiveStream {
                             detail: "\(compactCount(pairs))/\(compactCount(total)) pairs, \(compactCount(pairs / max(monotonicSeconds() - started, 1e-9)))/s")
         }
         let tallies = WorkerPool.map(items, jobs: threads, progress: quiet ? nil : report, worker: { () -> Lane in
-            Lane(handle: api.create(), stim: .allocate(capacity: n), y: .allocate(capacity: n))
+            Lane(handle: api.create(), stim: .allocate(capacity: row), y: .allocate(capacity: row))
         }, finish: { lane in
             api.destroy(lane.handle)
             lane.stim.deallocate()
@@ -125,8 +128,8 @@ public struct ExhaustiveStream {
             for av in lo..<hi {
                 let aValue = UInt32(av)
                 let high = aValue << aShift
-                for i in 0..<n { stim[i] = high | UInt32(truncatingIfNeeded: i) }
-                api.eval(handle, stim, y, UInt64(n))
+                for i in 0..<row { stim[i] = high | UInt32(truncatingIfNeeded: i % n) }
+                api.eval(handle, stim, y, UInt64(row))
                 for i in 0..<n {
                     let expected = golden(aValue, UInt32(truncatingIfNeeded: i))
                     if y[i] != expected {

@@ -73,6 +73,10 @@ public enum SpecRule {
         let y = unit.emulate(a, b)
         let mag = y & f.magnitudeMask
         let ovf = unit.overflow == .saturate ? "saturate to max finite" : (f.hasInfinity ? "infinity" : "canonical NaN")
+        if mag == f.maxFinite && f.isFinite {
+            // no other overflow rule to compare with: max finite is the result or the saturation
+            return "Finite formats: overflow always saturates; the result is max finite (exact, or saturated)"
+        }
         if mag == f.maxFinite || f.classify(y) == .infinity || (f.classify(y) == .nan) {
             if unit.emulate(a, b) != GoldenModel(unit.kind, f, overflow: unit.overflow == .saturate ? .infinity : .saturate)(a, b) {
                 return "Overflow: the result is beyond max finite, decided on the rounded result -> \(ovf)"

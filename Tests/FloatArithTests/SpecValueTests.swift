@@ -9,8 +9,8 @@ import Testing
     func value(_ f: FloatFormat, _ x: UInt32) -> Double { f.doubleValue(x) }
 
     @Test func formatConstants() throws {
-        #expect(e4m3.bias == 7 && e4m3.width == 8 && e4m3.isE4M3FN)
-        #expect(e5m2.bias == 15 && !e5m2.isE4M3FN)
+        #expect(e4m3.bias == 7 && e4m3.width == 8 && e4m3.encoding == .e4m3fn)
+        #expect(e5m2.bias == 15 && e5m2.encoding == .ieee)
         #expect(e4m3.maxFinite == 0x7E && value(e4m3, 0x7E) == 448)
         #expect(e5m2.maxFinite == 0x7B && value(e5m2, 0x7B) == 57344)
         #expect(FloatFormat.bf16.maxFinite == 0x7F7F)
@@ -153,7 +153,7 @@ import Testing
             let two = one + f.minNormal
             let sub: UInt32 = 1
             let zero: UInt32 = 0, negZero = f.signMask
-            let nanIn: UInt32 = f.isE4M3FN ? f.signMask | f.canonicalNaN : (f.infinity! | 1)
+            let nanIn: UInt32 = f.encoding == .e4m3fn ? f.signMask | f.canonicalNaN : (f.infinity! | 1)
             for kind in UnitKind.allCases {
                 let g = GoldenModel(kind, f)
                 // any NaN input gives the canonical NaN (sign 0)

@@ -37,6 +37,29 @@ import Units
         }
     }
 
+    /// The finite formats' twins have no NaN or infinity case and still equal the golden model on
+    /// every operand pair (SPEC "Finite formats").
+    @Test func finiteFormatTwinsEqualTheGoldenModel() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("behavioural-fn-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let units = FloatFormat.finiteFormats.flatMap { [ArithmeticUnit(.fpmul, $0), ArithmeticUnit(.fpmulFTZ, $0)] }
+        for u in units {
+            let text = try #require(BehaviouralReference.verilog(u))
+            #expect(!text.contains("&ea & |fa") && !text.contains("else if (&ea | &eb)"), "\(u.moduleName)")
+            try text.write(toFile: "\(dir)/\(u.moduleName).v", atomically: true, encoding: .utf8)
+        }
+        var c = SimulationConfig(rtlDirectory: dir, units: units, simulators: [.icarus])
+        c.buildDirectory = dir + "/build"
+        c.testbenchDirectory = repoRoot + "/testbench"
+        let outcomes = try UnitSimulation(c, log: { _ in }).run()
+        #expect(outcomes.count == units.count)
+        for o in outcomes {
+            #expect(o.passed && o.vectors == o.unit.format.encodingCount * o.unit.format.encodingCount,
+                    "\(o.module): \(o.mismatches) mismatches \(o.failure ?? "")")
+        }
+    }
+
     @Test func onlyExactMultipliersHaveTwins() {
         #expect(BehaviouralReference.verilog(ArithmeticUnit(.lmul, .e4m3)) == nil)
         #expect(BehaviouralReference.verilog(ArithmeticUnit(.fpmul, .e4m3)) != nil)

@@ -51,7 +51,9 @@ import Units
 
     @Test func formatListsAndRefusals() throws {
         #expect(try FloatFormat.parseList("e4m1-3,e8m7,e4m2").map(\.tag) == ["e4m1", "e4m2", "e4m3", "e8m7"])
-        for bad in ["e4", "x4m3", "e9m3", "e4m0", "e4m3-2", "e4m3-x"] {
+        // the finite formats by name, never as a range (e2m1fn-3 would read as IEEE-style e2m1...e2m3)
+        #expect(try FloatFormat.parseList("e2m1fn,e2m1,e3m2fn").map(\.tag) == ["e2m1fn", "e2m1", "e3m2fn"])
+        for bad in ["e4", "x4m3", "e9m3", "e4m0", "e4m3-2", "e4m3-x", "e4m3fn", "e2m1fn-3", "e2m1fnfn"] {
             #expect(throws: HarnessError.self) { try FloatFormat.parseList(bad) }
         }
         #expect(try FloatFormat.parseList("").isEmpty)

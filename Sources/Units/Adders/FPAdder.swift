@@ -18,7 +18,7 @@ public enum FPAddUnit: UnitDefinition {
     public static func parameters(_ f: FloatFormat) -> [(String, String)] { [("guard_round_sticky", "3")] }
 
     public static func unsupported(_ f: FloatFormat, _ overflow: OverflowMode) -> String? {
-        if !f.hasInfinity { return "fpadd needs an IEEE-style format; \(f.tag) (E4M3FN) has no infinity" }
+        if !f.hasInfinity { return "fpadd needs an IEEE-style format; \(f.tag) (\(f.isFinite ? "finite" : "E4M3FN")) has no infinity" }
         if overflow != .saturate { return "fpadd has one overflow rule (SPEC: infinity of the sum's sign); drop --overflow" }
         return nil
     }
