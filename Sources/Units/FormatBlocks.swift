@@ -286,3 +286,64 @@ extension ModuleBuilder {
         return (shifted, sticky)
     }
 }
+
+/// The rule both L-Mul forms and Mitchell end with (SPEC "L-Mul, bit-add form"): where `S` falls
+/// (below the normal range, beyond max finite) and the shared tail into `packResult`.
+enum LMulBlocks {
+    /// Where an L-Mul result `S` falls: below the normal range, beyond max finite, else its
+    /// magnitude encoding.
+    struct LMulRange {
+        var underflow: Signal
+        var overflow: Signal
+        var magnitude: Signal
+    }
+
+    /// `S = (exp_sum - bias) * 2^M + frac` with `exp_sum` unbiased: the range tests are on `exp_sum`
+    /// against biased constants, and the bias is subtracted from the E result bits only.
+    static func lmulRange(_ m: ModuleBuilder, _ expSum: Signal, _ frac: Signal, _ f: FloatFormat) -> LMulRange {
+        let mb = f.mantissaBits, eb = f.exponentBits
+        let maxExp = Int(f.maxFinite) >> mb, maxFrac = Int(f.maxFinite) & ((1 << mb) - 1)
+        let underflow = m.wire("underflow", expSum.ule(f.bias), comment: "S < 2^M: exp_sum - bias < 1")
+        var beyond = expSum.ugt(maxExp + f.bias)
+        if maxFrac != (1 << mb) - 1 { beyond = beyond | (expSum.eq(maxExp + f.bias) & frac.ugt(maxFrac)) }
+        let overflow = m.wire("overflow", beyond, comment: "S > max finite")
+        let expField = m.wire("exp_field", (expSum - f.bias)[eb - 1, 0], comment: "exp_sum - bias")
+        return LMulRange(underflow: underflow, overflow: overflow, magnitude: m.cat(expField, frac))
+    }
+
+    /// The rule both L-Mul forms share: subnormal or zero operands give signed zero, `S < 2^M`
+    /// flushes to zero, `S > max finite` overflows. `saturateFirst` asks for the saturation value
+    /// to be selected before zero where that is the same function (it mapped smaller for the
+    /// split bit-add form; for the others it mapped larger, so they keep zero first).
+    static func lmulTail(_ m: ModuleBuilder, _ x: DecodedOperand, _ z: DecodedOperand, _ range: LMulRange,
+                                 _ f: FloatFormat, _ mode: OverflowMode, saturateFirst: Bool, offset: Int) -> Signal {
+        // An operand with exponent field 0 (A < 2^M) keeps S below 2^M + max finite - bias*2^M + off
+        // (the formula form's S is at most the bit-add form's), so when off <= (bias-1)*2^M + 1 a
+        // zero result and an overflow never coincide.
+        let exclusive = saturateFirst && offset <= ((f.bias - 1) << f.mantissaBits) + 1
+        let s = m.multiplierSpecials(x, z, f, subnormalIsZero: true)
+        return m.packResult(ResultSelect(
+            sign: s.sign,
+            isNaN: s.nan,
+            isInf: s.inf,
+            isZero: x.exponentIsZero | z.exponentIsZero | range.underflow,
+            overflow: range.overflow,
+            magnitude: range.magnitude,
+            zeroExcludesOverflow: exclusive), f, mode)
+    }
+}
+
+extension ModuleBuilder {
+    /// SPEC's special-value rules every multiplier shares: the sign `sa ^ sb`; the canonical NaN
+    /// for a NaN operand or infinity times zero (a subnormal operand counting as zero where the unit
+    /// reads subnormal inputs as zero); infinity for an infinite operand (IEEE-style formats).
+    func multiplierSpecials(_ x: DecodedOperand, _ z: DecodedOperand, _ f: FloatFormat,
+                            subnormalIsZero: Bool) -> (sign: Signal, nan: Signal, inf: Signal) {
+        let sign = wire("sign", x.sign ^ z.sign)
+        var nan = x.isNaN | z.isNaN
+        if f.hasInfinity {
+            nan = nan | (x.isInf & (subnormalIsZero ? z.exponentIsZero : z.isZero)) | (z.isInf & (subnormalIsZero ? x.exponentIsZero : x.isZero))
+        }
+        return (sign, nan, f.hasInfinity ? x.isInf | z.isInf : zero)
+    }
+}

@@ -60,13 +60,13 @@ import Testing
     }
 }
 
-/// `Datapaths.lmul` with offset 0 is SPEC "Mitchell" (the bit-add form without the offset),
+/// `LMulUnit.datapath` with offset 0 is SPEC "Mitchell" (the bit-add form without the offset),
 /// against its golden model `LMul.bitAdd(..., offset: 0)`.
 @Suite struct MitchellDatapathTests {
     static func mitchell(_ f: FloatFormat, _ mode: OverflowMode) throws -> Simulator {
         let m = ModuleBuilder("mitchell_\(f.tag)")
         let a = m.input("a", f.width), b = m.input("b", f.width)
-        m.output("y", Datapaths.lmul(m, a, b, f, mode, offset: 0))
+        m.output("y", LMulUnit.datapath(m, a, b, f, mode, offset: 0))
         return try Simulator(try m.finish())
     }
 

@@ -23,7 +23,7 @@ public enum LMulFormulaUnit: UnitDefinition {
     }
 
     public static func build(_ m: ModuleBuilder, a: Signal, b: Signal, _ f: FloatFormat, _ overflow: OverflowMode) -> Signal {
-        Datapaths.lmulFormula(m, a, b, f, overflow)
+        datapath(m, a, b, f, overflow)
     }
 
     public static func explain(result y: UInt32, _ f: FloatFormat) -> String {
@@ -34,4 +34,21 @@ public enum LMulFormulaUnit: UnitDefinition {
 
 extension UnitKind {
     public static let lmulFormula = UnitKind(LMulFormulaUnit.self)
+}
+
+extension LMulFormulaUnit {
+    /// SPEC "L-Mul, formula form": `F = fa + fb + off`, `X = ea + eb - bias`; a carry out of F
+    /// increments X and F becomes `floor((F - 2^M) / 2)`.
+    static func datapath(_ m: ModuleBuilder, _ a: Signal, _ b: Signal, _ f: FloatFormat, _ mode: OverflowMode) -> Signal {
+        let x = m.decode(a, f, prefix: "a"), z = m.decode(b, f, prefix: "b")
+        let mb = f.mantissaBits
+        let fracSum = m.fractionSum(x, z, offset: LMulOffset.offset(mantissa: mb))
+        let carry = m.wire("frac_carry", fracSum[fracSum.width - 1, mb].orReduce, comment: "F >= 2^M: renormalise")
+        // F - 2^M is {F[M+1], F[M-1:0]} (F[M+1] only when the offset can carry 2); halved, truncated
+        let topBit = fracSum.width > mb + 1 ? fracSum[mb + 1] : m.zero
+        let frac = m.wire("frac", m.mux(carry, mb >= 2 ? m.cat(topBit, fracSum[mb - 1, 1]) : topBit, fracSum[mb - 1, 0]),
+                          comment: "carry ? floor((F - 2^M) / 2) : F")
+        let expSum = m.exponentSum(x, z, carry: carry)
+        return LMulBlocks.lmulTail(m, x, z, LMulBlocks.lmulRange(m, expSum, frac, f), f, mode, saturateFirst: false, offset: LMulOffset.offset(mantissa: mb))
+    }
 }

@@ -23,7 +23,7 @@ public enum MitchellUnit: UnitDefinition {
     }
 
     public static func build(_ m: ModuleBuilder, a: Signal, b: Signal, _ f: FloatFormat, _ overflow: OverflowMode) -> Signal {
-        Datapaths.lmul(m, a, b, f, overflow, offset: 0)
+        LMulUnit.datapath(m, a, b, f, overflow, offset: 0)
     }
 
     public static func explain(result y: UInt32, _ f: FloatFormat) -> String {
