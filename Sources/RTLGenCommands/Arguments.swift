@@ -277,3 +277,23 @@ struct SimulationOptions: ParsableArguments {
         try checkTools(simulatorTools(sim.simulators))
     }
 }
+
+/// `--acc`: the PE's accumulator (array, sim-array, bench-array, mutate-array, matmul).
+struct AccumulationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, SPEC's default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\": the PE adds with fpadd in that format).",
+                               valueName: "kind"))
+    var acc: Accumulation = .fixed
+}
+
+/// `--count`, `--seed`: the seeded random pairs after the corner cases (vectors, sim), for formats
+/// wider than 8 bits (narrower ones get every pair).
+struct SamplingOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: ArgumentHelp("Random pairs after the corner cases, for formats wider than 8 bits, \(Limits.count.lowerBound)...\(Limits.count.upperBound).", valueName: "n"),
+            transform: wholeNumber)
+    var count: Int = 100_000
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random pairs, 0...2^64-1.", valueName: "n"), transform: seedNumber)
+    var seed: UInt64 = 1
+
+    mutating func validate() throws { try check("--count", count, in: Limits.count) }
+}

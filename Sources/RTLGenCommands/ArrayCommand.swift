@@ -37,8 +37,8 @@ struct ArrayCommand: ParsableCommand {
         valueName: "W"), transform: wholeNumber)
     var accWidth: Int?
 
-    @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, SPEC's default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\": the PE adds with fpadd in that format).", valueName: "kind"))
-    var acc: Accumulation = .fixed
+    @OptionGroup var accumulation: AccumulationOptions
+    var acc: Accumulation { accumulation.acc }
 
     @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "dir"))
     var out: String = "rtl"
@@ -95,8 +95,8 @@ struct SimArrayCommand: ParsableCommand {
 
     @OptionGroup var format: FormatOptions
 
-    @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, SPEC's default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\").", valueName: "kind"))
-    var acc: Accumulation = .fixed
+    @OptionGroup var accumulation: AccumulationOptions
+    var acc: Accumulation { accumulation.acc }
 
     @Option(help: ArgumentHelp("Simulate the files in this directory as they are, instead of generating them.", valueName: "dir"))
     var dir: String?
@@ -159,8 +159,8 @@ struct BenchArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit"), transform: UnitName.multiplier)
     var unit: UnitName = UnitName(kind: .lmul)
     @OptionGroup var format: FormatOptions
-    @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, SPEC's default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\").", valueName: "kind"))
-    var acc: Accumulation = .fixed
+    @OptionGroup var accumulation: AccumulationOptions
+    var acc: Accumulation { accumulation.acc }
     @Option(parsing: .unconditional, help: ArgumentHelp("Beats per job, \(Limits.beats.lowerBound)...\(Limits.beats.upperBound) (SPEC's accumulator holds 2^16 terms).", valueName: "K"),
             transform: wholeNumber)
     var k: Int = 256
@@ -235,8 +235,8 @@ struct MutateArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The multiplier: \(UnitKind.nameList()).", valueName: "unit"), transform: UnitName.multiplier)
     var unit: UnitName = UnitName(kind: .lmul)
     @OptionGroup var format: FormatOptions
-    @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, SPEC's default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\").", valueName: "kind"))
-    var acc: Accumulation = .fixed
+    @OptionGroup var accumulation: AccumulationOptions
+    var acc: Accumulation { accumulation.acc }
     @Option(parsing: .unconditional, help: ArgumentHelp("yosys gate mutants of the PE, 0...255 (0 for none).", valueName: "n"), transform: wholeNumber)
     var gateMutants: Int = 32
     @Option(help: ArgumentHelp("Simulator: icarus or verilator.", valueName: "name"), transform: SimulatorList.simulator)

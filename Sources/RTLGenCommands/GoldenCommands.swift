@@ -156,8 +156,8 @@ struct MatmulCommand: ParsableCommand {
 
     @OptionGroup var format: FormatOptions
 
-    @Option(help: ArgumentHelp("Accumulator: fixed (exact fixed point, default) or fp32, bf16, fp16 (SPEC \"Floating-point accumulation\").", valueName: "kind"))
-    var acc: Accumulation = .fixed
+    @OptionGroup var accumulation: AccumulationOptions
+    var acc: Accumulation { accumulation.acc }
 
     @Option(name: .customLong("acc-width"), parsing: .unconditional, help: ArgumentHelp("Fixed-point accumulator width, M+2...4096 (default: SPEC's; narrower wraps).", valueName: "bits"),
             transform: wholeNumber)

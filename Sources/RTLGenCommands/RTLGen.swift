@@ -240,19 +240,15 @@ struct VectorsCommand: ParsableCommand {
 
     @OptionGroup var format: FormatOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Random pairs after the corner cases, for formats wider than 8 bits, \(Limits.count.lowerBound)...\(Limits.count.upperBound).", valueName: "n"),
-            transform: wholeNumber)
-    var count: Int = 100_000
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random pairs, 0...2^64-1.", valueName: "n"), transform: seedNumber)
-    var seed: UInt64 = 1
+    @OptionGroup var sampling: SamplingOptions
+    var count: Int { sampling.count }
+    var seed: UInt64 { sampling.seed }
 
     @Option(help: ArgumentHelp("Output file (a symlink is followed and its target replaced), or - for standard output.", valueName: "file"))
     var out: String
 
     mutating func validate() throws {
         try checkSupported([unit.kind], try format.format(), format.overflow)
-        try check("--count", count, in: Limits.count)
         try OutputWriter.checkFile(out)
     }
 

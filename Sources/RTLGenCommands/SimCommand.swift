@@ -28,12 +28,9 @@ struct SimCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Modules to check, comma- or space-separated (e.g. lmul_e4m3,fpmul_e5m2).", valueName: "list"), transform: ModuleList.parse)
     var modules: ModuleList
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Random pairs after the corner cases, for formats wider than 8 bits, \(Limits.count.lowerBound)...\(Limits.count.upperBound).", valueName: "n"),
-            transform: wholeNumber)
-    var count: Int = 100_000
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random pairs, 0...2^64-1.", valueName: "n"), transform: seedNumber)
-    var seed: UInt64 = 1
+    @OptionGroup var sampling: SamplingOptions
+    var count: Int { sampling.count }
+    var seed: UInt64 { sampling.seed }
 
     @Option(help: ArgumentHelp("Build directory for vectors, models and waveforms.", valueName: "dir"))
     var build: String = "build/sim"
@@ -41,7 +38,6 @@ struct SimCommand: ParsableCommand {
     @OptionGroup var simulation: SimulationOptions
 
     mutating func validate() throws {
-        try check("--count", count, in: Limits.count)
         try checkInputDirectory(dir, flag: "--dir")
         for u in modules.units {
             try checkInputFile("\(dir)/\(u.moduleName).v", flag: "--modules",
