@@ -50,16 +50,26 @@ public enum CycleTestbench {
         return lines.joined(separator: "\n")
     }
 
-    /// A Verilator model of the wrapped design: `files` are the design's Verilog files (the top
-    /// module's first), `libraries` directories searched for the modules it instantiates.
-    public static func verilator(_ d: some Design, files: [String], libraries: [String] = [], directory: String,
-                                 testbench: String, runtime: [String]) -> Result<String, BuildFailure> {
+    /// `directory/tb_wrap.v`, written when its content changes.
+    static func writeWrapper(_ d: some Design, into directory: String) -> Result<String, BuildFailure> {
         let wrap = "\(directory)/tb_wrap.v"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try writeIfChanged(Data(wrapper(d).utf8), to: wrap)
+            return .success(wrap)
         } catch {
             return .failure(BuildFailure(message: "cannot write \(wrap): \(error.localizedDescription)"))
+        }
+    }
+
+    /// A Verilator model of the wrapped design: `files` are the design's Verilog files (the top
+    /// module's first), `libraries` directories searched for the modules it instantiates.
+    public static func verilator(_ d: some Design, files: [String], libraries: [String] = [], directory: String,
+                                 testbench: String, runtime: [String]) -> Result<String, BuildFailure> {
+        let wrap: String
+        switch writeWrapper(d, into: directory) {
+        case .success(let path): wrap = path
+        case .failure(let f): return .failure(f)
         }
         var model = VerilatorModel(top: "tb_wrap", sources: [wrap, files[0], "\(testbench)/\(verilatorFile)"], directory: "\(directory)/model")
         model.dependencies = Array(files.dropFirst())
@@ -73,12 +83,10 @@ public enum CycleTestbench {
     /// An Icarus model of the wrapped design for a trace of `cycles` cycles.
     public static func icarus(_ d: some Design, files: [String], libraries: [String] = [], cycles: Int, report: Int,
                               directory: String, testbench: String) -> Result<String, BuildFailure> {
-        let wrap = "\(directory)/tb_wrap.v"
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try writeIfChanged(Data(wrapper(d).utf8), to: wrap)
-        } catch {
-            return .failure(BuildFailure(message: "cannot write \(wrap): \(error.localizedDescription)"))
+        let wrap: String
+        switch writeWrapper(d, into: directory) {
+        case .success(let path): wrap = path
+        case .failure(let f): return .failure(f)
         }
         let s = d.signature
         var model = IcarusModel(top: d.moduleName, testbench: "\(testbench)/\(icarusFile)", sources: [wrap] + [files[0]], directory: directory)
