@@ -72,6 +72,14 @@ import Units
         let unit = ArithmeticUnit(.fpmul, .e4m3, stages: 2)
         let file = "\(dir)/\(unit.fileName)"
         try unit.verilog().write(toFile: file, atomically: true, encoding: .utf8)
+        // lint-clean like every generated file (verilator -Wall, iverilog, yosys), every unit
+        for k in UnitKind.allCases {
+            let u = ArithmeticUnit(k, .e5m2, stages: 3)
+            try u.verilog().write(toFile: "\(dir)/\(u.fileName)", atomically: true, encoding: .utf8)
+            for finding in try Lint.check("\(dir)/\(u.fileName)", top: u.moduleName, directory: dir) {
+                Issue.record("\(finding.tool) on \(u.moduleName): \(finding.output)")
+            }
+        }
         var c = SimulationConfig(rtlDirectory: dir, units: [], simulators: [.verilator, .icarus])
         c.buildDirectory = dir + "/build"
         c.testbenchDirectory = repoRoot + "/testbench"
