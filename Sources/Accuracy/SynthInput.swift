@@ -62,7 +62,7 @@ public enum SynthInput {
     /// The units' entries of a report.
     public static func entries(_ report: SynthesisReport?) -> [Entry]? {
         report?.units.map { u in
-            Entry(module: u.module, unit: u.unit.rawValue, format: u.format, transistors: Double(u.transistors), gates: Double(u.gates),
+            Entry(module: u.module, unit: u.unit.rawValue, format: u.format.tag, transistors: Double(u.transistors), gates: Double(u.gates),
                   depth: Double(u.depth), energy: u.liberty?.energy)
         }
     }

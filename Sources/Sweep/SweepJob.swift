@@ -204,7 +204,7 @@ public final class SweepJobRunner: @unchecked Sendable {
         flow.proofTimeout = plan.proofTimeout
         flow.power = power
         let s: SynthesisFlow.Result
-        do { s = try flow.run(file: file) } catch let f as SynthesisFlow.Failure { throw HarnessError(f.description) }
+        do { s = try flow.run(unit, file: file) } catch let f as SynthesisFlow.Failure { throw HarnessError(f.description) }
         guard let lib = s.liberty else { throw HarnessError("\(job.id): no standard-cell figures") }
 
         // 3. Error on the plan's real operands.
