@@ -217,6 +217,14 @@ import Units
         plan.jobs[0].id = "lmul_e4m4"
         try OutputWriter.writeFile(try plan.encoded(), to: dir + "/plan.json")
         do { _ = try SweepPlan.load(directory: dir); Issue.record("loaded") } catch { #expect("\(error)".contains("cannot run")) }
+        // a format is read as exactly the tag the plan writes: bf16 is written e8m7, so "bf16" is no format
+        let bf16 = try Self.plan([UnitKind(rawValue: "lmul")!], "e8m7")
+        let renamed = String(decoding: try bf16.encoded(), as: UTF8.self).replacingOccurrences(of: "\"e8m7\"", with: "\"bf16\"")
+        #expect(renamed.contains("\"bf16\""))
+        try OutputWriter.writeFile(Data(renamed.utf8), to: dir + "/plan.json")
+        do { _ = try SweepPlan.load(directory: dir); Issue.record("loaded") } catch { #expect("\(error)".contains("is not a sweep plan")) }
+        try OutputWriter.writeFile(try bf16.encoded(), to: dir + "/plan.json")
+        #expect(try SweepPlan.load(directory: dir).plan == bf16)
     }
 }
 
