@@ -8,9 +8,11 @@ import Toolchain
 /// shape: what `rtlgen synth` writes) and pairs each unit with its exhaustive error row.
 public enum SynthInput {
     public struct Entry: Equatable, Sendable {
-        public var module: String
-        public var unit: String
-        public var format: String
+        /// The unit the row measured; its module name, kind and format are read from it.
+        public var instance: ArithmeticUnit
+        public var module: String { instance.moduleName }
+        public var unit: UnitKind { instance.kind }
+        public var format: FloatFormat { instance.format }
         public var transistors: Double
         public var gates: Double
         public var depth: Double
@@ -62,22 +64,22 @@ public enum SynthInput {
     /// The units' entries of a report.
     public static func entries(_ report: SynthesisReport?) -> [Entry]? {
         report?.units.map { u in
-            Entry(module: u.module, unit: u.unit.rawValue, format: u.format, transistors: Double(u.transistors), gates: Double(u.gates),
+            Entry(instance: u.instance, transistors: Double(u.transistors), gates: Double(u.gates),
                   depth: Double(u.depth), energy: u.liberty?.energy)
         }
     }
 
-    /// Pairs entries named exactly `<unit>_<format>` (SPEC's default overflow rule, which the
+    /// Pairs the entries of combinational units with SPEC's default overflow rule (which the
     /// exhaustive rows use) with the exhaustive row of that unit and format.
     public static func areaSection(_ entries: [Entry]?, source: String, exhaustive: [AccuracyReport.ExhaustiveFormat],
                                    peEnergy: [AccuracyReport.PEEnergy]? = nil) -> AccuracyReport.AreaSection {
         guard let entries else { return AccuracyReport.AreaSection(source: source, present: false, points: [], unmatched: []) }
         var points: [AccuracyReport.AreaPoint] = [], unmatched: [String] = []
         for e in entries {
-            if e.module == "\(e.unit)_\(e.format)",
-               let fmt = exhaustive.first(where: { $0.format == e.format }),
-               let row = fmt.rows.first(where: { $0.method == e.unit }) {
-                points.append(AccuracyReport.AreaPoint(module: e.module, unit: e.unit, format: e.format, transistors: e.transistors, gates: e.gates,
+            if e.instance == ArithmeticUnit(e.unit, e.format),
+               let fmt = exhaustive.first(where: { $0.format == e.format.tag }),
+               let row = fmt.rows.first(where: { $0.method == e.unit.rawValue }) {
+                points.append(AccuracyReport.AreaPoint(module: e.module, unit: e.unit.rawValue, format: e.format.tag, transistors: e.transistors, gates: e.gates,
                                                        depth: e.depth, meanRelativeError: row.mean, maxRelativeError: row.max, energy: e.energy))
             } else {
                 unmatched.append(e.module)

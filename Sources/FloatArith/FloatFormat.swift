@@ -234,6 +234,29 @@ public struct FloatFormat: Hashable, Sendable, CustomStringConvertible {
     public var encodingCount: Int { 1 << width }
 }
 
+/// A format is coded as its tag, the name the CLI's `--format` takes and every report and manifest
+/// writes (`e4m3`, `e8m7`, `e2m1fn`; bf16 is written `e8m7`). Decoding accepts exactly a tag this
+/// format would write: a common name (`bf16`), leading zeros (`e08m7`), `e4m3fn` or a width out of
+/// SPEC's ranges is refused with the reason.
+extension FloatFormat: Codable {
+    public init(from decoder: Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        let refuse = { (why: String) in
+            DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(name)' is not a format tag (\(why))"))
+        }
+        guard let (e, m, finite) = FloatFormat.fields(ofName: name) else { throw refuse("write e<E>m<M>, e.g. e4m3 or e8m7, or e2m1fn, e2m3fn, e3m2fn") }
+        let f: FloatFormat
+        do { f = finite ? try FloatFormat(finiteExponent: e, mantissa: m) : try FloatFormat(exponent: e, mantissa: m) } catch { throw refuse(error.description) }
+        guard f.tag == name else { throw refuse("its tag is \(f.tag)") }
+        self = f
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(tag)
+    }
+}
+
 public enum FloatClass: String, Sendable, CaseIterable {
     case zero, subnormal, normal, infinity, nan
 }
@@ -314,7 +337,8 @@ public struct ExactValue: Hashable, Sendable {
 }
 
 /// SPEC "Overflow": what a result beyond max finite becomes.
-public enum OverflowMode: String, Sendable, CaseIterable {
+/// Coded as its raw value, "sat" or "inf" (the manifest's and the reports' spelling).
+public enum OverflowMode: String, Sendable, CaseIterable, Codable {
     /// Magnitude clamps to max finite (the default).
     case saturate = "sat"
     /// Infinity for IEEE-style formats, the canonical NaN for E4M3FN (refused for finite formats).

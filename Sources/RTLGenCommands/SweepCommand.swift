@@ -70,7 +70,8 @@ struct SweepCommand: ParsableCommand {
 
         var formatList: [FloatFormat] {
             get throws {
-                do { return try FloatFormat.parseList(formats ?? (quick ? SweepPlan.quickFormats : SweepPlan.defaultFormats).joined(separator: ",")) } catch let e as HarnessError {
+                guard let formats else { return quick ? SweepPlan.quickFormats : SweepPlan.defaultFormats }
+                do { return try FloatFormat.parseList(formats) } catch let e as HarnessError {
                     throw UsageError(e.message)
                 }
             }

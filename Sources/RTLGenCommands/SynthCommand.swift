@@ -127,21 +127,22 @@ struct SynthCommand: ParsableCommand {
             print("rewrote \(out)/report.md from \(reportJSON)")
             return
         }
-        let files = self.files!.paths
+        // the one place the file names are read as units (checked in validate)
+        let units = try self.files!.checkUnits()
         var flowConfig = SynthesisFlow()
         flowConfig.power = PowerAnalysis(liberty: try LibertyFlow(libertyPath: liberty))
         flowConfig.flowScript = flow
         flowConfig.workDirectory = work
         flowConfig.proofTimeout = proofTimeout
         let start = monotonicSeconds()
-        print("synth: \(files.count) unit\(files.count == 1 ? "" : "s") on \(jobs) thread\(jobs == 1 ? "" : "s") (flow \(flow))")
-        let results = try SynthesisRun.run(files: files, flow: flowConfig, jobs: jobs) { line in
+        print("synth: \(units.count) unit\(units.count == 1 ? "" : "s") on \(jobs) thread\(jobs == 1 ? "" : "s") (flow \(flow))")
+        let results = try SynthesisRun.run(units, flow: flowConfig, jobs: jobs) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
         let say: @Sendable (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-        let twins = behavioural == "none" ? [] : try BehaviouralSynthesis.run(files: files, directory: behavioural, flow: flowConfig,
+        let twins = behavioural == "none" ? [] : try BehaviouralSynthesis.run(units.map(\.unit), directory: behavioural, flow: flowConfig,
                                                                                  jobs: jobs, progress: { say("behavioural " + $0) })
-        let effortRows = effort ? try SynthesisEffort.run(files: files, units: results, flow: flowConfig, jobs: jobs, progress: say) : []
+        let effortRows = effort ? try SynthesisEffort.run(units, units: results, flow: flowConfig, jobs: jobs, progress: say) : []
         var pes: [ArraySynthesis.PERow] = []
         var arrays: [ArraySynthesis.ArrayRow] = []
         let kinds = peUnits.kinds, floatKinds = floatPEUnits?.kinds ?? kinds

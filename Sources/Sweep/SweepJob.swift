@@ -24,7 +24,8 @@ public struct SweepRow: Codable, Sendable, Equatable {
     public var id: String
     public var unit: UnitKind
     public var role: String
-    public var format: String
+    /// Written as its tag.
+    public var format: FloatFormat
     public var width: Int
     public var verification: Check
     /// Generic gates, CMOS transistors and logic depth (yosys), and how the netlist was proven.
@@ -124,10 +125,7 @@ public final class SweepJobRunner: @unchecked Sendable {
     }
 
     public static func rtl(_ job: SweepPlan.Job) throws -> JobRTL {
-        guard let f = FloatFormat(tag: job.format) else {
-            throw HarnessError("job \(job.id) names an unknown format")
-        }
-        let unit = ArithmeticUnit(job.unit, f)
+        let unit = job.design
         let text = try unit.verilog()
         return JobRTL(unit: unit, text: text, sha256: SHA256.hex(Data(text.utf8)))
     }
@@ -204,7 +202,7 @@ public final class SweepJobRunner: @unchecked Sendable {
         flow.proofTimeout = plan.proofTimeout
         flow.power = power
         let s: SynthesisFlow.Result
-        do { s = try flow.run(file: file) } catch let f as SynthesisFlow.Failure { throw HarnessError(f.description) }
+        do { s = try flow.run(unit, file: file) } catch let f as SynthesisFlow.Failure { throw HarnessError(f.description) }
         guard let lib = s.liberty else { throw HarnessError("\(job.id): no standard-cell figures") }
 
         // 3. Error on the plan's real operands.
@@ -212,7 +210,7 @@ public final class SweepJobRunner: @unchecked Sendable {
             SweepRow.Errors(distribution: d, stats: ProductError.measure(unit.kind, unit.format, pairs: operands(d)))
         }
 
-        let row = SweepRow(id: job.id, unit: unit.kind, role: unit.kind.role.rawValue, format: unit.format.tag, width: unit.format.width,
+        let row = SweepRow(id: job.id, unit: unit.kind, role: unit.kind.role.rawValue, format: unit.format, width: unit.format.width,
                            verification: check, gates: s.gates, transistors: s.transistors, depth: s.depth, equivalence: s.equivalence.rawValue,
                            cells: lib.cells, area: lib.area, delay: lib.delay, energy: lib.energy, errors: errors)
         let result = try SweepResult(plan: digest, job: job.id, rtlSHA256: rtl.sha256,

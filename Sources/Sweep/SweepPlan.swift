@@ -15,13 +15,18 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     public static let currentVersion = 1
 
     public struct Job: Codable, Sendable, Equatable {
-        /// The module name, `<unit>_e<E>m<M>`: the job's name in results and reports.
+        /// The module name, `<unit>_e<E>m<M>`: the job's name in results and reports (written from
+        /// the unit; `SweepPlan.load` refuses a plan whose id is not its unit's module name).
         public var id: String
         /// The unit kind, written as its name (a name this rtlgen does not know fails to decode).
         public var unit: UnitKind
-        public var format: String
+        /// The format, written as its tag.
+        public var format: FloatFormat
         /// Seconds the job is expected to take on one core (shard balancing and estimates).
         public var estimate: Double
+
+        /// The unit the job measures (SPEC's default overflow rule, combinational).
+        public var design: ArithmeticUnit { ArithmeticUnit(unit, format) }
     }
 
     /// A file the results depend on, named without its directory, with its SHA-256.
@@ -38,7 +43,8 @@ public struct SweepPlan: Codable, Sendable, Equatable {
 
     public var version = SweepPlan.currentVersion
     public var units: [UnitKind]
-    public var formats: [String]
+    /// Written as their tags.
+    public var formats: [FloatFormat]
     public var distributions: [OperandDistribution]
     /// Operand pairs per distribution.
     public var samples: Int
@@ -60,12 +66,11 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     }
 
     public var unitKinds: [UnitKind] { units }
-    public var floatFormats: [FloatFormat] { formats.compactMap { FloatFormat(tag: $0) } }
 
     /// The quick subset: the e4m3, e5m2, e8m3 and e8m4 families (every unit on those formats).
-    public static let quickFormats = ["e4m3", "e5m2", "e8m3", "e8m4"]
+    public static let quickFormats: [FloatFormat] = [.e4m3, .e5m2, try! FloatFormat(exponent: 8, mantissa: 3), try! FloatFormat(exponent: 8, mantissa: 4)]
     /// The default formats: E = 4, 5 and 8, each with M = 1...7.
-    public static let defaultFormats = [4, 5, 8].flatMap { e in (1...7).map { "e\(e)m\($0)" } }
+    public static let defaultFormats: [FloatFormat] = [4, 5, 8].flatMap { e in (1...7).map { try! FloatFormat(exponent: e, mantissa: $0) } }
 
     /// The plan for `kinds` x `formats` (in format order, then registry order).
     public static func make(kinds: [UnitKind], formats: [FloatFormat], distributions: [OperandDistribution] = OperandDistribution.allCases,
@@ -82,11 +87,11 @@ public struct SweepPlan: Codable, Sendable, Equatable {
             for k in kinds {
                 if let why = k.type.unsupported(f, .saturate) { throw HarnessError("\(k.rawValue) on \(f.tag): \(why)") }
                 let u = ArithmeticUnit(k, f)
-                jobs.append(Job(id: u.moduleName, unit: k, format: f.tag,
+                jobs.append(Job(id: u.moduleName, unit: k, format: f,
                                 estimate: estimateSeconds(k, f, exhaustiveWidth: exhaustiveWidth, randomVectors: randomVectors, samples: samples * distributions.count)))
             }
         }
-        return SweepPlan(units: kinds, formats: formats.map(\.tag), distributions: distributions, samples: samples, seed: seed,
+        return SweepPlan(units: kinds, formats: formats, distributions: distributions, samples: samples, seed: seed,
                          randomVectors: randomVectors, exhaustiveWidth: exhaustiveWidth, proofTimeout: proofTimeout,
                          flow: flow, liberty: liberty, tools: tools, jobs: jobs)
     }
@@ -126,8 +131,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
             throw HarnessError("\(path) is a version \(plan.version) plan; this rtlgen reads version \(currentVersion): rtlgen sweep plan --dir \(dir)")
         }
         for j in plan.jobs {
-            guard j.unit.role.isMultiplier, let f = FloatFormat(tag: j.format),
-                  ArithmeticUnit(j.unit, f).moduleName == j.id else {
+            guard j.unit.role.isMultiplier, j.design.unsupportedReason == nil, j.design.moduleName == j.id else {
                 throw HarnessError("\(path) lists a job '\(j.id)' this rtlgen cannot run; write the plan again with rtlgen sweep plan --dir \(dir)")
             }
         }

@@ -20,7 +20,8 @@ public struct SweepReport: Codable, Sendable, Equatable {
 
     public struct Setup: Codable, Sendable, Equatable {
         public var units: [UnitKind]
-        public var formats: [String]
+        /// Written as their tags.
+        public var formats: [FloatFormat]
         public var distributions: [OperandDistribution]
         public var samples: Int
         public var seed: UInt64

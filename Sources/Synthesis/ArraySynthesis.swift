@@ -21,7 +21,7 @@ public struct ArraySynthesis: Sendable {
     public struct PERow: Codable, Sendable, Equatable {
         public var module: String
         public var unit: UnitKind
-        public var format: String
+        public var format: FloatFormat
         public var accumulatorWidth: Int
         /// The float accumulation format (`fp32`, ...), or nil for SPEC's exact fixed-point accumulator.
         public var accumulation: String? = nil
@@ -67,7 +67,7 @@ public struct ArraySynthesis: Sendable {
     public struct ArrayRow: Codable, Sendable, Equatable {
         public var module: String
         public var unit: UnitKind
-        public var format: String
+        public var format: FloatFormat
         /// The float accumulation format, or nil for the exact fixed-point accumulator.
         public var accumulation: String? = nil
         public var rows: Int
@@ -120,7 +120,7 @@ public struct ArraySynthesis: Sendable {
                         pe.mapped.transistors, pe.mapped.depth, cell.mapped.transistors, monotonicSeconds() - t0))
         let registers = pe.mapped.flipFlopTransistors
         let adderTransistors = adder?.mapped.transistors
-        var peRow = PERow(module: d0.pe.moduleName, unit: unit.kind, format: unit.format.tag, accumulatorWidth: d0.accumulatorWidth,
+        var peRow = PERow(module: d0.pe.moduleName, unit: unit.kind, format: unit.format, accumulatorWidth: d0.accumulatorWidth,
                           accumulation: floatAccumulator.map(ProcessingElement.accumulationName), adderTransistors: adderTransistors,
                           gates: pe.mapped.gates.total - pe.mapped.flipFlops, flipFlops: pe.mapped.flipFlops, transistors: pe.mapped.transistors,
                           depth: pe.mapped.depth, multiplierTransistors: mul.mapped.transistors, registerTransistors: registers,
@@ -148,7 +148,7 @@ public struct ArraySynthesis: Sendable {
             let n = d.rows * d.cols
             let transistors = n * cell.mapped.transistors + glue.transistors
             let flipFlops = n * cell.mapped.flipFlops + glue.flipFlops
-            var row = ArrayRow(module: d.moduleName, unit: unit.kind, format: unit.format.tag,
+            var row = ArrayRow(module: d.moduleName, unit: unit.kind, format: unit.format,
                                accumulation: floatAccumulator.map(ProcessingElement.accumulationName), rows: d.rows, cols: d.cols,
                                gates: n * (cell.mapped.gates.total - cell.mapped.flipFlops) + glue.gates.total - glue.flipFlops,
                                flipFlops: flipFlops, transistors: transistors, depth: cell.mapped.depth,

@@ -11,27 +11,26 @@ public enum BehaviouralSynthesis {
     /// Seconds a twin's proofs may take (at most the units' limit).
     public static let twinProofTimeout = 20
 
-    /// Writes the twin of every exact multiplier among `files` into `directory` (module and file
+    /// Writes the twin of every exact multiplier among `units` into `directory` (module and file
     /// named as the unit) and synthesises the twins with `flow` (scratch files under
     /// `<work>/behavioural`): each netlist proven equal to the twin's RTL, and simulated against
     /// the golden model on the format's golden vectors (every pair up to 8 bits).
-    public static func run(files: [String], directory: String, flow: SynthesisFlow, jobs: Int,
+    public static func run(_ units: [ArithmeticUnit], directory: String, flow: SynthesisFlow, jobs: Int,
                            progress: @escaping @Sendable (String) -> Void) throws -> [SynthesisFlow.Result] {
-        var twins: [(name: String, contents: Data)] = []
-        for file in files {
-            let module = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-            guard let unit = ArithmeticUnit(moduleName: module), let text = BehaviouralReference.verilog(unit) else { continue }
-            twins.append((unit.fileName, Data(text.utf8)))
+        var twins: [(unit: ArithmeticUnit, name: String, contents: Data)] = []
+        for unit in units {
+            guard let text = BehaviouralReference.verilog(unit) else { continue }
+            twins.append((unit, unit.fileName, Data(text.utf8)))
         }
         guard !twins.isEmpty else { return [] }
-        try OutputWriter.write(twins, into: directory)
+        try OutputWriter.write(twins.map { ($0.name, $0.contents) }, into: directory)
         var twinFlow = flow
         twinFlow.workDirectory = (flow.workDirectory as NSString).appendingPathComponent("behavioural")
         twinFlow.checkGoldenVectors = true
         // The twins are checked against the golden model on the golden vectors; a proof of the last
         // step (RTL against yosys' word-level netlist) that takes longer than this is not waited for.
         twinFlow.proofTimeout = min(flow.proofTimeout, twinProofTimeout)
-        return try SynthesisRun.run(files: twins.map { (directory as NSString).appendingPathComponent($0.name) },
+        return try SynthesisRun.run(twins.map { (unit: $0.unit, file: (directory as NSString).appendingPathComponent($0.name)) },
                                     flow: twinFlow, jobs: jobs, progress: progress)
     }
 }
@@ -81,7 +80,7 @@ extension SynthesisReport {
         """
         for p in pairs {
             let ratio = Self.fixed(Double(p.unit.transistors) / Double(p.twin.transistors), 3)
-            s += "| \(p.unit.format) | `\(p.unit.unit)`\(p.unit.overflow == "sat" ? "" : " (\(p.unit.overflow))") | \(Self.grouped(p.unit.gates)) | \(Self.grouped(p.unit.transistors)) | \(p.unit.depth) | "
+            s += "| \(p.unit.format.tag) | `\(p.unit.unit)`\(p.unit.overflow == .saturate ? "" : " (\(p.unit.overflow.rawValue))") | \(Self.grouped(p.unit.gates)) | \(Self.grouped(p.unit.transistors)) | \(p.unit.depth) | "
                 + "\(Self.grouped(p.twin.gates)) | \(Self.grouped(p.twin.transistors)) | \(p.twin.depth) | \(ratio)\(p.generatedIsLarger ? " (larger)" : "") | \(p.twin.equivalence.label) |\n"
         }
         let larger = pairs.filter(\.generatedIsLarger)

@@ -72,7 +72,7 @@ extension SynthesisReport {
         return s
     }
 
-    struct LibertyRatio { var format: String; var baseline: String; var area: Double; var delay: Double; var energy: Double; var proxy: Double; var transistors: Double }
+    struct LibertyRatio { var format: FloatFormat; var baseline: String; var area: Double; var delay: Double; var energy: Double; var proxy: Double; var transistors: Double }
 
     func libertyRatioRows() -> [LibertyRatio] {
         var out: [LibertyRatio] = []
@@ -99,20 +99,20 @@ extension SynthesisReport {
 
         """
         for r in rows {
-            s += "| \(r.format) | `\(r.baseline)` | \(Self.fixed(r.area, 3)) | \(Self.fixed(r.delay, 3)) | \(Self.fixed(r.energy, 3)) | \(Self.fixed(r.proxy, 3)) | \(Self.fixed(r.transistors, 3)) | \(Self.fixed(r.energy / r.proxy, 2)) |\n"
+            s += "| \(r.format.tag) | `\(r.baseline)` | \(Self.fixed(r.area, 3)) | \(Self.fixed(r.delay, 3)) | \(Self.fixed(r.energy, 3)) | \(Self.fixed(r.proxy, 3)) | \(Self.fixed(r.transistors, 3)) | \(Self.fixed(r.energy / r.proxy, 2)) |\n"
         }
         // Rankings: does every format order lmul < fpmul_ftz < fpmul in both measures?
         var disagreements: [String] = []
         for f in Self.formats(units) {
-            let rows = units.filter { $0.format == f && $0.liberty != nil && $0.overflow == "sat" }
+            let rows = units.filter { $0.format == f && $0.liberty != nil && $0.overflow == .saturate }
             let byEnergy = rows.sorted { $0.liberty!.energy < $1.liberty!.energy }.map(\.unit.rawValue)
             let byProxy = rows.sorted { $0.weightedTogglesPerOperation < $1.weightedTogglesPerOperation }.map(\.unit.rawValue)
-            if byEnergy != byProxy { disagreements.append("\(f) (energy: \(byEnergy.joined(separator: " < ")); proxy: \(byProxy.joined(separator: " < ")))") }
+            if byEnergy != byProxy { disagreements.append("\(f.tag) (energy: \(byEnergy.joined(separator: " < ")); proxy: \(byProxy.joined(separator: " < ")))") }
         }
         let spread = rows.map { $0.energy / $0.proxy }
         let far = rows.max { abs(log($0.energy / $0.proxy)) < abs(log($1.energy / $1.proxy)) }!
         s += "\n*Energy / proxy* is the standard-cell energy ratio divided by the toggle-energy ratio: 1 where the two agree. "
-        s += "Across these rows it runs from \(Self.fixed(spread.min()!, 2)) to \(Self.fixed(spread.max()!, 2)); the widest gap is \(far.format) "
+        s += "Across these rows it runs from \(Self.fixed(spread.min()!, 2)) to \(Self.fixed(spread.max()!, 2)); the widest gap is \(far.format.tag) "
         s += "`\(lmul)` / `\(far.baseline)`, \(Self.fixed(far.energy, 3)) in energy against \(Self.fixed(far.proxy, 3)) in the proxy. "
         s += disagreements.isEmpty ? "Within every format the four units rank the same by both measures, so the proxy's ranking holds; its ratios are off by up to the spread above. "
             : "The rankings differ in " + disagreements.joined(separator: "; ") + ". "
@@ -196,7 +196,7 @@ extension SynthesisReport {
     /// The paper's claims next to the standard-cell figures (e4m3).
     func libertyPaperClaims() -> String {
         guard let setup = libertySetup, let (lmul, baselines) = paperComparison, baselines.count >= 2,
-              let l = unit(lmul, "e4m3")?.liberty, let f = unit(baselines[0], "e4m3")?.liberty, let z = unit(baselines[1], "e4m3")?.liberty else { return "" }
+              let l = unit(lmul, .e4m3)?.liberty, let f = unit(baselines[0], .e4m3)?.liberty, let z = unit(baselines[1], .e4m3)?.liberty else { return "" }
         let (fpmul, ftz) = (baselines[0], baselines[1])
         var s = """
         ### The paper's energy claims in these units (e4m3)

@@ -35,18 +35,18 @@ public enum SynthesisEffort {
     /// An L-Mul unit over a baseline, same format, under the flow's script and each stronger one
     /// (transistor and gate ratios, in `scripts` order after the flow's).
     public struct Row: Codable, Sendable, Equatable {
-        public var format: String
+        public var format: FloatFormat
         public var unit: UnitKind
         public var baseline: UnitKind
         public var transistors: [Double]
         public var gates: [Double]
     }
 
-    /// Re-maps `file` with every script (one yosys process: the netlist before ABC is built once)
-    /// and returns its gate and transistor counts under each.
-    static func measure(file: String, flow: SynthesisFlow) throws -> [Measure] {
+    /// Re-maps `unit` (its Verilog in `file`) with every script (one yosys process: the netlist
+    /// before ABC is built once) and returns its gate and transistor counts under each.
+    static func measure(_ unit: ArithmeticUnit, file: String, flow: SynthesisFlow) throws -> [Measure] {
         let fm = FileManager.default
-        let module = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let module = unit.moduleName
         let dir = (flow.workDirectory as NSString).appendingPathComponent("effort/\(module)")
         try? fm.removeItem(atPath: dir)
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -88,17 +88,15 @@ public enum SynthesisEffort {
         }
     }
 
-    /// Every unit of `units` (flow results; files in `files`) under every stronger script, as
-    /// ratio rows beside the flow's own.
-    public static func run(files: [String], units: [SynthesisFlow.Result], flow: SynthesisFlow, jobs: Int, kinds: [UnitKind] = UnitKind.allCases,
-                           progress: @escaping @Sendable (String) -> Void) throws -> [Row] {
+    /// Every unit of `files` (each with its Verilog file; `units`: their flow results) under every
+    /// stronger script, as ratio rows beside the flow's own.
+    public static func run(_ files: [(unit: ArithmeticUnit, file: String)], units: [SynthesisFlow.Result], flow: SynthesisFlow, jobs: Int,
+                           kinds: [UnitKind] = UnitKind.allCases, progress: @escaping @Sendable (String) -> Void) throws -> [Row] {
         // the multipliers only: the ratios compare approximate units with exact baselines
-        let jobsList = files.filter { f in
-            ArithmeticUnit(moduleName: ((f as NSString).lastPathComponent as NSString).deletingPathExtension)?.kind.role.isMultiplier ?? true
-        }
+        let jobsList = files.filter { $0.unit.kind.role.isMultiplier }
         let start = monotonicSeconds()
         let outcomes = WorkerPool.map(jobsList.count, jobs: jobs) { n -> Result<[Measure], SynthesisFlow.Failure> in
-            do { return .success(try measure(file: jobsList[n], flow: flow)) } catch {
+            do { return .success(try measure(jobsList[n].unit, file: jobsList[n].file, flow: flow)) } catch {
                 return .failure(error as? SynthesisFlow.Failure ?? SynthesisFlow.Failure(description: "\(error)"))
             }
         }
@@ -107,8 +105,8 @@ public enum SynthesisEffort {
         var rows: [Row] = []
         for f in SynthesisReport.formats(units) {
             for (lm, base) in kinds.comparisons {
-                guard let u = units.first(where: { $0.format == f && $0.unit == lm && $0.overflow == "sat" }),
-                      let b = units.first(where: { $0.format == f && $0.unit == base && $0.overflow == "sat" }) else { continue }
+                guard let u = units.first(where: { $0.format == f && $0.unit == lm && $0.overflow == .saturate }),
+                      let b = units.first(where: { $0.format == f && $0.unit == base && $0.overflow == .saturate }) else { continue }
                 var t = [SynthesisReport.r3(Double(u.transistors) / Double(b.transistors))]
                 var g = [SynthesisReport.r3(Double(u.gates) / Double(b.gates))]
                 for s in scripts {
@@ -146,7 +144,7 @@ extension SynthesisReport {
         s += "|---|---|---|" + String(repeating: "---:|", count: SynthesisEffort.scripts.count + 1) + "\n"
         for r in effort {
             let cells = zip(r.transistors, r.gates).map { "\(Self.fixed($0.0, 3)) (\(Self.fixed($0.1, 3)))" }
-            s += "| \(r.format) | `\(r.unit)` | `\(r.baseline)` | " + cells.joined(separator: " | ") + " |\n"
+            s += "| \(r.format.tag) | `\(r.unit)` | `\(r.baseline)` | " + cells.joined(separator: " | ") + " |\n"
         }
         let resyn2 = SynthesisEffort.resyn2
         s += "\nThe scripts, with *resyn2* = `\(resyn2)`: " + SynthesisEffort.scripts.map {

@@ -44,11 +44,14 @@ public struct SynthesisFlow: Sendable {
     }
 
     public struct Result: Codable, Sendable, Equatable {
-        public var module: String
+        /// The unit instance synthesised. The row's `module`, `unit`, `format` and `overflow` are
+        /// written from it (and, read back, checked against each other: see `ArithmeticUnit`'s coding).
+        public var instance: ArithmeticUnit
+        public var module: String { instance.moduleName }
         /// The unit kind, written as its name.
-        public var unit: UnitKind
-        public var format: String
-        public var overflow: String
+        public var unit: UnitKind { instance.kind }
+        public var format: FloatFormat { instance.format }
+        public var overflow: OverflowMode { instance.overflow }
         /// Cells of the generic mapping (NOT counted; MUX counted as one gate).
         public var gates: Int
         public var cellsByType: [String: Int]
@@ -67,11 +70,59 @@ public struct SynthesisFlow: Sendable {
         /// Standard-cell area, timing and energy (`PowerAnalysis`), when measured.
         public var liberty: LibertyFigures? = nil
 
+        public init(_ instance: ArithmeticUnit, gates: Int, cellsByType: [String: Int], depth: Int, flipFlops: Int, transistors: Int,
+                    gateEquivalents: Double, cmosCells: Int, togglesPerOperation: Double, weightedTogglesPerOperation: Double,
+                    equivalence: Proof, checkedOperations: Int, liberty: LibertyFigures? = nil) {
+            self.instance = instance
+            self.gates = gates
+            self.cellsByType = cellsByType
+            self.depth = depth
+            self.flipFlops = flipFlops
+            self.transistors = transistors
+            self.gateEquivalents = gateEquivalents
+            self.cmosCells = cmosCells
+            self.togglesPerOperation = togglesPerOperation
+            self.weightedTogglesPerOperation = weightedTogglesPerOperation
+            self.equivalence = equivalence
+            self.checkedOperations = checkedOperations
+            self.liberty = liberty
+        }
+
+        /// The figures' keys; the unit's (`module`, `unit`, `format`, `overflow`) are `ArithmeticUnit`'s.
         enum CodingKeys: String, CodingKey {
-            case module, unit, format, overflow, gates, depth, transistors, cmosCells = "cmos_cells"
+            case gates, depth, transistors, cmosCells = "cmos_cells"
             case cellsByType = "cells_by_type", flipFlops = "flip_flops", gateEquivalents = "gate_equivalents"
             case togglesPerOperation = "toggles_per_op", weightedTogglesPerOperation = "toggle_energy"
             case equivalence, checkedOperations = "checked_operations", liberty
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(try ArithmeticUnit(from: decoder),
+                      gates: try c.decode(Int.self, forKey: .gates), cellsByType: try c.decode([String: Int].self, forKey: .cellsByType),
+                      depth: try c.decode(Int.self, forKey: .depth), flipFlops: try c.decode(Int.self, forKey: .flipFlops),
+                      transistors: try c.decode(Int.self, forKey: .transistors), gateEquivalents: try c.decode(Double.self, forKey: .gateEquivalents),
+                      cmosCells: try c.decode(Int.self, forKey: .cmosCells), togglesPerOperation: try c.decode(Double.self, forKey: .togglesPerOperation),
+                      weightedTogglesPerOperation: try c.decode(Double.self, forKey: .weightedTogglesPerOperation),
+                      equivalence: try c.decode(Proof.self, forKey: .equivalence), checkedOperations: try c.decode(Int.self, forKey: .checkedOperations),
+                      liberty: try c.decodeIfPresent(LibertyFigures.self, forKey: .liberty))
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            try instance.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(gates, forKey: .gates)
+            try c.encode(cellsByType, forKey: .cellsByType)
+            try c.encode(depth, forKey: .depth)
+            try c.encode(flipFlops, forKey: .flipFlops)
+            try c.encode(transistors, forKey: .transistors)
+            try c.encode(gateEquivalents, forKey: .gateEquivalents)
+            try c.encode(cmosCells, forKey: .cmosCells)
+            try c.encode(togglesPerOperation, forKey: .togglesPerOperation)
+            try c.encode(weightedTogglesPerOperation, forKey: .weightedTogglesPerOperation)
+            try c.encode(equivalence, forKey: .equivalence)
+            try c.encode(checkedOperations, forKey: .checkedOperations)
+            try c.encodeIfPresent(liberty, forKey: .liberty)
         }
     }
 
@@ -93,13 +144,11 @@ public struct SynthesisFlow: Sendable {
         return (a, b)
     }
 
-    /// Runs the flow on `file` (a generated unit) and returns its figures; throws `Failure` when a
-    /// tool fails, a netlist is not equivalent, or the netlist disagrees with the golden model.
-    public func run(file: String) throws -> Result {
-        let module = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        guard let unit = ArithmeticUnit(moduleName: module) else {
-            throw Failure(description: "\(file): '\(module)' is not a unit name rtlgen generates (e.g. lmul_e4m3)")
-        }
+    /// Runs the flow on `unit`, whose Verilog is `file` (module `unit.moduleName`), and returns its
+    /// figures; throws `Failure` when a tool fails, a netlist is not equivalent, or the netlist
+    /// disagrees with the golden model.
+    public func run(_ unit: ArithmeticUnit, file: String) throws -> Result {
+        let module = unit.moduleName
         let m = try synthesize(sources: [file], top: module)
         guard let proof = m.proof else { throw Failure(description: "\(module): no equivalence proof") }
         // Activity on the CMOS netlist, whose output is also checked against the golden model.
@@ -126,7 +175,7 @@ public struct SynthesisFlow: Sendable {
             }
             checked += pairs.count
         }
-        var result = Result(module: module, unit: unit.kind, format: unit.format.tag, overflow: unit.overflow.rawValue,
+        var result = Result(unit,
                       gates: m.gates.total, cellsByType: m.gates.cells, depth: m.depth, flipFlops: m.flipFlops,
                       transistors: m.transistors, gateEquivalents: Double(m.transistors) / 4, cmosCells: m.cmos.total,
                       togglesPerOperation: Self.rounded(activity.togglesPerOperation),

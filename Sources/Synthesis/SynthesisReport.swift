@@ -37,7 +37,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
     /// An L-Mul unit's figures divided by a baseline's, same format.
     public struct Ratio: Codable, Sendable, Equatable {
-        public var format: String
+        public var format: FloatFormat
         public var unit: UnitKind
         public var baseline: UnitKind
         public var gates: Double
@@ -68,8 +68,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         var ratios: [Ratio] = []
         for f in Self.formats(self.units) {
             for (lm, base) in kinds.comparisons {
-                guard let u = self.units.first(where: { $0.format == f && $0.unit == lm && $0.overflow == "sat" }),
-                      let b = self.units.first(where: { $0.format == f && $0.unit == base && $0.overflow == "sat" }) else { continue }
+                guard let u = self.units.first(where: { $0.format == f && $0.unit == lm && $0.overflow == .saturate }),
+                      let b = self.units.first(where: { $0.format == f && $0.unit == base && $0.overflow == .saturate }) else { continue }
                 ratios.append(Ratio(format: f, unit: lm, baseline: base,
                                     gates: Self.r3(Double(u.gates) / Double(b.gates)),
                                     transistors: Self.r3(Double(u.transistors) / Double(b.transistors)),
@@ -83,11 +83,11 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     static func r3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 
     /// The row of `kind` in `format` with the default overflow rule.
-    func unit(_ kind: UnitKind, _ format: String) -> SynthesisFlow.Result? {
-        units.first { $0.format == format && $0.unit == kind && $0.overflow == "sat" }
+    func unit(_ kind: UnitKind, _ format: FloatFormat) -> SynthesisFlow.Result? {
+        units.first { $0.format == format && $0.unit == kind && $0.overflow == .saturate }
     }
 
-    func ratio(_ kind: UnitKind, _ baseline: UnitKind, _ format: String) -> Ratio? {
+    func ratio(_ kind: UnitKind, _ baseline: UnitKind, _ format: FloatFormat) -> Ratio? {
         ratios.first { $0.format == format && $0.unit == kind && $0.baseline == baseline }
     }
 
@@ -98,9 +98,10 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         return (l, l.baselines.filter { kinds.contains($0) })
     }
 
-    static func formatKey(_ tag: String) -> (Int, Int) {
-        let (e, m) = FloatFormat.fields(ofTag: tag) ?? (0, 0)
-        return (e + m, e)   // by width, then exponent: e4m3, e5m2, e5m10, e8m7
+    /// By width, then exponent: e4m3, e5m2, e5m10, e8m7 (the finite formats first, as when this
+    /// key was read from the tag and theirs had no IEEE-style reading).
+    static func formatKey(_ f: FloatFormat) -> (Int, Int) {
+        f.isFinite ? (0, 0) : (f.exponentBits + f.mantissaBits, f.exponentBits)
     }
 
     static func order(_ u: SynthesisFlow.Result, _ unitOrder: [String]) -> String {
@@ -109,8 +110,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         return String(format: "%02d-%02d-%d-%@", w, e, k, u.module)
     }
 
-    static func formats(_ units: [SynthesisFlow.Result]) -> [String] {
-        var seen: [String] = []
+    static func formats(_ units: [SynthesisFlow.Result]) -> [FloatFormat] {
+        var seen: [FloatFormat] = []
         for u in units where !seen.contains(u.format) { seen.append(u.format) }
         return seen
     }
@@ -123,11 +124,11 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
     // MARK: rendering
 
-    static func formatName(_ tag: String) -> String {
-        if let common = FloatFormat(tag: tag)?.commonName {
-            return "\(tag) (\(common))"
+    static func formatName(_ f: FloatFormat) -> String {
+        if let common = f.commonName {
+            return "\(f.tag) (\(common))"
         }
-        return tag
+        return f.tag
     }
 
     static func grouped(_ n: Int) -> String { groupedCount(n) }
@@ -194,7 +195,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
             """
             for r in ratios {
-                s += "| \(r.format) | `\(r.unit)` | `\(r.baseline)` | \(Self.fixed(r.gates, 3)) | \(Self.fixed(r.transistors, 3)) | \(Self.fixed(r.depth, 3)) | \(Self.fixed(r.toggleEnergy, 3)) |\n"
+                s += "| \(r.format.tag) | `\(r.unit)` | `\(r.baseline)` | \(Self.fixed(r.gates, 3)) | \(Self.fixed(r.transistors, 3)) | \(Self.fixed(r.depth, 3)) | \(Self.fixed(r.toggleEnergy, 3)) |\n"
             }
             s += "\n"
         }
@@ -246,19 +247,19 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
 
         """
-        let fp8 = ["e4m3", "e5m2"].filter { f in ratios.contains { $0.format == f } }
+        let fp8 = [FloatFormat.e4m3, .e5m2].filter { f in ratios.contains { $0.format == f } }
         guard !fp8.isEmpty, let (lmul, baselines) = paperComparison else { return s }
         s += "| format | comparison | paper, gate operations | measured gates | measured transistors | measured toggle energy |\n|---|---|---:|---:|---:|---:|\n"
         for f in fp8 {
             for base in baselines {
                 guard let r = ratio(lmul, base, f) else { continue }
-                s += "| \(f) | `\(lmul)` / `\(base)` | 0.483 | \(Self.fixed(r.gates, 3)) | \(Self.fixed(r.transistors, 3)) | \(Self.fixed(r.toggleEnergy, 3)) |\n"
+                s += "| \(f.tag) | `\(lmul)` / `\(base)` | 0.483 | \(Self.fixed(r.gates, 3)) | \(Self.fixed(r.transistors, 3)) | \(Self.fixed(r.toggleEnergy, 3)) |\n"
             }
         }
         s += "\n"
-        if baselines.count >= 2, let r = ratio(lmul, baselines[0], "e4m3"), let rz = ratio(lmul, baselines[1], "e4m3"),
-           let exact = units.first(where: { $0.format == "e4m3" && $0.unit == baselines[0] }),
-           let ftz = units.first(where: { $0.format == "e4m3" && $0.unit == baselines[1] }) {
+        if baselines.count >= 2, let r = ratio(lmul, baselines[0], .e4m3), let rz = ratio(lmul, baselines[1], .e4m3),
+           let exact = units.first(where: { $0.format == .e4m3 && $0.unit == baselines[0] }),
+           let ftz = units.first(where: { $0.format == .e4m3 && $0.unit == baselines[1] }) {
             s += """
             **Reading.** For e4m3, the L-Mul unit uses \(Self.percent(r.transistors)) of the transistors of the exact
             multiplier with subnormals and round-to-nearest-even, and \(Self.percent(r.toggleEnergy)) of its
@@ -275,7 +276,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
             // How the transistor ratio against the exact multiplier moves with the significand width.
             let trend = Self.formats(units).compactMap { f -> (String, Int, Double)? in
                 guard let x = ratio(lmul, baselines[0], f) else { return nil }
-                return (f, Self.formatKey(f).0 - Self.formatKey(f).1, x.transistors)
+                return (f.tag, Self.formatKey(f).0 - Self.formatKey(f).1, x.transistors)
             }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
             if trend.count > 1 {
                 let falls = zip(trend, trend.dropFirst()).allSatisfy { $0.2 >= $1.2 }
@@ -356,7 +357,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
                let fa = arrays.last(where: { $0.unit == fpmul && $0.accumulation == nil && $0.rows == la.rows && $0.cols == la.cols }) {
                 s += """
 
-                **Reading.** The paper claims 80% less energy for dot products. In these arrays (\(l.format)), the multiplier is
+                **Reading.** The paper claims 80% less energy for dot products. In these arrays (\(l.format.tag)), the multiplier is
                 \(pct(l.multiplierTransistors, l.transistors)) of an `\(lmul)` PE's transistors and \(pct(f.multiplierTransistors, f.transistors)) of an
                 `\(fpmul)` PE's; the exact accumulator and the registers, which L-Mul does not change, make up the rest. A
                 \(la.rows) x \(la.cols) `\(lmul)` array has \(Self.fixed(Double(la.transistors) / Double(fa.transistors), 3)) times the transistors of the

@@ -144,3 +144,39 @@ extension ArithmeticUnit {
         // (pipelined `_p<S>` names are not read back: stages are given as a number)
     }
 }
+
+/// A unit instance in a report row: the fields `module`, `unit` (the kind's name), `format` (its tag)
+/// and `overflow` ("sat"/"inf"), and `stages` only when the unit has register stages, so a row of a
+/// combinational unit keeps the bytes it had when these were strings. The module name is written
+/// from the unit and, when read, must be the name of the unit the other fields give (it is checked,
+/// not parsed): a row cannot name one module and describe another.
+extension ArithmeticUnit: Codable {
+    enum CodingKeys: String, CodingKey { case module, unit, format, overflow, stages }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try c.decode(UnitKind.self, forKey: .unit)
+        let format = try c.decode(FloatFormat.self, forKey: .format)
+        let overflow = try c.decode(OverflowMode.self, forKey: .overflow)
+        let stages = try c.decodeIfPresent(Int.self, forKey: .stages) ?? 0
+        guard stages >= 0 else { throw DecodingError.dataCorruptedError(forKey: .stages, in: c, debugDescription: "a unit has 0 or more register stages, not \(stages)") }
+        let u = ArithmeticUnit(kind, format, overflow: overflow, stages: stages)
+        if let why = u.unsupportedReason {
+            throw DecodingError.dataCorruptedError(forKey: .unit, in: c, debugDescription: "\(kind) on \(format.tag) with overflow \(overflow.rawValue) does not exist: \(why)")
+        }
+        let module = try c.decode(String.self, forKey: .module)
+        guard module == u.moduleName else {
+            throw DecodingError.dataCorruptedError(forKey: .module, in: c, debugDescription: "module '\(module)' is not the module of the unit the row describes, \(u.moduleName)")
+        }
+        self = u
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(moduleName, forKey: .module)
+        try c.encode(kind, forKey: .unit)
+        try c.encode(format, forKey: .format)
+        try c.encode(overflow, forKey: .overflow)
+        if stages != 0 { try c.encode(stages, forKey: .stages) }
+    }
+}

@@ -75,7 +75,7 @@ extension CLITests {
         for sub in ["sweepempty", "sweepstale", "sweepstale/results"] { try FileManager.default.createDirectory(atPath: "\(dir)/\(sub)", withIntermediateDirectories: false) }
         for sub in ["sweepempty", "sweepstale"] { try plan.encoded().write(to: URL(fileURLWithPath: "\(dir)/\(sub)/plan.json")) }
         let stats = ProductErrorStats(samples: 1, mean: 0, rms: 0, p99: 0, max: 0, bias: 0, zeros: 0, saturatedOperands: 0)
-        let row = SweepRow(id: "lmul_e4m3", unit: .lmul, role: "approximate", format: "e4m3", width: 8,
+        let row = SweepRow(id: "lmul_e4m3", unit: .lmul, role: "approximate", format: .e4m3, width: 8,
                            verification: .init(method: "exhaustive", pairs: 65_536, simulator: "verilator"), gates: 1, transistors: 1, depth: 1,
                            equivalence: "proven", cells: 1, area: 1, delay: 1, energy: 1, errors: [.init(distribution: .normal, stats: stats)])
         let stale = try SweepResult(plan: String(repeating: "0", count: 64), job: "lmul_e4m3", rtlSHA256: "", seconds: 1, row: row).sealed()

@@ -411,7 +411,7 @@ import Testing
         (lmul.gates, lmul.transistors, lmul.depth, lmul.liberty!.energy) = (120, 900, 14, 4.5)
         (fpmul.gates, fpmul.transistors, fpmul.depth, fpmul.liberty!.energy) = (400, 3100, 30, 15.5)
         var inf = lmul
-        (inf.module, inf.overflow, inf.gates, inf.transistors, inf.depth, inf.liberty) = ("lmul_e4m3_ovf_inf", "inf", 125, 950, 15, nil)
+        (inf.instance, inf.gates, inf.transistors, inf.depth, inf.liberty) = (ArithmeticUnit(.lmul, .e4m3, overflow: .infinity), 125, 950, 15, nil)
         (wide.gates, wide.transistors, wide.depth) = (300, 2000, 20)
         report.units = [lmul, fpmul, inf, wide]
         var pe = try #require(report.pes.first { $0.module == "pe_lmul_e4m3" })

@@ -68,7 +68,7 @@ import Units
         let work = try scratch()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let f = try flow(work: work)
-        let r = try f.run(file: "\(rtlDir)/lmul_e4m3.v")
+        let r = try f.run(ArithmeticUnit(.lmul, .e4m3), file: "\(rtlDir)/lmul_e4m3.v")
         let l = try #require(r.liberty)
         #expect(l.proven && l.cells > 0 && l.area > 0 && l.delay > 0 && l.energy > 0 && l.dynamicEnergy > 0 && l.leakageEnergy > 0)
         #expect(l.flipFlops == 0 && l.regToReg == nil && l.registerEnergy == 0)
@@ -95,7 +95,7 @@ import Units
     @Test func theLibertyProofCatchesAOneCellChange() throws {
         let work = try scratch()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        _ = try flow(work: work).run(file: "\(rtlDir)/lmul_e4m3.v")
+        _ = try flow(work: work).run(ArithmeticUnit(.lmul, .e4m3), file: "\(rtlDir)/lmul_e4m3.v")
         let dir = work + "/lmul_e4m3"
         let lines = try String(contentsOfFile: "\(dir)/liberty.blif", encoding: .utf8).components(separatedBy: "\n")
         let names = try #require(lines.indices.first { lines[$0].hasPrefix(".names ") && lines[$0].split(separator: " ").count == 4 })
@@ -123,7 +123,7 @@ import Units
             let l = try #require(p.liberty), m = try #require(p.multiplierLiberty), c = try #require(p.cellLiberty)
             #expect(l.proven && c.proven && m.proven)
             #expect(l.flipFlops == p.flipFlops && c.flipFlops == p.cellFlipFlops, "\(p.module): the same registers as the generic netlist")
-            #expect(m == report.units.first { $0.module == "\(p.unit)_\(p.format)" }?.liberty, "\(p.module): the multiplier alone is the unit's row")
+            #expect(m == report.units.first { $0.instance == ArithmeticUnit(p.unit, p.format) }?.liberty, "\(p.module): the multiplier alone is the unit's row")
             #expect(l.registerEnergy > 0 && l.registerEnergy < l.energy && (l.minPeriod ?? 0) > (l.regToReg ?? .infinity) - 1)
             #expect(c.energy > l.energy && c.area > l.area)
         }

@@ -60,8 +60,7 @@ extension UnitKind {
         func rename(_ module: String) -> String { module.replacingOccurrences(of: from.rawValue + "_", with: to.rawValue + "_") }
         let units = r.units.filter { $0.unit == from }.map { u -> SynthesisFlow.Result in
             var u = u
-            u.unit = to
-            u.module = rename(u.module)
+            u.instance = ArithmeticUnit(to, u.format, overflow: u.overflow, stages: u.instance.stages)
             return u
         }
         var out = SynthesisReport(tool: r.tool, flow: r.flow, activityOperations: r.activity.operations, seed: r.activity.seed,

@@ -39,10 +39,10 @@ import Units
         var f = flow(work: work)
         // with the standard-cell columns, as make synth runs it
         f.power = PowerAnalysis(liberty: try LibertyFlow(libertyPath: LibertyLibrary.defaultPath))
-        for module in ["lmul_e4m3", "fpmul_e4m3"] {
-            let fresh = try f.run(file: "\(rtlDir)/\(module).v")
-            let row = report.units.first { $0.module == module }
-            #expect(row == fresh, "synth/report.json is stale for \(module): run make synth")
+        for unit in [ArithmeticUnit(.lmul, .e4m3), ArithmeticUnit(.fpmul, .e4m3)] {
+            let fresh = try f.run(unit, file: "\(rtlDir)/\(unit.fileName)")
+            let row = report.units.first { $0.instance == unit }
+            #expect(row == fresh, "synth/report.json is stale for \(unit.moduleName): run make synth")
         }
         let md = try String(contentsOfFile: Self.synthDir + "/report.md", encoding: .utf8)
         #expect(md == report.markdown(), "synth/report.md does not render synth/report.json: run make synth")
@@ -68,7 +68,7 @@ import Units
             #expect(u.gateEquivalents == Double(u.transistors) / 4)
             #expect(u.checkedOperations == report.activity.operations)
             // every 8-bit unit must be proven against its RTL; only the fp16 exact multipliers may not be
-            if !(u.format == "e5m10" && u.unit.rawValue.hasPrefix("fpmul")) { #expect(u.equivalence == .proven, "\(u.module)") }
+            if !(u.format == .fp16 && u.unit.rawValue.hasPrefix("fpmul")) { #expect(u.equivalence == .proven, "\(u.module)") }
         }
         let approximate = UnitKind.allCases.filter { $0.role == .approximate }.count
         let baselines = UnitKind.allCases.filter { $0.role == .exactBaseline }.count
@@ -115,7 +115,7 @@ import Units
     @Test func theProofCatchesAOneGateChange() throws {
         let work = try scratch("mutant")
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let r = try flow(work: work).run(file: "\(rtlDir)/lmul_e4m3.v")
+        let r = try flow(work: work).run(ArithmeticUnit(.lmul, .e4m3), file: "\(rtlDir)/lmul_e4m3.v")
         #expect(r.equivalence == .proven)
         let dir = work + "/lmul_e4m3"
         for netlist in ["gates.blif", "cmos.blif"] {

@@ -34,7 +34,7 @@ import Units
 
     static let input = SweepPlan.Input(path: "x", name: "x", sha256: "0")
 
-    static func plan(_ kinds: [UnitKind] = UnitKind.allCases, _ formats: String = SweepPlan.defaultFormats.joined(separator: ",")) throws -> SweepPlan {
+    static func plan(_ kinds: [UnitKind] = UnitKind.allCases, _ formats: String = SweepPlan.defaultFormats.map(\.tag).joined(separator: ",")) throws -> SweepPlan {
         try SweepPlan.make(kinds: kinds, formats: try FloatFormat.parseList(formats), samples: 2_000, seed: 1, randomVectors: 1_000,
                            proofTimeout: 60, flow: input, liberty: input, tools: ["t"])
     }
@@ -43,8 +43,8 @@ import Units
         let p = try Self.plan()
         #expect(p.formats.count == 21 && p.jobs.count == 21 * UnitKind.allCases.count)
         #expect(Set(p.jobs.map(\.unit)) == Set(UnitKind.allCases))
-        #expect(p.formats.first == "e4m1" && p.formats.last == "e8m7")
-        let quick = try Self.plan(UnitKind.allCases, SweepPlan.quickFormats.joined(separator: ","))
+        #expect(p.formats.first?.tag == "e4m1" && p.formats.last == .bf16)
+        let quick = try Self.plan(UnitKind.allCases, SweepPlan.quickFormats.map(\.tag).joined(separator: ","))
         #expect(quick.jobs.count == 4 * UnitKind.allCases.count)
         #expect(Set(quick.jobs.map(\.id)).isSubset(of: Set(p.jobs.map(\.id))))
     }
@@ -123,7 +123,7 @@ import Units
     static func row(_ job: SweepPlan.Job, transistors: Int, mean: Double) -> SweepRow {
         let kind = job.unit
         let stats = ProductErrorStats(samples: 10, mean: mean, rms: mean * 1.2, p99: mean * 3, max: mean * 4, bias: 0, zeros: 0, saturatedOperands: 0)
-        return SweepRow(id: job.id, unit: job.unit, role: kind.role.rawValue, format: job.format, width: FloatFormat(tag: job.format)!.width,
+        return SweepRow(id: job.id, unit: job.unit, role: kind.role.rawValue, format: job.format, width: job.format.width,
                         verification: .init(method: "exhaustive", pairs: 1, simulator: "verilator"), gates: transistors / 6, transistors: transistors,
                         depth: 10, equivalence: "proven", cells: 1, area: Double(transistors), delay: 1, energy: Double(transistors) / 100,
                         errors: OperandDistribution.allCases.map { SweepRow.Errors(distribution: $0, stats: stats) })
@@ -142,7 +142,7 @@ import Units
             let (t, e) = figures[job.unit.rawValue]!
             let sha = SHA256.hex(Data(try SweepJobRunner.rtl(job).text.utf8))
             let result = try SweepResult(plan: digest, job: job.id, rtlSHA256: sha, seconds: Double(i),
-                                         row: Self.row(job, transistors: t + (job.format == "e5m2" ? 10 : 0), mean: e)).sealed()
+                                         row: Self.row(job, transistors: t + (job.format == .e5m2 ? 10 : 0), mean: e)).sealed()
             try OutputWriter.writeFile(try result.encoded(), to: "\(dir)/results/\(job.id).json")
         }
         return (dir, plan, digest)
@@ -217,6 +217,14 @@ import Units
         plan.jobs[0].id = "lmul_e4m4"
         try OutputWriter.writeFile(try plan.encoded(), to: dir + "/plan.json")
         do { _ = try SweepPlan.load(directory: dir); Issue.record("loaded") } catch { #expect("\(error)".contains("cannot run")) }
+        // a format is read as exactly the tag the plan writes: bf16 is written e8m7, so "bf16" is no format
+        let bf16 = try Self.plan([UnitKind(rawValue: "lmul")!], "e8m7")
+        let renamed = String(decoding: try bf16.encoded(), as: UTF8.self).replacingOccurrences(of: "\"e8m7\"", with: "\"bf16\"")
+        #expect(renamed.contains("\"bf16\""))
+        try OutputWriter.writeFile(Data(renamed.utf8), to: dir + "/plan.json")
+        do { _ = try SweepPlan.load(directory: dir); Issue.record("loaded") } catch { #expect("\(error)".contains("is not a sweep plan")) }
+        try OutputWriter.writeFile(try bf16.encoded(), to: dir + "/plan.json")
+        #expect(try SweepPlan.load(directory: dir).plan == bf16)
     }
 }
 
