@@ -29,7 +29,10 @@ public struct RTLGen: ParsableCommand {
     /// simulator, build and synthesis run it started.
     public static func runAsExecutable(_ arguments: [String]) -> Int32 {
         ChildProcesses.installSignalHandlers()
-        return run(arguments)
+        let status = run(arguments)
+        // stopped by a signal while working: the handler exits with 128 + the signal once the tools are gone
+        if ChildProcesses.stopSignal != nil { while true { sleep(60) } }
+        return status
     }
 
     /// Runs the command line and returns the exit status. Errors print as one line on stderr:

@@ -7,6 +7,15 @@ public enum ChildProcesses {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var groups = Set<pid_t>()
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    nonisolated(unsafe) private static var stopping: Int32?
+
+    /// The signal rtlgen is stopping for, if it is: the command's own outcome no longer counts
+    /// (its tools were stopped under it), the handler exits with 128 + the signal.
+    public static var stopSignal: Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopping
+    }
 
     static func register(_ pgid: pid_t) {
         lock.lock()
@@ -42,6 +51,9 @@ public enum ChildProcesses {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
+                lock.lock()
+                stopping = sig
+                lock.unlock()
                 stopAll()
                 exit(128 + sig)
             }

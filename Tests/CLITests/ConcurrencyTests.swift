@@ -152,3 +152,45 @@ extension CLITests {
         #expect(edited.stderr.contains("sim: note: \(file) differs from its manifest.json entry"), "\(edited.stderr)")
     }
 }
+
+/// Stopping rtlgen stops what it started: a simulation of a unit that never settles is running in
+/// vvp when rtlgen gets SIGTERM; rtlgen exits 143 and no vvp of that run is left.
+extension CLITests {
+    /// The pids of running vvp processes whose command line contains `marker`.
+    func processes(containing marker: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { e -> Int32? in
+            guard let pid = Int32(e), let cmd = FileManager.default.contents(atPath: "/proc/\(e)/cmdline") else { return nil }
+            let text = String(decoding: cmd.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            // vvp runs the model built in the run's build directory; rtlgen itself names it too
+            return text.contains(marker) && text.hasPrefix("/usr/bin/vvp") ? pid : nil
+        }
+    }
+
+    @Test func stoppingRtlgenStopsItsSimulators() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try rtlgen(["--mantissa", "3", "--units", "lmul", "--out", dir]).status == 0)
+        let file = "\(dir)/lmul_e4m3.v"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        // a combinational loop that never settles for one operand value
+        try text.replacingOccurrences(of: "endmodule", with: "    reg spin;\n    always @* begin spin = 1'b0; while (a == 8'h11) spin = ~spin; end\nendmodule")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try Launched(["sim", "--dir", dir, "--modules", "lmul_e4m3", "--sim", "icarus", "--build", dir + "/build",
+                                "--testbench", CLITests.root + "/testbench"])
+        // wait (at most 60 s) for its vvp to be running
+        var vvp: [Int32] = []
+        let deadline = Date().addingTimeInterval(60)
+        while vvp.isEmpty && Date() < deadline {
+            usleep(100_000)
+            vvp = processes(containing: dir + "/build")
+        }
+        #expect(!vvp.isEmpty, "vvp never started")
+        let stopped = Date()
+        kill(run.process.processIdentifier, SIGTERM)
+        let (status, _) = run.wait()
+        #expect(status == 143)
+        #expect(processes(containing: dir + "/build").isEmpty)
+        #expect(Date().timeIntervalSince(stopped) < 5)
+    }
+}
