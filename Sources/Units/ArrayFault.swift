@@ -78,14 +78,20 @@ public enum ArrayFault: String, CaseIterable, Hashable, Sendable {
     /// Whether the fault can show in `d`: the array faults name row 2 and column 2 (3 x 3 or
     /// larger); only the exact multiplier gives subnormal products (SPEC: L-Mul and `fpmul_ftz`
     /// flush them), so misplacing them changes nothing elsewhere; the fixed-point accumulator's
-    /// faults apply to its PEs and the widening and float-sum faults to `--acc fp*` PEs.
+    /// faults apply to its PEs and the widening and float-sum faults to `--acc fp*` PEs; the PE's
+    /// sticky-invalid faults need a format with NaN or infinity (a finite format's PE has none).
     public func applies(to d: ArrayDesign) -> Bool {
         let float = d.pe.floatAccumulator != nil
+        // a format with no NaN or infinity (SPEC "Finite formats") has no invalid logic in its PE to break
+        // (and the invalid a cell drains is always 0, live or captured)
+        let special = d.format.hasNaN || d.format.hasInfinity
         switch self {
+        case .invalidIgnoresValid, .invalidNotSticky, .invalidNotCleared, .resInvalidLive: return special && d.rows >= 3 && d.cols >= 3
+        case .fpSpecialSkipped: return special && float
         case .accCarryCut, .accNoCarries, .accBitStuck, .productSignIgnored, .productShiftOffByOne:
             return !float
         case .subnormalProductMisplaced: return !float && d.unit.kind == .fpmul
-        case .widenSignDropped, .widenExponentOffByOne, .fpClearToOne, .fpSpecialSkipped: return float
+        case .widenSignDropped, .widenExponentOffByOne, .fpClearToOne: return float
         case .widenSubnormalAsNormal: return float && d.unit.kind == .fpmul
         default: return d.rows >= 3 && d.cols >= 3
         }

@@ -293,6 +293,25 @@ import Units
         #expect(exercised == Set(ArrayFault.allCases).subtracting(acc == nil ? floatFaults : fixedFaults))
     }
 
+    /// A finite format (SPEC "Finite formats") has no NaN or infinity, so its PE has no sticky
+    /// invalid logic: the faults that break that logic do not apply, and every other fault still
+    /// changes its module and nothing else.
+    @Test(arguments: [nil, FloatFormat.fp32] as [FloatFormat?])
+    func finiteFormatFaultsApplyOnlyWhereThereIsLogicToBreak(_ acc: FloatFormat?) throws {
+        for kind in [UnitKind.lmul, .fpmul] {
+            let d = ArrayDesign(ArithmeticUnit(kind, .e3m2fn), rows: 3, cols: 3, floatAccumulator: acc)
+            let sticky: [ArrayFault] = [.invalidIgnoresValid, .invalidNotSticky, .invalidNotCleared, .resInvalidLive, .fpSpecialSkipped]
+            #expect(sticky.allSatisfy { !$0.applies(to: d) })
+            let real = try d.files()
+            for fault in ArrayFault.allCases where fault.applies(to: d) {
+                let faulty = try d.files(fault: fault)
+                for (r, f) in zip(real, faulty) {
+                    #expect((r.text != f.text) == (r.name == "\(fault.module(in: d)).v"), "\(kind) \(fault.rawValue): \(r.name)")
+                }
+            }
+        }
+    }
+
     /// A faulty module is a module like any other: its Verilog lints clean on all three readers
     /// (the two exact-multiplier designs between them carry every fault).
     @Test(arguments: [nil, FloatFormat.fp32] as [FloatFormat?])
