@@ -14,6 +14,10 @@ public enum HDLError: Error, Equatable, CustomStringConvertible {
     case foreignSignal(module: String, operand: String)
     case instanceMismatch(module: String, instance: String, detail: String)
     case noClock(module: String, register: String)
+    /// A netlist edit (`NetlistEdit`) names something the module does not have.
+    case noSuchName(module: String, kind: String, name: String)
+    /// A netlist edit that cannot be made, or would change nothing.
+    case invalidEdit(module: String, detail: String)
 
     public var description: String {
         switch self {
@@ -45,6 +49,10 @@ public enum HDLError: Error, Equatable, CustomStringConvertible {
             return "\(m): instance '\(inst)': \(detail)"
         case let .noClock(m, reg):
             return "\(m): register '\(reg)' needs a clock; declare one with clock(\"clk\") first"
+        case let .noSuchName(m, kind, name):
+            return "\(m): there is no \(kind) named '\(name)' to edit"
+        case let .invalidEdit(m, detail):
+            return "\(m): \(detail)"
         }
     }
 }

@@ -97,12 +97,12 @@ public struct ProcessingElement: Hashable, Sendable {
         return "acc_width=\(accumulator.width) acc_lsb=\(lsbText)"
     }
 
-    /// The PE's netlist; `fault` (mutation testing, `ArrayFault`) builds it with one deliberate bug.
+    /// The PE's netlist (`ArrayFault.apply(toPE:of:)` plants a mutation-testing bug in it).
     /// A float-accumulating PE also needs the adder's module.
-    public func elaborate(unitModule: Module, adderModule: Module? = nil, fault: ArrayFault? = nil) throws -> Module {
+    public func elaborate(unitModule: Module, adderModule: Module? = nil) throws -> Module {
         if let acc = floatAccumulator {
             guard let adderModule else { preconditionFailure("a float-accumulating PE instantiates fpadd_\(acc.tag)") }
-            return try elaborateFloat(unitModule: unitModule, adderModule: adderModule, acc: acc, fault: fault)
+            return try elaborateFloat(unitModule: unitModule, adderModule: adderModule, acc: acc)
         }
         let f = format
         let w = accumulator.width
@@ -122,32 +122,17 @@ public struct ProcessingElement: Hashable, Sendable {
         let (clear, valid, p) = ports(m, unitModule: unitModule)
         let special = specialProduct(m, p, comment: "NaN or infinite product: not accumulated, sets invalid")
         // value = sig << shift LSBs: sig = {hidden, fraction}, shift = exponent - 1 (0 for subnormals)
-        let shift = m.wire("p_shift", m.mux(p.exponentIsZero, m.const(fault == .subnormalProductMisplaced ? 1 : 0, width: f.exponentBits),
-                                            p.exponent - (fault == .productShiftOffByOne ? 2 : 1)))
+        let shift = m.wire("p_shift", m.mux(p.exponentIsZero, m.const(0, width: f.exponentBits), p.exponent - 1))
         let magnitude = m.wire("p_lsbs", p.significand.zext(to: w).shiftLeft(by: shift),
                                comment: "|product| in accumulator LSBs (exact)")
-        let term = m.wire("p_term", m.mux(fault == .productSignIgnored ? m.zero : p.sign, m.zeros(w) - magnitude, magnitude),
+        let term = m.wire("p_term", m.mux(p.sign, m.zeros(w) - magnitude, magnitude),
                           comment: "signed product in LSBs")
-        let take = m.wire("take", fault == .peValidIgnored ? ~special : valid & ~special)
+        let take = m.wire("take", valid & ~special)
         let acc = m.register("acc_q", w, comment: "the running sum, \(lsbText) per LSB")
-        let base = m.wire("acc_base", fault == .peClearDropped ? acc : m.mux(clear, m.zeros(w), acc))
-        let addend = m.mux(take, term, m.zeros(w))
-        if fault == .accCarryCut {
-            // the carry from the bit weighing 2^-1 into the bit weighing 2^0 is lost
-            let one = -accumulator.lsbExponent
-            m.next(acc, m.cat(base[w - 1, one] + m.mux(take, term[w - 1, one], m.zeros(w - one)),
-                              base[one - 1, 0] + m.mux(take, term[one - 1, 0], m.zeros(one))))
-        } else {
-            m.next(acc, fault == .accNoCarries ? base ^ addend : base + addend)
-        }
-        if fault == .accBitStuck {
-            // the accumulator bit weighing 2^0 reads as 0
-            let one = -accumulator.lsbExponent
-            m.output("acc", m.cat(acc[w - 1, one + 1], m.zero, acc[one - 1, 0]))
-        } else {
-            m.output("acc", acc)
-        }
-        m.output("invalid", invalidFlag(m, clear: clear, valid: valid, special: special, fault: fault))
+        let base = m.wire("acc_base", m.mux(clear, m.zeros(w), acc))
+        m.next(acc, base + m.mux(take, term, m.zeros(w)))
+        m.output("acc", acc)
+        m.output("invalid", invalidFlag(m, clear: clear, valid: valid, special: special))
         return try m.finish()
     }
 
@@ -163,15 +148,10 @@ public struct ProcessingElement: Hashable, Sendable {
 
     /// The sticky `invalid` register, `(clear ? 0 : invalid) | (valid & special)`; for a format
     /// without NaN or infinity no product sets it, so it is the constant 0 and no register is built.
-    func invalidFlag(_ m: ModuleBuilder, clear: Signal, valid: Signal, special: Signal, fault: ArrayFault?) -> Signal {
+    func invalidFlag(_ m: ModuleBuilder, clear: Signal, valid: Signal, special: Signal) -> Signal {
         guard format.hasNaN || format.hasInfinity else { return m.zero }
         let invalid = m.register("invalid_q", 1, comment: "sticky: a NaN or infinite product since the last clear")
-        switch fault {
-        case .invalidIgnoresValid: m.next(invalid, (~clear & invalid) | special)
-        case .invalidNotSticky: m.next(invalid, valid & special)
-        case .invalidNotCleared: m.next(invalid, invalid | (valid & special))
-        default: m.next(invalid, (~clear & invalid) | (valid & special))
-        }
+        m.next(invalid, (~clear & invalid) | (valid & special))
         return invalid
     }
 
@@ -192,7 +172,7 @@ public struct ProcessingElement: Hashable, Sendable {
     ///
     ///     acc     <= valid ? round((clear ? +0 : acc) + widen(product)) : (clear ? +0 : acc)
     ///     invalid <= (clear ? 0 : invalid) | (valid && product NaN or infinite)
-    func elaborateFloat(unitModule: Module, adderModule: Module, acc: FloatFormat, fault: ArrayFault?) throws -> Module {
+    func elaborateFloat(unitModule: Module, adderModule: Module, acc: FloatFormat) throws -> Module {
         let f = format
         let m = ModuleBuilder(moduleName)
         let name = Self.accumulationName(acc)
@@ -210,16 +190,13 @@ public struct ProcessingElement: Hashable, Sendable {
         ]
         let (clear, valid, p) = ports(m, unitModule: unitModule)
         let special = specialProduct(m, p, comment: "NaN or infinite product: sets invalid (and enters the sum)")
-        let widened = widen(m, p, into: acc, fault: fault)
+        let widened = widen(m, p, into: acc)
         let accReg = m.register("acc_q", acc.width, comment: "the running \(name) sum")
-        let cleared = m.const(fault == .fpClearToOne ? Int(acc.encode(1.0)) : 0, width: acc.width)
-        let base = m.wire("acc_base", fault == .peClearDropped ? accReg : m.mux(clear, cleared, accReg), comment: "+0 on a job's first beat")
+        let base = m.wire("acc_base", m.mux(clear, m.zeros(acc.width), accReg), comment: "+0 on a job's first beat")
         let sum = m.instance(adderModule, "add", ["a": base, "b": widened])["y"]!
-        var take = fault == .peValidIgnored ? m.one : valid
-        if fault == .fpSpecialSkipped { take = take & ~special }
-        m.next(accReg, m.mux(m.wire("take", take), sum, base))
+        m.next(accReg, m.mux(m.wire("take", valid), sum, base))
         m.output("acc", accReg)
-        m.output("invalid", invalidFlag(m, clear: clear, valid: valid, special: special, fault: fault))
+        m.output("invalid", invalidFlag(m, clear: clear, valid: valid, special: special))
         return try m.finish()
     }
 
@@ -227,19 +204,18 @@ public struct ProcessingElement: Hashable, Sendable {
     /// pairs where that is not possible): NaN -> canonical NaN, infinity and zero keep their sign,
     /// element subnormals are normalised (or stay subnormal where the accumulation format's
     /// subnormal range reaches them).
-    func widen(_ m: ModuleBuilder, _ p: DecodedOperand, into acc: FloatFormat, fault: ArrayFault?) -> Signal {
+    func widen(_ m: ModuleBuilder, _ p: DecodedOperand, into acc: FloatFormat) -> Signal {
         let f = p.format
         let mf = f.mantissaBits, ma = acc.mantissaBits, ea = acc.exponentBits
-        let rebias = acc.bias - f.bias + (fault == .widenExponentOffByOne ? 1 : 0)
+        let rebias = acc.bias - f.bias
         // normalise element subnormals: frac = 0..01x..x with lz leading zeros -> 1.x..x00 * 2^-(lz+1)
         let lz = m.leadingZeros(p.fraction, name: "p_frac_lz")
         let xw = signedBitsFor(min(rebias - mf, 0)...(Int(f.exponentMask) + rebias + 1))
-        let subnormalAsNormal = fault == .widenSubnormalAsNormal
-        let expAcc = m.wire("p_exp_acc", m.mux(subnormalAsNormal ? m.zero : p.exponentIsZero,
+        let expAcc = m.wire("p_exp_acc", m.mux(p.exponentIsZero,
                                                 m.const(rebias, width: xw) - lz.zext(to: xw),
                                                 p.exponent.zext(to: xw) + rebias),
                             comment: "biased exponent in \(acc.tag) (element subnormals normalised)")
-        let fracNorm = m.wire("p_frac_norm", m.mux(subnormalAsNormal ? m.zero : p.exponentIsZero,
+        let fracNorm = m.wire("p_frac_norm", m.mux(p.exponentIsZero,
                                                    (p.fraction.zext(to: mf + 1).shiftLeft(by: lz + 1))[mf - 1, 0],
                                                    p.fraction), comment: "fraction below the leading one")
         let fracWide = m.cat(fracNorm, m.zeros(ma - mf))
@@ -257,8 +233,7 @@ public struct ProcessingElement: Hashable, Sendable {
         }
         magnitude = m.mux(p.isZero, m.zeros(ea + ma), magnitude)
         if f.hasInfinity { magnitude = m.mux(p.isInf, m.const(Int(acc.infinity!), width: ea + ma), magnitude) }
-        let sign = fault == .widenSignDropped ? m.zero : p.sign
-        return m.wire("p_widened", m.mux(p.isNaN, m.const(Int(acc.canonicalNaN), width: acc.width), m.cat(sign, magnitude)),
+        return m.wire("p_widened", m.mux(p.isNaN, m.const(Int(acc.canonicalNaN), width: acc.width), m.cat(p.sign, magnitude)),
                       comment: "the product in \(acc.tag), exactly")
     }
 }

@@ -99,14 +99,19 @@ public struct ArrayDesign: Hashable, Sendable {
         public var modules: [Module] { [unit] + (adder.map { [$0] } ?? []) + [pe, cell, array] }
     }
 
-    /// The design's modules; `fault` (mutation testing, `ArrayFault`) builds the one it names with
-    /// that deliberate bug, the others as they are.
+    /// The design's modules; `fault` (mutation testing, `ArrayFault`) is planted, as an edit of
+    /// the elaborated netlist, in the one module it names (the modules above it instantiate that
+    /// faulty one); the others are the real design.
     public func elaborate(fault: ArrayFault? = nil) throws -> Elaborated {
+        func planted(_ m: Module, _ site: ArrayFault.Site) throws -> Module {
+            guard let fault, fault.site == site else { return m }
+            return try fault.apply(to: m, in: self)
+        }
         let u = try unit.elaborate()
         let add = try pe.adder?.elaborate()
-        let p = try pe.elaborate(unitModule: u, adderModule: add, fault: fault)
-        let c = try elaborateCell(pe: p, fault: fault)
-        let a = try elaborateArray(cell: c, fault: fault)
+        let p = try planted(try pe.elaborate(unitModule: u, adderModule: add), .pe)
+        let c = try planted(try elaborateCell(pe: p), .cell)
+        let a = try planted(try elaborateArray(cell: c), .array)
         return Elaborated(unit: u, adder: add, pe: p, cell: c, array: a)
     }
 
@@ -119,7 +124,7 @@ public struct ArrayDesign: Hashable, Sendable {
 
     /// One array position: the PE plus its systolic plumbing (operand and flag registers passed
     /// east and south, the captured result, one stage of its row's drain shift register).
-    func elaborateCell(pe peModule: Module, fault: ArrayFault? = nil) throws -> Module {
+    func elaborateCell(pe peModule: Module) throws -> Module {
         let f = format, w = accumulatorWidth
         let m = ModuleBuilder(cellModuleName)
         m.doc = [
@@ -154,22 +159,21 @@ public struct ArrayDesign: Hashable, Sendable {
         let lastQ = m.register("last_q", 1, comment: "the PE's sum is final while this is 1")
         m.next(aQ, aIn)
         m.next(bQ, bIn)
-        m.next(validQ, fault == .cellValidStuck ? ~rst : ~rst & validIn)
-        m.next(clearQ, fault == .cellClearDropped ? m.zero : ~rst & clearIn)
+        m.next(validQ, ~rst & validIn)
+        m.next(clearQ, ~rst & clearIn)
         m.next(lastQ, ~rst & lastIn)
 
         let res = m.register("res_q", w, comment: "the last finished job's sum")
         let resInvalid = m.register("res_invalid_q", 1)
-        let sum = fault == .accMSBDropped ? m.cat(m.zero, peOut["acc"]![w - 2, 0]) : peOut["acc"]!
-        m.next(res, m.mux(fault == .captureEarly ? lastIn : lastQ, sum, res))
-        m.next(resInvalid, fault == .resInvalidLive ? peOut["invalid"]! : m.mux(lastQ, peOut["invalid"]!, resInvalid))
+        m.next(res, m.mux(lastQ, peOut["acc"]!, res))
+        m.next(resInvalid, m.mux(lastQ, peOut["invalid"]!, resInvalid))
 
         let drain = m.register("drain_q", w, comment: "drain shift register stage")
         let drainInvalid = m.register("drain_invalid_q", 1)
         let drainValid = m.register("drain_valid_q", 1)
-        m.next(drain, m.mux(load, res, fault == .drainHolds ? drain : drainIn))
+        m.next(drain, m.mux(load, res, drainIn))
         m.next(drainInvalid, m.mux(load, resInvalid, drainInvalidIn))
-        m.next(drainValid, fault == .drainValidNotReset ? load | drainValidIn : ~rst & (load | drainValidIn))
+        m.next(drainValid, ~rst & (load | drainValidIn))
 
         m.output("a_out", aQ)
         m.output("b_out", bQ)
@@ -184,7 +188,7 @@ public struct ArrayDesign: Hashable, Sendable {
 
     // MARK: - Array
 
-    func elaborateArray(cell: Module, fault: ArrayFault? = nil) throws -> Module {
+    func elaborateArray(cell: Module) throws -> Module {
         let f = format, n = f.width, w = accumulatorWidth, R = rows, C = cols
         let m = ModuleBuilder(moduleName)
         m.doc = [
@@ -224,27 +228,23 @@ public struct ArrayDesign: Hashable, Sendable {
         for d in 1..<max(R, 1) {
             let v = m.register("valid_skew_\(d)", 1), c = m.register("clear_skew_\(d)", 1), l = m.register("last_skew_\(d)", 1)
             let prev = flags[d - 1]
-            m.next(v, fault == .validStuckRow && d == 1 ? ~rst : ~rst & prev.valid)
+            m.next(v, ~rst & prev.valid)
             m.next(c, ~rst & prev.clear)
             m.next(l, ~rst & prev.last)
             flags.append((v, c, l))
         }
-        // A: row i delayed i cycles; B: column j delayed j cycles. `short` taps a line one stage early.
-        func delayed(_ x: Signal, by stages: Int, name: String, short: Bool = false) -> Signal {
+        // A: row i delayed i cycles; B: column j delayed j cycles.
+        func delayed(_ x: Signal, by stages: Int, name: String) -> Signal {
             var taps = [x]
             for d in 0..<stages {
                 let r = m.register("\(name)_\(d)", n)
                 m.next(r, taps[d])
                 taps.append(r)
             }
-            return taps[short ? stages - 1 : stages]
+            return taps[stages]
         }
-        var aRow = (0..<R).map { i in delayed(inA[i * n + n - 1, i * n], by: i, name: "a_skew_\(i)", short: fault == .skewAShort && i == 2) }
-        var bCol = (0..<C).map { j in delayed(inB[j * n + n - 1, j * n], by: j, name: "b_skew_\(j)", short: fault == .skewBShort && j == 2) }
-        if fault == .skewASwap { aRow.swapAt(1, 2) }
-        if fault == .skewBSwap { bCol.swapAt(1, 2) }
-        if fault == .skewValidShort { flags[2].valid = flags[1].valid }
-        if fault == .skewClearEarly { flags[1].clear = inClear }
+        let aRow = (0..<R).map { i in delayed(inA[i * n + n - 1, i * n], by: i, name: "a_skew_\(i)") }
+        let bCol = (0..<C).map { j in delayed(inB[j * n + n - 1, j * n], by: j, name: "b_skew_\(j)") }
         // Row-wide drain load: one cycle after the last beat leaves the row's east end.
         let loads = (0..<R).map {
             m.register("load_q_\($0)", 1, comment: $0 == 0 ? "row i's drain load: the last beat has left cell_<i>_\(C - 1), so every res of row i is final" : nil)
@@ -265,7 +265,7 @@ public struct ArrayDesign: Hashable, Sendable {
                     "clear_in": west?["clear_out"] ?? flags[i].clear,
                     "last_in": west?["last_out"] ?? flags[i].last,
                     "load": loads[i],
-                    "drain_in": (fault == .drainSkipsStage && i == 0 && j == 2 ? row[0] : west)?["drain_out"] ?? zeroDrain,
+                    "drain_in": west?["drain_out"] ?? zeroDrain,
                     "drain_invalid_in": west?["drain_invalid_out"] ?? m.zero,
                     "drain_valid_in": west?["drain_valid_out"] ?? m.zero,
                 ]
@@ -273,10 +273,9 @@ public struct ArrayDesign: Hashable, Sendable {
             }
             cells.append(row)
         }
-        for i in 0..<R { m.next(loads[i], ~rst & cells[i][fault == .drainLoadEarly && i == 0 ? C - 2 : C - 1]["last_out"]!) }
+        for i in 0..<R { m.next(loads[i], ~rst & cells[i][C - 1]["last_out"]!) }
         let east = (0..<R).reversed().map { cells[$0][C - 1] }
-        var accs = east.map { $0["drain_out"]! }
-        if fault == .drainRowsSwapped { accs.swapAt(R - 1, R - 2) }   // rows 0 and 1 on out_acc
+        let accs = east.map { $0["drain_out"]! }
         m.output("out_valid", m.cat(east.map { $0["drain_valid_out"]! }), comment: "row i's drain carries a result")
         m.output("out_invalid", m.cat(east.map { $0["drain_invalid_out"]! }), comment: "that result's sticky invalid")
         m.output("out_acc", m.cat(accs), comment: "that result: row i in bits [i*\(w)+:\(w)]")

@@ -4,8 +4,8 @@ import HDL
 import Units
 import Toolchain
 
-/// One deliberate bug in an array design: a generator fault (`ArrayFault`) that builds `module`'s
-/// netlist with the bug, so the mutant does not depend on how the Verilog text is formatted.
+/// One deliberate bug in an array design: a generator fault (`ArrayFault`), an edit of `module`'s
+/// elaborated netlist, so the mutant does not depend on how the Verilog text is formatted.
 public struct ArrayMutation: Sendable {
     public let fault: ArrayFault
     public let description: String
@@ -19,7 +19,7 @@ public struct ArrayMutation: Sendable {
     }
 
     /// The mutated design, module name to Verilog text, or a one-line reason the fault does not
-    /// change `module` (the generator no longer builds what the fault edits).
+    /// change `module`. (A fault naming a wire the generator no longer builds is an error.)
     public func files(_ d: ArrayDesign) throws -> Result<[String: String], BuildFailure> {
         let original = try d.elaborate().modules.first { $0.name == module }.map(VerilogEmitter.emit)
         let files = Dictionary(uniqueKeysWithValues: try d.files(fault: fault).map { (String($0.name.dropLast(2)), $0.text) })

@@ -268,4 +268,62 @@ import Units
             }
         }
     }
+
+    /// Every fault that applies to a 3 x 3 array of each accumulator is a real change: its
+    /// module's Verilog differs from the real one and every other file is byte for byte the real
+    /// design (a PE fault's cell and array instantiate the PE by name). Between the two units every
+    /// fault of the accumulator is exercised.
+    @Test(arguments: [nil, FloatFormat.fp32] as [FloatFormat?])
+    func everyApplicableFaultChangesItsModulesVerilog(_ acc: FloatFormat?) throws {
+        var exercised = Set<ArrayFault>()
+        for kind in [UnitKind.lmul, .fpmul] {
+            let d = ArrayDesign(ArithmeticUnit(kind, .e4m3), rows: 3, cols: 3, floatAccumulator: acc)
+            let real = try d.files()
+            for fault in ArrayFault.allCases where fault.applies(to: d) {
+                exercised.insert(fault)
+                let faulty = try d.files(fault: fault)
+                #expect(faulty.map(\.name) == real.map(\.name))
+                for (r, f) in zip(real, faulty) {
+                    #expect((r.text != f.text) == (r.name == "\(fault.module(in: d)).v"), "\(fault.rawValue): \(r.name)")
+                }
+            }
+        }
+        let floatFaults: Set<ArrayFault> = [.widenSignDropped, .widenExponentOffByOne, .widenSubnormalAsNormal, .fpClearToOne, .fpSpecialSkipped]
+        let fixedFaults: Set<ArrayFault> = [.accCarryCut, .accNoCarries, .accBitStuck, .productSignIgnored, .productShiftOffByOne, .subnormalProductMisplaced]
+        #expect(exercised == Set(ArrayFault.allCases).subtracting(acc == nil ? floatFaults : fixedFaults))
+    }
+
+    /// A finite format (SPEC "Finite formats") has no NaN or infinity, so its PE has no sticky
+    /// invalid logic: the faults that break that logic do not apply, and every other fault still
+    /// changes its module and nothing else.
+    @Test(arguments: [nil, FloatFormat.fp32] as [FloatFormat?])
+    func finiteFormatFaultsApplyOnlyWhereThereIsLogicToBreak(_ acc: FloatFormat?) throws {
+        for kind in [UnitKind.lmul, .fpmul] {
+            let d = ArrayDesign(ArithmeticUnit(kind, .e3m2fn), rows: 3, cols: 3, floatAccumulator: acc)
+            let sticky: [ArrayFault] = [.invalidIgnoresValid, .invalidNotSticky, .invalidNotCleared, .resInvalidLive, .fpSpecialSkipped]
+            #expect(sticky.allSatisfy { !$0.applies(to: d) })
+            let real = try d.files()
+            for fault in ArrayFault.allCases where fault.applies(to: d) {
+                let faulty = try d.files(fault: fault)
+                for (r, f) in zip(real, faulty) {
+                    #expect((r.text != f.text) == (r.name == "\(fault.module(in: d)).v"), "\(kind) \(fault.rawValue): \(r.name)")
+                }
+            }
+        }
+    }
+
+    /// A faulty module is a module like any other: its Verilog lints clean on all three readers
+    /// (the two exact-multiplier designs between them carry every fault).
+    @Test(arguments: [nil, FloatFormat.fp32] as [FloatFormat?])
+    func faultyModulesAreLintClean(_ acc: FloatFormat?) throws {
+        let d = ArrayDesign(ArithmeticUnit(.fpmul, .e4m3), rows: 3, cols: 3, floatAccumulator: acc)
+        for fault in ArrayFault.allCases where fault.applies(to: d) {
+            let dir = try scratch("lint-\(fault.rawValue)")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            for (name, text) in try d.files(fault: fault) { try text.write(toFile: "\(dir)/\(name)", atomically: true, encoding: .utf8) }
+            let top = fault.module(in: d)
+            let findings = try Lint.check("\(dir)/\(top).v", top: top, directory: dir)
+            #expect(findings.isEmpty, "\(fault.rawValue): \(findings.map { "\($0.tool): \($0.output)" }.joined(separator: "\n"))")
+        }
+    }
 }

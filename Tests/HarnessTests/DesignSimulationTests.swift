@@ -39,7 +39,7 @@ import Verification
         #expect(good.count == 2 && good.allSatisfy { $0.1.passed && $0.1.checked == 2000 - 3 }, "\(good.map { "\($0.0): \($0.1.failure ?? "") \($0.1.mismatchCount ?? -1)" })")
         // the clear dropped: the sums run on across jobs
         let u = try pe.unit.elaborate(), add = try pe.adder?.elaborate()
-        try write([try pe.elaborate(unitModule: u, adderModule: add, fault: .peClearDropped)], to: dir)
+        try write([try ArrayFault.peClearDropped.apply(toPE: try pe.elaborate(unitModule: u, adderModule: add), of: pe)], to: dir)
         let bad = try CycleTestbench.check(pe, trace: trace, rtlDirectory: dir, simulators: [.verilator, .icarus],
                                            buildDirectory: dir + "/build", testbench: repoRoot + "/testbench")
         #expect(bad.count == 2 && bad.allSatisfy { $0.1.failure == nil && ($0.1.mismatchCount ?? 0) > 100 })
