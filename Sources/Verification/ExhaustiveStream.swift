@@ -167,13 +167,11 @@ final class StreamLibrary: @unchecked Sendable {
     let eval: Eval
     let handle: UnsafeMutableRawPointer
 
-    private static let loads = Counter()
-
     init(path: String) throws {
         // Loaded from a copy of its own name (removed once loaded), so a library rebuilt at the
         // same path (an edited unit file) is never found already loaded in this process: dlclose
         // does not unload a C++ library with unique symbols.
-        let copy = "\(path).\(getpid()).\(Self.loads.next())"
+        let copy = "\(path).\(UUID().uuidString)"
         try? FileManager.default.removeItem(atPath: copy)
         do { try FileManager.default.copyItem(atPath: path, toPath: copy) } catch {
             throw HarnessError("cannot copy \(path) to load it: \(error.localizedDescription)")
@@ -197,16 +195,4 @@ final class StreamLibrary: @unchecked Sendable {
     }
 
     deinit { dlclose(handle) }
-}
-
-/// A thread-safe counter.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
-    }
 }

@@ -59,7 +59,6 @@ public final class UnitSimulation: @unchecked Sendable {
         let file: String
         let trace: CycleTrace
         let files: (stimulus: String, expected: String)
-        var count: Int { trace.checkedCycles }
     }
 
     /// Checks the configuration before anything runs: tools present, testbench and unit files present.
