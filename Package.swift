@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "RTLGenCommands",
             dependencies: [
-                "Sweep", "Accuracy", "Synthesis", "Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith",
+                "Sweep", "Accuracy", "Synthesis", "GateTiming", "Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -48,6 +48,8 @@ public struct TimedActivity: Sendable {
         guard trace.cycles > warmup else { throw Failure(description: "\(design.moduleName): a timed run needs more than \(warmup) cycles") }
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // the tools run in `directory`
+        let netlist = netlist.hasPrefix("/") ? netlist : (fm.currentDirectoryPath as NSString).appendingPathComponent(netlist)
         let text = try String(contentsOfFile: netlist, encoding: .utf8)
         let cells = try CellInstances(verilog: text)
         guard cells.module == design.moduleName else {
