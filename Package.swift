@@ -9,6 +9,8 @@ import PackageDescription
 //              the worker pool, the progress reporter, tables)                  -- no deps
 //   Generation (atomic output writer, manifest with hashes)                     -- Units, Toolchain, FloatArith
 //   Verification (unit and array simulation, exhaustive streaming, mutation)   -- Units, HDL, Toolchain, FloatArith
+//   GateTiming (timed gate-level simulation of mapped netlists: delay models,
+//               value changes per net from a VCD, per-instance activity)       -- Units, Toolchain
 //   Synthesis (yosys flow, netlists, standard cells, timing, power, reports)   -- Generation, Units, Toolchain, FloatArith
 //   Accuracy (error of every unit from its golden model, plots; reads the
 //             synthesis report through Synthesis' own types)                    -- Synthesis, Units, FloatArith, Toolchain
@@ -31,13 +33,14 @@ let package = Package(
         .target(name: "Toolchain"),
         .target(name: "Generation", dependencies: ["Units", "Toolchain", "FloatArith"]),
         .target(name: "Verification", dependencies: ["Toolchain", "Units", "HDL", "FloatArith"]),
+        .target(name: "GateTiming", dependencies: ["Units", "Toolchain"]),
         .target(name: "Synthesis", dependencies: ["Generation", "Toolchain", "Units", "FloatArith"]),
         .target(name: "Accuracy", dependencies: ["Synthesis", "Units", "FloatArith", "Toolchain"]),
         .target(name: "Sweep", dependencies: ["Synthesis", "Accuracy", "Verification", "Generation", "Toolchain", "Units", "FloatArith"]),
         .target(
             name: "RTLGenCommands",
             dependencies: [
-                "Sweep", "Accuracy", "Synthesis", "Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith",
+                "Sweep", "Accuracy", "Synthesis", "GateTiming", "Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,7 +48,7 @@ let package = Package(
         .testTarget(name: "HDLTests", dependencies: ["HDL"]),
         .testTarget(name: "FloatArithTests", dependencies: ["FloatArith", "Units"]),
         .testTarget(name: "UnitsTests", dependencies: ["Units", "HDL", "FloatArith"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Accuracy", "Synthesis", "Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith"]),
+        .testTarget(name: "HarnessTests", dependencies: ["GateTiming", "Accuracy", "Synthesis", "Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Accuracy", "Synthesis", "Generation", "Toolchain", "Units", "FloatArith"]),
         .testTarget(name: "CLITests", dependencies: ["RTLGenCommands", "Sweep", "Accuracy", "Generation", "Toolchain", "Units", "FloatArith"]),
     ],

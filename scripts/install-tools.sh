@@ -8,10 +8,13 @@
 # fetched with `apt-get download` and unpacked with `dpkg-deb -x` (installing the package would
 # pull in all of qflow, tcsh, magic, Tk...), then copied with its copyright file to
 #     /usr/local/share/osu018/osu018_stdcells.lib
-# where make synth looks for it (override: make synth LIBERTY=/path/to/osu018_stdcells.lib).
+# where make synth looks for it (override: make synth LIBERTY=/path/to/osu018_stdcells.lib), with
+# the same package's Verilog cell models (specify delays), osu018_stdcells.v, beside it for the
+# timed gate-level simulations.
 set -euo pipefail
 LIBERTY_DIR=/usr/local/share/osu018
 LIBERTY="$LIBERTY_DIR/osu018_stdcells.lib"
+CELL_MODELS="$LIBERTY_DIR/osu018_stdcells.v"
 missing=()
 command -v verilator >/dev/null 2>&1 || missing+=(verilator)
 command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
@@ -20,9 +23,9 @@ command -v sta >/dev/null 2>&1 || missing+=(opensta)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 need_liberty=no
-[ -s "$LIBERTY" ] || need_liberty=yes
+[ -s "$LIBERTY" ] && [ -s "$CELL_MODELS" ] || need_liberty=yes
 if [ ${#missing[@]} -eq 0 ] && [ $need_liberty = no ]; then
-    echo "install-tools: verilator, iverilog, yosys, sta, make, g++ and $LIBERTY are present"
+    echo "install-tools: verilator, iverilog, yosys, sta, make, g++, $LIBERTY and $CELL_MODELS are present"
     exit 0
 fi
 sudo=""
@@ -51,11 +54,15 @@ if [ $need_liberty = yes ]; then
     fi
     dpkg-deb -x "$tmp"/qflow-tech-osu018_*.deb "$tmp/root"
     src="$tmp/root/usr/share/qflow/tech/osu018/osu018_stdcells.lib"
+    models="$tmp/root/usr/share/qflow/tech/osu018/osu018_stdcells.v"
     [ -s "$src" ] || { echo "install-tools: qflow-tech-osu018 has no osu018_stdcells.lib" >&2; exit 1; }
+    [ -s "$models" ] || { echo "install-tools: qflow-tech-osu018 has no osu018_stdcells.v" >&2; exit 1; }
     $sudo mkdir -p "$LIBERTY_DIR"
     $sudo install -m 644 "$tmp/root/usr/share/doc/qflow-tech-osu018/copyright" "$LIBERTY_DIR/copyright"
     # copy under a temporary name, then rename: never a half-written library
     $sudo install -m 644 "$src" "$LIBERTY.tmp"
     $sudo mv "$LIBERTY.tmp" "$LIBERTY"
+    $sudo install -m 644 "$models" "$CELL_MODELS.tmp"
+    $sudo mv "$CELL_MODELS.tmp" "$CELL_MODELS"
 fi
 echo "install-tools: done ($(verilator --version | head -1); $(iverilog -V 2>&1 | head -1); $(yosys -V); sta $(sta -version 2>/dev/null || echo '?'); $LIBERTY)"

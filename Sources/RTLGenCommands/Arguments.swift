@@ -43,6 +43,8 @@ enum Limits {
     static let stimulusValues = 1 << 24
     /// Seconds one simulation run may take.
     static let timeLimit = 1...86_400
+    /// Operand pairs of one timed gate-level run (`glitch`).
+    static let timedPairs = 10...100_000
     /// Seeds of yosys' mutation sampling (a C int).
     static let yosysSeed = 0...Int(Int32.max)
 }

@@ -349,11 +349,24 @@ extension CLITests {
         (["sweep", "merge", "--dir", "OUT/sweepempty", "--out", "OUT/m"], "1 of 1 jobs have no result yet (lmul_e4m3)", 1),
         (["sweep", "merge", "--dir", "OUT/sweepstale", "--out", "OUT/m", "--compare", "OUT/nope.json"], "--compare", 64),
         (["sweep", "merge", "--dir", "OUT/sweepstale", "--out", "OUT/m", "--compare", "OUT/afile"], "not a sweep report", 1),
+        // glitch
+        (["glitch"], "no format given", 64),
+        (["glitch", "--format", "fp8"], "--format", 64),
+        (["glitch", "--format", "e4m3", "--units", ""], "empty list", 64),
+        (["glitch", "--format", "e4m3", "--units", "fpadd"], "unknown multiplier 'fpadd'", 64),
+        (["glitch", "--format", "e4m3", "--count", "9"], "--count 9 is out of range", 64),
+        (["glitch", "--format", "e4m3", "--count", "99999999999999999999"], "--count", 64),
+        (["glitch", "--format", "e4m3", "--liberty", "OUT/nope.lib"], "--liberty", 64),
+        (["glitch", "--format", "e4m3", "--liberty", "OUT"], "--liberty", 64),
+        (["glitch", "--format", "e4m3", "--cell-models", ""], "--cell-models", 64),
+        (["glitch", "--format", "e4m3", "--cell-models", "OUT/fifo"], "--cell-models", 64),
+        (["glitch", "--format", "e4m3", "--flow", "OUT/nope.ys"], "--flow", 64),
+        (["glitch", "--format", "e4m3", "--work", "OUT/afile"], "--work", 64),
     ]
 
     @Test func badInputTableCoversEverySubcommand() {
         let commands = Set(Self.badInputs.map { $0.0.first.flatMap { $0.hasPrefix("-") ? "generate" : $0 } ?? "generate" })
-        for c in ["generate", "vectors", "eval", "matmul", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array", "sweep"] {
+        for c in ["generate", "vectors", "eval", "matmul", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array", "sweep", "glitch"] {
             #expect(commands.contains(c), "no bad-input case for \(c)")
         }
         #expect(Self.badInputs.count >= 80)
