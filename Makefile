@@ -10,6 +10,7 @@
 #                   with behavioural twins of the exact multipliers (build/behavioural) and an ABC-effort table;
 #                   make synth-exhaustive: the netlists whose RTL proof timed out, on all 2^32 inputs
 #   make accuracy   error report into docs/ (accuracy.md/.json, plots); make accuracy-bf16: bf16, 2^32 pairs
+#   make glitch     energy per operation with glitches (timed gate-level activity) of the e4m3 and bf16 units (docs/glitch.md)
 #   make sweep      design-space sweep: every multiplier x E = 4, 5, 8, M = 1...7, cost/error Pareto frontiers
 #                   (docs/sweep.*); make sweep-quick: its e4m3/e5m2/e8m3/e8m4 subset against docs/sweep.json;
 #                   make sweep-sbatch-check: the Slurm scripts' array tasks give the same report (both in make test)
@@ -56,7 +57,7 @@ MODULES := $(foreach f,$(FORMATS),$(foreach u,$(UNITS),$(u)_$(f)))
 MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
 .PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth synth-exhaustive
-.PHONY: sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check
+.PHONY: sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check glitch
 
 all: units sim synth
 
@@ -189,6 +190,23 @@ accuracy: rtlgen
 	@$(RTLGEN) accuracy --out docs
 accuracy-bf16: rtlgen
 	@$(RTLGEN) accuracy --bf16 only --out docs
+
+# Energy with glitches (docs/glitch.md; about 10 minutes): every e4m3 and bf16 multiplier mapped as make synth
+# maps it, its energy per operation from zero-delay and from timed activity (Icarus Verilog with the cells'
+# specify delays, OpenSTA's SDF, inertial and transport delays), and each L-Mul form's ratio to its baselines.
+GLITCH_E4M3_PAIRS ?= 2000
+GLITCH_BF16_PAIRS ?= 1000
+glitch: rtlgen
+	@{ echo "# Energy per operation with glitches"; echo; \
+	  echo "Written by \`make glitch\` (\`rtlgen glitch\`; see \`rtlgen glitch --help\` for the method). Each unit is mapped"; \
+	  echo "to osu018 as \`make synth\` maps it; energy = sum over cell instances of OpenSTA's power at activity 0"; \
+	  echo "and 1, weighted by the output changes per cycle a simulation of the mapped netlist counts. zero_delay is"; \
+	  echo "the activity model of synth/report.md; the other columns count every pulse the delay model lets through."; \
+	  echo "Icarus' own pulse handling is not a commercial simulator's (iverilog issues 746, 753): specify, sdf and"; \
+	  echo "inertial bracket what real gates do, transport (every pulse passed) is an upper bound."; echo; \
+	  echo '```'; $(RTLGEN) glitch --format e4m3 --count $(GLITCH_E4M3_PAIRS) || exit 1; echo '```'; echo; \
+	  echo '```'; $(RTLGEN) glitch --format bf16 --count $(GLITCH_BF16_PAIRS) || exit 1; echo '```'; \
+	} > docs/glitch.md.tmp && mv docs/glitch.md.tmp docs/glitch.md || { rm -f docs/glitch.md.tmp; exit 1; }
 
 # Design-space sweep (docs/sweep.md, docs/sweep.json, docs/plots/sweep-pareto.svg): every multiplier on
 # E = 4, 5, 8 with M = 1...7 (105 jobs), each generated, checked on every operand pair, synthesised

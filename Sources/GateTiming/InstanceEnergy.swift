@@ -24,7 +24,9 @@ public enum InstanceEnergy {
             throw CellModels.Failure(description: "the power report and the activity name different instances (\(missing.joined(separator: ", ")))")
         }
         var dynamic = 0.0, leakage = 0.0
-        for (name, p) in power {
+        // in name order: the same sum, to the last bit, on every run
+        for name in power.keys.sorted() {
+            let p = power[name]!
             dynamic += p.dynamic0 + (p.dynamic1 - p.dynamic0) * (activity[name] ?? 0)
             leakage += p.leakage
         }
