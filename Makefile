@@ -191,7 +191,7 @@ accuracy: rtlgen
 accuracy-bf16: rtlgen
 	@$(RTLGEN) accuracy --bf16 only --out docs
 
-# Energy with glitches (docs/glitch.md; about 10 minutes): every e4m3 and bf16 multiplier mapped as make synth
+# Energy with glitches (docs/glitch.md; about 5 minutes): every e4m3 and bf16 multiplier mapped as make synth
 # maps it, its energy per operation from zero-delay and from timed activity (Icarus Verilog with the cells'
 # specify delays, OpenSTA's SDF, inertial and transport delays), and each L-Mul form's ratio to its baselines.
 GLITCH_E4M3_PAIRS ?= 2000
