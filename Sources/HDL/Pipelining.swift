@@ -128,13 +128,19 @@ extension Module {
         }
         let (stage, local) = place(hi)
 
-        // Names for registered copies: a named signal's own name; an unnamed expression takes the
-        // name of the named wire that reads it.
+        // Names for registered copies: a named signal's own name (an operation driving a named
+        // wire takes the wire's); other expressions the name of the wire that reads them.
         var base = [String?](repeating: nil, count: nodes.count)
         for p in inputs { base[p.node] = p.name }
+        for w in wires where base[w.driver] == nil {
+            switch nodes[w.driver].op {
+            case .input, .wire, .constant: break
+            default: base[w.driver] = w.name
+            }
+        }
         for w in wires {
             base[w.node] = w.name
-            var stack = [w.driver]
+            var stack = nodes[w.driver].op.operands
             var part = 0
             while let n = stack.popLast() {
                 guard base[n] == nil else { continue }
@@ -148,37 +154,118 @@ extension Module {
             }
         }
 
+        // Registers hold bits, not nodes: a value crossing a cut is traced through slices,
+        // concatenations and wires to the bits of the operations (and inputs) that make it, and
+        // only those bits are registered, once per cut, never a constant bit or an unread one.
+        enum Bit: Hashable { case constant(Bool), of(Int, Int) }
+        var bitMemo: [Int: [Bit]] = [:]
+        func bits(_ n: Int) -> [Bit] {          // least significant first
+            if let b = bitMemo[n] { return b }
+            let r: [Bit]
+            switch nodes[n].op {
+            case .constant(let v): r = (0..<v.width).map { .constant(v.bit($0)) }
+            case .wire(let i): r = bits(wires[i].driver)
+            case .slice(let x, let h, let l): r = Array(bits(x)[l...h])
+            case .concat(let parts): r = parts.reversed().flatMap { bits($0) }
+            case .replicate(let x, let c): r = Array([[Bit]](repeating: bits(x), count: c).joined())
+            default: r = (0..<nodes[n].width).map { .of(n, $0) }
+            }
+            bitMemo[n] = r
+            return r
+        }
+        // Pass 1: the latest stage each source bit is read in.
+        var need: [Int: [Int: Int]] = [:]       // source node -> bit -> latest stage
+        func request(_ o: Int, at t: Int) {
+            for case .of(let src, let i) in bits(o) where stage[src] < t {
+                need[src, default: [:]][i] = max(need[src]?[i] ?? 0, t)
+            }
+        }
+        func operandsRead(_ n: Int) -> [Int] { reads(n).filter { !isConstant($0) } }
+        for n in order where !isConstant(n) {
+            for o in operandsRead(n) where stage[o] < stage[n] { request(o, at: stage[n]) }
+        }
+        for o in outputNodes { request(o, at: stages) }
+
         let m = ModuleBuilder(name)
         m.doc = doc
         _ = m.clock(clock)
         var copy = [Int?](repeating: nil, count: nodes.count)     // the node's value in its own stage
         for p in inputs { copy[p.node] = m.input(p.name, p.width).node }
-        var registered: [Int: [Int: Int]] = [:]                    // node -> stage -> register node
         var cuts = [[(name: String, width: Int)]](repeating: [], count: stages)
         func fresh(_ s: String) -> String {
             var name = s, k = 1
             while m.names.contains(name) || ModuleBuilder.nameProblem(name) != nil { name = "\(s)_\(k)"; k += 1 }
             return name
         }
-        /// Old node `n`'s value as seen in stage `t` (registered from its own stage up to `t`).
-        func value(_ n: Int, at t: Int) -> Int {
-            if isConstant(n) { return copy[n]! }
-            let s = stage[n]
-            if t == s { return copy[n]! }
-            precondition(t > s, "a node is read only in its stage or later")
-            if let r = registered[n]?[t] { return r }
-            let prev = value(n, at: t - 1)
-            let regName = fresh("\(base[n] ?? "n\(n)")_s\(t)")
-            let r = m.register(regName, nodes[n].width, comment: "cut \(t): \(base[n] ?? "expression") from stage \(t - 1)")
-            m.next(r, Signal(node: prev, width: nodes[n].width, builder: m))
-            registered[n, default: [:]][t] = r.node
-            cuts[t - 1].append((regName, nodes[n].width))
-            return r.node
+        func sig(_ n: Int) -> Signal { Signal(node: n, width: m.nodes[n].width, builder: m) }
+        /// `x`'s bits at `positions` (ascending), packed: contiguous runs as slices, concatenated.
+        func pack(_ x: Int, _ positions: [Int]) -> Int {
+            var runs: [(lo: Int, hi: Int)] = []
+            for p in positions {
+                if let last = runs.last, last.hi + 1 == p { runs[runs.count - 1].hi = p } else { runs.append((p, p)) }
+            }
+            let parts = runs.map { sig(x)[$0.hi, $0.lo] }
+            return parts.count == 1 ? parts[0].node : m.cat(parts.reversed()).node
+        }
+        // Registers: for source `src` and cut t, the bits read at stage t or later, ascending.
+        var registers: [Int: [Int: (node: Int, bits: [Int])]] = [:]
+        func register(_ src: Int, _ t: Int) -> (node: Int, bits: [Int]) {
+            if let r = registers[src]?[t] { return r }
+            let held = need[src]!.filter { $0.value >= t }.map(\.key).sorted()
+            let input: Int
+            if t - 1 == stage[src] {
+                input = pack(copy[src]!, held)
+            } else {
+                let prev = register(src, t - 1)
+                input = pack(prev.node, held.map { prev.bits.firstIndex(of: $0)! })
+            }
+            let width = held.count
+            let regName = fresh("\(base[src] ?? "n\(src)")_s\(t)")
+            let whole = width == nodes[src].width
+            let r = m.register(regName, width, comment: "cut \(t): \(whole ? "" : "\(width) of the \(nodes[src].width) bits of ")\(base[src] ?? "an expression") from stage \(t - 1)")
+            m.next(r, sig(input))
+            cuts[t - 1].append((regName, width))
+            registers[src, default: [:]][t] = (r.node, held)
+            return (r.node, held)
+        }
+        /// Old node `o`'s value in stage `t`, later than its own: its bits from the cut-t registers.
+        func crossing(_ o: Int, at t: Int) -> Int {
+            var parts: [Int] = []                // one node per run, least significant first
+            var run: (reg: Int, lo: Int, hi: Int)?
+            var constantRun: [Bool] = []
+            func flushRun() { if let r = run { parts.append(sig(r.reg)[r.hi, r.lo].node); run = nil } }
+            func flushConstant() {
+                guard !constantRun.isEmpty else { return }
+                var words = [UInt64](repeating: 0, count: (constantRun.count + 63) / 64)
+                for (i, b) in constantRun.enumerated() where b { words[i / 64] |= 1 << UInt64(i % 64) }
+                parts.append(m.constant(BitVector(width: constantRun.count, words: words)).node)
+                constantRun = []
+            }
+            for b in bits(o) {
+                switch b {
+                case .constant(let v):
+                    flushRun()
+                    constantRun.append(v)
+                case .of(let src, let i):
+                    flushConstant()
+                    if stage[src] == t {
+                        flushRun()
+                        parts.append(sig(copy[src]!)[i, i].node)
+                        continue
+                    }
+                    let r = register(src, t)
+                    let p = r.bits.firstIndex(of: i)!
+                    if let cur = run, cur.reg == r.node, cur.hi + 1 == p { run!.hi = p } else { flushRun(); run = (r.node, p, p) }
+                }
+            }
+            flushRun()
+            flushConstant()
+            return parts.count == 1 ? parts[0] : m.cat(parts.reversed().map(sig)).node
         }
         for n in order where copy[n] == nil {
             let node = nodes[n]
             let s = stage[n]
-            func arg(_ o: Int) -> Int { value(o, at: s) }
+            func arg(_ o: Int) -> Int { isConstant(o) || stage[o] == s ? copy[o]! : crossing(o, at: s) }
             switch node.op {
             case .constant(let bits): copy[n] = m.constant(bits).node
             case .input: break
@@ -187,7 +274,7 @@ extension Module {
                 if w.isOutput {
                     copy[n] = arg(w.driver)             // the output is driven after the last cut, below
                 } else {
-                    let s = m.wire(w.name, Signal(node: arg(w.driver), width: w.width, builder: m), comment: w.comment)
+                    let s = m.wire(w.name, sig(arg(w.driver)), comment: w.comment)
                     copy[n] = s.node
                 }
             case .register, .instanceOutput: preconditionFailure("checked above: the module is flat and combinational")
@@ -204,9 +291,9 @@ extension Module {
             }
         }
         for o in outputs {
-            guard let i = wires.firstIndex(where: { $0.node == o.node }) else { continue }
-            let w = wires[i]
-            m.output(o.name, Signal(node: value(o.node, at: stages), width: o.width, builder: m), comment: w.comment)
+            guard let w = wires.first(where: { $0.node == o.node }) else { continue }
+            let v = stage[o.node] == stages || isConstant(w.driver) ? copy[o.node]! : crossing(o.node, at: stages)
+            m.output(o.name, sig(v), comment: w.comment)
         }
         var stageDelays = [Double](repeating: 0, count: stages + 1)
         for n in order where stage[n] >= 0 { stageDelays[stage[n]] = max(stageDelays[stage[n]], local[n]) }

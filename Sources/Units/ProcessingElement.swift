@@ -218,7 +218,8 @@ public struct ProcessingElement: Hashable, Sendable {
         let fracNorm = m.wire("p_frac_norm", m.mux(p.exponentIsZero,
                                                    (p.fraction.zext(to: mf + 1).shiftLeft(by: lz + 1))[mf - 1, 0],
                                                    p.fraction), comment: "fraction below the leading one")
-        let fracWide = m.cat(fracNorm, m.zeros(ma - mf))
+        // (an accumulation format with the element's fraction width takes the fraction as it is)
+        let fracWide = ma > mf ? m.cat(fracNorm, m.zeros(ma - mf)) : fracNorm
         // Element values below the accumulation format's smallest normal stay subnormal there.
         let smallestElement = 1 - f.bias - mf
         var magnitude: Signal
