@@ -296,13 +296,15 @@ public enum MutationReport {
                 out += "  register mutant \(m.result == .survived ? "survived" : "did not build"): \(m.description)\n"
             }
         }
+        // register survivors count as survivors, never as proven equivalent (the pair order matters to them)
         let registerSurvived = results.reduce(0) { $0 + $1.register.filter { $0.result == .survived }.count }
         let total = results.reduce(0) { $0 + $1.gate.count + $1.source.count - $1.sourceStillborn + $1.registerKilled } + registerSurvived
         let killed = results.reduce(0) { $0 + $1.gateKilled + $1.sourceKilled + $1.registerKilled }
-        let equivalent = results.reduce(0) { $0 + $1.gateEquivalent + $1.sourceSurvived } + registerSurvived
+        let equivalent = results.reduce(0) { $0 + $1.gateEquivalent + $1.sourceSurvived }
         let provenEquivalent = results.allSatisfy(\.exhaustive)
         let undecoded = results.reduce(0) { $0 + $1.source.filter { $0.result == .killed(decoded: false) }.count }
         let nonEquivalent = total - equivalent
+        if registerSurvived > 0 { out += "\n\(registerSurvived) register mutant\(registerSurvived == 1 ? "" : "s") survived (not proven equivalent)" }
         let score = nonEquivalent > 0 ? 100.0 * Double(killed) / Double(nonEquivalent) : 100
         out += "\n\(total) mutants: \(killed) killed, \(equivalent) \(provenEquivalent ? "proven equivalent by exhaustive simulation" : "survived")"
         out += String(format: "; mutation score %.1f%% of non-equivalent mutants killed", score)

@@ -8,7 +8,8 @@ import Units
 /// (its readers take its input a cycle early), added (one signal a cycle late) or misplaced (one
 /// cut register dropped and an extra one added on another signal, so the register count stays).
 /// Each is an edit of the elaborated netlist (`NetlistEdit`), emitted under the unit's own module
-/// name and simulated on Icarus with the unit's trace, every pair checked S cycles later.
+/// name and simulated on Icarus with every pair (shuffled) back to back, each checked S cycles
+/// later. A survivor is not proven equivalent (a sequential mutant depends on the pair order).
 public enum RegisterMutation {
     public enum Kind: String, Sendable, CaseIterable { case drop, add, misplace }
 
@@ -59,7 +60,11 @@ public enum RegisterMutation {
         }
         if regs.count >= 2 {
             for i in spread(regs.count) {
-                let r = regs[i], other = regs[(i + 1) % regs.count]
+                // onto another signal's register: moving one along its own chain (x_s1 onto x_s2)
+                // is a retiming that changes nothing
+                func signal(_ name: String) -> Substring { name.range(of: "_s", options: .backwards).map { name[..<$0.lowerBound] } ?? Substring(name) }
+                let r = regs[i]
+                guard let other = (1..<regs.count).map({ regs[(i + $0) % regs.count] }).first(where: { signal($0.name) != signal(r.name) }) else { continue }
                 let moved = try m.edited { e in
                     try reroute(e, m, reading: r.name, with: try e.driver(of: .next(r.name)))
                     _ = try e.delay(.next(other.name), register: "\(other.name)_moved")
@@ -79,7 +84,12 @@ public enum RegisterMutation {
 
     /// Simulates each mutant on Icarus with `trace` (pairs back to back, results S cycles later).
     public static func run(_ unit: ArithmeticUnit, mutants: [Mutant], directory: String, testbench: String, jobs: Int) throws -> [Outcome] {
-        let pairs = Vectors.pairs(unit.format, plan: .standard(for: unit.format))
+        // Every pair, in a seeded shuffled order: in counting order neighbouring pairs share most
+        // operand bits, so a register dropped on a signal that changes only every 256 pairs (a's
+        // sign) goes unseen; shuffled, consecutive pairs are unrelated.
+        var pairs = Vectors.pairs(unit.format, plan: .standard(for: unit.format))
+        var rng = SplitMix64(seed: 23)
+        for i in stride(from: pairs.count - 1, to: 0, by: -1) { pairs.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
         let trace = unit.trace(pairs)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let files = try CycleTestbench.write(trace, name: unit.moduleName, directory: directory)
