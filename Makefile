@@ -9,6 +9,7 @@
 #                   /usr/local/share/osu018/osu018_stdcells.lib, installed by scripts/install-tools.sh);
 #                   with behavioural twins of the exact multipliers (build/behavioural) and an ABC-effort table;
 #                   make synth-exhaustive: the netlists whose RTL proof timed out, on all 2^32 inputs
+#   make sim-exhaustive-pipelined  bf16/fp16 lmul and fpmul _p3 on all 2^32 pairs, results S cycles later
 #   make accuracy   error report into docs/ (accuracy.md/.json, plots); make accuracy-bf16: bf16, 2^32 pairs
 #   make glitch     energy per operation with glitches (timed gate-level activity) of the e4m3 and bf16 units (docs/glitch.md)
 #   make sweep      design-space sweep: every multiplier x E = 4, 5, 8, M = 1...7, cost/error Pareto frontiers
@@ -56,7 +57,7 @@ RTL_DIR ?= $(if $(filter-out $(DEFAULT_FORMATS),$(FORMATS)),build/rtl,rtl)
 MODULES := $(foreach f,$(FORMATS),$(foreach u,$(UNITS),$(u)_$(f)))
 MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
-.PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth synth-exhaustive
+.PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth synth-exhaustive sim-exhaustive-pipelined
 .PHONY: sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check glitch
 
 all: units sim synth
@@ -94,8 +95,12 @@ rtl: rtlgen
 	@for f in $(FORMATS); do $(RTLGEN) --format $$f --units $$(tr ' ' ',' <<< "$(UNITS)") --out $(RTL_DIR) || exit 1; done
 
 # Check the units of the selected set against the golden model on both simulators, then the arrays.
-sim: $(MODULE_FILES) | rtlgen
+# Pipelined units (SPEC "Ports": <module>_p<S>, registers at balanced cut points), generated into
+# build/rtl: every pair back to back, each result checked exactly S cycles later (4 models).
+PIPE_MODULES ?= lmul_e4m3_p2 fpmul_e4m3_p3
+sim: $(MODULE_FILES) $(PIPE_MODULES:%=build/rtl/%.v) | rtlgen
 	@$(RTLGEN) sim --dir $(RTL_DIR) --modules "$(MODULES)" --sim "$(SIM)"
+	@$(RTLGEN) sim --dir build/rtl --modules "$(PIPE_MODULES)" --sim "$(SIM)"
 	@$(MAKE) --no-print-directory sim-array
 
 # Systolic arrays (docs/array.md), generated into build/sim-array/rtl and checked cycle by cycle
@@ -131,6 +136,13 @@ EXHAUSTIVE_EXTRA ?= $(if $(filter command line,$(origin UNITS) $(origin MANTISSA
 EXHAUSTIVE_MODULES := $(foreach f,$(EXHAUSTIVE_FORMATS),$(foreach u,$(EXHAUSTIVE_UNITS),$(u)_$(f))) $(EXHAUSTIVE_EXTRA)
 sim-exhaustive: $(EXHAUSTIVE_MODULES:%=build/rtl/%.v) | rtlgen
 	@$(RTLGEN) exhaustive --dir build/rtl --modules "$(EXHAUSTIVE_MODULES)"
+
+# All 2^32 pairs of the bf16 and fp16 lmul and fpmul pipelined at one S (PIPE_EXHAUSTIVE_STAGES),
+# back to back, each result checked S cycles later (not in make test: it is the slow one).
+PIPE_EXHAUSTIVE_STAGES ?= 3
+PIPE_EXHAUSTIVE_MODULES := $(foreach f,e8m7 e5m10,$(foreach u,lmul fpmul,$(u)_$(f)_p$(PIPE_EXHAUSTIVE_STAGES)))
+sim-exhaustive-pipelined: $(PIPE_EXHAUSTIVE_MODULES:%=build/rtl/%.v) | rtlgen
+	@$(RTLGEN) exhaustive --dir build/rtl --modules "$(PIPE_EXHAUSTIVE_MODULES)"
 
 # Benchmark (prints figures, asserts nothing): checked vectors/s per simulator and method.
 BENCH_UNITS ?= rtl/lmul_e4m3.v rtl/fpmul_e4m3.v build/rtl/lmul_e8m7.v build/rtl/lmul_formula_e8m7.v build/rtl/fpmul_e8m7.v build/rtl/fpmul_ftz_e8m7.v

@@ -75,6 +75,10 @@ private struct Emission {
             emitItem(.wire(index), &done)
         }
         for i in m.instances.indices { emitItem(.instance(i), &done) }
+        // Temporaries that only registers' next states read (a pipeline cut inside an expression).
+        for r in m.registers {
+            for dep in namedDependencies([r.next]) where temps.contains(dep) { emitItem(.temp(dep), &done) }
+        }
 
         if !m.registers.isEmpty, let clk = m.clock {
             markAll(m.input(named: clk)!.node)

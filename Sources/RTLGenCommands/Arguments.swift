@@ -171,8 +171,16 @@ struct ModuleList: CustomStringConvertible, Sendable {
     /// The unit a module name names, or an error that says which part is wrong.
     static func unit(_ name: String) throws -> ArithmeticUnit {
         if let u = ArithmeticUnit(moduleName: name) { return u }
-        let form = "<unit>_e<E>m<M>[_ovf_inf] or <unit>_e2m1fn, e.g. lmul_e4m3"
+        let form = "<unit>_e<E>m<M>[_ovf_inf][_p<S>] or <unit>_e2m1fn, e.g. lmul_e4m3 or lmul_e4m3_p2"
         var base = name
+        if let p = base.range(of: "_p", options: .backwards), !base[p.upperBound...].isEmpty,
+           base[p.upperBound...].allSatisfy({ $0.isASCII && $0.isNumber }) {
+            let digits = base[p.upperBound...]
+            guard let s = Int(digits), (1...ArithmeticUnit.maxStages).contains(s), "\(s)" == digits else {
+                throw UsageError("'\(name)': _p<S> takes S = 1...\(ArithmeticUnit.maxStages) register stages, without leading zeros (SPEC \"Ports\")")
+            }
+            base = String(base[..<p.lowerBound])
+        }
         if base.hasSuffix("_ovf_inf") { base.removeLast("_ovf_inf".count) }
         guard let sep = base.range(of: "_e", options: .backwards) else { throw UsageError("'\(name)' is not a unit module name (\(form))") }
         let kind = String(base[..<sep.lowerBound]), tag = String(base[base.index(after: sep.lowerBound)...])
@@ -196,7 +204,7 @@ struct ModuleList: CustomStringConvertible, Sendable {
 /// "generate it with: rtlgen ...": the command that writes a missing unit file into `dir`.
 func generateHint(_ u: ArithmeticUnit, _ dir: String) -> String {
     let format = u.format.isFinite ? "--format \(u.format.tag)" : "--exponent \(u.format.exponentBits) --mantissa \(u.format.mantissaBits)"
-    return "generate it with: rtlgen \(format) --units \(u.kind.rawValue) --out \(dir)"
+    return "generate it with: rtlgen \(format) --units \(u.kind.rawValue)\(u.stages > 0 ? " --stages \(u.stages)" : "") --out \(dir)"
 }
 
 /// `--files`: existing regular files (Verilog units).

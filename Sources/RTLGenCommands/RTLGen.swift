@@ -190,27 +190,39 @@ struct Generate: ParsableCommand {
     @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "dir"))
     var out: String = "rtl"
 
+    @OptionGroup var pipeline: StagesOption
+
+    @OptionGroup var clock: ClockOption
+
     mutating func validate() throws {
+        if pipeline.stages != nil, clock.clockNs != nil {
+            throw UsageError("--clock-ns picks the stages; give --stages or --clock-ns, not both")
+        }
         if modules != nil {
             if format.isGiven || units != nil {
                 throw UsageError("--modules names each unit's format and overflow rule; drop --format, --mantissa, --exponent, --overflow and --units")
             }
+            if pipeline.stages != nil || clock.clockNs != nil {
+                throw UsageError("--modules names each unit's stages (<module>_p<S>); drop --stages and --clock-ns, or use --format and --units")
+            }
         } else {
             try checkSupported((units ?? .all).kinds, try format.format(), format.overflow)
         }
+        if clock.clockNs != nil { try ClockSearch.checkTools() }
         try OutputWriter.checkDirectory(out)
         _ = try Manifest.load(from: out)   // a manifest there must be readable; read again under the lock
     }
 
-    /// The units to write: the named modules, or --units in the format.
+    /// The units to write: the named modules, or --units in the format (with --stages).
     func selected() throws -> [ArithmeticUnit] {
         if let modules { return modules.units }
         let f = try format.format()
-        return (units ?? .all).kinds.map { ArithmeticUnit($0, f, overflow: format.overflow) }
+        return (units ?? .all).kinds.map { ArithmeticUnit($0, f, overflow: format.overflow, stages: pipeline.stages ?? 0) }
     }
 
     func run() throws {
-        let selected = try selected()
+        var selected = try selected()
+        if let period = clock.clockNs { selected = try ClockSearch().choose(selected, period: period) }
         var files: [(name: String, contents: Data)] = []
         var entries: [Manifest.Entry] = []
         for unit in selected {

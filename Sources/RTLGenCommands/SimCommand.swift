@@ -19,6 +19,7 @@ struct SimCommand: ParsableCommand {
           rtlgen sim --dir rtl --modules lmul_e4m3,fpmul_e4m3
           rtlgen sim --dir build/rtl --modules fpmul_e8m7 --sim verilator --count 1000000
           rtlgen sim --dir rtl --modules lmul_e4m3 --sim icarus --time-limit 60
+          rtlgen sim --dir build/rtl --modules lmul_e4m3,fpmul_e4m3 --stages 2    lmul_e4m3_p2, fpmul_e4m3_p2: each result S cycles after its pair
         """
     )
 
@@ -37,9 +38,17 @@ struct SimCommand: ParsableCommand {
 
     @OptionGroup var simulation: SimulationOptions
 
+    @OptionGroup var pipeline: StagesOption
+
+    /// The units checked: the named modules, or with --stages S their `_p<S>` variants.
+    var units: [ArithmeticUnit] { pipeline.stages.map { s in modules.units.map { $0.withStages(s) } } ?? modules.units }
+
     mutating func validate() throws {
         try checkInputDirectory(dir, flag: "--dir")
-        for u in modules.units {
+        if pipeline.stages != nil, let named = modules.units.first(where: { $0.stages > 0 }) {
+            throw UsageError("--modules \(named.moduleName) names its stages already; drop --stages or name the combinational module")
+        }
+        for u in units {
             try checkInputFile("\(dir)/\(u.moduleName).v", flag: "--modules",
                                hint: generateHint(u, dir))
         }
@@ -50,11 +59,11 @@ struct SimCommand: ParsableCommand {
         // A file that is not what manifest.json says (hand-edited, or left by an interrupted
         // write) is simulated as it is, with a note naming it.
         if let manifest = try? Manifest.load(from: dir) {
-            for (file, problem) in manifest.staleFiles(in: dir, only: Set(modules.units.map(\.fileName))) {
+            for (file, problem) in manifest.staleFiles(in: dir, only: Set(units.map(\.fileName))) {
                 FileHandle.standardError.write(Data("sim: note: \(file) \(problem); simulating it as it is\n".utf8))
             }
         }
-        var config = SimulationConfig(rtlDirectory: dir, units: modules.units, simulators: simulation.simulators)
+        var config = SimulationConfig(rtlDirectory: dir, units: units, simulators: simulation.simulators)
         config.buildDirectory = build
         config.testbenchDirectory = simulation.testbench
         config.timeLimit = Double(simulation.timeLimit)

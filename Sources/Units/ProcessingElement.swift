@@ -114,6 +114,7 @@ public struct ProcessingElement: Hashable, Sendable {
             "parameters: " + unit.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " ") + " " + accumulatorParameters,
         ] + accumulatorDoc + [
             "multiplier: instance of \(unit.moduleName) (\(unit.fileName)); its output is added exactly as the unit gives it",
+        ] + latencyDoc + [
             "clk: rising edge; clear: synchronous, restarts acc and invalid (a product valid in the same cycle is the first term)",
             "valid: the product of a and b is accumulated only when 1",
             "acc <= (clear ? 0 : acc) + (valid & finite product ? product in LSBs : 0)",
@@ -134,6 +135,13 @@ public struct ProcessingElement: Hashable, Sendable {
         m.output("acc", acc)
         m.output("invalid", invalidFlag(m, clear: clear, valid: valid, special: special))
         return try m.finish()
+    }
+
+    /// SPEC "Pipelined PEs": with a pipelined multiplier, where clear and valid wait for its product.
+    var latencyDoc: [String] {
+        guard unit.stages > 0 else { return [] }
+        return ["multiplier latency \(unit.stages) (SPEC \"Pipelined PEs\"): clear and valid pass \(unit.stages) register\(unit.stages == 1 ? "" : "s") (clear_d*, valid_d*) beside it, "
+                + "so the products meet their flags and acc, invalid are those of the combinational PE \(unit.stages) cycle\(unit.stages == 1 ? "" : "s") later"]
     }
 
     /// The header's note on `invalid` for a format with no NaN or infinity (empty otherwise).
@@ -157,13 +165,27 @@ public struct ProcessingElement: Hashable, Sendable {
 
     /// The ports every PE has (clk, clear, valid, a, b) and the multiplier instance's product, decoded.
     func ports(_ m: ModuleBuilder, unitModule: Module) -> (clear: Signal, valid: Signal, product: DecodedOperand) {
-        _ = m.clock()
+        let clk = m.clock()
         let clear = m.input("clear", 1)
         let valid = m.input("valid", 1)
         let a = m.input("a", format.width)
         let b = m.input("b", format.width)
-        let product = m.instance(unitModule, "mul", ["a": a, "b": b])["y"]!
-        return (clear, valid, m.decode(product, format, prefix: "p"))
+        let stages = unit.stages
+        guard stages > 0 else {
+            let product = m.instance(unitModule, "mul", ["a": a, "b": b])["y"]!
+            return (clear, valid, m.decode(product, format, prefix: "p"))
+        }
+        // SPEC "Pipelined PEs": clear and valid travel with the operands through the multiplier's S stages.
+        let product = m.instance(unitModule, "mul", ["clk": clk, "a": a, "b": b])["y"]!
+        var (c, v) = (clear, valid)
+        for k in 1...stages {
+            let cq = m.register("clear_d\(k)", 1, comment: "clear, \(k) of the multiplier's \(stages) stages later")
+            let vq = m.register("valid_d\(k)", 1, comment: "valid, \(k) of the multiplier's \(stages) stages later")
+            m.next(cq, c)
+            m.next(vq, v)
+            (c, v) = (cq, vq)
+        }
+        return (c, v, m.decode(product, format, prefix: "p"))
     }
 
     /// SPEC "Floating-point accumulation": the product widened exactly into the accumulation
@@ -183,6 +205,7 @@ public struct ProcessingElement: Hashable, Sendable {
             "parameters: " + (unit.parameters.map { "\($0.0)=\($0.1)" } + [accumulatorParameters]).joined(separator: " "),
         ] + accumulatorDoc + [
             "multiplier: instance of \(unit.moduleName) (\(unit.fileName)); adder: instance of \(adderModule.name) (\(adderModule.name).v)",
+        ] + latencyDoc + [
             "clk: rising edge; clear: synchronous, restarts acc at +0 and invalid (a product valid in the same cycle is the first term)",
             "valid: the product of a and b is accumulated only when 1",
             "acc <= valid ? round((clear ? +0 : acc) + widen(product)) : (clear ? +0 : acc)",
@@ -218,7 +241,8 @@ public struct ProcessingElement: Hashable, Sendable {
         let fracNorm = m.wire("p_frac_norm", m.mux(p.exponentIsZero,
                                                    (p.fraction.zext(to: mf + 1).shiftLeft(by: lz + 1))[mf - 1, 0],
                                                    p.fraction), comment: "fraction below the leading one")
-        let fracWide = m.cat(fracNorm, m.zeros(ma - mf))
+        // (an accumulation format with the element's fraction width takes the fraction as it is)
+        let fracWide = ma > mf ? m.cat(fracNorm, m.zeros(ma - mf)) : fracNorm
         // Element values below the accumulation format's smallest normal stay subnormal there.
         let smallestElement = 1 - f.bias - mf
         var magnitude: Signal
@@ -274,8 +298,9 @@ extension ProcessingElement: Design {
     /// invalid in cycle c + 1 are the sum and flag after beat c (before it the registers hold
     /// their power-up values). One more cycle shows the last beat's effect.
     public func trace(_ beats: [Beat]) -> CycleTrace {
-        var t = CycleTrace(signature, reserve: beats.count + 1)
-        for _ in 0...beats.count { t.addCycle() }
+        let late = unit.stages          // SPEC "Pipelined PEs": everything S cycles later
+        var t = CycleTrace(signature, reserve: beats.count + 1 + late)
+        for _ in 0...(beats.count + late) { t.addCycle() }
         var fixed = goldenAccumulator()
         var float = floatAccumulator.map { FPAccumulatorModel(element: format, accumulation: $0) }
         var started = false
@@ -298,9 +323,9 @@ extension ProcessingElement: Design {
             guard started else { continue }
             let element = float?.result ?? fixed.result
             for (l, limb) in element.sum.limbs.enumerated() where l * 64 < outputWidth {
-                t.expect("acc", limb, cycle: c + 1, at: l * 64, width: min(64, outputWidth - l * 64))
+                t.expect("acc", limb, cycle: c + 1 + late, at: l * 64, width: min(64, outputWidth - l * 64))
             }
-            t.expect("invalid", element.invalid ? 1 : 0, cycle: c + 1)
+            t.expect("invalid", element.invalid ? 1 : 0, cycle: c + 1 + late)
         }
         return t
     }

@@ -240,7 +240,39 @@ public enum ArrayTestPlan {
             return (i + k) % 4 == 3 ? magnitude | neg : magnitude
         }
         jobs.append(ArrayJob("float: sums of the smallest subnormals", a: (0..<R).map { i in (0..<9).map { k in subnormal(i, k) } }, b: ones(9)))
+        if let tie = stickyTie(d, acc) {
+            jobs.append(ArrayJob("float: round to nearest even decided by the sticky bit (a term just above half an ulp of a sum ~2^\(acc.mantissaBits + 1) times larger)",
+                                 a: (0..<R).map { _ in tie.a }, b: tie.b.map { Array(repeating: $0, count: C) }))
+        }
         return jobs
+    }
+
+    /// Beats whose golden sum `big` is many (up to 2,048) maximal products and then one small
+    /// product `p` with `p / ulp(big)` strictly between 1/2 and 3/4 and not a multiple of 1/4:
+    /// guard 1, round 0, sticky 1, so only the sticky bit tells the sum to round up rather than tie
+    /// to even (the sum's last bit is even); `big` is about 2^(M+1) times `p`. Chosen from the
+    /// golden model (the unit's own products); nil when the formats have no such pair.
+    static func stickyTie(_ d: ArrayDesign, _ acc: FloatFormat) -> (a: [UInt32], b: [UInt32])? {
+        let f = d.format, unit = d.unit, one = f.encode(1)
+        let bigP = FPAdd.widen(unit(f.maxFinite, one), from: f, to: acc)
+        var smalls: [(UInt32, Double)] = []
+        for small in 0..<(UInt32(1) << UInt32(f.width)) where small & f.signMask == 0 {
+            let p = FPAdd.widen(unit(small, one), from: f, to: acc)
+            if acc.classify(p) == .normal || acc.classify(p) == .subnormal { smalls.append((small, acc.doubleValue(p))) }
+        }
+        var sum: UInt32 = 0
+        for n in 1...2048 {
+            sum = FPAdd.add(sum, bigP, acc)
+            guard acc.classify(sum) == .normal, sum & 1 == 0 else { continue }
+            let ulp = acc.doubleValue(sum + 1) - acc.doubleValue(sum)
+            for (small, p) in smalls {
+                let q = p / ulp
+                if q > 0.5 && q < 0.75 && (q * 4).rounded() != q * 4 {
+                    return ([UInt32](repeating: f.maxFinite, count: n) + [small], [UInt32](repeating: one, count: n + 1))
+                }
+            }
+        }
+        return nil
     }
 
     /// The standard list: random jobs of K = 1 (three back to back), 2, 17 (twice), 256, then the

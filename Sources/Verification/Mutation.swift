@@ -55,6 +55,9 @@ public struct MutationRun: Sendable {
         public let vectors: Int
         public let gate: [GateMutant]
         public let source: [SourceMutant]
+        /// A pipelined unit's register mutants (`RegisterMutation`: a cut register dropped, added, moved).
+        public var register: [SourceMutant] = []
+        public var registerKilled: Int { register.filter { if case .killed = $0.result { return true } else { return false } }.count }
 
         public var gateKilled: Int { gate.filter(\.killedExhaustive).count }
         public var gateEquivalent: Int { gate.count - gateKilled }
@@ -88,15 +91,31 @@ public struct MutationRun: Sendable {
                 counts[name] = count
             }
 
-            log("mutate: \(m): \(gateMutants) gate mutants (yosys mutate) in one Verilator model")
-            let gate = try runGateMutants(module: m, file: file, dir: dir, runtime: runtime)
+            // tb_mutants.cpp applies one pair and reads y at once: gate mutants are for the
+            // combinational module; a pipelined one gets register mutants (below) and source mutants.
+            var gate: [GateMutant] = []
+            if unit.stages == 0 {
+                log("mutate: \(m): \(gateMutants) gate mutants (yosys mutate) in one Verilator model")
+                gate = try runGateMutants(module: m, file: file, dir: dir, runtime: runtime)
+            } else {
+                log("mutate: \(m): no gate mutants (the mutant testbench is combinational; mutate \(unit.withStages(0).moduleName) for them)")
+            }
             var source: [SourceMutant] = []
             if sourceMutants {
                 let trace = unit.trace(Vectors.pairs(unit.format, plan: full))
                 let files = try CycleTestbench.write(trace, name: m, directory: dir)
                 source = try runSourceMutants(module: m, unit: unit, file: file, dir: dir, trace: trace, files: files, log: log)
             }
-            out.append(UnitResult(module: m, unit: unit, vectors: counts["full"]!, gate: gate, source: source))
+            var register: [SourceMutant] = []
+            if unit.stages > 0 {
+                let mutants = try RegisterMutation.mutants(unit)
+                log("mutate: \(m): \(mutants.count) register mutants (a pipeline register dropped, added or moved) on Icarus")
+                register = try RegisterMutation.run(unit, mutants: mutants, directory: dir, testbench: testbenchDirectory, jobs: jobs).map { o in
+                    SourceMutant(line: 0, description: "\(o.mutant.kind.rawValue): \(o.mutant.description)",
+                                 result: o.failure.map { .stillborn($0) } ?? (o.survived ? .survived : .killed(decoded: true)))
+                }
+            }
+            out.append(UnitResult(module: m, unit: unit, vectors: counts["full"]!, gate: gate, source: source, register: register))
         }
         return out
     }
@@ -271,12 +290,21 @@ public enum MutationReport {
             for s in sourceSurvivors { out += "  source mutant line \(s.line) \(proof): \(s.description)\n" }
             for g in sampledGaps { out += "  gate mutant \(g.index) killed only by the full set, missed by corners + 1,000 random: \(g.description)\n" }
         }
-        let total = results.reduce(0) { $0 + $1.gate.count + $1.source.count - $1.sourceStillborn }
-        let killed = results.reduce(0) { $0 + $1.gateKilled + $1.sourceKilled }
+        for r in results where !r.register.isEmpty {
+            out += "\n\(r.module): \(r.register.count) register mutants (a pipeline register dropped, added or moved), \(r.registerKilled) killed\n"
+            for m in r.register where !{ if case .killed = m.result { return true } else { return false } }() {
+                out += "  register mutant \(m.result == .survived ? "survived" : "did not build"): \(m.description)\n"
+            }
+        }
+        // register survivors count as survivors, never as proven equivalent (the pair order matters to them)
+        let registerSurvived = results.reduce(0) { $0 + $1.register.filter { $0.result == .survived }.count }
+        let total = results.reduce(0) { $0 + $1.gate.count + $1.source.count - $1.sourceStillborn + $1.registerKilled } + registerSurvived
+        let killed = results.reduce(0) { $0 + $1.gateKilled + $1.sourceKilled + $1.registerKilled }
         let equivalent = results.reduce(0) { $0 + $1.gateEquivalent + $1.sourceSurvived }
         let provenEquivalent = results.allSatisfy(\.exhaustive)
         let undecoded = results.reduce(0) { $0 + $1.source.filter { $0.result == .killed(decoded: false) }.count }
         let nonEquivalent = total - equivalent
+        if registerSurvived > 0 { out += "\n\(registerSurvived) register mutant\(registerSurvived == 1 ? "" : "s") survived (not proven equivalent)" }
         let score = nonEquivalent > 0 ? 100.0 * Double(killed) / Double(nonEquivalent) : 100
         out += "\n\(total) mutants: \(killed) killed, \(equivalent) \(provenEquivalent ? "proven equivalent by exhaustive simulation" : "survived")"
         out += String(format: "; mutation score %.1f%% of non-equivalent mutants killed", score)
