@@ -215,3 +215,56 @@ struct SimMXCommand: ParsableCommand {
         if rows.contains(where: { !$0.passed }) { throw ExitCode.failure }
     }
 }
+
+struct MutateMXCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mutate-mx",
+        abstract: "Mutation testing of the MX dot check: one-operator and one-constant source mutants, each simulated on Icarus.",
+        discussion: """
+        Every operator and sized constant on the right-hand side of the design's assignments is changed one at a time (the unit mutants' rules); each mutant is driven with the corner blocks, --count random blocks and, for element formats of up to 6 bits, every element pair. Prints the count killed and every survivor; exit 1 if any survives.
+
+        Examples:
+          rtlgen mutate-mx --unit lmul --format e4m3 --block 2
+          rtlgen mutate-mx --unit fpmul --format e5m2 --block 2 --every 4
+        """
+    )
+
+    @OptionGroup var options: MXDesignOptions
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Random block pairs in the trace, 0...100000.", valueName: "n"), transform: wholeNumber)
+    var count: Int = 2000
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run every n-th mutant only, 1...1000 (1: all).", valueName: "n"), transform: wholeNumber)
+    var every: Int = 1
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Mutants simulated at once, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"), transform: wholeNumber)
+    var jobs: Int = 2
+
+    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.v).", valueName: "dir"))
+    var testbench: String = "testbench"
+
+    @Option(help: ArgumentHelp("Build directory.", valueName: "dir"))
+    var build: String = "build/mutate-mx"
+
+    mutating func validate() throws {
+        try check("--count", count, in: 0...100_000)
+        try check("--every", every, in: 1...1000)
+        try check("--jobs", jobs, in: Limits.jobs)
+        try checkTestbench(testbench, [CycleTestbench.icarusFile])
+        if build.isEmpty { throw UsageError("--build is an empty path; give a directory, e.g. --build build/mutate-mx") }
+        try checkTools(simulatorTools([.icarus]))
+    }
+
+    func run() throws {
+        let d = try options.design()
+        var m = MXMutation(design: d)
+        m.random = count
+        m.every = every
+        m.jobs = jobs
+        m.testbenchDirectory = testbench
+        m.buildDirectory = build
+        let mutants = try m.run(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        print(MXMutation.render(d, mutants), terminator: "")
+        if mutants.contains(where: { $0.result == .survived }) { throw ExitCode.failure }
+    }
+}

@@ -116,8 +116,15 @@ public struct MXDotDesign: Design, Hashable {
 
     // MARK: - Datapath parameters
 
-    /// log2 of the weight of the product terms' least significant bit: `2 - 2*bias - 2*M`.
-    public var productLSB: Int { 2 - 2 * element.bias - 2 * element.mantissaBits }
+    /// log2 of the weight of the product terms' least significant bit: the smallest product LSB of
+    /// the rule, `2 - 2*bias - 2*M` for the exact products (M + 1 by M + 1 significand bits),
+    /// `2 - 2*bias - M` for the L-Mul forms and Mitchell (M fraction bits, X >= 2).
+    public var productLSB: Int {
+        switch rule {
+        case .exact: return 2 - 2 * element.bias - 2 * element.mantissaBits
+        case .bitAdd, .formula: return 2 - 2 * element.bias - element.mantissaBits
+        }
+    }
 
     /// Bits of the largest product magnitude (in units of the LSB) over every finite, non-special
     /// element pair: the width of each product term before its sign.
@@ -295,7 +302,7 @@ public struct MXDotDesign: Design, Hashable {
             let sum = m.wire("p\(i)_s", s, comment: "S = A + B + off (off = \(off))")
             significand = m.wire("p\(i)_sig", m.cat(m.one, sum[mb - 1, 0]), comment: "2^M + F, F = S mod 2^M")
             let xw = sw - mb + 1
-            shift = m.wire("p\(i)_shift", sum[sw - 1, mb].zext(to: xw) + mb - 2, comment: "X + M - 2, X = S >> M (>= 2 for normal inputs)")
+            shift = m.wire("p\(i)_shift", sum[sw - 1, mb].zext(to: xw) - 2, comment: "X - 2, X = S >> M (>= 2 for normal inputs)")
         case .formula(let off):
             let fw = bitsFor(2 * ((1 << mb) - 1) + off)
             let fsum = m.wire("p\(i)_f", x.fraction.zext(to: fw) + z.fraction.zext(to: fw) + off, comment: "F = fa + fb + off (off = \(off))")
@@ -304,8 +311,8 @@ public struct MXDotDesign: Design, Hashable {
             let frac = m.wire("p\(i)_frac", m.mux(carry, renormalised[mb - 1, 0], fsum[mb - 1, 0]), comment: "F, or (F - 2^M) >> 1 after a carry")
             significand = m.wire("p\(i)_sig", m.cat(m.one, frac), comment: "2^M + F")
             let xw = bitsFor(2 * ((1 << eb) - 1) + 1 + mb)
-            shift = m.wire("p\(i)_shift", x.exponent.zext(to: xw) + z.exponent.zext(to: xw) + carry.zext(to: xw) + mb - 2,
-                           comment: "X + M - 2, X = ea + eb (+1 after a carry)")
+            shift = m.wire("p\(i)_shift", x.exponent.zext(to: xw) + z.exponent.zext(to: xw) + carry.zext(to: xw) - 2,
+                           comment: "X - 2, X = ea + eb (+1 after a carry)")
         }
         let shifted = significand.zext(to: max(wp, significand.width)).shiftLeft(by: shift)
         var magnitude = shifted.width > wp ? shifted[wp - 1, 0] : shifted

@@ -87,6 +87,19 @@ extension MXDotDesign {
             out.append(block(lanes([0: maxFinite]), lanes([0: f.encode(1.5)]), xa, xb))
             out.append(block(lanes([0: smallestSubnormal, k - 1: maxFinite]), lanes([0: minusOne, k - 1: one]), xa, xb))
         }
+        // exact ties at fp32's subnormal grid: an element pair whose product is a power of two (the
+        // first one of the rule), alone and beside a tiny one, at every scale sum from 2^-160 to 2^-120
+        let finite = (0..<UInt32(1 << (f.width - 1))).filter { f.classify($0) == .normal }
+        if let pow2 = finite.lazy.flatMap({ a in finite.lazy.map { (a, $0) } }).first(where: { a, b in
+            if case .finite(let v) = MXDot.product(a, b, f, rule) { return v.significand.nonzeroBitCount == 1 } else { return false }
+        }) {
+            for s in 94...134 {
+                let xa = UInt8(s / 2), xb = UInt8(s - s / 2)
+                out.append(block(lanes([0: pow2.0]), lanes([0: pow2.1]), xa, xb))
+                out.append(block(lanes([0: pow2.0 | f.signMask]), lanes([0: pow2.1]), xa, xb))
+                out.append(block(lanes([0: pow2.0, k - 1: smallestNormal]), lanes([0: pow2.1, k - 1: smallestNormal]), xa, xb))
+            }
+        }
         // NaN elements (formats with a NaN) and infinities (e5m2)
         if f.hasNaN {
             let nan = f.canonicalNaN
