@@ -41,7 +41,8 @@ extension MXDotDesign {
             BlockPair(a: a, b: b, xa: xa, xb: xb)
         }
         func fill(_ v: UInt32) -> [UInt32] { [UInt32](repeating: v, count: k) }
-        func lanes(_ values: [Int: UInt32], _ rest: UInt32 = 0) -> [UInt32] {
+        // later lanes win where K = 1 makes lane 0 and lane K - 1 the same
+        func lanes(_ values: KeyValuePairs<Int, UInt32>, _ rest: UInt32 = 0) -> [UInt32] {
             var x = fill(rest)
             for (i, v) in values where i < k { x[i] = v }
             return x
