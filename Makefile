@@ -58,7 +58,7 @@ MODULES := $(foreach f,$(FORMATS),$(foreach u,$(UNITS),$(u)_$(f)))
 MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
 .PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth synth-exhaustive sim-exhaustive-pipelined
-.PHONY: sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check glitch
+.PHONY: sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check glitch sim-mx mutate-mx
 
 all: units sim synth
 
@@ -102,6 +102,15 @@ sim: $(MODULE_FILES) $(PIPE_MODULES:%=build/rtl/%.v) | rtlgen
 	@$(RTLGEN) sim --dir $(RTL_DIR) --modules "$(MODULES)" --sim "$(SIM)"
 	@$(RTLGEN) sim --dir build/rtl --modules "$(PIPE_MODULES)" --sim "$(SIM)"
 	@$(MAKE) --no-print-directory sim-array
+	@$(MAKE) --no-print-directory sim-mx
+
+# MX block dot products (SPEC "MX block formats"), generated into build/sim-mx/rtl and checked on $(SIM)
+# with every element pair, the corner blocks and seeded random blocks.
+MX_UNITS ?= lmul fpmul
+MX_FORMATS ?= e4m3 e2m1fn
+MX_BLOCK ?= 32
+sim-mx: | rtlgen
+	@$(RTLGEN) sim-mx --units "$(MX_UNITS)" --formats "$(MX_FORMATS)" --block $(MX_BLOCK) --sim "$(SIM)"
 
 # Systolic arrays (docs/array.md), generated into build/sim-array/rtl and checked cycle by cycle
 # against the golden matmul on $(SIM); the default set takes about 45 s on 2 cores, mostly

@@ -15,6 +15,9 @@ public struct AccuracyOptions: Sendable, Equatable {
     public var dotTrials = 10_000
     /// Section 3b (floating-point accumulation, n = the longest dot length): trials per mean.
     public var floatDotTrials = 1_000
+    /// Section 5 (MX matmul): output elements per distribution and their dot-product length.
+    public var mxOutputs = 2_000
+    public var mxLength = 256
     public static let floatAccumulations: [FloatFormat] = [.fp32, .bf16]
     /// Where to read `make synth`'s report (`nil`: none; a missing file is skipped, and the area
     /// section says so).
@@ -82,6 +85,9 @@ public enum AccuracyRun {
             FloatDotProducts.measure(means: o.dotMeans, formats: AccuracyOptions.dotFormats, n: n, methods: AccuracyOptions.dotMethods,
                                      accumulations: AccuracyOptions.floatAccumulations, trials: o.floatDotTrials, seed: o.seed, jobs: o.jobs)
         }
+        let mx = timed("section 5, MX matmul (\(o.mxOutputs) outputs of length \(o.mxLength) per distribution)", log) {
+            MXAccuracy.measure(length: o.mxLength, outputs: o.mxOutputs, seed: o.seed, jobs: o.jobs)
+        }
         let exhaustive = results.map(AccuracyReport.exhaustiveFormat)
         let flags = o.contentFlags
         var report = AccuracyReport(
@@ -99,6 +105,7 @@ public enum AccuracyRun {
             area: o.synthPath == nil ? nil : SynthInput.areaSection(synth, source: o.synthLabel, exhaustive: exhaustive,
                                                                     peEnergy: o.synthPath.flatMap { SynthInput.peEnergy($0) }),
             floatDotProducts: AccuracyReport.floatDotSection(floatDots))
+        report.mx = mx
         report.schema = 1
         return (report, try files(report))
     }

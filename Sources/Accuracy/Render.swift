@@ -54,6 +54,7 @@ extension AccuracyReport {
         if let d = dotProducts { md += dotMarkdown(d) }
         if let d = floatDotProducts { md += floatDotMarkdown(d) }
         if let a = area { md += areaMarkdown(a) }
+        if let x = mx { md += x.markdown(kinds: kinds) }
         md += reproduceMarkdown()
         return md
     }

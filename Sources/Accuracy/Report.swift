@@ -20,12 +20,14 @@ public struct AccuracyReport: Codable, Equatable, Sendable {
     public var area: AreaSection?
     /// Section 3b: the dot products with fp32 and bf16 accumulation (SPEC "Floating-point accumulation").
     public var floatDotProducts: FloatDotSection?
+    /// Section 5: MX matmul error (SPEC "MX block formats"), `MXAccuracy`.
+    public var mx: MXAccuracy.Section? = nil
     /// The units the report reads by role (not written to the JSON): the registry's multipliers,
     /// or a test's own list.
     public var kinds: [UnitKind] = UnitKind.allCases
 
     enum CodingKeys: String, CodingKey {
-        case schema, part, make, command, settings, exhaustive, histogram, claims, dotProducts, area, floatDotProducts
+        case schema, part, make, command, settings, exhaustive, histogram, claims, dotProducts, area, floatDotProducts, mx
     }
 
     /// The unit the paper's claims are about, the reference baseline it declares first (the

@@ -384,11 +384,45 @@ extension CLITests {
         (["glitch", "--format", "e4m3", "--cell-models", "OUT/fifo"], "--cell-models", 64),
         (["glitch", "--format", "e4m3", "--flow", "OUT/nope.ys"], "--flow", 64),
         (["glitch", "--format", "e4m3", "--work", "OUT/afile"], "--work", 64),
+        // mxdot, mxeval, sim-mx, mutate-mx (SPEC "MX block formats")
+        (["mxdot", "--unit", "lmul", "--format", "bf16", "--block", "32", "--out", "OUT/mx"], "not an MX element format", 64),
+        (["mxdot", "--unit", "lmul", "--format", "e2m1", "--block", "32", "--out", "OUT/mx"], "not an MX element format", 64),
+        (["mxdot", "--unit", "lmul", "--format", "", "--block", "32", "--out", "OUT/mx"], "empty format name", 64),
+        (["mxdot", "--unit", "lmul", "--format", "e4m3", "--block", "48", "--out", "OUT/mx"], "power of two in 1...64", 64),
+        (["mxdot", "--unit", "lmul", "--format", "e4m3", "--block", "0", "--out", "OUT/mx"], "power of two in 1...64", 64),
+        (["mxdot", "--unit", "lmul", "--format", "e4m3", "--block", "128", "--out", "OUT/mx"], "power of two in 1...64", 64),
+        (["mxdot", "--unit", "lmul", "--format", "e4m3", "--block", "-32", "--out", "OUT/mx"], "power of two in 1...64", 64),
+        (["mxdot", "--unit", "lmul", "--format", "e4m3", "--block", "", "--out", "OUT/mx"], "--block", 64),
+        (["mxdot", "--unit", "lmul", "--format", "e4m3", "--stages", "9", "--out", "OUT/mx"], "--stages 9 is out of range", 64),
+        (["mxdot", "--unit", "lmul", "--format", "e4m3", "--stages", "-1", "--out", "OUT/mx"], "--stages -1 is out of range", 64),
+        (["mxdot", "--unit", "fpadd", "--format", "e4m3", "--out", "OUT/mx"], "unknown multiplier 'fpadd'", 64),
+        (["mxdot", "--unit", "lmul,fpmul", "--format", "e4m3", "--out", "OUT/mx"], "takes one unit", 64),
+        (["mxdot", "--unit", "lmul", "--format", "e4m3", "--out", ""], "empty", 64),
+        (["mxdot", "--unit", "lmul", "--format", "e4m3", "--out", "OUT/afile"], "is an existing file", 64),
+        (["mxdot", "--unit", "lmul", "--format", "e4m3", "--out", "DEVICE"], "not a directory", 64),
+        (["mxeval", "--unit", "lmul", "--format", "e4m3", "--block", "3"], "power of two", 64),
+        (["mxeval", "--unit", "lmul", "--format", "e4m3", "--in", ""], "--in is an empty path", 64),
+        (["mxeval", "--unit", "lmul", "--format", "e4m3", "--in", "OUT/nope.hex"], "not a readable file", 1),
+        (["mxeval", "--unit", "lmul", "--format", "e4m3", "--in", "OUT"], "not a readable file", 1),
+        (["mxeval", "--unit", "lmul", "--format", "e4m3", "--stages", "2"], "--stages does not change", 64),
+        (["mxeval", "--unit", "lmul", "--format", "e4m3", "--out", "OUT/fifo"], "is a FIFO", 64),
+        (["sim-mx", "--formats", "e4m3,bf16", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "not an MX element format", 64),
+        (["sim-mx", "--formats", "", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "empty list", 64),
+        (["sim-mx", "--units", "lmul,fpadd", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "unknown multiplier 'fpadd'", 64),
+        (["sim-mx", "--block", "33", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "power of two", 64),
+        (["sim-mx", "--count", "100001", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "--count 100001 is out of range", 64),
+        (["sim-mx", "--stages", "99", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "--stages 99", 64),
+        (["sim-mx", "--build", "", "--testbench", "ROOT/testbench"], "--build is an empty path", 64),
+        (["sim-mx", "--build", "OUT/b", "--testbench", "/nonexistent"], "--testbench", 64),
+        (["mutate-mx", "--unit", "lmul", "--format", "e4m3", "--every", "0", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "--every 0 is out of range", 64),
+        (["mutate-mx", "--unit", "lmul", "--format", "e4m3", "--jobs", "0", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "--jobs 0 is out of range", 64),
+        (["mutate-mx", "--unit", "lmul", "--format", "e9m3", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "2...8", 64),
+        (["mutate-mx", "--unit", "lmul", "--format", "e4m3", "--build", "OUT/b", "--testbench", "/nonexistent"], "--testbench", 64),
     ]
 
     @Test func badInputTableCoversEverySubcommand() {
         let commands = Set(Self.badInputs.map { $0.0.first.flatMap { $0.hasPrefix("-") ? "generate" : $0 } ?? "generate" })
-        for c in ["generate", "vectors", "eval", "matmul", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array", "sweep", "glitch"] {
+        for c in ["generate", "vectors", "eval", "matmul", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array", "sweep", "glitch", "mxdot", "mxeval", "sim-mx", "mutate-mx"] {
             #expect(commands.contains(c), "no bad-input case for \(c)")
         }
         #expect(Self.badInputs.count >= 80)
@@ -446,6 +480,10 @@ extension CLITests {
         (["sweep", "plan", "--dir", "OUT/sw"], "--proof-timeout", 1...3600),
         (["sweep", "plan", "--dir", "OUT/sw"], "--seed", 0...1.8e19),
         (["sweep", "run", "--dir", "OUT/sweepstale"], "--jobs", 1...64),
+        (["mxdot", "--unit", "lmul", "--format", "e4m3", "--out", "OUT/mx"], "--block", 1...1),
+        (["mxdot", "--unit", "lmul", "--format", "e4m3", "--out", "OUT/mx"], "--stages", 0...0),
+        (["sim-mx", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "--count", 0...0),
+        (["mutate-mx", "--unit", "lmul", "--format", "e4m3", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "--every", 1...1),
     ]
 
     static let numericValues: [(text: String, value: Double?)] = [

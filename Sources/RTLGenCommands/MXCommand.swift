@@ -1,0 +1,270 @@
+import ArgumentParser
+import FloatArith
+import Foundation
+import Generation
+import Toolchain
+import Units
+import Verification
+
+/// `rtlgen mxdot`, `rtlgen mxeval`, `rtlgen sim-mx`: SPEC "MX block formats and the MX dot product".
+
+/// `--unit`, `--format`, `--block`, `--stages`: one MX dot design.
+struct MXDesignOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The multiplier of the products: \(UnitKind.nameList()).", valueName: "unit"), transform: UnitName.multiplier)
+    var unit: UnitName
+
+    @Option(name: .customLong("format"), help: ArgumentHelp("The element format: \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")).", valueName: "name"))
+    var formatName: String
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Elements per block K, a power of two 1...64 (OCP: 32).", valueName: "K"), transform: wholeNumber)
+    var block: Int = 32
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Register stages, \(MXDotDesign.stageRange.lowerBound)...\(MXDotDesign.stageRange.upperBound) (0: combinational; _p<S> modules).", valueName: "S"),
+            transform: wholeNumber)
+    var stages: Int = 0
+
+    func design() throws -> MXDotDesign {
+        let f: FloatFormat
+        do { f = try FloatFormat.named(formatName) } catch { throw UsageError("--format: \(error.description)") }
+        let b = try MXDesignOptions.blockFormat(f, block, flag: "--format")
+        do { return try MXDotDesign(unit.kind, b, stages: stages) } catch { throw UsageError(error.description) }
+    }
+
+    mutating func validate() throws { _ = try design() }
+
+    /// The block format, or one line naming the option that is wrong.
+    static func blockFormat(_ f: FloatFormat, _ k: Int, flag: String) throws -> BlockFormat {
+        do {
+            return try BlockFormat(element: f, blockSize: k)
+        } catch .element {
+            throw UsageError("\(flag): \(f.tag) is not an MX element format; give one of \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", "))")
+        } catch {
+            throw UsageError("--block \(k): \(error.description)")
+        }
+    }
+}
+
+struct MXDotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mxdot",
+        abstract: "Write an MX block dot-product module (SPEC \"MX block formats and the MX dot product\").",
+        discussion: """
+        Writes mxdot_<unit>_<elem>_k<K>.v (with --stages S, mxdot_<unit>_<elem>_k<K>_p<S>.v) into --out: inputs a and b (K elements each, element i at bits [i*N +: N]), the e8m0 scales xa and xb, output y in fp32. The header says the structure (exact fixed-point product terms, an adder tree, one rounding to fp32) and where the registers sit. The file is staged and renamed into place; a refused option writes nothing.
+
+        Examples:
+          rtlgen mxdot --unit lmul --format e4m3 --block 32 --out build/mx
+          rtlgen mxdot --unit fpmul --format e2m1fn --block 32 --stages 2 --out build/mx
+        """
+    )
+
+    @OptionGroup var options: MXDesignOptions
+
+    @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "dir"))
+    var out: String
+
+    mutating func validate() throws {
+        try OutputWriter.checkDirectory(out)
+    }
+
+    func run() throws {
+        let d = try options.design()
+        try OutputWriter.write([(d.fileName, Data(try d.verilog().utf8))], into: out)
+        print("wrote \(d.fileName) to \(out)")
+    }
+}
+
+struct MXEvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mxeval",
+        abstract: "Print the golden MX block dot product (fp32) for block pairs read as hex.",
+        discussion: """
+        Each input line is one block pair in hex: `xa xb a0 ... a(K-1) b0 ... b(K-1)` (2 + 2K values; `0x` optional, separated by spaces, commas or tabs; `#` starts a comment). Each output line is the input values followed by y, the fp32 encoding (8 hex digits) SPEC's block dot gives.
+
+        Examples:
+          printf '7f 7f 3e 42\\n' | rtlgen mxeval --unit lmul --format e4m3 --block 1      7f 7f 3e 42 40900000
+          rtlgen mxeval --unit fpmul --format e2m1fn --block 32 --in blocks.hex --out expected.hex
+        """
+    )
+
+    @OptionGroup var options: MXDesignOptions
+
+    @Option(name: .customLong("in"), help: ArgumentHelp("Input file of block pairs, or - for standard input.", valueName: "file"))
+    var input: String = "-"
+
+    @Option(help: ArgumentHelp("Output file, or - for standard output (default).", valueName: "file"))
+    var out: String = "-"
+
+    mutating func validate() throws {
+        if input.isEmpty { throw UsageError("--in is an empty path; give a file or - for standard input") }
+        if options.stages != 0 { throw UsageError("--stages does not change the golden result; drop it") }
+        try OutputWriter.checkFile(out)
+    }
+
+    func run() throws {
+        let d = try options.design()
+        let f = d.element, k = d.blockSize
+        let data: Data, name: String
+        if input == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+            name = "--in (stdin)"
+        } else {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir), !isDir.boolValue,
+                  let contents = FileManager.default.contents(atPath: input) else {
+                throw UsageError("--in '\(input)' is not a readable file; give a file of block pairs or - for standard input")
+            }
+            data = contents
+            name = "--in \(input)"
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw UsageError("\(name) is not UTF-8 text") }
+        var output = ""
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" })
+            if fields.isEmpty { continue }
+            guard fields.count == 2 + 2 * k else {
+                throw UsageError("\(name) line \(i + 1): \(fields.count) values; a block pair of K = \(k) is xa xb and \(k) + \(k) elements (\(2 + 2 * k) values)")
+            }
+            var values: [UInt64] = []
+            for (j, field) in fields.enumerated() {
+                var digits = Substring(field)
+                if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
+                let bits = j < 2 ? 8 : f.width
+                guard !digits.isEmpty, digits.count <= 16, let v = UInt64(digits, radix: 16) else {
+                    throw UsageError("\(name) line \(i + 1): '\(field)' is not a hex value")
+                }
+                guard v < UInt64(1) << UInt64(bits) else {
+                    throw UsageError("\(name) line \(i + 1): \(field) does not fit \(j < 2 ? "an e8m0 scale" : f.tag) (\(bits) bits)")
+                }
+                values.append(v)
+            }
+            let pair = MXDotDesign.BlockPair(a: values[2..<(2 + k)].map { UInt32($0) }, b: values[(2 + k)...].map { UInt32($0) },
+                                             xa: UInt8(values[0]), xb: UInt8(values[1]))
+            let digitsOf = (f.width + 3) / 4
+            output += ([hexText(values[0], bits: 8), hexText(values[1], bits: 8)]
+                       + values.dropFirst(2).map { hexText($0, bits: digitsOf * 4) } + [hexText(UInt64(d.golden(pair)), bits: 32)]).joined(separator: " ") + "\n"
+        }
+        try emit(output, to: out)
+    }
+}
+
+struct SimMXCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim-mx",
+        abstract: "Check MX block dot designs against the golden model on Verilator and Icarus.",
+        discussion: """
+        For every --units x --formats design with --block K (and --stages S), writes the module into --build/rtl and drives it through the cycle testbench with every element pair (each alone in a lane, zeros elsewhere, exhaustive over the element format), the corner blocks and --count seeded random blocks. One table, one closing line; exit 1 on any mismatch.
+
+        Examples:
+          rtlgen sim-mx --units lmul,fpmul --formats e4m3,e2m1fn --block 32
+          rtlgen sim-mx --units lmul --formats e5m2 --block 8 --stages 2 --sim icarus
+        """
+    )
+
+    @Option(help: ArgumentHelp("Multipliers, comma-separated: \(UnitKind.nameList()) (default: all).", valueName: "list"), transform: UnitList.multipliers)
+    var units: UnitList = .all
+
+    @Option(help: ArgumentHelp("Element formats, comma-separated: \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")) (default: all).", valueName: "list"))
+    var formats: String = BlockFormat.elementFormats.map(\.tag).joined(separator: ",")
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Elements per block K, a power of two 1...64.", valueName: "K"), transform: wholeNumber)
+    var block: Int = 32
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Register stages, \(MXDotDesign.stageRange.lowerBound)...\(MXDotDesign.stageRange.upperBound).", valueName: "S"), transform: wholeNumber)
+    var stages: Int = 0
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Random block pairs after the element pairs and corners, \(Limits.count.lowerBound)...100000.", valueName: "n"), transform: wholeNumber)
+    var count: Int = 2000
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random blocks, 0...2^64-1.", valueName: "n"), transform: seedNumber)
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("Build directory.", valueName: "dir"))
+    var build: String = "build/sim-mx"
+
+    @OptionGroup var simulation: SimulationOptions
+
+    func designs() throws -> [MXDotDesign] {
+        let names = try listItems(formats, what: "formats", example: "e4m3,e2m1fn")
+        return try names.flatMap { name -> [MXDotDesign] in
+            let f: FloatFormat
+            do { f = try FloatFormat.named(name) } catch { throw UsageError("--formats: \(error)") }
+            let b = try MXDesignOptions.blockFormat(f, block, flag: "--formats")
+            return try units.kinds.map { k in
+                do { return try MXDotDesign(k, b, stages: stages) } catch { throw UsageError("\(error)") }
+            }
+        }
+    }
+
+    mutating func validate() throws {
+        try check("--count", count, in: 0...100_000)
+        _ = try designs()
+        if build.isEmpty { throw UsageError("--build is an empty path; give a directory, e.g. --build build/sim-mx") }
+    }
+
+    func run() throws {
+        var s = MXSimulation(designs: try designs())
+        s.random = count
+        s.seed = seed
+        s.simulators = simulation.simulators
+        s.buildDirectory = build
+        s.testbenchDirectory = simulation.testbench
+        s.timeLimit = Double(simulation.timeLimit)
+        let rows = try s.run(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        print(MXSimulation.render(rows), terminator: "")
+        if rows.contains(where: { !$0.passed }) { throw ExitCode.failure }
+    }
+}
+
+struct MutateMXCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mutate-mx",
+        abstract: "Mutation testing of the MX dot check: one-operator and one-constant source mutants, each simulated on Icarus.",
+        discussion: """
+        Every operator and sized constant on the right-hand side of the design's assignments is changed one at a time (the unit mutants' rules); each mutant is driven with the corner blocks, --count random blocks and, for element formats of up to 6 bits, every element pair. Prints the count killed and every survivor; exit 1 if any survives.
+
+        Examples:
+          rtlgen mutate-mx --unit lmul --format e4m3 --block 2
+          rtlgen mutate-mx --unit fpmul --format e5m2 --block 2 --every 4
+        """
+    )
+
+    @OptionGroup var options: MXDesignOptions
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Random block pairs in the trace, 0...100000.", valueName: "n"), transform: wholeNumber)
+    var count: Int = 2000
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run every n-th mutant only, 1...1000 (1: all).", valueName: "n"), transform: wholeNumber)
+    var every: Int = 1
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Mutants simulated at once, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"), transform: wholeNumber)
+    var jobs: Int = 2
+
+    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.v).", valueName: "dir"))
+    var testbench: String = "testbench"
+
+    @Option(help: ArgumentHelp("Build directory.", valueName: "dir"))
+    var build: String = "build/mutate-mx"
+
+    mutating func validate() throws {
+        try check("--count", count, in: 0...100_000)
+        try check("--every", every, in: 1...1000)
+        try check("--jobs", jobs, in: Limits.jobs)
+        try checkTestbench(testbench, [CycleTestbench.icarusFile])
+        if build.isEmpty { throw UsageError("--build is an empty path; give a directory, e.g. --build build/mutate-mx") }
+        try checkTools(simulatorTools([.icarus]))
+    }
+
+    func run() throws {
+        let d = try options.design()
+        var m = MXMutation(design: d)
+        m.random = count
+        m.every = every
+        m.jobs = jobs
+        m.testbenchDirectory = testbench
+        m.buildDirectory = build
+        let mutants = try m.run(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        print(MXMutation.render(d, mutants), terminator: "")
+        if mutants.contains(where: { $0.result == .survived }) { throw ExitCode.failure }
+    }
+}

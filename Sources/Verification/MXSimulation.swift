@@ -1,0 +1,82 @@
+import FloatArith
+import Foundation
+import HDL
+import Toolchain
+import Units
+
+/// MX dot designs on the one cycle testbench: the golden trace of the block pairs, both
+/// simulators, and each mismatch decoded back to its block pair.
+public struct MXSimulation: Sendable {
+    public var designs: [MXDotDesign]
+    public var sets: [MXDotDesign.VectorSet] = MXDotDesign.VectorSet.allCases
+    public var random = 2000
+    public var seed: UInt64 = 1
+    public var simulators: [SimulatorKind] = [.verilator, .icarus]
+    public var buildDirectory = "build/sim-mx"
+    public var testbenchDirectory = "testbench"
+    public var timeLimit = CycleTestbench.defaultTimeLimit
+
+    public init(designs: [MXDotDesign]) { self.designs = designs }
+
+    public struct Row: Sendable {
+        public let design: MXDotDesign
+        public let simulator: SimulatorKind
+        public let blocks: Int
+        public let run: CycleTestbench.Run
+        /// The first mismatch, decoded (nil when none).
+        public let firstMismatch: String?
+        public var passed: Bool { run.passed }
+    }
+
+    /// Writes each design's Verilog into `<build>/rtl` and checks it on every simulator.
+    public func run(log: @escaping @Sendable (String) -> Void = { _ in }) throws -> [Row] {
+        let rtl = "\(buildDirectory)/rtl"
+        try FileManager.default.createDirectory(atPath: rtl, withIntermediateDirectories: true)
+        var rows: [Row] = []
+        for d in designs {
+            try writeIfChanged(Data(try d.verilog().utf8), to: "\(rtl)/\(d.fileName)")
+            let blocks = d.blocks(sets, random: random, seed: seed)
+            let trace = d.trace(blocks)
+            log("sim-mx: \(d.moduleName): \(blocks.count) block pairs on \(simulators.map(\.rawValue).joined(separator: ", "))")
+            let runs = try CycleTestbench.check(d, trace: trace, rtlDirectory: rtl, simulators: simulators, buildDirectory: buildDirectory,
+                                                testbench: testbenchDirectory, report: 3, timeLimit: timeLimit, log: log)
+            for (sim, r) in runs {
+                rows.append(Row(design: d, simulator: sim, blocks: blocks.count, run: r,
+                                firstMismatch: r.mismatches.first.map { Self.describe($0, d, trace) }))
+            }
+        }
+        return rows
+    }
+
+    /// "cycle 12: xa 7f xb 80, a [..] b [..]: expected 40900000 (4.5), got 40800000 (4.0)".
+    public static func describe(_ m: CycleMismatch, _ d: MXDotDesign, _ t: CycleTrace) -> String {
+        let p = d.pair(checkedIn: m.cycle, of: t)
+        let (e, g) = m.differs(t.signature, "y") ?? (0, 0)
+        func value(_ y: UInt64?) -> String {
+            guard let y else { return "x" }
+            return String(format: "%08x (%@)", UInt32(y), "\(Float(bitPattern: UInt32(y)))")
+        }
+        let nz = p.a.indices.filter { p.a[$0] != 0 || p.b[$0] != 0 }
+        let shown = nz.prefix(4).map { i in
+            "[\(i)] \(String(p.a[i], radix: 16)) x \(String(p.b[i], radix: 16)) (\(d.element.doubleValue(p.a[i])) x \(d.element.doubleValue(p.b[i])))"
+        }.joined(separator: ", ")
+        return "cycle \(m.cycle): xa \(String(p.xa, radix: 16)) xb \(String(p.xb, radix: 16)), \(nz.count) nonzero lane pair\(nz.count == 1 ? "" : "s")"
+            + (shown.isEmpty ? "" : " \(shown)\(nz.count > 4 ? ", ..." : "")")
+            + ": expected \(value(e)), got \(value(g)) (SPEC \"MX block formats and the MX dot product\")"
+    }
+
+    public static func render(_ rows: [Row]) -> String {
+        var t = TextTable(header: ["design", "simulator", "block pairs", "checked", "mismatches", "result"], rightAligned: [2, 3, 4])
+        for r in rows {
+            t.rows.append([r.design.moduleName, r.simulator.rawValue, "\(r.blocks)", "\(r.run.checked ?? 0)", "\(r.run.mismatchCount ?? 0)",
+                           r.passed ? "PASS" : "FAIL"])
+        }
+        var out = t.render() + "\n"
+        for r in rows where !r.passed {
+            out += "\(r.design.moduleName) on \(r.simulator.rawValue): \(r.run.failure ?? r.firstMismatch ?? "mismatch")\n"
+        }
+        let failed = rows.filter { !$0.passed }.count
+        out += failed == 0 ? "all \(rows.count) runs passed\n" : "\(failed) of \(rows.count) runs FAILED\n"
+        return out
+    }
+}
