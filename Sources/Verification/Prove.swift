@@ -215,8 +215,9 @@ public struct Prover: Sendable {
             case .counterexample:
                 // a difference for some value of the free product need not be one for a real product
                 notes.append("cut-point proof found a difference for a free product value (not a counterexample of the unit)")
-            case .error:
-                notes.append("cut-point not applicable: the two significand products do not merge into one $mul (different operands)")
+            case .error(let why):
+                notes.append(why.contains("contains 0 elements") ? "cut-point not applicable: no multiplier to cut"
+                             : "cut-point not applicable: the two significand products do not merge into one $mul (different operands)")
             case .timedOut:
                 notes.append("cut-point proof timed out after \(Int(timeLimit)) s")
             }
