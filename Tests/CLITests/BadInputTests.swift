@@ -435,6 +435,9 @@ extension CLITests {
         (["sweep", "plan", "--dir", "OUT/sw"], "--proof-timeout", 1...3600),
         (["sweep", "plan", "--dir", "OUT/sw"], "--seed", 0...1.8e19),
         (["sweep", "run", "--dir", "OUT/sweepstale"], "--jobs", 1...64),
+        (prove + ["--modules", "lmul_e4m3"], "--time-limit", 1...86_400),
+        (prove + ["--modules", "lmul_e4m3"], "--gate-mutant", 1...1000),
+        (prove + ["--modules", "lmul_e4m3"], "--seed", 0...2147483647),
     ]
 
     static let numericValues: [(text: String, value: Double?)] = [
