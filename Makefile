@@ -245,9 +245,11 @@ PROVE_MULTIPLIERS ?= lmul lmul_formula mitchell fpmul_ftz fpmul
 PROVE_EXTRA ?= fpadd_e5m2 fpadd_e3m4 fpadd_e8m7 fpadd_e5m10 fpadd_e8m23 lmul_e4m3_p1 lmul_e4m3_p2 fpmul_e4m3_p2 lmul_e8m23_p2 lmul_formula_e8m23_p2 mitchell_e8m23_p2
 PROVE_MODULES ?= $(foreach f,$(PROVE_FORMATS),$(foreach u,$(PROVE_MULTIPLIERS),$(u)_$(f))) $(PROVE_EXTRA)
 PROVE_TIME_LIMIT ?= 20
+# PROVE_FALLBACK: all (cut-point, then the exhaustive stream for 16-bit operands), cut or none
+PROVE_FALLBACK ?= all
 PROVE_MUTANT ?= lmul_e8m23
 prove: | rtlgen
-	@$(RTLGEN) prove --generate --dir build/prove/rtl --work build/prove/work --time-limit $(PROVE_TIME_LIMIT) --modules "$(PROVE_MODULES)"
+	@$(RTLGEN) prove --generate --dir build/prove/rtl --work build/prove/work --time-limit $(PROVE_TIME_LIMIT) --fallback $(PROVE_FALLBACK) --modules "$(PROVE_MODULES)"
 	@echo; echo "a one-gate change of $(PROVE_MUTANT) must fail its proof:"
 	@$(RTLGEN) prove --dir build/prove/rtl --work build/prove/mutant --time-limit $(PROVE_TIME_LIMIT) --fallback none --modules $(PROVE_MUTANT) --gate-mutant 1 > build/prove/mutant.txt 2>&1; \
 	status=$$?; cat build/prove/mutant.txt; \
