@@ -249,9 +249,10 @@ PROVE_TIME_LIMIT ?= 20
 PROVE_FALLBACK ?= all
 PROVE_MUTANT ?= lmul_e8m23
 prove: | rtlgen
-	@$(RTLGEN) prove --generate --dir build/prove/rtl --work build/prove/work --time-limit $(PROVE_TIME_LIMIT) --fallback $(PROVE_FALLBACK) --modules "$(PROVE_MODULES)"
-	@echo; echo "a one-gate change of $(PROVE_MUTANT) must fail its proof:"
-	@$(RTLGEN) prove --dir build/prove/rtl --work build/prove/mutant --time-limit $(PROVE_TIME_LIMIT) --fallback none --modules $(PROVE_MUTANT) --gate-mutant 1 > build/prove/mutant.txt 2>&1; \
+	@mkdir -p build/prove; $(RTLGEN) prove --generate --dir build/prove/rtl --work build/prove/work --time-limit $(PROVE_TIME_LIMIT) --fallback $(PROVE_FALLBACK) --modules "$(PROVE_MODULES)"; \
+	proofs=$$?; echo; echo "a one-gate change of $(PROVE_MUTANT) must fail its proof:"; \
+	$(RTLGEN) prove --dir build/prove/rtl --work build/prove/mutant --time-limit $(PROVE_TIME_LIMIT) --fallback none --modules $(PROVE_MUTANT) --gate-mutant 1 > build/prove/mutant.txt 2>&1; \
 	status=$$?; cat build/prove/mutant.txt; \
 	if [ $$status -eq 1 ] && grep -q ' FAILED ' build/prove/mutant.txt; then echo "make prove: the mutant fails its proof with a counterexample, as it must"; \
-	else echo "make prove: the gate mutant of $(PROVE_MUTANT) did not fail its proof with a counterexample (exit $$status)" >&2; exit 1; fi
+	else echo "make prove: the gate mutant of $(PROVE_MUTANT) did not fail its proof with a counterexample (exit $$status)" >&2; exit 1; fi; \
+	if [ $$proofs -ne 0 ]; then echo "make prove: not every design was proven (table above)" >&2; exit $$proofs; fi
