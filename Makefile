@@ -10,6 +10,9 @@
 #                   with behavioural twins of the exact multipliers (build/behavioural) and an ABC-effort table;
 #                   make synth-exhaustive: the netlists whose RTL proof timed out, on all 2^32 inputs
 #   make sim-exhaustive-pipelined  bf16/fp16 lmul and fpmul _p3 on all 2^32 pairs, results S cycles later
+#   make prove      every multiplier on e4m3 e5m2 e3m4 e2m1fn bf16 fp16 fp32, the adders and pipelined variants
+#                   proven equal to behavioural descriptions written from SPEC (yosys sat; cut-point or
+#                   exhaustive fallback where a proof times out), then a one-gate mutant that must fail
 #   make accuracy   error report into docs/ (accuracy.md/.json, plots); make accuracy-bf16: bf16, 2^32 pairs
 #   make glitch     energy per operation with glitches (timed gate-level activity) of the e4m3 and bf16 units (docs/glitch.md)
 #   make sweep      design-space sweep: every multiplier x E = 4, 5, 8, M = 1...7, cost/error Pareto frontiers
@@ -59,6 +62,9 @@ MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
 .PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth synth-exhaustive sim-exhaustive-pipelined
 .PHONY: sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check glitch sim-mx mutate-mx
+.PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth synth-exhaustive
+.PHONY: prove
+.PHONY: sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check
 
 all: units sim synth
 
@@ -272,3 +278,22 @@ test: swift-test
 
 clean:
 	rm -rf build
+
+# Formal equivalence (issue 26): each module proven equal to its behavioural description; the table
+# says per module what was proven, how and in how long. PROVE_TIME_LIMIT: seconds per yosys run.
+PROVE_FORMATS ?= e4m3 e5m2 e3m4 e2m1fn e8m7 e5m10 e8m23
+PROVE_MULTIPLIERS ?= lmul lmul_formula mitchell fpmul_ftz fpmul
+PROVE_EXTRA ?= fpadd_e5m2 fpadd_e3m4 fpadd_e8m7 fpadd_e5m10 fpadd_e8m23 lmul_e4m3_p1 lmul_e4m3_p2 fpmul_e4m3_p2 lmul_e8m23_p2 lmul_formula_e8m23_p2 mitchell_e8m23_p2
+PROVE_MODULES ?= $(foreach f,$(PROVE_FORMATS),$(foreach u,$(PROVE_MULTIPLIERS),$(u)_$(f))) $(PROVE_EXTRA)
+PROVE_TIME_LIMIT ?= 20
+# PROVE_FALLBACK: all (cut-point, then the exhaustive stream for 16-bit operands), cut or none
+PROVE_FALLBACK ?= all
+PROVE_MUTANT ?= lmul_e8m23
+prove: | rtlgen
+	@mkdir -p build/prove; $(RTLGEN) prove --generate --dir build/prove/rtl --work build/prove/work --time-limit $(PROVE_TIME_LIMIT) --fallback $(PROVE_FALLBACK) --modules "$(PROVE_MODULES)"; \
+	proofs=$$?; echo; echo "a one-gate change of $(PROVE_MUTANT) must fail its proof:"; \
+	$(RTLGEN) prove --dir build/prove/rtl --work build/prove/mutant --time-limit $(PROVE_TIME_LIMIT) --fallback none --modules $(PROVE_MUTANT) --gate-mutant 1 > build/prove/mutant.txt 2>&1; \
+	status=$$?; cat build/prove/mutant.txt; \
+	if [ $$status -eq 1 ] && grep -q ' FAILED ' build/prove/mutant.txt; then echo "make prove: the mutant fails its proof with a counterexample, as it must"; \
+	else echo "make prove: the gate mutant of $(PROVE_MUTANT) did not fail its proof with a counterexample (exit $$status)" >&2; exit 1; fi; \
+	if [ $$proofs -ne 0 ]; then echo "make prove: not every design was proven (table above)" >&2; exit $$proofs; fi

@@ -19,7 +19,7 @@ public struct RTLGen: ParsableCommand {
           rtlgen vectors --unit lmul --mantissa 3 --out lmul_e4m3.hex
         The numerical contract is ../shared/SPEC.md; README.md has the tour.
         """,
-        subcommands: [Generate.self, UnitsCommand.self, VectorsCommand.self, EvalCommand.self, MatmulCommand.self, SimCommand.self, ExhaustiveCommand.self, MutateCommand.self, BenchSimCommand.self, AccuracyCommand.self, SynthCommand.self, SweepCommand.self, ArrayCommand.self, SimArrayCommand.self, BenchArrayCommand.self, MutateArrayCommand.self, GlitchCommand.self, MXDotCommand.self, MXEvalCommand.self, SimMXCommand.self, MutateMXCommand.self],
+        subcommands: [Generate.self, UnitsCommand.self, VectorsCommand.self, EvalCommand.self, MatmulCommand.self, SimCommand.self, ExhaustiveCommand.self, MutateCommand.self, BenchSimCommand.self, AccuracyCommand.self, SynthCommand.self, SweepCommand.self, ArrayCommand.self, SimArrayCommand.self, BenchArrayCommand.self, MutateArrayCommand.self, GlitchCommand.self, MXDotCommand.self, MXEvalCommand.self, SimMXCommand.self, MutateMXCommand.self, ProveCommand.self],
         defaultSubcommand: Generate.self
     )
 

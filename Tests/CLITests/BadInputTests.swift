@@ -121,6 +121,7 @@ extension CLITests {
     static let array = ["array", "--rows", "2", "--cols", "2", "--unit", "lmul", "--mantissa", "3"]
     static let simArray = ["sim-array", "--sizes", "1x1", "--units", "lmul", "--mantissa", "3", "--build", "OUT/b", "--testbench", "ROOT/testbench"]
     static let benchArray = ["bench-array", "--rows", "2", "--cols", "2", "--mantissa", "3", "--build", "OUT/b", "--testbench", "ROOT/testbench"]
+    static let prove = ["prove", "--dir", "ROOT/rtl", "--work", "OUT/w", "--testbench", "ROOT/testbench"]
     static let mutateArray = ["mutate-array", "--mantissa", "3", "--build", "OUT/b", "--testbench", "ROOT/testbench"]
 
     /// The table: (arguments, what the one line must mention, exit status).
@@ -418,11 +419,34 @@ extension CLITests {
         (["mutate-mx", "--unit", "lmul", "--format", "e4m3", "--jobs", "0", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "--jobs 0 is out of range", 64),
         (["mutate-mx", "--unit", "lmul", "--format", "e9m3", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "2...8", 64),
         (["mutate-mx", "--unit", "lmul", "--format", "e4m3", "--build", "OUT/b", "--testbench", "/nonexistent"], "--testbench", 64),
+        // prove
+        (prove + ["--modules", ""], "empty list", 64),
+        (prove + ["--modules", "lmul_e4m3,lmul_e4m3"], "'lmul_e4m3' is listed twice", 64),
+        (prove + ["--modules", "lmul_e4m4"], "lmul_e4m4.v does not exist", 64),
+        (prove + ["--modules", "lmul_e4m3_p2"], "lmul_e4m3_p2.v does not exist", 64),
+        (prove + ["--modules", "lmul_e4m3_p0"], "1 or more stages", 64),
+        (prove + ["--modules", "lmul_e9m3"], "e9m3", 64),
+        (prove + ["--modules", "fmul_e4m3"], "unknown unit 'fmul'", 64),
+        (prove + ["--modules", "fpadd_e4m3"], "fpadd needs an IEEE-style format", 64),
+        (prove + ["--modules", "lmul_e4m3", "--time-limit", "0"], "--time-limit 0 is out of range", 64),
+        (prove + ["--modules", "lmul_e4m3", "--time-limit", "99999999999999999999999"], "--time-limit", 64),
+        (prove + ["--modules", "lmul_e4m3", "--time-limit", ""], "not a whole number", 64),
+        (prove + ["--modules", "lmul_e4m3", "--gate-mutant", "0"], "--gate-mutant 0 is out of range", 64),
+        (prove + ["--modules", "lmul_e4m3", "--gate-mutant", "-9223372036854775808"], "--gate-mutant", 64),
+        (prove + ["--modules", "lmul_e4m3", "--seed", "-1"], "--seed -1", 64),
+        (prove + ["--modules", "lmul_e4m3", "--fallback", "maybe"], "maybe", 64),
+        (prove + ["--modules", "lmul_e4m3", "--fallback", ""], "--fallback", 64),
+        (prove + ["--modules", "lmul_e4m3", "--dir", "OUT/nodir"], "--dir", 64),
+        (prove + ["--modules", "lmul_e4m3", "--dir", ""], "--dir", 64),
+        (prove + ["--modules", "lmul_e4m3", "--work", ""], "--work is an empty path", 64),
+        (prove + ["--modules", "lmul_e4m3", "--work", "OUT/afile"], "--work", 64),
+        (prove + ["--modules", "lmul_e4m3", "--testbench", "/nonexistent"], "--testbench", 64),
+        (["prove", "--generate", "--dir", "/proc/rtlgen-test", "--work", "OUT/w", "--modules", "lmul_e4m3"], "--dir", 64),
     ]
 
     @Test func badInputTableCoversEverySubcommand() {
         let commands = Set(Self.badInputs.map { $0.0.first.flatMap { $0.hasPrefix("-") ? "generate" : $0 } ?? "generate" })
-        for c in ["generate", "vectors", "eval", "matmul", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array", "sweep", "glitch", "mxdot", "mxeval", "sim-mx", "mutate-mx"] {
+        for c in ["generate", "vectors", "eval", "matmul", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array", "sweep", "glitch", "mxdot", "mxeval", "sim-mx", "mutate-mx", "prove"] {
             #expect(commands.contains(c), "no bad-input case for \(c)")
         }
         #expect(Self.badInputs.count >= 80)
@@ -484,6 +508,9 @@ extension CLITests {
         (["mxdot", "--unit", "lmul", "--format", "e4m3", "--out", "OUT/mx"], "--stages", 0...0),
         (["sim-mx", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "--count", 0...0),
         (["mutate-mx", "--unit", "lmul", "--format", "e4m3", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "--every", 1...1),
+        (prove + ["--modules", "lmul_e4m3"], "--time-limit", 1...86_400),
+        (prove + ["--modules", "lmul_e4m3"], "--gate-mutant", 1...1000),
+        (prove + ["--modules", "lmul_e4m3"], "--seed", 0...2147483647),
     ]
 
     static let numericValues: [(text: String, value: Double?)] = [
