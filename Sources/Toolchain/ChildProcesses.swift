@@ -55,6 +55,7 @@ public enum ChildProcesses {
                 stopping = sig
                 lock.unlock()
                 stopAll()
+                ExitCleanup.runAll()
                 exit(128 + sig)
             }
             source.resume()
