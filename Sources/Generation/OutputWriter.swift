@@ -175,9 +175,10 @@ public enum OutputWriter {
         guard fd >= 0 else { throw HarnessError("cannot write \(path): \(errnoText())") }
         defer { close(fd) }
         try contents.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            guard let base = raw.baseAddress else { return }
             var done = 0
             while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                let n = Glibc.write(fd, base + done, raw.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw HarnessError("cannot write \(path): \(errnoText())")

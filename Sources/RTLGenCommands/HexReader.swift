@@ -88,7 +88,10 @@ struct LineReader {
         let old = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: Self.chunk))
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, Self.chunk) }
+            let n = buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return read(fd, base + old, Self.chunk)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 let why = errno
