@@ -101,4 +101,29 @@ public enum StandardStreams {
 
     /// An errno in plain words ("No space left on device"), never a Foundation domain and code.
     public static func plainError(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+    /// An error from reading a file, in plain words: a JSON decoding problem as what is wrong
+    /// where, a file-system error as its errno text, never "NSCocoaErrorDomain error 256" or
+    /// "The data couldn't be read because it isn't in the correct format."
+    public static func plainWords(_ error: Error) -> String {
+        if let d = error as? DecodingError {
+            func at(_ c: DecodingError.Context) -> String {
+                let path = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                return path.isEmpty ? "" : " at '\(path)'"
+            }
+            switch d {
+            case .keyNotFound(let key, let c): return "field '\(key.stringValue)' is missing\(at(c))"
+            case .typeMismatch(_, let c): return "a value has the wrong type\(at(c))"
+            case .valueNotFound(_, let c): return "a value is missing\(at(c))"
+            case .dataCorrupted(let c): return c.codingPath.isEmpty ? "not valid JSON, or a number too large for its field" : "a value is not valid\(at(c))"
+            @unknown default: return "it could not be read"
+            }
+        }
+        let ns = error as NSError
+        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return plainError(Int32(posix.code))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return plainError(Int32(ns.code)) }
+        return ns.localizedDescription
+    }
 }

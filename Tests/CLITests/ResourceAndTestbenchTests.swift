@@ -115,6 +115,14 @@ extension CLITests {
         try write("library (broken { cell (\n", dir + "/bad.lib")
         let (r, _) = try rtlgenAtRoot(["sweep", "plan", "--dir", dir + "/sw", "--liberty", dir + "/bad.lib"])
         #expect(r.status == 1 && !r.stderr.contains("--help") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        // Foundation's words for a file that does not decode are replaced by what is wrong
+        try FileManager.default.createDirectory(atPath: dir + "/m", withIntermediateDirectories: false)
+        for (manifest, says) in [("{ not json", "(not valid JSON, or a number too large for its field)"), ("{\"entries\": 3}", "is missing")] {
+            try write(manifest, dir + "/m/manifest.json")
+            let m = try rtlgen(["--mantissa", "3", "--out", dir + "/m"])
+            expectOneLine(m, status: 64, mentions: says, "manifest \(manifest)")
+            #expect(!m.stderr.contains("The data") && !m.stderr.contains("correct format"), "\(m.stderr)")
+        }
         let units = try rtlgen(["units", "--long", "--all"])
         #expect(!units.stdout.contains("exactBaseline") && !units.stdout.contains("accumulationAdder"), "\(units.stdout)")
         #expect(units.stdout.contains("fpmul_ftz\texact baseline\tlatency 0\tSPEC \"Exact baseline multiplier\""), "\(units.stdout)")
