@@ -80,7 +80,7 @@ public struct Manifest: Codable, Equatable {
         do {
             return try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            throw HarnessError("\(path) is not a manifest this rtlgen can read (\(error.localizedDescription)); remove it or choose another --out")
+            throw HarnessError("\(path) is not a manifest this rtlgen can read (\(StandardStreams.plainWords(error))); remove it or choose another --out")
         }
     }
 

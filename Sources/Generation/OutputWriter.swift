@@ -46,22 +46,55 @@ public enum OutputWriter {
         }
     }
 
-    /// `path` with every symlink along it resolved, also when the last link dangles (its target is
-    /// what gets written). Gives up after 40 links, as the kernel does.
-    static func resolved(_ path: String) -> String {
+    /// What the last component of a path leads to when its symlinks are followed.
+    enum Resolution: Equatable {
+        case path(String)
+        /// a chain of links that never ends (more than 40, as the kernel counts)
+        case loop
+        /// a link whose target does not exist
+        case dangling(String)
+    }
+
+    /// `path` with every symlink of its last component resolved. A loop, or a link whose target is
+    /// missing, is reported: writing "through" either would replace the link with a regular file.
+    static func resolution(_ path: String) -> Resolution {
         var p = URL(fileURLWithPath: path).standardizedFileURL.path
+        var followed = false
         for _ in 0..<40 {
             var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let n = readlink(p, &buf, buf.count - 1)
-            guard n > 0 else { break }
+            guard n > 0 else {
+                if followed && node(p) == .missing { return .dangling(p) }
+                return .path(p)
+            }
+            followed = true
             let target = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
             p = target.hasPrefix("/") ? target : (p as NSString).deletingLastPathComponent + "/" + target
             p = URL(fileURLWithPath: p).standardizedFileURL.path
         }
-        return p
+        return .loop
+    }
+
+    /// `path` with its symlinks resolved (a loop or a dangling link: the path itself; `checkFile`
+    /// refuses both before anything is written).
+    static func resolved(_ path: String) -> String {
+        if case .path(let p) = resolution(path) { return p }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
+
+    /// Why the kernel would refuse `path` as too long (PATH_MAX in all, NAME_MAX a component), or nil.
+    static func lengthProblem(_ path: String) -> String? {
+        let full = URL(fileURLWithPath: path).standardizedFileURL.path
+        if full.utf8.count >= Int(PATH_MAX) { return "is a \(full.utf8.count)-byte path, longer than this system's \(PATH_MAX - 1)" }
+        if let long = full.split(separator: "/").first(where: { $0.utf8.count > Int(NAME_MAX) }) {
+            return "has a \(long.utf8.count)-byte name in it, longer than this system's \(NAME_MAX) (\(shortName(long)))"
+        }
+        return nil
+    }
+
+    static func shortName(_ s: some StringProtocol) -> String { s.count > 24 ? "'\(s.prefix(24))...'" : "'\(s)'" }
 
     /// Whether a new entry can be made in the existing directory `dir`: tried for real (a probe
     /// directory made and removed), because access() says yes to root even under /proc and /sys.
@@ -77,6 +110,7 @@ public enum OutputWriter {
     /// created under a writable ancestor). Throws a one-line `HarnessError` otherwise.
     public static func checkDirectory(_ path: String, flag: String = "--out") throws {
         guard !path.isEmpty else { throw HarnessError("\(flag) is an empty path; give a directory, e.g. \(flag) build/out") }
+        if let why = lengthProblem(path) { throw HarnessError("\(flag) \(why); choose a shorter path") }
         if path == "-" && flag == "--out" {
             throw HarnessError("\(flag) - (standard output) takes one file, and this command writes several; give a directory")
         }
@@ -102,7 +136,16 @@ public enum OutputWriter {
     public static func checkFile(_ path: String, flag: String = "--out") throws {
         guard !path.isEmpty else { throw HarnessError("\(flag) is an empty path; give a file path, or - for standard output") }
         if path == "-" { return }
-        let target = resolved(path)
+        if let why = lengthProblem(path) { throw HarnessError("\(flag) \(why); choose a shorter path") }
+        if path.hasSuffix("/") {
+            throw HarnessError("\(flag) \(path) ends in '/', which names a directory; this command writes one file: give a file path, e.g. \(flag) \(path)out.txt")
+        }
+        let target: String
+        switch resolution(path) {
+        case .path(let p): target = p
+        case .loop: throw HarnessError("\(flag) \(path) is a symlink loop; remove the link or give another path")
+        case .dangling(let to): throw HarnessError("\(flag) \(path) is a symlink to \(to), which does not exist; remove the link or give another path")
+        }
         let shown = target == URL(fileURLWithPath: path).standardizedFileURL.path ? path : "\(path) (-> \(target))"
         switch node(target) {
         case .regular, .missing: break
@@ -121,28 +164,9 @@ public enum OutputWriter {
     /// Writes one file atomically: a temporary file in the target's directory, renamed over it.
     /// `-` writes to standard output.
     public static func writeFile(_ contents: Data, to path: String) throws {
-        try checkFile(path)
-        if path == "-" {
-            FileHandle.standardOutput.write(contents)
-            return
-        }
-        let target = resolved(path)
-        let dir = (target as NSString).deletingLastPathComponent
-        try makeDirectories(dir)
-        let tmpPrefix = ".\((target as NSString).lastPathComponent).tmp-"
-        removeStale(prefix: tmpPrefix, in: dir)
-        let tmp = (dir as NSString).appendingPathComponent("\(tmpPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            try writeNew(contents, to: tmp)
-        } catch {
-            unlink(tmp)
-            throw error
-        }
-        if rename(tmp, target) != 0 {
-            let why = errnoText()
-            unlink(tmp)
-            throw HarnessError("cannot write \(path): \(why)")
-        }
+        let file = try StreamedFile(path)
+        try file.write(contents)
+        try file.commit()
     }
 
     /// Creates `path` exclusively and writes `contents` to it.
@@ -151,9 +175,10 @@ public enum OutputWriter {
         guard fd >= 0 else { throw HarnessError("cannot write \(path): \(errnoText())") }
         defer { close(fd) }
         try contents.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            guard let base = raw.baseAddress else { return }
             var done = 0
             while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                let n = Glibc.write(fd, base + done, raw.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw HarnessError("cannot write \(path): \(errnoText())")
@@ -164,16 +189,33 @@ public enum OutputWriter {
     }
 
     /// `mkdir -p` that tolerates another process creating the same directories at the same time.
-    static func makeDirectories(_ path: String) throws {
+    /// Returns the directories it created, outermost first; on failure it removes them again, so a
+    /// failed run leaves no empty directories behind.
+    @discardableResult
+    static func makeDirectories(_ path: String) throws -> [String] {
         let full = URL(fileURLWithPath: path).standardizedFileURL.path
         var p = ""
+        var created: [String] = []
         for component in full.split(separator: "/") {
             p += "/" + component
-            if mkdir(p, 0o755) != 0 && errno != EEXIST {
-                throw HarnessError("cannot create \(p): \(errnoText())")
+            if mkdir(p, 0o755) == 0 {
+                created.append(p)
+            } else if errno != EEXIST {
+                let why = errnoText()
+                removeEmpty(created)
+                throw HarnessError("cannot create \(p.count > 200 ? "a directory of \(path.count > 200 ? "a \(path.utf8.count)-byte path" : path)" : p): \(why)")
             }
         }
-        guard node(full) == .directory else { throw HarnessError("cannot create \(path): a file is in the way") }
+        guard node(full) == .directory else {
+            removeEmpty(created)
+            throw HarnessError("cannot create \(path): a file is in the way")
+        }
+        return created
+    }
+
+    /// Removes the directories `makeDirectories` created (innermost first), each only if empty.
+    static func removeEmpty(_ created: [String]) {
+        for d in created.reversed() { rmdir(d) }
     }
 
     /// Writes `files` (names relative to `directory`) as a set. With `manifest`, the entries are
@@ -181,9 +223,12 @@ public enum OutputWriter {
     /// file's SHA-256), which is renamed into place after every other file.
     public static func write(_ files: [(name: String, contents: Data)], into directory: String, manifest entries: [Manifest.Entry]? = nil) throws {
         try checkDirectory(directory)
-        let existed = node(directory) == .directory
-        try makeDirectories(directory)
-        let lock = try DirectoryLock(directory)
+        let created = try makeDirectories(directory)
+        let lock: DirectoryLock
+        do { lock = try DirectoryLock(directory) } catch {
+            removeEmpty(created)
+            throw error
+        }
         defer { lock.release() }
         do {
             try recover(directory)
@@ -200,7 +245,7 @@ public enum OutputWriter {
             try commit(all, into: directory)
         } catch {
             lock.release()
-            if !existed { rmdir(directory) }   // only when empty: nothing of ours was renamed into it
+            removeEmpty(created)   // only when empty: nothing of ours was renamed into them
             throw error
         }
     }
@@ -210,8 +255,13 @@ public enum OutputWriter {
         let staging = (directory as NSString).appendingPathComponent("\(stagingPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         guard mkdir(staging, 0o755) == 0 else { throw HarnessError("cannot write into \(directory): \(errnoText()); choose a directory you can write to") }
         var committed = false
-        defer { if !committed { removeTree(staging) } }
+        let cleanup = ExitCleanup.add(staging)
+        defer {
+            ExitCleanup.remove(cleanup)
+            if !committed { removeTree(staging) }
+        }
         for f in files {
+            guard isPlainName(f.name) else { throw HarnessError("internal: \(f.name) is not a plain file name inside \(directory)") }
             let path = (staging as NSString).appendingPathComponent(f.name)
             try makeDirectories((path as NSString).deletingLastPathComponent)
             try writeNew(f.contents, to: path)
@@ -219,16 +269,49 @@ public enum OutputWriter {
         testPause()
         try writeNew(Data(files.map(\.name).joined(separator: "\n").utf8 + [10]), to: (staging as NSString).appendingPathComponent("COMMIT"))
         committed = true
+        ExitCleanup.remove(cleanup)   // committed: the next run finishes it if this one is stopped
         try finish(staging, into: directory)
     }
 
+    /// A name a staging directory may hold: relative, inside it (no `..`, `.` or empty component),
+    /// at most 255 bytes a component, no control characters.
+    static func isPlainName(_ name: String) -> Bool {
+        guard !name.isEmpty, !name.hasPrefix("/"), name.utf8.count <= 4096, !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return false }
+        return name.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { c in !c.isEmpty && c != "." && c != ".." && c.utf8.count <= 255 }
+    }
+
+    /// The COMMIT list of a staging directory, if it can be trusted: every name plain and inside
+    /// the directory, every staged entry a regular file (not a link), and a staged manifest.json
+    /// one this rtlgen can read. A crafted or corrupt list is nil: nothing of it is moved.
+    static func commitList(_ staging: String) -> [String]? {
+        guard let data = FileManager.default.contents(atPath: (staging as NSString).appendingPathComponent("COMMIT")),
+              let text = String(data: data, encoding: .utf8), text.hasSuffix("\n") else { return nil }
+        let names = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard !names.isEmpty, Set(names).count == names.count, names.allSatisfy(isPlainName) else { return nil }
+        for name in names {
+            var s = stat()
+            let p = (staging as NSString).appendingPathComponent(name)
+            if lstat(p, &s) == 0 && s.st_mode & S_IFMT != S_IFREG { return nil }
+        }
+        if names.contains(Manifest.fileName), node((staging as NSString).appendingPathComponent(Manifest.fileName)) == .regular,
+           (try? Manifest.load(from: staging)) == nil {
+            return nil
+        }
+        return names
+    }
+
     /// Renames what is left in a committed staging directory into place, in COMMIT order, then
-    /// removes it.
+    /// removes it. A COMMIT list that cannot be trusted moves nothing: the directory is removed
+    /// and the set stays the old one.
     static func finish(_ staging: String, into directory: String) throws {
-        let list = (try? String(contentsOfFile: (staging as NSString).appendingPathComponent("COMMIT"), encoding: .utf8)) ?? ""
-        for name in list.split(separator: "\n").map(String.init) {
+        guard let list = commitList(staging) else {
+            removeTree(staging)
+            return
+        }
+        for name in list {
             let from = (staging as NSString).appendingPathComponent(name)
-            guard node(from) == .regular else { continue }   // renamed before an interruption
+            var s = stat()
+            guard lstat(from, &s) == 0, s.st_mode & S_IFMT == S_IFREG else { continue }   // renamed before an interruption
             let to = (directory as NSString).appendingPathComponent(name)
             try makeDirectories((to as NSString).deletingLastPathComponent)
             if rename(from, to) != 0 {
@@ -244,6 +327,11 @@ public enum OutputWriter {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(stagingPrefix) {
             if !ownerGone(name, prefix: stagingPrefix) { continue }   // owner still running
             let staging = (directory as NSString).appendingPathComponent(name)
+            var s = stat()
+            guard lstat(staging, &s) == 0, s.st_mode & S_IFMT == S_IFDIR else {
+                unlink(staging)   // a link or file under our prefix is not a staging directory of ours
+                continue
+            }
             if node((staging as NSString).appendingPathComponent("COMMIT")) == .regular {
                 try finish(staging, into: directory)
             } else {
@@ -282,12 +370,93 @@ public enum OutputWriter {
     }
 }
 
+/// One output file written as it is produced (a stream of lines of any length, in bounded memory):
+/// to a temporary file beside its target, renamed into place by `commit()`; dropped without a
+/// commit (a failure, a bad input line), the temporary file and any directories made for it are
+/// removed, so a failed run writes nothing. `-` is standard output, written as it comes.
+public final class StreamedFile {
+    let path: String
+    private var fd: Int32 = -1
+    private var target = "", tmp = ""
+    private var created: [String] = []
+    private var cleanup: Int?
+    private var done = false
+
+    public init(_ path: String) throws {
+        self.path = path
+        try OutputWriter.checkFile(path)
+        if path == "-" { return }
+        target = OutputWriter.resolved(path)
+        let dir = (target as NSString).deletingLastPathComponent
+        created = try OutputWriter.makeDirectories(dir)
+        let tmpPrefix = ".\((target as NSString).lastPathComponent).tmp-"
+        OutputWriter.removeStale(prefix: tmpPrefix, in: dir)
+        tmp = (dir as NSString).appendingPathComponent("\(tmpPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        cleanup = ExitCleanup.add(tmp)
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let why = OutputWriter.errnoText()
+            abandon()
+            throw HarnessError("cannot write \(path): \(why)")
+        }
+    }
+
+    public func write(_ data: Data) throws {
+        if path == "-" { return try StandardStreams.writeOutput(data) }
+        do {
+            try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+                guard let base = raw.baseAddress else { return }
+                var n = 0
+                while n < raw.count {
+                    let w = Glibc.write(fd, base + n, raw.count - n)
+                    if w < 0 {
+                        if errno == EINTR { continue }
+                        throw HarnessError("cannot write \(path): \(OutputWriter.errnoText())")
+                    }
+                    n += w
+                }
+            }
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    /// Closes the temporary file and renames it over the target.
+    public func commit() throws {
+        if path == "-" { done = true; return }
+        guard !done else { return }
+        let closed = close(fd) == 0
+        fd = -1
+        guard closed, rename(tmp, target) == 0 else {
+            let why = OutputWriter.errnoText()
+            abandon()
+            throw HarnessError("cannot write \(path): \(why)")
+        }
+        done = true
+        if let cleanup { ExitCleanup.remove(cleanup) }
+    }
+
+    /// Removes the temporary file and the directories made for it.
+    func abandon() {
+        guard !done, path != "-" else { return }
+        done = true
+        if fd >= 0 { close(fd); fd = -1 }
+        unlink(tmp)
+        OutputWriter.removeEmpty(created)
+        if let cleanup { ExitCleanup.remove(cleanup) }
+    }
+
+    deinit { abandon() }
+}
+
 /// An exclusive `flock` on `<directory>/.manifest.json.lock`, held until `release()` (or until the
 /// process dies, when the kernel drops it). The lock file is removed on release; a waiter that
 /// then holds a lock on the removed file notices (its inode is no longer the path's) and retries.
 final class DirectoryLock {
     let path: String
     private var fd: Int32
+    private var cleanup: Int?
 
     init(_ directory: String) throws {
         path = (directory as NSString).appendingPathComponent(OutputWriter.lockName)
@@ -303,6 +472,7 @@ final class DirectoryLock {
             var held = stat(), current = stat()
             if fstat(f, &held) == 0 && stat(path, &current) == 0 && held.st_ino == current.st_ino && held.st_dev == current.st_dev {
                 fd = f
+                cleanup = ExitCleanup.add(path)   // a run stopped by a signal leaves no lock file
                 return
             }
             close(f)
@@ -314,6 +484,7 @@ final class DirectoryLock {
         unlink(path)
         close(fd)
         fd = -1
+        if let cleanup { ExitCleanup.remove(cleanup) }
     }
 
     deinit { release() }

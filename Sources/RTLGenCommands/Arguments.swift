@@ -241,7 +241,7 @@ func checkTestbench(_ dir: String, _ files: [String]) throws {
     guard !dir.isEmpty else { throw UsageError("--testbench is an empty path; give the testbench directory, e.g. --testbench testbench") }
     for f in files {
         try checkInputFile((dir as NSString).appendingPathComponent(f), flag: "--testbench",
-                           hint: "run from the repository root or pass --testbench DIR holding \(files.joined(separator: ", "))")
+                           hint: "pass --testbench DIR holding \(files.joined(separator: ", "))")
     }
 }
 
@@ -266,8 +266,8 @@ struct SimulationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Simulators: verilator, icarus, or both.", valueName: "list"), transform: SimulatorList.parse)
     var sim: SimulatorList = .both
 
-    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp, tb_cycle.v).", valueName: "dir"))
-    var testbench: String = "testbench"
+    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp, tb_cycle.v); default: testbench/ here, else the one beside the rtlgen executable's checkout.", valueName: "dir"))
+    var testbench: String = Resources.testbench
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Models built at once, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"),
             transform: wholeNumber)

@@ -68,7 +68,7 @@ struct ArrayCommand: ParsableCommand {
         let design = ArrayDesign(u, rows: rows, cols: cols, accumulatorWidth: accWidth, floatAccumulator: acc.format)
         let files = try design.files().map { (name: $0.name, contents: Data($0.text.utf8)) }
         try OutputWriter.write(files, into: out, manifest: Manifest.entries(for: design))
-        print("wrote \(design.moduleName) (\(rows * cols) PEs, \(design.accumulatorWidth)-bit accumulators) and manifest.json to \(out): "
+        print("wrote \(design.moduleName) (\(counted(rows * cols, "PE")), \(design.accumulatorWidth)-bit accumulators) and manifest.json to \(out): "
               + (files.map(\.name) + [Manifest.fileName]).joined(separator: ", "))
     }
 }
@@ -134,7 +134,7 @@ struct SimArrayCommand: ParsableCommand {
         s.seed = seed
         s.jobs = simulation.jobs
         s.timeLimit = Double(simulation.timeLimit)
-        let outcomes = try s.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let outcomes = try s.run { StandardStreams.writeError(Data(($0 + "\n").utf8)) }
         print(ArraySimulation.render(outcomes), terminator: "")
         if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }
@@ -169,7 +169,7 @@ struct BenchArrayCommand: ParsableCommand {
         valueName: "n"), transform: wholeNumber)
     var matrices: Int = 64
     @Option(help: ArgumentHelp("Build directory.", valueName: "dir")) var build: String = "build/bench-array"
-    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp).", valueName: "dir")) var testbench: String = "testbench"
+    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp).", valueName: "dir")) var testbench: String = Resources.testbench
 
     mutating func validate() throws {
         try acc.check(element: try format.format())
@@ -200,7 +200,7 @@ struct BenchArrayCommand: ParsableCommand {
             var sampler = NormalSampler(seed: 7)
             return (0..<n).map { ArrayTestPlan.randomJob("bench #\($0)", d, k: kk, sigma: 1, sampler: &sampler) }
         }
-        let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let log: @Sendable (String) -> Void = { StandardStreams.writeError(Data(($0 + "\n").utf8)) }
         let t0 = monotonicSeconds()
         let outcomes = try s.run(log: log)
         log(String(format: "bench-array: stimulus, build and run took %.1f s", monotonicSeconds() - t0))
@@ -250,7 +250,7 @@ struct MutateArrayCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Parallel simulations, \(Limits.jobs.lowerBound)...\(Limits.jobs.upperBound).", valueName: "n"), transform: wholeNumber)
     var jobs: Int = 2
     @Option(help: ArgumentHelp("Build directory.", valueName: "dir")) var build: String = "build/mutate-array"
-    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp, tb_cycle.v).", valueName: "dir")) var testbench: String = "testbench"
+    @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp, tb_cycle.v).", valueName: "dir")) var testbench: String = Resources.testbench
 
     func design() throws -> ArrayDesign {
         ArrayDesign(ArithmeticUnit(unit.kind, try format.format(), overflow: format.overflow), rows: rows, cols: cols, floatAccumulator: acc.format)
@@ -285,9 +285,9 @@ struct MutateArrayCommand: ParsableCommand {
         r.seed = seed
         if let only { r.only = Set(only) }
         let start = monotonicSeconds()
-        let mutants = try r.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let mutants = try r.run { StandardStreams.writeError(Data(($0 + "\n").utf8)) }
         print(ArrayMutationReport.render(d, mutants, simulator: r.simulator), terminator: "")
-        FileHandle.standardError.write(Data(String(format: "mutate-array: %.0f s\n", monotonicSeconds() - start).utf8))
+        StandardStreams.writeError(Data(String(format: "mutate-array: %.0f s\n", monotonicSeconds() - start).utf8))
         if mutants.contains(where: { m in
             switch m.outcome { case .survived, .stillborn: return true; default: return false }
         }) { throw ExitCode(1) }

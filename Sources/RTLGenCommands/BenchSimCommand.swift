@@ -34,6 +34,9 @@ struct BenchSimCommand: ParsableCommand {
             transform: wholeNumber)
     var passes: Int = 2000
 
+    @Option(help: ArgumentHelp("Directory of the testbenches (tb_cycle.cpp, tb_cycle.v, lanes.v, stream_abi.cpp); default: testbench/ here, else the one beside the rtlgen executable's checkout.", valueName: "dir"))
+    var testbench: String = Resources.testbench
+
     mutating func validate() throws {
         try check("--count", count, in: Limits.count)
         try check("--values-of-a", valuesOfA, in: Limits.valuesOfA)
@@ -42,7 +45,7 @@ struct BenchSimCommand: ParsableCommand {
             let width = unit.format.width
             guard width <= 16 else { throw UsageError("--files: \(file) has \(width)-bit operands; bench-sim streams formats of at most 16 bits") }
         }
-        try checkTestbench("testbench", CycleTestbench.files(for: SimulatorKind.allCases) + ["lanes.v", "stream_abi.cpp"])
+        try checkTestbench(testbench, CycleTestbench.files(for: SimulatorKind.allCases) + ["lanes.v", "stream_abi.cpp"])
         try OutputWriter.checkDirectory("build/bench", flag: "build directory")
         try checkTools(["verilator", "iverilog", "vvp", "make", "g++"])
     }
@@ -52,7 +55,8 @@ struct BenchSimCommand: ParsableCommand {
         b.random = count
         b.streamValuesOfA = valuesOfA
         b.streamPasses = passes
-        let rows = try b.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        b.testbenchDirectory = testbench
+        let rows = try b.run { StandardStreams.writeError(Data(($0 + "\n").utf8)) }
         print(SimulationBenchmark.render(rows), terminator: "")
     }
 }

@@ -38,7 +38,7 @@ struct ExhaustiveCommand: ParsableCommand {
     var build: String = "build/sim"
 
     @Option(help: ArgumentHelp("Directory of lanes.v and stream_abi.cpp.", valueName: "dir"))
-    var testbench: String = "testbench"
+    var testbench: String = Resources.testbench
 
     mutating func validate() throws {
         try check("--threads", threads, in: Limits.jobs)
@@ -65,9 +65,9 @@ struct ExhaustiveCommand: ParsableCommand {
             s.testbenchDirectory = testbench
             s.threads = threads
             s.lanes = lanes
-            let o = try s.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            let o = try s.run { StandardStreams.writeError(Data(($0 + "\n").utf8)) }
             let pass = o.mismatches == 0 && o.vectors == UInt64(1) << (2 * unit.format.width)
-            FileHandle.standardError.write(Data(String(format: "exhaustive: %@ checked %llu pairs in %.1f s (%@ pairs/s)\n",
+            StandardStreams.writeError(Data(String(format: "exhaustive: %@ checked %llu pairs in %.1f s (%@ pairs/s)\n",
                                                        name, o.vectors, o.seconds, compactCount(o.rate)).utf8))
             table.rows.append([unit.kind.rawValue, unit.format.tag, "\(o.vectors)", "\(o.mismatches)", String(format: "%.1f", o.seconds),
                                compactCount(o.rate), pass ? "pass" : "FAIL"])

@@ -36,51 +36,6 @@ enum Accumulation: String, CaseIterable, ExpressibleByArgument {
     }
 }
 
-/// Reads hex rows from a file or `-` (standard input).
-struct HexInput {
-    let name: String
-    /// (line number, values) for every non-empty line.
-    let rows: [(line: Int, values: [UInt32])]
-
-    init(path: String, label: String, format f: FloatFormat) throws {
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-            name = "\(label) (stdin)"
-        } else {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
-                  let d = FileManager.default.contents(atPath: path) else {
-                throw UsageError("\(label) '\(path)' is not a readable file; give a file of hex values or - for standard input")
-            }
-            data = d
-            name = "\(label) \(path)"
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw UsageError("\(name) is not UTF-8 text") }
-        let limit = UInt64(1) << UInt64(f.width)
-        var rows: [(Int, [UInt32])] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" })
-            if fields.isEmpty { continue }
-            var values: [UInt32] = []
-            for field in fields {
-                var digits = Substring(field)
-                if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
-                guard !digits.isEmpty, digits.count <= 16, let v = UInt64(digits, radix: 16) else {
-                    throw UsageError("\(name) line \(i + 1): '\(field)' is not a hex value")
-                }
-                guard v < limit else {
-                    throw UsageError("\(name) line \(i + 1): \(field) does not fit \(f.tag) (\(f.width) bits)")
-                }
-                values.append(UInt32(v))
-            }
-            rows.append((i + 1, values))
-        }
-        self.rows = rows
-    }
-}
-
 func hexText(_ x: UInt64, bits: Int) -> String {
     let s = String(x, radix: 16)
     return String(repeating: "0", count: max(0, (bits + 3) / 4 - s.count)) + s
@@ -119,22 +74,41 @@ struct EvalCommand: ParsableCommand {
     mutating func validate() throws {
         try checkSupported([unit.kind], try format.format(), format.overflow)
         if input.isEmpty { throw UsageError("--in is an empty path; give a file or - for standard input") }
+        if input != "-" { try checkReadable(input, flag: "--in") }
         try OutputWriter.checkFile(out)
     }
 
     func run() throws {
         let f = try format.format()
-        let model = GoldenModel(unit.kind, f, overflow: format.overflow)
-        let input = try HexInput(path: self.input, label: "--in", format: f)
+        try EvalStream.run(GoldenModel(unit.kind, f, overflow: format.overflow), format: f, input: input, out: out)
+    }
+}
+
+/// `eval`'s work: operand pairs streamed from the input to the output in bounded memory (64 KiB
+/// of output at a time). Into a file, a bad line writes nothing (the temporary file goes); to
+/// standard output, the lines before it have been printed.
+enum EvalStream {
+    static func run(_ model: GoldenModel, format f: FloatFormat, input: String, out: String) throws {
+        var reader = try LineReader(path: input, label: "--in")
+        defer { reader.close() }
+        let sink = try StreamedFile(out)
         var text = ""
-        for row in input.rows {
-            guard row.values.count == 2 else {
-                throw UsageError("\(input.name) line \(row.line): \(row.values.count) value\(row.values.count == 1 ? "" : "s"); each line holds two operands, a b")
+        text.reserveCapacity(1 << 16)
+        while let line = try reader.next() {
+            let values = try HexLine.values(line, width: f.width, tag: f.tag, name: reader.name, number: reader.lineNumber)
+            if values.isEmpty { continue }
+            guard values.count == 2 else {
+                throw BadInput("\(reader.name) line \(reader.lineNumber): \(values.count) value\(values.count == 1 ? "" : "s"); each line holds two operands, a b")
             }
-            let (a, b) = (row.values[0], row.values[1])
+            let (a, b) = (values[0], values[1])
             text += "\(hexText(UInt64(a), bits: f.width)) \(hexText(UInt64(b), bits: f.width)) \(hexText(UInt64(model(a, b)), bits: f.width))\n"
+            if text.utf8.count >= 1 << 16 {
+                try sink.write(Data(text.utf8))
+                text.removeAll(keepingCapacity: true)
+            }
         }
-        try emit(text, to: out)
+        try sink.write(Data(text.utf8))
+        try sink.commit()
     }
 }
 
@@ -159,7 +133,7 @@ struct MatmulCommand: ParsableCommand {
     @OptionGroup var accumulation: AccumulationOptions
     var acc: Accumulation { accumulation.acc }
 
-    @Option(name: .customLong("acc-width"), parsing: .unconditional, help: ArgumentHelp("Fixed-point accumulator width, M+2...4096 (default: SPEC's; narrower wraps).", valueName: "bits"),
+    @Option(name: .customLong("acc-width"), parsing: .unconditional, help: ArgumentHelp("Fixed-point accumulator width, the same range as 'rtlgen array --acc-width': M+1 up to 64 or SPEC's default if wider (default: SPEC's, enough for 2^16 max-magnitude products; narrower wraps).", valueName: "bits"),
             transform: wholeNumber)
     var accWidth: Int?
 
@@ -178,10 +152,10 @@ struct MatmulCommand: ParsableCommand {
         try acc.check(element: f)
         if let w = accWidth {
             guard acc == .fixed else { throw UsageError("--acc-width applies to --acc fixed only; drop it or use --acc fixed") }
-            let lo = f.mantissaBits + 2, hi = 4096
-            guard (lo...hi).contains(w) else { throw UsageError("--acc-width must be \(lo)...\(hi) for \(f.tag) (a product's significand needs M+2 bits)") }
+            try check("--acc-width", w, in: ArrayCommand.accumulatorWidths(f), "for \(f.tag): the product significand has \(f.mantissaBits + 1) bits")
         }
         if a.isEmpty || b.isEmpty { throw UsageError("--\(a.isEmpty ? "a" : "b") is an empty path; give a file or - for standard input") }
+        for (flag, path) in [("--a", a), ("--b", b)] where path != "-" { try checkReadable(path, flag: flag) }
         if a == "-" && b == "-" { throw UsageError("--a and --b cannot both be standard input; give one of them as a file") }
         try OutputWriter.checkFile(out)
     }
@@ -190,14 +164,21 @@ struct MatmulCommand: ParsableCommand {
         let f = try format.format()
         let model = GoldenModel(unit.kind, f, overflow: format.overflow)
         let ma = try HexInput(path: a, label: "--a", format: f), mb = try HexInput(path: b, label: "--b", format: f)
-        guard let k = ma.rows.first?.values.count else { throw UsageError("\(ma.name) has no rows; A needs at least one row of K values") }
+        guard let k = ma.rows.first?.values.count else { throw BadInput("\(ma.name) has no rows; A needs at least one row of K values") }
         for r in ma.rows where r.values.count != k {
-            throw UsageError("\(ma.name) line \(r.line): \(r.values.count) values where the first row has \(k); every row of A has K values")
+            throw BadInput("\(ma.name) line \(r.line): \(r.values.count) values where the first row has \(k); every row of A has K values")
         }
-        guard mb.rows.count == k else { throw UsageError("\(mb.name) has \(mb.rows.count) rows; B needs K = \(k) rows (the columns of A)") }
+        guard mb.rows.count == k else { throw BadInput("\(mb.name) has \(mb.rows.count) rows; B needs K = \(k) rows (the columns of A)") }
+        if acc == .fixed && accWidth == nil && k > Limits.beats.upperBound {
+            // SPEC's default width holds 2^16 max-magnitude products; more could wrap it silently
+            let extra = Int((Double(k) / Double(Limits.beats.upperBound)).log2Ceiling)
+            let need = AccumulatorFormat.defaultWidth(f) + extra
+            let widen = ArrayCommand.accumulatorWidths(f).contains(need) ? "give --acc-width \(need) (an array built with it sums them exactly), or " : ""
+            throw BadInput("K = \(k) is more than the \(Limits.beats.upperBound) products SPEC's default accumulator holds without wrapping; \(widen)split K into jobs of at most \(Limits.beats.upperBound)")
+        }
         let c = mb.rows[0].values.count
         for r in mb.rows where r.values.count != c {
-            throw UsageError("\(mb.name) line \(r.line): \(r.values.count) values where the first row has \(c); every row of B has C values")
+            throw BadInput("\(mb.name) line \(r.line): \(r.values.count) values where the first row has \(c); every row of B has C values")
         }
         let A = ma.rows.map(\.values), B = mb.rows.map(\.values)
         let result: [[Matmul.Element]]
@@ -216,4 +197,19 @@ struct MatmulCommand: ParsableCommand {
         }
         try emit(text, to: out)
     }
+}
+
+/// An input that must be readable before any work: a file, a FIFO or a `<(cmd)` pipe (read as a
+/// stream), not a directory or a missing path.
+func checkReadable(_ path: String, flag: String) throws {
+    var s = stat()
+    let shown = shortQuote(path, limit: 200)
+    guard stat(path, &s) == 0 else { throw UsageError("\(flag) \(shown) is not a readable file (\(StandardStreams.plainError(errno))); give a file of hex values or - for standard input") }
+    if s.st_mode & S_IFMT == S_IFDIR { throw UsageError("\(flag) \(shown) is a directory, not a readable file; give a file of hex values or - for standard input") }
+    if access(path, R_OK) != 0 { throw UsageError("\(flag) \(shown) is not a readable file (\(StandardStreams.plainError(errno))); give a file of hex values or - for standard input") }
+}
+
+extension Double {
+    /// ceil(log2(self)) for self >= 1.
+    var log2Ceiling: Double { Foundation.ceil(Foundation.log2(self)) }
 }

@@ -39,6 +39,9 @@ struct MutateCommand: ParsableCommand {
             transform: wholeNumber)
     var jobs: Int = 2
 
+    @Option(help: ArgumentHelp("Directory of the testbenches (tb_cycle.cpp, tb_cycle.v, tb_mutants.cpp); default: testbench/ here, else the one beside the rtlgen executable's checkout.", valueName: "dir"))
+    var testbench: String = Resources.testbench
+
     mutating func validate() throws {
         try check("--gate-mutants", gateMutants, in: 1...255, "mutsel is 8 bits")
         try check("--seed", seed, in: Limits.yosysSeed)
@@ -48,7 +51,7 @@ struct MutateCommand: ParsableCommand {
             try checkInputFile("\(dir)/\(u.moduleName).v", flag: "--modules",
                                hint: generateHint(u, dir))
         }
-        try checkTestbench("testbench", CycleTestbench.files(for: SimulatorKind.allCases) + ["tb_mutants.cpp"])
+        try checkTestbench(testbench, CycleTestbench.files(for: SimulatorKind.allCases) + ["tb_mutants.cpp"])
         try OutputWriter.checkDirectory("build/mutate", flag: "build directory")
         try checkTools(["yosys", "verilator", "make", "g++", "iverilog", "vvp"])
     }
@@ -59,10 +62,11 @@ struct MutateCommand: ParsableCommand {
         run.seed = seed
         run.jobs = jobs
         run.sourceMutants = !noSource
+        run.testbenchDirectory = testbench
         let start = Date()
-        let results = try run.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let results = try run.run { StandardStreams.writeError(Data(($0 + "\n").utf8)) }
         print(MutationReport.render(results), terminator: "")
-        FileHandle.standardError.write(Data(String(format: "mutate: %.0f s\n", Date().timeIntervalSince(start)).utf8))
+        StandardStreams.writeError(Data(String(format: "mutate: %.0f s\n", Date().timeIntervalSince(start)).utf8))
         let missed = results.contains { r in !r.exhaustive && (r.gate.contains { !$0.killedExhaustive } || r.sourceSurvived > 0) }
         if missed { throw ExitCode(1) }
     }

@@ -19,15 +19,17 @@ public struct RTLGen: ParsableCommand {
           rtlgen vectors --unit lmul --mantissa 3 --out lmul_e4m3.hex
         The numerical contract is ../shared/SPEC.md; README.md has the tour.
         """,
-        subcommands: [Generate.self, UnitsCommand.self, VectorsCommand.self, EvalCommand.self, MatmulCommand.self, SimCommand.self, ExhaustiveCommand.self, MutateCommand.self, BenchSimCommand.self, AccuracyCommand.self, SynthCommand.self, SweepCommand.self, ArrayCommand.self, SimArrayCommand.self, BenchArrayCommand.self, MutateArrayCommand.self, GlitchCommand.self, MXDotCommand.self, MXEvalCommand.self, SimMXCommand.self, MutateMXCommand.self, ProveCommand.self],
+        subcommands: [Generate.self, UnitsCommand.self, VectorsCommand.self, EvalCommand.self, MatmulCommand.self, SimCommand.self, ExhaustiveCommand.self, MutateCommand.self, BenchSimCommand.self, AccuracyCommand.self, SynthCommand.self, SweepCommand.self, ArrayCommand.self, SimArrayCommand.self, BenchArrayCommand.self, MutateArrayCommand.self, GlitchCommand.self, MXDotCommand.self, MXEvalCommand.self, SimMXCommand.self, MutateMXCommand.self, ProveCommand.self, TestbenchCommand.self],
         defaultSubcommand: Generate.self
     )
 
     public init() {}
 
     /// `run` as the executable does it: stopping rtlgen (SIGINT, SIGTERM, SIGHUP) first stops every
-    /// simulator, build and synthesis run it started.
+    /// simulator, build and synthesis run it started; closed standard streams are noted and
+    /// replaced, so using them is a one-line error rather than a trap.
     public static func runAsExecutable(_ arguments: [String]) -> Int32 {
+        StandardStreams.prepare()
         ChildProcesses.installSignalHandlers()
         let status = run(arguments)
         // stopped by a signal while working: the handler exits with 128 + the signal once the tools are gone
@@ -36,49 +38,160 @@ public struct RTLGen: ParsableCommand {
     }
 
     /// Runs the command line and returns the exit status. Errors print as one line on stderr:
-    /// what is wrong and what to type instead. Bad input found while parsing and validating
-    /// exits 64 (EX_USAGE); a failure while working exits 1.
+    /// what is wrong and what to type instead. Bad input (found while parsing and validating, or a
+    /// malformed line of an input file found while working) exits 64 (EX_USAGE); any other failure
+    /// while working exits 1, whatever its type.
     public static func run(_ arguments: [String]) -> Int32 {
         if let first = arguments.first, !first.hasPrefix("-"), first != "help", !commandNames.contains(first) {
-            FileHandle.standardError.write(Data("rtlgen: error: unknown command '\(first)'; the commands are \(commandNames.joined(separator: ", ")) (see rtlgen --help)\n".utf8))
+            say("unknown command \(shortQuote(first)); the commands are \(commandNames.joined(separator: ", ")) (see rtlgen --help)")
             return ExitCode.validationFailure.rawValue
         }
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            return parseFailure(error, arguments)
+        }
+        do {
             try command.run()
+            try StandardStreams.finishOutput()
             return 0
         } catch let status as ExitCode {
             // A command that already printed its verdict (a table and closing line) exits quietly.
             return status.rawValue
-        } catch let own as UsageError {
-            // Thrown while working (a tool failed, an input turned out unreadable).
-            FileHandle.standardError.write(Data("rtlgen: error: \(own.message)\n".utf8))
-            return ExitCode.failure.rawValue
-        } catch let harness as HarnessError {
-            // The harness's own one-line problems found while working.
-            FileHandle.standardError.write(Data("rtlgen: error: \(harness.message)\n".utf8))
-            return ExitCode.failure.rawValue
+        } catch let bad as BadInput {
+            say(bad.message)
+            return ExitCode.validationFailure.rawValue
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                return 0
+            // ArgumentParser's own (help asked for, a late parse problem) are not failures while working
+            if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { return parseFailure(error, arguments) }
+            say(workingMessage(error))
+            return ExitCode.failure.rawValue
+        }
+    }
+
+    /// One line on standard error, each over-long word cut to a short prefix.
+    static func say(_ message: String) {
+        StandardStreams.writeError("rtlgen: error: \(clamped(message))\n")
+    }
+
+    /// `message` on one line with every word longer than 200 bytes (a pasted file, a huge value)
+    /// cut to a quoted prefix and its length.
+    static func clamped(_ message: String) -> String {
+        let line = message.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? ""
+        guard line.utf8.count > 400 else { return line }
+        return line.split(separator: " ", omittingEmptySubsequences: false)
+            .map { $0.utf8.count > 200 ? "\($0.prefix(40))... (\($0.utf8.count) bytes)" : String($0) }.joined(separator: " ")
+    }
+
+    /// A failure found while working, in plain words: ours as they are, Foundation's without
+    /// their domain and code, a decoding error as what was wrong where.
+    static func workingMessage(_ error: Error) -> String {
+        if let own = ownError(in: error) { return own.message }
+        if let bad = error as? BadInput { return bad.message }
+        if let decoding = error as? DecodingError { return "a file rtlgen read is not in the form it expects: \(plainDecodingError(decoding))" }
+        let ns = error as NSError
+        if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain {
+            let path = (ns.userInfo[NSFilePathErrorKey] as? String).map { " (\($0))" } ?? ""
+            if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+                return "\(StandardStreams.plainError(Int32(posix.code)))\(path)"
             }
-            let text = RTLGen.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
-            let first = text.split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            let message: String
-            if ownError(in: error) != nil {
-                // Ours, from a validate() or an option's transform (which ArgumentParser prefixes
-                // with the option and value): it already says what to do.
-                message = first
-            } else {
-                // ArgumentParser's own ("Unknown option ..."): point at --help.
-                message = first.hasSuffix(".") || first.hasSuffix("?") ? "\(first) Run 'rtlgen --help' for the options."
-                    : "\(first). Run 'rtlgen --help' for the options."
-            }
-            FileHandle.standardError.write(Data("rtlgen: error: \(message)\n".utf8))
+            return "\(ns.localizedDescription)\(path)"
+        }
+        return String(describing: error)
+    }
+
+    static func plainDecodingError(_ error: DecodingError) -> String {
+        func at(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return path.isEmpty ? "" : " at \(path.hasPrefix(".") ? String(path.dropFirst()) : path)"
+        }
+        switch error {
+        case .keyNotFound(let key, let c): return "field '\(key.stringValue)' is missing\(at(c))"
+        case .typeMismatch(_, let c): return "a value has the wrong type\(at(c))"
+        case .valueNotFound(_, let c): return "a value is missing\(at(c))"
+        case .dataCorrupted(let c):
+            return c.codingPath.isEmpty ? "it is not valid JSON (or a number in it is too large)" : "a value is not valid\(at(c))"
+        @unknown default: return "it could not be read"
+        }
+    }
+
+    /// A parse or validation failure: help (exit 0), ours (one line, exit 64), or ArgumentParser's
+    /// own (an unknown option named as unknown, with a pointer to --help; exit 64).
+    static func parseFailure(_ error: Error, _ arguments: [String]) -> Int32 {
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            return 0
+        }
+        let text = RTLGen.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+        let first = text.split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+        if !first.hasPrefix("Unknown option"), let unknown = unknownOption(arguments) {
+            // ArgumentParser reports some unknown options as something else ("Missing --mantissa",
+            // or a validate() error of the options it did read)
+            let path = commandPath(arguments)
+            say("unknown option \(shortQuote(unknown)) for rtlgen\(path.isEmpty ? "" : " " + path). Run 'rtlgen \(path.isEmpty ? "" : path + " ")--help' for the options.")
             return ExitCode.validationFailure.rawValue
         }
+        let message: String
+        if ownError(in: error) != nil {
+            // Ours, from a validate() or an option's transform (which ArgumentParser prefixes
+            // with the option and value): it already says what to do.
+            message = first
+        } else {
+            // ArgumentParser's own ("Missing value ..."): point at --help.
+            message = first.hasSuffix(".") || first.hasSuffix("?") ? "\(first) Run 'rtlgen --help' for the options."
+                : "\(first). Run 'rtlgen --help' for the options."
+        }
+        say(message)
+        return ExitCode.validationFailure.rawValue
+    }
+
+    /// The subcommand words at the start of `arguments` ("sweep run"), empty for the default.
+    static func commandPath(_ arguments: [String]) -> String {
+        var words: [String] = []
+        var level: [ParsableCommand.Type] = configuration.subcommands
+        for a in arguments {
+            guard let c = level.first(where: { $0._commandName == a }) else { break }
+            words.append(a)
+            level = c.configuration.subcommands
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// The first `--option` of `arguments` that the command they name does not declare (ArgumentParser
+    /// reports some of them as a missing required option instead, e.g. 'rtlgen --format bf16').
+    static func unknownOption(_ arguments: [String]) -> String? {
+        var command: ParsableCommand.Type = Generate.self
+        var level: [ParsableCommand.Type] = configuration.subcommands
+        var rest = arguments[...]
+        while let a = rest.first, let c = level.first(where: { $0._commandName == a }) {
+            command = c
+            level = c.configuration.subcommands
+            rest = rest.dropFirst()
+        }
+        if !command.configuration.subcommands.isEmpty, let d = command.configuration.defaultSubcommand { command = d }
+        let known = Set(longOptions(of: command) + ["--help", "-h", "--version"])
+        for a in rest {
+            if a == "--" { break }
+            guard a.hasPrefix("--") else { continue }
+            let name = String(a.split(separator: "=", maxSplits: 1).first ?? "")
+            if !known.contains(name) { return name }
+        }
+        return nil
+    }
+
+    /// Every `--long` name `command` declares, option groups included (by reflection over a
+    /// default instance's help, which ArgumentParser builds from the declarations).
+    static func longOptions(of command: ParsableCommand.Type) -> [String] {
+        let help = command.helpMessage(columns: 10_000)
+        var names: [String] = []
+        for line in help.split(separator: "\n") {
+            for word in line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "<" || $0 == "[" || $0 == "]" || $0 == "/" }) where word.hasPrefix("--") {
+                names.append(String(word.split(separator: "=").first ?? word))
+            }
+        }
+        return names
     }
 
     /// The subcommands' names.
@@ -275,7 +388,7 @@ struct VectorsCommand: ParsableCommand {
         try OutputWriter.writeFile(Data(text.utf8), to: out)
         // With --out -, stdout is the vectors; the note goes to stderr.
         let note = "wrote \(n) vectors for \(u.moduleName) to \(out == "-" ? "standard output" : out)\n"
-        if out == "-" { FileHandle.standardError.write(Data(note.utf8)) } else { print(note, terminator: "") }
+        if out == "-" { StandardStreams.writeError(Data(note.utf8)) } else { print(note, terminator: "") }
     }
 }
 
@@ -297,10 +410,22 @@ struct UnitsCommand: ParsableCommand {
     @Flag(help: "Every registered unit, the accumulation adders too (default: the multipliers, the Makefile's set).")
     var all = false
 
+    /// A role as words ("exact baseline"), not its Swift case name.
+    static func roleWords(_ role: UnitRole) -> String {
+        role.rawValue.reduce(into: "") { out, c in out += c.isUppercase ? " " + c.lowercased() : String(c) }
+    }
+
+    /// The SPEC.md heading a rule is under: the rule without a parenthesised qualifier
+    /// ("Exact baseline multiplier (fpmul_ftz)" is a paragraph of "Exact baseline multiplier").
+    static func specSection(_ rule: String) -> String {
+        guard rule.hasSuffix(")"), let open = rule.range(of: " (", options: .backwards) else { return rule }
+        return String(rule[..<open.lowerBound])
+    }
+
     func run() throws {
         for k in all ? UnitKind.registry : UnitKind.allCases {
             if long {
-                print([k.rawValue, k.role.rawValue, "latency 0", "SPEC \"\(k.specRule)\"", k.summary].joined(separator: "\t"))
+                print([k.rawValue, Self.roleWords(k.role), "latency 0", "SPEC \"\(Self.specSection(k.specRule))\"", k.summary].joined(separator: "\t"))
             } else {
                 print(k.rawValue)
             }

@@ -61,6 +61,8 @@ struct SimCommand: ParsableCommand {
         if let manifest = try? Manifest.load(from: dir) {
             for (file, problem) in manifest.staleFiles(in: dir, only: Set(units.map(\.fileName))) {
                 FileHandle.standardError.write(Data("sim: note: \(file) \(problem); simulating it as it is\n".utf8))
+            for (file, problem) in manifest.staleFiles(in: dir, only: Set(modules.units.map(\.fileName))) {
+                StandardStreams.writeError(Data("sim: note: \(file) \(problem); simulating it as it is\n".utf8))
             }
         }
         var config = SimulationConfig(rtlDirectory: dir, units: units, simulators: simulation.simulators)
@@ -70,7 +72,7 @@ struct SimCommand: ParsableCommand {
         config.random = count
         config.seed = seed
         config.jobs = simulation.jobs
-        let sim = UnitSimulation(config) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let sim = UnitSimulation(config) { StandardStreams.writeError(Data(($0 + "\n").utf8)) }
         let outcomes = try sim.run()
         print(SimulationReport.render(outcomes), terminator: "")
         if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }

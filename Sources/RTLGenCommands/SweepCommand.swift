@@ -66,7 +66,7 @@ struct SweepCommand: ParsableCommand {
         var liberty: String = "/usr/local/share/osu018/osu018_stdcells.lib"
 
         @Option(help: ArgumentHelp("The yosys flow script.", valueName: "file"))
-        var flow: String = "synth/flow.ys"
+        var flow: String = Resources.flow
 
         var formatList: [FloatFormat] {
             get throws {
@@ -80,10 +80,10 @@ struct SweepCommand: ParsableCommand {
         mutating func validate() throws {
             if quick && formats != nil { throw UsageError("--quick is a set of formats; give --quick or --formats, not both") }
             guard try !formatList.isEmpty else { throw UsageError("--formats is empty: the sweep would have no jobs; give formats, e.g. --formats e4m1-7,e5m2") }
-            try check("--samples", samples, in: 1_000...100_000_000)
-            try check("--count", count, in: Limits.count)
-            try check("--proof-timeout", proofTimeout, in: 1...3600)
-            try checkInputFile(flow, flag: "--flow", hint: "run from the repository root or pass --flow synth/flow.ys")
+            try check("--samples", samples, in: SweepPlan.Ranges.samples)
+            try check("--count", count, in: SweepPlan.Ranges.randomVectors)
+            try check("--proof-timeout", proofTimeout, in: SweepPlan.Ranges.proofTimeout)
+            try checkInputFile(flow, flag: "--flow", hint: "pass --flow FILE (the repository's synth/flow.ys)")
             try checkInputFile(liberty, flag: "--liberty", hint: "install it with bash scripts/install-tools.sh or pass --liberty FILE")
             try OutputWriter.checkDirectory(dir, flag: "--dir")
             try checkTools(["yosys", "yosys-abc", "verilator", "timeout"])
@@ -110,7 +110,7 @@ struct SweepCommand: ParsableCommand {
             try OutputWriter.writeFile(try plan.encoded(), to: path)
             let cores = ProcessInfo.processInfo.activeProcessorCount
             let total = plan.jobs.reduce(0) { $0 + $1.estimate }
-            print("sweep plan: \(plan.jobs.count) jobs (\(plan.units.count) unit\(plan.units.count == 1 ? "" : "s") x \(plan.formats.count) format\(plan.formats.count == 1 ? "" : "s")) in \(path); "
+            print("sweep plan: \(counted(plan.jobs.count, "job")) (\(plan.units.count) unit\(plan.units.count == 1 ? "" : "s") x \(plan.formats.count) format\(plan.formats.count == 1 ? "" : "s")) in \(path); "
                   + "estimate ~\(SweepRun.duration(total / Double(cores))) on this machine's \(cores) core\(cores == 1 ? "" : "s")")
             print("next: rtlgen sweep run --dir \(dir)   (or one share per machine: --shard I/N), then rtlgen sweep merge --dir \(dir)")
         }
@@ -133,7 +133,7 @@ struct SweepCommand: ParsableCommand {
         var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
         @Option(help: ArgumentHelp("Directory of the streaming testbench (lanes.v, stream_abi.cpp) and the cycle testbench (tb_cycle.cpp).", valueName: "dir"))
-        var testbench: String = "testbench"
+        var testbench: String = Resources.testbench
 
         static func parseShard(_ s: String) throws -> (index: Int, count: Int) {
             let p = s.split(separator: "/", omittingEmptySubsequences: false)
@@ -153,15 +153,16 @@ struct SweepCommand: ParsableCommand {
                 throw UsageError("--dir \(dir) does not exist; write a plan first: rtlgen sweep plan --dir \(dir)")
             }
             try checkTools(["yosys", "yosys-abc", "verilator", "make", "g++", "timeout"])
+            try checkTestbench(testbench, ["lanes.v", "stream_abi.cpp", "tb_cycle.cpp"])
         }
 
         func run() throws {
             let s = try Self.parseShard(shard)
             let summary = try SweepRun.run(directory: dir, shard: s, workers: jobs, testbench: testbench) { line in
-                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                StandardStreams.writeOutputLater(Data((line + "\n").utf8))
             }
             if !summary.failures.isEmpty {
-                FileHandle.standardError.write(Data("rtlgen: error: \(summary.failures.count) of \(summary.jobs) jobs of share \(shard) failed (first: \(summary.failures[0])); the other results are kept, so rerunning redoes only those\n".utf8))
+                StandardStreams.writeError(Data("rtlgen: error: \(summary.failures.count) of \(counted(summary.jobs, "job")) of share \(shard) failed (first: \(summary.failures[0])); the other results are kept, so rerunning redoes only those\n".utf8))
                 throw ExitCode.failure
             }
             print("sweep: share \(shard) done: \(summary.ran) job\(summary.ran == 1 ? "" : "s") run, \(summary.skipped) already done, in \(SweepRun.duration(summary.seconds))")

@@ -36,7 +36,7 @@ struct SynthCommand: ParsableCommand {
     var out: String = "synth"
 
     @Option(help: ArgumentHelp("The yosys flow script.", valueName: "file"))
-    var flow: String = "synth/flow.ys"
+    var flow: String = Resources.flow
 
     @Option(help: ArgumentHelp("Scratch directory for yosys' files.", valueName: "dir"))
     var work: String = "build/synth/work"
@@ -109,7 +109,7 @@ struct SynthCommand: ParsableCommand {
         }
         guard let files else { throw UsageError("--files is missing; give the unit files to synthesise, e.g. --files rtl/lmul_e4m3.v") }
         _ = try files.checkUnits()
-        try checkInputFile(flow, flag: "--flow", hint: "run from the repository root or pass --flow synth/flow.ys")
+        try checkInputFile(flow, flag: "--flow", hint: "pass --flow FILE (the repository's synth/flow.ys)")
         try check("--proof-timeout", proofTimeout, in: 1...3600)
         try check("--jobs", jobs, in: Limits.jobs)
         for acc in peAcc { try acc.check(element: peFormat) }
@@ -137,9 +137,9 @@ struct SynthCommand: ParsableCommand {
         let start = monotonicSeconds()
         print("synth: \(units.count) unit\(units.count == 1 ? "" : "s") on \(jobs) thread\(jobs == 1 ? "" : "s") (flow \(flow))")
         let results = try SynthesisRun.run(units, flow: flowConfig, jobs: jobs) { line in
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            StandardStreams.writeOutputLater(Data((line + "\n").utf8))
         }
-        let say: @Sendable (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        let say: @Sendable (String) -> Void = { line in StandardStreams.writeOutputLater(Data((line + "\n").utf8)) }
         let twins = behavioural == "none" ? [] : try BehaviouralSynthesis.run(units.map(\.unit), directory: behavioural, flow: flowConfig,
                                                                                  jobs: jobs, progress: { say("behavioural " + $0) })
         let effortRows = effort ? try SynthesisEffort.run(units, units: results, flow: flowConfig, jobs: jobs, progress: say) : []

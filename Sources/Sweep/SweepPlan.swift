@@ -67,6 +67,44 @@ public struct SweepPlan: Codable, Sendable, Equatable {
 
     public var unitKinds: [UnitKind] { units }
 
+    /// The ranges `rtlgen sweep plan` accepts for the plan's numbers; `load` refuses a plan (hand
+    /// edited, or from another version) with a value outside them, before any job starts, because
+    /// a job trusts them (a billion samples would be allocated up front).
+    public enum Ranges {
+        public static let samples = 1_000...100_000_000
+        public static let randomVectors = 0...10_000_000
+        public static let proofTimeout = 1...3600
+        /// Formats up to this many bits are checked on every pair: 2^(2 x 16) pairs at most.
+        public static let exhaustiveWidth = 2...16
+        /// Jobs of one plan: every registered multiplier on every format is far fewer.
+        public static let jobs = 1...100_000
+        /// A job's estimate in seconds (a week).
+        public static let estimate = 0.0...604_800.0
+    }
+
+    /// The first value outside its range, as a one-line problem, or nil.
+    func rangeProblem() -> String? {
+        func outside(_ name: String, _ v: Int, _ r: ClosedRange<Int>) -> String? {
+            r.contains(v) ? nil : "\(name) is \(v), outside \(r.lowerBound)...\(r.upperBound)"
+        }
+        if let p = outside("samples", samples, Ranges.samples) ?? outside("random_vectors", randomVectors, Ranges.randomVectors)
+            ?? outside("proof_timeout_s", proofTimeout, Ranges.proofTimeout) ?? outside("exhaustive_width", exhaustiveWidth, Ranges.exhaustiveWidth)
+            ?? outside("the number of jobs", jobs.count, Ranges.jobs) {
+            return p
+        }
+        if units.isEmpty { return "it has no units" }
+        if formats.isEmpty { return "it has no formats" }
+        if distributions.isEmpty { return "it has no operand distributions" }
+        if Set(distributions).count != distributions.count { return "it lists an operand distribution twice" }
+        for j in jobs where !(j.estimate.isFinite && Ranges.estimate.contains(j.estimate)) {
+            return "job \(j.id) has estimate \(j.estimate), outside 0...\(Int(Ranges.estimate.upperBound)) s"
+        }
+        for j in jobs where !units.contains(j.unit) || !formats.contains(j.format) {
+            return "job \(j.id) is not one of its units on one of its formats"
+        }
+        return nil
+    }
+
     /// The quick subset: the e4m3, e5m2, e8m3 and e8m4 families (every unit on those formats).
     public static let quickFormats: [FloatFormat] = [.e4m3, .e5m2, try! FloatFormat(exponent: 8, mantissa: 3), try! FloatFormat(exponent: 8, mantissa: 4)]
     /// The default formats: E = 4, 5 and 8, each with M = 1...7.
@@ -125,10 +163,13 @@ public struct SweepPlan: Codable, Sendable, Equatable {
         }
         let plan: SweepPlan
         do { plan = try JSONDecoder().decode(SweepPlan.self, from: data) } catch {
-            throw HarnessError("\(path) is not a sweep plan (\(decodingProblem(error))); write it again with rtlgen sweep plan --dir \(dir)")
+            throw HarnessError("\(path) is not a sweep plan (\(decodingProblem(error, data))); write it again with rtlgen sweep plan --dir \(dir)")
         }
         guard plan.version == currentVersion else {
             throw HarnessError("\(path) is a version \(plan.version) plan; this rtlgen reads version \(currentVersion): rtlgen sweep plan --dir \(dir)")
+        }
+        if let problem = plan.rangeProblem() {
+            throw HarnessError("\(path) is not a plan rtlgen sweep plan writes: \(problem); write it again with rtlgen sweep plan --dir \(dir)")
         }
         for j in plan.jobs {
             guard j.unit.role.isMultiplier, j.design.unsupportedReason == nil, j.design.moduleName == j.id else {
@@ -142,13 +183,18 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     }
 
     /// Describes the problem `JSONDecoder` found, in one line.
-    static func decodingProblem(_ error: Error) -> String {
+    static func decodingProblem(_ error: Error, _ data: Data? = nil) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, _): return "no '\(key.stringValue)'"
         case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
             return "a wrong value at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
         case DecodingError.dataCorrupted(let c):
-            return c.codingPath.isEmpty ? "not JSON" : "a bad value at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
+            if c.codingPath.isEmpty {
+                // JSON that Foundation's own parser reads, refused by the decoder: a number no field can hold
+                let parses = data.map { (try? JSONSerialization.jsonObject(with: $0)) != nil } ?? false
+                return parses ? "a number too large for its field" : "not valid JSON"
+            }
+            return "a bad value at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
         default: return "unreadable"
         }
     }

@@ -142,7 +142,7 @@ public struct SweepReport: Codable, Sendable, Equatable {
         }
         if !missing.isEmpty {
             let shown = missing.prefix(4).joined(separator: ", ") + (missing.count > 4 ? ", ..." : "")
-            throw HarnessError("\(missing.count) of \(plan.jobs.count) jobs have no result yet (\(shown)); nothing was merged: run rtlgen sweep run --dir \(directory) (or the shards that hold them)")
+            throw HarnessError("\(missing.count) of \(counted(plan.jobs.count, "job")) \(missing.count == 1 ? "has" : "have") no result yet (\(shown)); nothing was merged: run rtlgen sweep run --dir \(directory) (or the shards that hold them)")
         }
         let known = Set(plan.jobs.map { "\($0.id).json" })
         let present = (try? FileManager.default.contentsOfDirectory(atPath: SweepJobRunner.resultsDirectory(directory))) ?? []

@@ -46,7 +46,7 @@ public enum SweepRun {
         let workers = max(1, min(workers, todo.count))
         // The cores left to each worker run its exhaustive walk.
         runner.threads = max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
-        say("sweep: \(plan.jobs.count) jobs in the plan; share \(shard.index)/\(shard.count) has \(mine.count)"
+        say("sweep: \(counted(plan.jobs.count, "job")) in the plan; share \(shard.index)/\(shard.count) has \(mine.count)"
             + (skipped > 0 ? ", \(skipped) already done" : "") + "; \(todo.count) to run on \(workers) worker\(workers == 1 ? "" : "s")"
             + (todo.isEmpty ? "" : ", estimate ~\(duration(total / Double(workers)))"))
         let start = monotonicSeconds()

@@ -55,6 +55,7 @@ public enum ChildProcesses {
                 stopping = sig
                 lock.unlock()
                 stopAll()
+                ExitCleanup.runAll()
                 exit(128 + sig)
             }
             source.resume()
@@ -157,9 +158,10 @@ final class SpawnedProcess: @unchecked Sendable {
     func write(_ data: Data) {
         guard stdinFD >= 0 else { return }
         data.withUnsafeBytes { buf in
+            guard let base = buf.baseAddress else { return }
             var offset = 0
             while offset < buf.count {
-                let n = Glibc.write(stdinFD, buf.baseAddress! + offset, buf.count - offset)
+                let n = Glibc.write(stdinFD, base + offset, buf.count - offset)
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 offset += n

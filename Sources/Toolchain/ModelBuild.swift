@@ -126,7 +126,7 @@ public enum Verilator {
             .write(toFile: seed, atomically: true, encoding: .utf8)
         let r = try Tools.run("verilator", ["--cc", "--exe", "--build", "-O3", "--trace", "-j", "2", "--prefix", "Vdut", "--top-module", "seed",
                                             "-Mdir", "\(dir)/obj", "-o", "seed_tb", seed, absolutePath(testbench)])
-        guard r.status == 0 else { throw HarnessError("compiling the Verilator runtime failed: \(r.output.split(separator: "\n").suffix(3).joined(separator: " | "))") }
+        guard r.status == 0 else { throw HarnessError("compiling the Verilator runtime failed: \(r.firstErrorLine)") }
         for o in objects {
             try FileManager.default.copyItem(atPath: "\(dir)/obj/\((o as NSString).lastPathComponent)", toPath: o)
         }
@@ -163,7 +163,7 @@ public struct IcarusModel: Sendable {
             + libraries.flatMap { ["-y", $0] } + ["-o", out, testbench] + sources
         guard let r = try? Tools.run("iverilog", args) else { return .failure(BuildFailure(message: "iverilog did not start")) }
         guard r.status == 0 else {
-            return .failure(BuildFailure(message: "iverilog failed: " + r.output.split(separator: "\n").prefix(2).joined(separator: " | ")))
+            return .failure(BuildFailure(message: "iverilog failed: " + r.firstErrorLine))
         }
         return .success(out)
     }

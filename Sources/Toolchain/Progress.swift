@@ -40,7 +40,7 @@ public final class ProgressReporter: @unchecked Sendable {
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let line = "\(label) [\(bar)] \(Int(fraction * 100))%" + (detail.isEmpty ? "" : " \(detail)")
             + String(format: ", %.0f s elapsed, ~%.0f s left", elapsed, left)
-        FileHandle.standardError.write(Data((isTTY ? "\r\(line)\u{1B}[K" : "\(line)\n").utf8))
+        StandardStreams.writeError(Data((isTTY ? "\r\(line)\u{1B}[K" : "\(line)\n").utf8))
     }
 
     public func update(done: Int, total: Int, detail: String = "") {
@@ -52,7 +52,7 @@ public final class ProgressReporter: @unchecked Sendable {
         if quiet { return }
         lock.lock()
         defer { lock.unlock() }
-        if isTTY && !finished && lastPrinted > -Double.infinity { FileHandle.standardError.write(Data("\n".utf8)) }
+        if isTTY && !finished && lastPrinted > -Double.infinity { StandardStreams.writeError(Data("\n".utf8)) }
         finished = true
     }
 }

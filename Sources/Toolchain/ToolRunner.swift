@@ -9,6 +9,15 @@ public enum Tools {
         /// The time limit the run was stopped at, if it was.
         public var timedOut: Double? = nil
         public var output: String { stdout + stderr }
+
+        /// The line a person needs from a failed run: the first that says "error" (yosys'
+        /// `ERROR:`, Verilator's `%Error`, g++'s `error:`), else the last non-empty line; not the
+        /// banner a tool prints first.
+        public var firstErrorLine: String {
+            let lines = output.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let line = lines.first { $0.lowercased().contains("error") } ?? lines.last ?? "no output"
+            return line.count > 300 ? String(line.prefix(300)) + "..." : line
+        }
     }
 
     /// The Debian package that provides each tool.

@@ -207,14 +207,14 @@ public struct ArrayMutationRun: Sendable {
         let read = "read_verilog \(d.unit.moduleName).v \(d.pe.moduleName).v; hierarchy -top \(d.pe.moduleName); proc; opt_clean"
         let list = try Tools.run("yosys", ["-q", "-p", "\(read); mutate -list \(gateMutants) -seed \(seed) -o mutations.ys \(d.pe.moduleName)"],
                                  in: absolute)
-        guard list.status == 0 else { throw HarnessError("yosys mutate failed on \(d.pe.fileName): \(list.output.split(separator: "\n").first ?? "")") }
+        guard list.status == 0 else { throw HarnessError("yosys mutate failed on \(d.pe.fileName): \(list.firstErrorLine)") }
         let lines = try String(contentsOfFile: "\(absolute)/mutations.ys", encoding: .utf8).split(separator: "\n").map(String.init)
         var script = "\(read); design -save original"
         for (i, line) in lines.enumerated() {
             script += "; design -load original; \(line); opt_clean; select \(d.pe.moduleName); write_verilog -noattr -selected mutant_\(i + 1).v; select -clear"
         }
         let w = try Tools.run("yosys", ["-q", "-p", script], in: absolute)
-        guard w.status == 0 else { throw HarnessError("yosys could not write the PE mutants: \(w.output.split(separator: "\n").first ?? "")") }
+        guard w.status == 0 else { throw HarnessError("yosys could not write the PE mutants: \(w.firstErrorLine)") }
         return try lines.enumerated().map { i, line in
             GateMutantText(index: i + 1, description: MutationRun.describeGateMutation(line),
                            text: try String(contentsOfFile: "\(absolute)/mutant_\(i + 1).v", encoding: .utf8))

@@ -174,7 +174,7 @@ final class StreamLibrary: @unchecked Sendable {
         let copy = "\(path).\(UUID().uuidString)"
         try? FileManager.default.removeItem(atPath: copy)
         do { try FileManager.default.copyItem(atPath: path, toPath: copy) } catch {
-            throw HarnessError("cannot copy \(path) to load it: \(error.localizedDescription)")
+            throw HarnessError("cannot copy \(path) to load it: \(StandardStreams.plainWords(error))")
         }
         defer { try? FileManager.default.removeItem(atPath: copy) }
         guard let h = dlopen(copy, RTLD_NOW | RTLD_LOCAL) else {

@@ -127,7 +127,7 @@ public struct MutationRun: Sendable {
             + "mutate -list \(gateMutants) -seed \(seed) -ctrl mutsel 8 1 -o \(dir)/mutations.ys; script \(dir)/mutations.ys; opt_clean; "
             + "write_verilog -noattr \(dir)/mutants.v"
         let y = try Tools.run("yosys", ["-q", "-p", script], in: (source as NSString).deletingLastPathComponent)
-        guard y.status == 0 else { throw HarnessError("yosys mutate failed on \(file): \(y.output.split(separator: "\n").first ?? "")") }
+        guard y.status == 0 else { throw HarnessError("yosys mutate failed on \(file): \(y.firstErrorLine)") }
         let lines = try String(contentsOfFile: "\(dir)/mutations.ys", encoding: .utf8).split(separator: "\n").map(String.init)
         var model = VerilatorModel(top: module, sources: ["\(dir)/mutants.v", "\(testbenchDirectory)/tb_mutants.cpp"], directory: "\(dir)/verilator")
         model.runtime = runtime

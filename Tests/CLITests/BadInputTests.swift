@@ -283,7 +283,7 @@ extension CLITests {
         (["bench-sim", "--files", "ROOT/rtl/lmul_e4m3.v", "--passes", "9223372036854775807"], "--passes", 64),
         (["bench-sim", "--files", "ROOT/rtl/lmul_e4m3.v", "--values-of-a", "0"], "--values-of-a 0", 64),
         (["bench-sim", "--files", "ROOT/rtl/lmul_e4m3.v", "--count", "-5"], "--count -5", 64),
-        (["bench-sim", "--units", "ROOT/rtl/lmul_e4m3.v"], "--files", 64),
+        (["bench-sim", "--units", "ROOT/rtl/lmul_e4m3.v"], "unknown option '--units' for rtlgen bench-sim", 64),
         // accuracy
         (["accuracy", "--claim-pairs", "0", "--out", "OUT/a"], "--claim-pairs", 64),
         (["accuracy", "--claim-pairs", "100000001", "--out", "OUT/a"], "--claim-pairs", 64),
@@ -369,7 +369,7 @@ extension CLITests {
         (["sweep", "run", "--dir", "OUT/nosweep"], "write a plan first", 64),
         (["sweep", "run", "--dir", "OUT/badmanifest"], "plan.json does not exist", 1),
         (["sweep", "merge", "--dir", "OUT/sweepstale", "--out", "OUT/m"], "from a different plan (stale); nothing was merged", 1),
-        (["sweep", "merge", "--dir", "OUT/sweepempty", "--out", "OUT/m"], "1 of 1 jobs have no result yet (lmul_e4m3)", 1),
+        (["sweep", "merge", "--dir", "OUT/sweepempty", "--out", "OUT/m"], "1 of 1 job has no result yet (lmul_e4m3)", 1),
         (["sweep", "merge", "--dir", "OUT/sweepstale", "--out", "OUT/m", "--compare", "OUT/nope.json"], "--compare", 64),
         (["sweep", "merge", "--dir", "OUT/sweepstale", "--out", "OUT/m", "--compare", "OUT/afile"], "not a sweep report", 1),
         // glitch
@@ -442,11 +442,32 @@ extension CLITests {
         (prove + ["--modules", "lmul_e4m3", "--work", "OUT/afile"], "--work", 64),
         (prove + ["--modules", "lmul_e4m3", "--testbench", "/nonexistent"], "--testbench", 64),
         (["prove", "--generate", "--dir", "/proc/rtlgen-test", "--work", "OUT/w", "--modules", "lmul_e4m3"], "--dir", 64),
+        // issue 27: testbench, --testbench everywhere, unknown options, paths, readable inputs, --acc-width
+        (["testbench", "--unit", "fmul", "--mantissa", "3", "--out", "OUT/t"], "unknown unit 'fmul'", 64),
+        (["testbench", "--unit", "lmul", "--mantissa", "3", "--stages", "17", "--out", "OUT/t"], "--stages 17 is out of range", 64),
+        (["testbench", "--unit", "lmul", "--mantissa", "3", "--out", ""], "--out is an empty path", 64),
+        (["testbench", "--unit", "lmul", "--mantissa", "3", "--out", "-"], "standard output", 64),
+        (["testbench", "--unit", "lmul", "--mantissa", "3", "--out", "OUT/afile"], "is an existing file", 64),
+        (["testbench", "--unit", "lmul", "--format", "e2m1fn", "--overflow", "inf", "--out", "OUT/t"], "there is no infinity", 64),
+        (["testbench", "--unit", "lmul", "--mantissa", "3"], "--out", 64),
+        (["bench-sim", "--files", "ROOT/rtl/lmul_e4m3.v", "--testbench", "/nonexistent"], "--testbench: /nonexistent/", 64),
+        (["mutate", "--dir", "ROOT/rtl", "--modules", "lmul_e4m3", "--testbench", "/nonexistent"], "--testbench: /nonexistent/", 64),
+        (["sweep", "run", "--dir", "OUT/sweepstale", "--testbench", "/nonexistent"], "--testbench: /nonexistent/", 64),
+        (["sweep", "run", "--frob"], "unknown option '--frob' for rtlgen sweep run", 64),
+        (["vectors", "--unit", "lmul", "--bogus"], "unknown option '--bogus' for rtlgen vectors", 64),
+        (["vectors", "--unit", "lmul", "--mantissa", "3", "--out", "OUT/newdir/"], "ends in '/'", 64),
+        (["eval", "--unit", "lmul", "--mantissa", "3", "--in", "OUT/afile", "--out", "OUT/newdir/"], "ends in '/'", 64),
+        (["matmul", "--unit", "lmul", "--mantissa", "3", "--a", "OUT/afile", "--b", "OUT/afile", "--out", "OUT/newdir/"], "ends in '/'", 64),
+        (["eval", "--unit", "lmul", "--mantissa", "3", "--in", "OUT/nothing"], "is not a readable file", 64),
+        (["eval", "--unit", "lmul", "--mantissa", "3", "--in", "OUT"], "is a directory", 64),
+        (["matmul", "--unit", "lmul", "--mantissa", "3", "--a", "OUT", "--b", "OUT/afile"], "--a '", 64),
+        (["matmul", "--unit", "lmul", "--mantissa", "3", "--a", "OUT/afile", "--b", "OUT/afile", "--acc-width", "3"], "give 4...64", 64),
+        (["eval", "--unit", "lmul", "--mantissa", "3", "--in", "OUT/afile"], "'x' is not a hex value: 'x' at column 1", 64),
     ]
 
     @Test func badInputTableCoversEverySubcommand() {
         let commands = Set(Self.badInputs.map { $0.0.first.flatMap { $0.hasPrefix("-") ? "generate" : $0 } ?? "generate" })
-        for c in ["generate", "vectors", "eval", "matmul", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array", "sweep", "glitch", "mxdot", "mxeval", "sim-mx", "mutate-mx", "prove"] {
+        for c in ["generate", "vectors", "eval", "matmul", "sim", "exhaustive", "mutate", "bench-sim", "accuracy", "synth", "array", "sim-array", "bench-array", "mutate-array", "sweep", "glitch", "mxdot", "mxeval", "sim-mx", "mutate-mx", "prove", "testbench"] {
             #expect(commands.contains(c), "no bad-input case for \(c)")
         }
         #expect(Self.badInputs.count >= 80)
@@ -511,6 +532,8 @@ extension CLITests {
         (prove + ["--modules", "lmul_e4m3"], "--time-limit", 1...86_400),
         (prove + ["--modules", "lmul_e4m3"], "--gate-mutant", 1...1000),
         (prove + ["--modules", "lmul_e4m3"], "--seed", 0...2147483647),
+        (["testbench", "--unit", "lmul", "--mantissa", "7", "--out", "OUT/t"], "--stages", 0...16),
+        (["testbench", "--unit", "lmul", "--mantissa", "7", "--out", "OUT/t"], "--count", 0...10_000_000),
     ]
 
     static let numericValues: [(text: String, value: Double?)] = [

@@ -95,6 +95,12 @@ import Testing
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: "sub/target.txt")
+        // a link to nothing is refused (issue 27: writing "through" it is not what a user means)
+        #expect(throws: HarnessError.self) { try OutputWriter.writeFile(Data("one\n".utf8), to: dir + "/link") }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/sub"))
+        // a link to a file is followed and its target replaced
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: false)
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: dir + "/sub/target.txt"))
         try OutputWriter.writeFile(Data("one\n".utf8), to: dir + "/link")
         #expect(read(dir + "/sub/target.txt") == "one\n")
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link")) == "sub/target.txt")

@@ -199,7 +199,7 @@ import Units
         #expect(refusal().contains("not a sweep result"))
         // missing
         try FileManager.default.removeItem(atPath: path)
-        #expect(refusal().contains("1 of 6 jobs have no result yet (\(job.id))"))
+        #expect(refusal().contains("1 of 6 jobs has no result yet (\(job.id))"))
         // restored: merges, and a result file of a job outside the plan is left out
         try OutputWriter.writeFile(original, to: path)
         try OutputWriter.writeFile(original, to: "\(s.dir)/results/fpmul_ftz_e8m7.json")
