@@ -2,7 +2,7 @@
 /// from an estimate of each net's arrival time, so that the slowest stage is as short as the
 /// estimate allows.
 ///
-/// The estimate is a per-operation delay model over the DSL netlist (`DelayModel`, in gate
+/// The estimate is a per-operation delay model over the DSL netlist (`OperationDelay`, in gate
 /// levels; not a timing analysis: the standard-cell flow measures the real paths). Placement is
 /// greedy as-soon-as-possible under a period `P`: in dependency order every operation joins the
 /// latest stage among its operands, and starts the next stage (its operands registered) when its
@@ -12,7 +12,7 @@
 /// with no reset). Constants belong to every stage and are never registered.
 
 /// Gate-level delay of each DSL operation, the model that places the cuts.
-public enum DelayModel {
+public enum OperationDelay {
     /// `ceil(log2(w))`, 0 for `w <= 1`.
     static func lg(_ w: Int) -> Double {
         var k = 0
@@ -48,7 +48,7 @@ public enum DelayModel {
 /// Where the registers of a pipelined module sit: the estimated delay of each stage and the
 /// register bits at each cut.
 public struct PipelinePlan: Sendable, Equatable {
-    /// Estimated delay (gate levels, `DelayModel`) of stage 0...S: from the inputs or the previous cut to the next cut or the outputs.
+    /// Estimated delay (gate levels, `OperationDelay`) of stage 0...S: from the inputs or the previous cut to the next cut or the outputs.
     public let stageDelays: [Double]
     /// For cut 1...S (index 0 is cut 1): the registers it holds, as (name, width).
     public let cuts: [[(name: String, width: Int)]]
@@ -95,7 +95,7 @@ extension Module {
             return nodes[n].op.operands
         }
         func isConstant(_ n: Int) -> Bool { if case .constant = nodes[n].op { return true }; return false }
-        let delay = nodes.map { DelayModel.levels($0.op, width: $0.width) { self.nodes[$0].width } }
+        let delay = nodes.map { OperationDelay.levels($0.op, width: $0.width) { self.nodes[$0].width } }
         let outputNodes = outputs.map(\.node)
 
         /// Greedy placement under period `p`: (stage, in-stage arrival) per node; constants at stage -1.

@@ -47,7 +47,7 @@ struct ClockSearch {
             let tried = trials.map { "S=\($0.stages): \(ns3($0.minPeriod, 3)) ns" }.joined(separator: ", ")
             guard let met else {
                 let best = trials.min { $0.minPeriod < $1.minPeriod }!
-                FileHandle.standardError.write(Data(("rtlgen: error: --clock-ns \(ns3(period, 3)) cannot be met by \(unit.withStages(0).moduleName): "
+                StandardStreams.writeError(Data(("rtlgen: error: --clock-ns \(ns3(period, 3)) cannot be met by \(unit.withStages(0).moduleName): "
                     + "its shortest period is \(ns3(best.minPeriod, 3)) ns at S=\(best.stages) (tried \(tried)); give --clock-ns \(ns3((best.minPeriod * 1000).rounded(.up) / 1000, 3)) or more\n").utf8))
                 throw ExitCode.validationFailure
             }

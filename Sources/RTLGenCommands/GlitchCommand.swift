@@ -41,7 +41,7 @@ struct GlitchCommand: ParsableCommand {
     var cellModels: String?
 
     @Option(help: ArgumentHelp("The yosys flow script.", valueName: "file"))
-    var flow: String = "synth/flow.ys"
+    var flow: String = Resources.flow
 
     @Option(help: ArgumentHelp("Scratch directory.", valueName: "dir"))
     var work: String = "build/glitch"
@@ -68,7 +68,7 @@ struct GlitchCommand: ParsableCommand {
         m.pairs = count
         m.seed = seed
         let rows = try m.run(units.kinds.map { ArithmeticUnit($0, f, overflow: format.overflow) }) {
-            FileHandle.standardError.write(Data(($0 + "\n").utf8))
+            StandardStreams.writeError(Data(($0 + "\n").utf8))
         }
         print(GlitchMeasurement.render(rows, format: f, pairs: count), terminator: "")
     }

@@ -210,7 +210,7 @@ struct SimMXCommand: ParsableCommand {
         s.buildDirectory = build
         s.testbenchDirectory = simulation.testbench
         s.timeLimit = Double(simulation.timeLimit)
-        let rows = try s.run(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        let rows = try s.run(log: { StandardStreams.writeError(Data(($0 + "\n").utf8)) })
         print(MXSimulation.render(rows), terminator: "")
         if rows.contains(where: { !$0.passed }) { throw ExitCode.failure }
     }
@@ -263,7 +263,7 @@ struct MutateMXCommand: ParsableCommand {
         m.jobs = jobs
         m.testbenchDirectory = testbench
         m.buildDirectory = build
-        let mutants = try m.run(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        let mutants = try m.run(log: { StandardStreams.writeError(Data(($0 + "\n").utf8)) })
         print(MXMutation.render(d, mutants), terminator: "")
         if mutants.contains(where: { $0.result == .survived }) { throw ExitCode.failure }
     }

@@ -99,7 +99,7 @@ struct ProveCommand: ParsableCommand {
                 p = Prover(directory: m.directory, work: "\(work)/mutant", timeLimit: Double(timeLimit), fallback: fallback)
                 p.testbenchDirectory = testbench
             }
-            let r = try p.prove(s) { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+            let r = try p.prove(s) { StandardStreams.writeError(Data("\($0)\n".utf8)) }
             results.append(r)
         }
         var text = ProofReport.render(results, timeLimit: Double(timeLimit))

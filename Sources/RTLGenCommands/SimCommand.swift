@@ -60,8 +60,6 @@ struct SimCommand: ParsableCommand {
         // write) is simulated as it is, with a note naming it.
         if let manifest = try? Manifest.load(from: dir) {
             for (file, problem) in manifest.staleFiles(in: dir, only: Set(units.map(\.fileName))) {
-                FileHandle.standardError.write(Data("sim: note: \(file) \(problem); simulating it as it is\n".utf8))
-            for (file, problem) in manifest.staleFiles(in: dir, only: Set(modules.units.map(\.fileName))) {
                 StandardStreams.writeError(Data("sim: note: \(file) \(problem); simulating it as it is\n".utf8))
             }
         }

@@ -87,7 +87,7 @@ import Units
                 #expect(depths[y.node] == .some(s), "\(u.moduleName): y is \(String(describing: depths[y.node])) registers from the inputs")
                 let cutRegisters = p.cuts.reduce(0) { $0 + $1.count }
                 #expect(m.registers.count == cutRegisters && p.cuts.count == s && p.stageDelays.count == s + 1)
-                let biggestOp = m.nodes.map { n in DelayModel.levels(n.op, width: n.width) { m.nodes[$0].width } }.max() ?? 0
+                let biggestOp = m.nodes.map { n in OperationDelay.levels(n.op, width: n.width) { m.nodes[$0].width } }.max() ?? 0
                 let slowest = p.stageDelays.max()!
                 #expect(slowest <= p.combinationalDelay / Double(s + 1) + biggestOp, "\(u.moduleName): slowest stage \(slowest) of \(p.combinationalDelay)")
                 #expect(slowest <= previous, "\(u.moduleName): \(slowest) is slower than with one stage fewer (\(previous))")
