@@ -8,6 +8,9 @@
 #                   with standard-cell area, OpenSTA timing and energy per operation (LIBERTY=file; default
 #                   /usr/local/share/osu018/osu018_stdcells.lib, installed by scripts/install-tools.sh);
 #                   with behavioural twins of the exact multipliers (build/behavioural) and an ABC-effort table;
+#                   and iCE40 UP5K place and route (nextpnr-ice40: logic cells, fmax) of the e4m3/e5m2 units, PEs, 2x2 arrays;
+#                   every figure is a job cached by content in synth/results (committed: a fresh clone with the same
+#                   tools re-measures nothing; SYNTH_CACHE=none measures all, about 10 minutes on 2 cores);
 #                   make synth-exhaustive: the netlists whose RTL proof timed out, on all 2^32 inputs
 #   make accuracy   error report into docs/ (accuracy.md/.json, plots); make accuracy-bf16: bf16, 2^32 pairs
 #   make sweep      design-space sweep: every multiplier x E = 4, 5, 8, M = 1...7, cost/error Pareto frontiers
@@ -169,8 +172,12 @@ SYNTH_FLOAT_PE_UNITS ?= $(if $(SYNTH_DEFAULT),lmul fpmul fpmul_ftz mitchell,none
 SYNTH_ADDERS ?= $(if $(SYNTH_DEFAULT),build/rtl/fpadd_e8m23.v build/rtl/fpadd_e8m7.v build/rtl/fpadd_e5m10.v,)
 # The standard-cell library (OSU 0.18 um from Debian's qflow-tech-osu018; scripts/install-tools.sh).
 LIBERTY ?= /usr/local/share/osu018/osu018_stdcells.lib
+# Results are kept per job in SYNTH_CACHE, keyed by the content of everything that decides them (the
+# RTL, flow.ys, the liberty, the tool versions, rtlgen's measuring code): the default set's are committed
+# in synth/results, so a fresh clone with the same tools re-measures nothing (SYNTH_CACHE=none: measure all).
+SYNTH_CACHE ?= $(if $(SYNTH_DEFAULT),synth/results,build/cost-results)
 synth: $(SYNTH_FILES) $(SYNTH_ADDERS) | rtlgen
-	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY)
+	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY) --cache $(SYNTH_CACHE)
 
 # Units whose last proof step timed out (marked † in the report; by default the fp16 exact
 # multipliers): their synthesised generic netlists, as make synth left them, simulated on all 2^32
@@ -178,8 +185,10 @@ synth: $(SYNTH_FILES) $(SYNTH_ADDERS) | rtlgen
 SYNTH_EXHAUSTIVE_MODULES ?= fpmul_e5m10 fpmul_ftz_e5m10
 synth-exhaustive: | rtlgen
 	@mkdir -p build/synth/netlists
+	@for m in $(SYNTH_EXHAUSTIVE_MODULES); do test -f build/synth/work/$$m/netlist.v || \
+	  $(RTLGEN) synth --files $$(test -f rtl/$$m.v && echo rtl/$$m.v || echo build/rtl/$$m.v) --out build/synth/exhaustive-report --cache none --pe-units none --no-effort --behavioural none --liberty $(LIBERTY) || exit 1; done
 	@for m in $(SYNTH_EXHAUSTIVE_MODULES); do \
-	  test -f build/synth/work/$$m/netlist.v || { echo "make: no netlist for $$m; run make synth first" >&2; exit 1; }; \
+	  test -f build/synth/work/$$m/netlist.v || { echo "make: no netlist for $$m; run make synth SYNTH_CACHE=none first" >&2; exit 1; }; \
 	  cp build/synth/work/$$m/netlist.v build/synth/netlists/$$m.v; done
 	@$(RTLGEN) exhaustive --dir build/synth/netlists --modules "$(SYNTH_EXHAUSTIVE_MODULES)" --build build/synth/exhaustive
 

@@ -135,6 +135,8 @@ struct SweepCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Directory of the streaming testbench (lanes.v, stream_abi.cpp) and the cycle testbench (tb_cycle.cpp).", valueName: "dir"))
         var testbench: String = "testbench"
 
+        @OptionGroup var cacheOptions: CostCacheOptions
+
         static func parseShard(_ s: String) throws -> (index: Int, count: Int) {
             let p = s.split(separator: "/", omittingEmptySubsequences: false)
             guard p.count == 2, let i = try? wholeNumber(String(p[0])), let n = try? wholeNumber(String(p[1])) else {
@@ -153,11 +155,12 @@ struct SweepCommand: ParsableCommand {
                 throw UsageError("--dir \(dir) does not exist; write a plan first: rtlgen sweep plan --dir \(dir)")
             }
             try checkTools(["yosys", "yosys-abc", "verilator", "make", "g++", "timeout"])
+            try cacheOptions.check()
         }
 
         func run() throws {
             let s = try Self.parseShard(shard)
-            let summary = try SweepRun.run(directory: dir, shard: s, workers: jobs, testbench: testbench) { line in
+            let summary = try SweepRun.run(directory: dir, shard: s, workers: jobs, testbench: testbench, cache: try cacheOptions.store()) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
             if !summary.failures.isEmpty {
