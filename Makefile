@@ -59,9 +59,9 @@ MODULES := $(foreach f,$(FORMATS),$(foreach u,$(UNITS),$(u)_$(f)))
 MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
 .PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth synth-exhaustive
-.PHONY: sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check
+.PHONY: sim-changed sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check
 
-all: units sim synth
+all: units sim-changed synth
 
 help:
 	@sed -n '/^#/!q; s/^# \{0,1\}//; p' Makefile
@@ -111,6 +111,17 @@ ARRAY_EXPONENT ?=
 ARRAY_ACCS ?= fixed fp32
 sim-array: | rtlgen
 	@for acc in $(ARRAY_ACCS); do $(RTLGEN) sim-array --sizes "$(ARRAY_SIZES)" --units "$(ARRAY_UNITS)" --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $$acc --sim "$(SIM)" || exit 1; done
+
+# What `make` runs: make sim, unless its last pass saw the same unit files, testbench and rtlgen binary
+# (a stamp per selection of units, simulators and arrays); `make sim` always simulates.
+SIM_KEY := $(shell printf '%s' "$(RTL_DIR)|$(MODULES)|$(SIM)|$(ARRAY_SIZES)|$(ARRAY_UNITS)|$(ARRAY_MANTISSA)|$(ARRAY_EXPONENT)|$(ARRAY_ACCS)" | sha256sum | cut -c1-16)
+SIM_STAMP := build/stamps/sim-$(SIM_KEY)
+sim-changed: $(SIM_STAMP)
+$(SIM_STAMP): $(MODULE_FILES) $(wildcard testbench/*) $(RTLGEN) | rtlgen
+	@$(MAKE) --no-print-directory sim
+	@mkdir -p $(@D) && touch $@
+$(RTLGEN):
+	@$(MAKE) --no-print-directory rtlgen
 
 # Benchmark (prints figures; fails only on a mismatch): MAC/s of a 16x16 lmul array on Verilator, with
 # the fixed-point and the fp32 accumulator.
