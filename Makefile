@@ -8,6 +8,9 @@
 #                   with standard-cell area, OpenSTA timing and energy per operation (LIBERTY=file; default
 #                   /usr/local/share/osu018/osu018_stdcells.lib, installed by scripts/install-tools.sh);
 #                   with behavioural twins of the exact multipliers (build/behavioural) and an ABC-effort table;
+#                   and iCE40 UP5K place and route (nextpnr-ice40: logic cells, fmax) of the e4m3/e5m2 units, PEs, 2x2 arrays;
+#                   every figure is a job cached by content in synth/results (committed: a fresh clone with the same
+#                   tools re-measures nothing; SYNTH_CACHE=none measures all, about 10 minutes on 2 cores);
 #                   make synth-exhaustive: the netlists whose RTL proof timed out, on all 2^32 inputs
 #   make sim-exhaustive-pipelined  bf16/fp16 lmul and fpmul _p3 on all 2^32 pairs, results S cycles later
 #   make prove      every multiplier on e4m3 e5m2 e3m4 e2m1fn bf16 fp16 fp32, the adders and pipelined variants
@@ -60,13 +63,10 @@ RTL_DIR ?= $(if $(filter-out $(DEFAULT_FORMATS),$(FORMATS)),build/rtl,rtl)
 MODULES := $(foreach f,$(FORMATS),$(foreach u,$(UNITS),$(u)_$(f)))
 MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
-.PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth synth-exhaustive sim-exhaustive-pipelined
-.PHONY: sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check glitch sim-mx mutate-mx
-.PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth synth-exhaustive
-.PHONY: prove
-.PHONY: sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check
+.PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth
+.PHONY: synth-exhaustive sim-exhaustive-pipelined sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check glitch sim-mx mutate-mx prove sim-changed
 
-all: units sim synth
+all: units sim-changed synth
 
 help:
 	@sed -n '/^#/!q; s/^# \{0,1\}//; p' Makefile
@@ -129,6 +129,17 @@ ARRAY_EXPONENT ?=
 ARRAY_ACCS ?= fixed fp32
 sim-array: | rtlgen
 	@for acc in $(ARRAY_ACCS); do $(RTLGEN) sim-array --sizes "$(ARRAY_SIZES)" --units "$(ARRAY_UNITS)" --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $$acc --sim "$(SIM)" || exit 1; done
+
+# What `make` runs: make sim, unless its last pass saw the same unit files, testbench and rtlgen binary
+# (a stamp per selection of units, simulators and arrays); `make sim` always simulates.
+SIM_KEY := $(shell printf '%s' "$(RTL_DIR)|$(MODULES)|$(SIM)|$(PIPE_MODULES)|$(ARRAY_SIZES)|$(ARRAY_UNITS)|$(ARRAY_MANTISSA)|$(ARRAY_EXPONENT)|$(ARRAY_ACCS)|$(MX_UNITS)|$(MX_FORMATS)|$(MX_BLOCK)" | sha256sum | cut -c1-16)
+SIM_STAMP := build/stamps/sim-$(SIM_KEY)
+sim-changed: $(SIM_STAMP)
+$(SIM_STAMP): $(MODULE_FILES) $(wildcard testbench/*) $(RTLGEN) | rtlgen
+	@$(MAKE) --no-print-directory sim
+	@mkdir -p $(@D) && touch $@
+$(RTLGEN):
+	@$(MAKE) --no-print-directory rtlgen
 
 # Benchmark (prints figures; fails only on a mismatch): MAC/s of a 16x16 lmul array on Verilator, with
 # the fixed-point and the fp32 accumulator.
@@ -197,8 +208,12 @@ SYNTH_FLOAT_PE_UNITS ?= $(if $(SYNTH_DEFAULT),lmul fpmul fpmul_ftz mitchell,none
 SYNTH_ADDERS ?= $(if $(SYNTH_DEFAULT),build/rtl/fpadd_e8m23.v build/rtl/fpadd_e8m7.v build/rtl/fpadd_e5m10.v,)
 # The standard-cell library (OSU 0.18 um from Debian's qflow-tech-osu018; scripts/install-tools.sh).
 LIBERTY ?= /usr/local/share/osu018/osu018_stdcells.lib
+# Results are kept per job in SYNTH_CACHE, keyed by the content of everything that decides them (the
+# RTL, flow.ys, the liberty, the tool versions, rtlgen's measuring code): the default set's are committed
+# in synth/results, so a fresh clone with the same tools re-measures nothing (SYNTH_CACHE=none: measure all).
+SYNTH_CACHE ?= $(if $(SYNTH_DEFAULT),synth/results,build/cost-results)
 synth: $(SYNTH_FILES) $(SYNTH_ADDERS) | rtlgen
-	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY)
+	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY) --cache $(SYNTH_CACHE)
 
 # Units whose last proof step timed out (marked † in the report; by default the fp16 exact
 # multipliers): their synthesised generic netlists, as make synth left them, simulated on all 2^32
@@ -206,8 +221,10 @@ synth: $(SYNTH_FILES) $(SYNTH_ADDERS) | rtlgen
 SYNTH_EXHAUSTIVE_MODULES ?= fpmul_e5m10 fpmul_ftz_e5m10
 synth-exhaustive: | rtlgen
 	@mkdir -p build/synth/netlists
+	@for m in $(SYNTH_EXHAUSTIVE_MODULES); do test -f build/synth/work/$$m/netlist.v || \
+	  $(RTLGEN) synth --files $$(test -f rtl/$$m.v && echo rtl/$$m.v || echo build/rtl/$$m.v) --out build/synth/exhaustive-report --cache none --pe-units none --no-effort --behavioural none --liberty $(LIBERTY) || exit 1; done
 	@for m in $(SYNTH_EXHAUSTIVE_MODULES); do \
-	  test -f build/synth/work/$$m/netlist.v || { echo "make: no netlist for $$m; run make synth first" >&2; exit 1; }; \
+	  test -f build/synth/work/$$m/netlist.v || { echo "make: no netlist for $$m; run make synth SYNTH_CACHE=none first" >&2; exit 1; }; \
 	  cp build/synth/work/$$m/netlist.v build/synth/netlists/$$m.v; done
 	@$(RTLGEN) exhaustive --dir build/synth/netlists --modules "$(SYNTH_EXHAUSTIVE_MODULES)" --build build/synth/exhaustive
 

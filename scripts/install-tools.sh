@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the simulators, synthesiser and static-timing tool the project drives (Debian packages),
+# Installs the simulators, synthesiser, static-timing tool and iCE40 place-and-route the project drives (Debian packages),
 # skipping any that are already present, and the standard-cell library make synth maps to.
 # Swift 6 must already be installed (https://swift.org/install). Idempotent; needs root or sudo
 # only when something is missing.
@@ -22,10 +22,13 @@ command -v yosys >/dev/null 2>&1 || missing+=(yosys)
 command -v sta >/dev/null 2>&1 || missing+=(opensta)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
+# The iCE40 cost backend: yosys synth_ice40, then nextpnr-ice40 (chip databases included) and icestorm.
+command -v nextpnr-ice40 >/dev/null 2>&1 || missing+=(nextpnr-ice40)
+command -v icepack >/dev/null 2>&1 || missing+=(fpga-icestorm)
 need_liberty=no
 [ -s "$LIBERTY" ] && [ -s "$CELL_MODELS" ] || need_liberty=yes
 if [ ${#missing[@]} -eq 0 ] && [ $need_liberty = no ]; then
-    echo "install-tools: verilator, iverilog, yosys, sta, make, g++, $LIBERTY and $CELL_MODELS are present"
+    echo "install-tools: verilator, iverilog, yosys, sta, make, g++, nextpnr-ice40, icepack, $LIBERTY and $CELL_MODELS are present"
     exit 0
 fi
 sudo=""
@@ -65,4 +68,4 @@ if [ $need_liberty = yes ]; then
     $sudo install -m 644 "$models" "$CELL_MODELS.tmp"
     $sudo mv "$CELL_MODELS.tmp" "$CELL_MODELS"
 fi
-echo "install-tools: done ($(verilator --version | head -1); $(iverilog -V 2>&1 | head -1); $(yosys -V); sta $(sta -version 2>/dev/null || echo '?'); $LIBERTY)"
+echo "install-tools: done ($(verilator --version | head -1); $(iverilog -V 2>&1 | head -1); $(yosys -V); sta $(sta -version 2>/dev/null || echo '?'); $(nextpnr-ice40 --version 2>&1 | head -1); $LIBERTY)"

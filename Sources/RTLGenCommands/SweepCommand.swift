@@ -135,6 +135,8 @@ struct SweepCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Directory of the streaming testbench (lanes.v, stream_abi.cpp) and the cycle testbench (tb_cycle.cpp).", valueName: "dir"))
         var testbench: String = Resources.testbench
 
+        @OptionGroup var cacheOptions: CostCacheOptions
+
         static func parseShard(_ s: String) throws -> (index: Int, count: Int) {
             let p = s.split(separator: "/", omittingEmptySubsequences: false)
             guard p.count == 2, let i = try? wholeNumber(String(p[0])), let n = try? wholeNumber(String(p[1])) else {
@@ -153,12 +155,13 @@ struct SweepCommand: ParsableCommand {
                 throw UsageError("--dir \(dir) does not exist; write a plan first: rtlgen sweep plan --dir \(dir)")
             }
             try checkTools(["yosys", "yosys-abc", "verilator", "make", "g++", "timeout"])
+            try cacheOptions.check()
             try checkTestbench(testbench, ["lanes.v", "stream_abi.cpp", "tb_cycle.cpp"])
         }
 
         func run() throws {
             let s = try Self.parseShard(shard)
-            let summary = try SweepRun.run(directory: dir, shard: s, workers: jobs, testbench: testbench) { line in
+            let summary = try SweepRun.run(directory: dir, shard: s, workers: jobs, testbench: testbench, cache: try cacheOptions.store()) { line in
                 StandardStreams.writeOutputLater(Data((line + "\n").utf8))
             }
             if !summary.failures.isEmpty {

@@ -16,7 +16,7 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Synthesise units with yosys, prove each netlist equal to its RTL, and write the area/depth/activity/energy report.",
         discussion: """
-        For each unit file, runs synth/flow.ys (generic gates with abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; static CMOS with abc -g cmos2 and stat -tech cmos; ltp -noff for depth; the ABC script is spelt out in flow.ys), proves both netlists equal to the RTL with yosys-abc cec, and simulates the CMOS netlist on N(0,1) operands rounded to the format to count transistor-weighted toggles. The exact multipliers' behavioural twins (--behavioural) go through the same flow and are checked against the golden model; a generated unit larger than its twin is named in the output and the report. --effort re-maps the units with stronger ABC scripts for the report's effort table. Each unit, PE, array cell and array glue is also mapped to the --liberty standard cells (dfflibmap, abc -liberty; proven equal with cec), timed with OpenSTA (sta) and, from the activity a simulation of the mapped netlist measures, given an energy per operation; a missing liberty file or sta is an error (bash scripts/install-tools.sh installs both). PEs are measured with each --pe-acc accumulator: fixed (SPEC's exact fixed point) and fp32/bf16/fp16 (fpadd in the PE). Stops at the first unit that fails. Scratch files go to --work.
+        For each unit file, runs synth/flow.ys (generic gates with abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; static CMOS with abc -g cmos2 and stat -tech cmos; ltp -noff for depth; the ABC script is spelt out in flow.ys), proves both netlists equal to the RTL with yosys-abc cec, and simulates the CMOS netlist on N(0,1) operands rounded to the format to count transistor-weighted toggles. The exact multipliers' behavioural twins (--behavioural) go through the same flow and are checked against the golden model; a generated unit larger than its twin is named in the output and the report. --effort re-maps the units with stronger ABC scripts for the report's effort table. Each unit, PE, array cell and array glue is also mapped to the --liberty standard cells (dfflibmap, abc -liberty; proven equal with cec), timed with OpenSTA (sta) and, from the activity a simulation of the mapped netlist measures, given an energy per operation; a missing liberty file or sta is an error (bash scripts/install-tools.sh installs both). PEs are measured with each --pe-acc accumulator: fixed (SPEC's exact fixed point) and fp32/bf16/fp16 (fpadd in the PE). The units of --ice40-formats (default e4m3, e5m2), every PE and the fixed-point PEs' arrays of --ice40-array-sizes (default 2x2) are also placed and routed on an iCE40 UP5K (yosys synth_ice40, nextpnr-ice40 --up5k --package sg48, seed 1) between input and output registers: logic cells, carry cells, RAM and DSP blocks and the post-route fmax. Every measurement is a job whose result is kept in --cache (default synth/results, committed) under the SHA-256 of everything that decides it: the RTL, flow.ys, the liberty, the tool versions, rtlgen's measuring code (Sources/Synthesis) and the flow's parameters; a job whose key is unchanged is read, not re-run, so a killed run resumes and an edit of flow.ys or the liberty re-measures the jobs it decides. Stops at the first unit that fails. Scratch files go to --work.
 
         Examples:
           rtlgen synth --files "rtl/lmul_e4m3.v rtl/fpmul_e4m3.v" --out synth      what 'make synth' runs, for two units
@@ -40,6 +40,16 @@ struct SynthCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Scratch directory for yosys' files.", valueName: "dir"))
     var work: String = "build/synth/work"
+
+    @OptionGroup var cacheOptions: CostCacheOptions
+
+    @Option(name: .customLong("ice40-formats"), help: ArgumentHelp("Formats whose units of --files are also placed and routed on an iCE40 UP5K (yosys synth_ice40, nextpnr-ice40), or 'none'.", valueName: "list"),
+            transform: { $0 == "none" ? [] : try listItems($0, what: "--ice40-formats", example: "e4m3,e5m2").map { try SynthCommand.peFloatFormat($0) } })
+    var ice40Formats: [FloatFormat] = [.e4m3, .e5m2]
+
+    @Option(name: .customLong("ice40-array-sizes"), help: ArgumentHelp("Array sizes RxC of the fixed-point PEs placed on the iCE40 (with the PEs of --pe-units and --float-pe-units), or 'none'.", valueName: "list"),
+            transform: { $0 == "none" ? SizeList(sizes: []) : try SizeList.parse($0) })
+    var ice40ArraySizes: SizeList = try! SizeList.parse("2x2")
 
     @Option(name: .customLong("proof-timeout"), parsing: .unconditional, help: ArgumentHelp("Seconds yosys-abc cec may spend on one proof, 1...3600.", valueName: "s"),
             transform: wholeNumber)
@@ -89,6 +99,41 @@ struct SynthCommand: ParsableCommand {
         do { return try FloatFormat.named(tag) } catch { throw UsageError("\(error)") }
     }
 
+    /// The iCE40 jobs: the units of `ice40Formats`, every PE of `tasks` and its fixed-point arrays of `ice40ArraySizes`.
+    func ice40Rows(units: [(unit: ArithmeticUnit, file: String)], tasks: [(kind: UnitKind, acc: FloatFormat?)], work: String,
+                   cache: CostCache?, say: @escaping @Sendable (String) -> Void) throws -> [ICE40Row] {
+        var designs: [(kind: String, design: Design, unit: ArithmeticUnit, accumulation: String?)] = []
+        for u in units where ice40Formats.contains(u.unit.format) && u.unit.kind.role.isMultiplier {
+            designs.append(("unit", u.unit, u.unit, nil))
+        }
+        if !ice40Formats.isEmpty {
+            for t in tasks {
+                let unit = ArithmeticUnit(t.kind, peFormat)
+                let d = ArrayDesign(unit, rows: 1, cols: 1, floatAccumulator: t.acc)
+                designs.append(("pe", d.pe, unit, t.acc.map(ProcessingElement.accumulationName)))
+            }
+        }
+        for t in tasks where t.acc == nil {
+            for size in ice40ArraySizes.sizes {
+                let unit = ArithmeticUnit(t.kind, peFormat)
+                designs.append(("array", ArrayDesign(unit, rows: size.rows, cols: size.cols), unit, nil))
+            }
+        }
+        guard !designs.isEmpty else { return [] }
+        // absolute: the backend runs yosys inside its scratch directory and names its wrapper by this path
+        let fm = FileManager.default
+        let absoluteWork = work.hasPrefix("/") ? work : (fm.currentDirectoryPath as NSString).appendingPathComponent(work)
+        return try ICE40Synthesis.run(designs, backend: Self.ice40Backend, work: absoluteWork, cache: cache, jobs: jobs, progress: say)
+    }
+
+    /// nextpnr-ice40 exits non-zero when the target frequency is missed, and the exact multipliers' PEs
+    /// run below 12 MHz: a 1 MHz target every design meets, so fmax is reported for all of them.
+    static var ice40Backend: ICE40Backend {
+        var b = ICE40Backend()
+        b.targetMHz = 1
+        return b
+    }
+
     var reportJSON: String { (out as NSString).appendingPathComponent("report.json") }
 
     func loadReport() throws -> SynthesisReport {
@@ -115,6 +160,8 @@ struct SynthCommand: ParsableCommand {
         for acc in peAcc { try acc.check(element: peFormat) }
         try OutputWriter.checkDirectory(out)
         try OutputWriter.checkDirectory(work, flag: "--work")
+        try cacheOptions.check()
+        if !ice40Formats.isEmpty || !ice40ArraySizes.sizes.isEmpty { try checkTools(ICE40Backend().tools) }
         if behavioural != "none" { try OutputWriter.checkDirectory(behavioural, flag: "--behavioural") }
         try checkTools(["yosys", "yosys-abc", "timeout"])
         try LibertyFlow.checkTools(liberty: liberty)
@@ -134,6 +181,7 @@ struct SynthCommand: ParsableCommand {
         flowConfig.flowScript = flow
         flowConfig.workDirectory = work
         flowConfig.proofTimeout = proofTimeout
+        flowConfig.cache = try cacheOptions.store()
         let start = monotonicSeconds()
         print("synth: \(units.count) unit\(units.count == 1 ? "" : "s") on \(jobs) thread\(jobs == 1 ? "" : "s") (flow \(flow))")
         let results = try SynthesisRun.run(units, flow: flowConfig, jobs: jobs) { line in
@@ -168,6 +216,7 @@ struct SynthCommand: ParsableCommand {
                 arrays += r.arrays
             }
         }
+        let ice40 = try ice40Rows(units: units, tasks: tasks, work: work, cache: flowConfig.cache, say: say)
         let version = try Tools.run("yosys", ["-V"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         var report = SynthesisReport(tool: version, flow: flow, activityOperations: flowConfig.activityOperations,
                                      seed: flowConfig.seed, proofTimeout: proofTimeout, units: results)
@@ -176,9 +225,13 @@ struct SynthCommand: ParsableCommand {
         report.libertySetup = LibertySetup(flowConfig.power!)
         report.behavioural = twins
         report.effort = effortRows
+        if !ice40.isEmpty { report.ice40 = ICE40Section(backend: Self.ice40Backend, rows: ice40) }
         try OutputWriter.write([("report.json", try report.json()), ("report.md", Data(report.markdown().utf8))], into: out)
         print(report.summaryTable())
         for line in report.largerThanTwinLines() { print(line) }
+        if let cache = flowConfig.cache {
+            print("cost results: \(cache.hits) reused, \(cache.measured) measured, in \(cache.directory)")
+        }
         print(String(format: "wrote %@/report.md and %@/report.json in %.1f s", out, out, monotonicSeconds() - start))
     }
 }

@@ -92,6 +92,8 @@ public final class SweepJobRunner: @unchecked Sendable {
     /// Threads of one job's exhaustive walk.
     public var threads = 1
     public var testbenchDirectory = "testbench"
+    /// Where synthesis results are kept by job key (shared with `make synth`); nil: always synthesise.
+    public var cache: CostCache?
     let power: PowerAnalysis
     private let lock = NSLock()
     private var operandCache: [OperandDistribution: [(Double, Double)]] = [:]
@@ -201,6 +203,7 @@ public final class SweepJobRunner: @unchecked Sendable {
         flow.workDirectory = (workDirectory as NSString).appendingPathComponent("synth")
         flow.proofTimeout = plan.proofTimeout
         flow.power = power
+        flow.cache = cache
         let s: SynthesisFlow.Result
         do { s = try flow.run(unit, file: file) } catch let f as SynthesisFlow.Failure { throw HarnessError(f.description) }
         guard let lib = s.liberty else { throw HarnessError("\(job.id): no standard-cell figures") }

@@ -1,6 +1,7 @@
 import Foundation
 import Toolchain
 import Units
+import Synthesis
 
 /// `rtlgen sweep run`: one share of the plan's jobs on a few workers. A job whose result file is
 /// current (same plan, same RTL, checksum intact) is skipped, so a killed run resumes where it
@@ -23,14 +24,16 @@ public enum SweepRun {
     }
 
     /// Runs share `shard` (1-based index, count) of the plan in `directory` on `workers` threads.
+    /// Synthesis results are read from and written to `cache` (`make synth`'s results by default), keyed by job.
     public static func run(directory: String, shard: (index: Int, count: Int), workers: Int, testbench: String = "testbench",
-                           say: @escaping @Sendable (String) -> Void) throws -> Summary {
+                           cache: CostCache? = nil, say: @escaping @Sendable (String) -> Void) throws -> Summary {
         let (plan, digest) = try SweepPlan.load(directory: directory)
         guard shard.count >= 1, (1...shard.count).contains(shard.index) else {
             throw HarnessError("--shard \(shard.index)/\(shard.count) does not exist; give I/N with 1 <= I <= N, e.g. --shard 1/4")
         }
         let runner = try SweepJobRunner(plan: plan, digest: digest, directory: directory)
         runner.testbenchDirectory = testbench
+        runner.cache = cache
         let mine = plan.shard(shard.index, of: shard.count)
         var todo: [(job: SweepPlan.Job, rtl: SweepJobRunner.JobRTL)] = []
         for job in mine {

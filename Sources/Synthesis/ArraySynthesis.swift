@@ -95,11 +95,40 @@ public struct ArraySynthesis: Sendable {
 
     /// Generates the design files for `unit` under the flow's work directory and measures the
     /// multiplier, the PE, the cell and every array size.
+    /// The PE row and its arrays, as a cost result file stores them.
+    public struct Rows: Codable, Sendable, Equatable {
+        public var pe: PERow
+        public var arrays: [ArrayRow]
+    }
+
+    /// `measure`, or its stored result when the flow has a cache and the job's key (every generated
+    /// file, the backends' inputs, the measuring code, the sizes) is unchanged.
     public func run(_ unit: ArithmeticUnit, floatAccumulator: FloatFormat? = nil, progress: (String) -> Void) throws -> (pe: PERow, arrays: [ArrayRow]) {
+        let (designs, files) = try generate(unit, floatAccumulator: floatAccumulator)
+        guard let cache = flow.cache else { return try measure(unit, floatAccumulator: floatAccumulator, designs: designs, files: files, progress: progress) }
+        var job = try flow.job("pe", top: designs[0].pe.moduleName, sources: [])
+        for name in files.keys.sorted() { job.addData("rtl.\(name)", files[name]!) }
+        job.add("pe.unit", unit.moduleName)
+        job.add("pe.accumulator", floatAccumulator.map(ProcessingElement.accumulationName) ?? "fixed")
+        job.add("pe.sizes", designs.map { "\($0.rows)x\($0.cols)" }.joined(separator: ","))
+        let rows = try cache.result(job) {
+            let r = try measure(unit, floatAccumulator: floatAccumulator, designs: designs, files: files, progress: progress)
+            return Rows(pe: r.pe, arrays: r.arrays)
+        }
+        return (rows.pe, rows.arrays)
+    }
+
+    /// The designs of `unit`'s PE and arrays and their files (name -> Verilog).
+    func generate(_ unit: ArithmeticUnit, floatAccumulator: FloatFormat?) throws -> (designs: [ArrayDesign], files: [String: Data]) {
         let designs = (floatAccumulator == nil ? sizes : floatSizes).map { ArrayDesign(unit, rows: $0.rows, cols: $0.cols, floatAccumulator: floatAccumulator) }
-        let rtl = (flow.workDirectory as NSString).appendingPathComponent("rtl-\(designs[0].pe.moduleName)")
         var files: [String: Data] = [:]
         for d in designs { for (name, text) in try d.files() { files[name] = Data(text.utf8) } }
+        return (designs, files)
+    }
+
+    func measure(_ unit: ArithmeticUnit, floatAccumulator: FloatFormat?, designs: [ArrayDesign], files: [String: Data],
+                 progress: (String) -> Void) throws -> (pe: PERow, arrays: [ArrayRow]) {
+        let rtl = (flow.workDirectory as NSString).appendingPathComponent("rtl-\(designs[0].pe.moduleName)")
         try OutputWriter.write(files.keys.sorted().map { ($0, files[$0]!) }, into: rtl)
         let path = { (name: String) in (rtl as NSString).appendingPathComponent(name) }
         let d0 = designs[0]

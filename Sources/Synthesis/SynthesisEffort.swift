@@ -42,9 +42,19 @@ public enum SynthesisEffort {
         public var gates: [Double]
     }
 
+    /// `remap`, or its stored result (key: the unit's file, the backends' inputs, the scripts, the code).
+    static func measure(_ unit: ArithmeticUnit, file: String, flow: SynthesisFlow) throws -> [Measure] {
+        guard let cache = flow.cache else { return try remap(unit, file: file, flow: flow) }
+        var generic = flow
+        generic.power = nil   // the effort table maps to generic gates only
+        let job = try generic.job("effort", top: unit.moduleName, sources: [file],
+                                  extra: ["effort.scripts": scripts.map { "\($0.name): \($0.commands)" }.joined(separator: "; ")])
+        return try cache.result(job) { try remap(unit, file: file, flow: flow) }
+    }
+
     /// Re-maps `unit` (its Verilog in `file`) with every script (one yosys process: the netlist
     /// before ABC is built once) and returns its gate and transistor counts under each.
-    static func measure(_ unit: ArithmeticUnit, file: String, flow: SynthesisFlow) throws -> [Measure] {
+    static func remap(_ unit: ArithmeticUnit, file: String, flow: SynthesisFlow) throws -> [Measure] {
         let fm = FileManager.default
         let module = unit.moduleName
         let dir = (flow.workDirectory as NSString).appendingPathComponent("effort/\(module)")

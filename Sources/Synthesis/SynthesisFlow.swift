@@ -21,8 +21,30 @@ public struct SynthesisFlow: Sendable {
     /// bits, `VectorPlan.standard` above) and fail on any difference: for designs that no other
     /// check simulates (the behavioural twins; a netlist proven equal to its RTL checks the RTL).
     public var checkGoldenVectors = false
+    /// Where results are kept by job key (`CostCache`); nil: always measure.
+    public var cache: CostCache?
 
     public init() {}
+
+    /// The backends a unit's figures come from: generic gates always, standard cells with `power`.
+    public var backends: [CostBackend] {
+        [GenericGatesBackend(flowScript: flowScript)] + (power.map { [StandardCellBackend(liberty: $0.liberty.libertyPath)] } ?? [])
+    }
+
+    /// The job "measure `top` from `sources` with this flow": its key covers the sources, the
+    /// backends' inputs, the measuring code and the flow's parameters.
+    public func job(_ kind: String, top: String, sources: [String], extra: [String: String] = [:]) throws -> CostJob {
+        var job = CostJob("\(kind) \(top)")
+        for (i, f) in sources.enumerated() { try job.addFile("rtl.\(i).\((f as NSString).lastPathComponent)", path: f) }
+        for b in backends { try job.add(backend: b) }
+        job.add("code", try CostResources.measuringCodeFingerprint())
+        job.add("flow.activity_operations", String(activityOperations))
+        job.add("flow.seed", String(seed))
+        job.add("flow.proof_timeout", String(proofTimeout))
+        job.add("flow.check_golden_vectors", String(checkGoldenVectors))
+        for (k, v) in extra { job.add(k, v) }
+        return job
+    }
 
     public enum Proof: String, Codable, Sendable {
         /// yosys-abc `cec` proved gold == coarse == pre == netlist for both netlists: gold is the
@@ -148,6 +170,13 @@ public struct SynthesisFlow: Sendable {
     /// figures; throws `Failure` when a tool fails, a netlist is not equivalent, or the netlist
     /// disagrees with the golden model.
     public func run(_ unit: ArithmeticUnit, file: String) throws -> Result {
+        guard let cache else { return try measure(unit, file: file) }
+        let job = try self.job("unit", top: unit.moduleName, sources: [file], extra: ["unit.overflow": unit.overflow.rawValue])
+        return try cache.result(job) { try measure(unit, file: file) }
+    }
+
+    /// `run` without the cache.
+    public func measure(_ unit: ArithmeticUnit, file: String) throws -> Result {
         let module = unit.moduleName
         let m = try synthesize(sources: [file], top: module)
         guard let proof = m.proof else { throw Failure(description: "\(module): no equivalence proof") }

@@ -27,6 +27,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     /// The units the report compares, read by role (not written to the JSON): the registry's
     /// multipliers, or a test's own list.
     public var kinds: [UnitKind] = UnitKind.allCases
+    /// iCE40 place-and-route rows (`ICE40Backend`), when measured.
+    public var ice40: ICE40Section?
 
     public struct Activity: Codable, Sendable, Equatable {
         public var operands: String
@@ -52,6 +54,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case generator, tool, flow, activity, units, ratios, pes, arrays, behavioural, effort, proofTimeout = "proof_timeout_s", libertySetup = "liberty"
+        case ice40
     }
 
     public init(tool: String, flow: String, activityOperations: Int, seed: UInt64, proofTimeout: Int, units: [SynthesisFlow.Result],
@@ -202,6 +205,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         s += behaviouralSection()
         s += effortSection()
         s += arraySection()
+        s += ice40Section()
         s += cellTable()
         s += paperContext()
         s += libertySections()
