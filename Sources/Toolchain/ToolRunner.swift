@@ -23,7 +23,7 @@ public enum Tools {
     /// The Debian package that provides each tool.
     public static let packages: [String: String] = [
         "verilator": "verilator", "iverilog": "iverilog", "vvp": "iverilog", "yosys": "yosys", "yosys-abc": "yosys",
-        "make": "make", "g++": "g++",
+        "make": "make", "g++": "g++", "sta": "opensta", "nextpnr-ice40": "nextpnr-ice40", "icepack": "fpga-icestorm",
     ]
 
     /// The absolute path of `tool` on PATH, or a one-line error saying what to install.
@@ -34,7 +34,7 @@ public enum Tools {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         let pkg = packages[tool] ?? tool
-        throw HarnessError("\(tool) not found on PATH; install it with: sudo apt-get install -y \(pkg)")
+        throw HarnessError("\(tool) not found on PATH; run 'bash scripts/install-tools.sh' (or: sudo apt-get install -y \(pkg))")
     }
 
     public static func available(_ tool: String) -> Bool { (try? find(tool)) != nil }
