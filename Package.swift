@@ -11,7 +11,9 @@ import PackageDescription
 //   Verification (unit and array simulation, exhaustive streaming, mutation)   -- Units, HDL, Toolchain, FloatArith
 //   GateTiming (timed gate-level simulation of mapped netlists: delay models,
 //               value changes per net from a VCD, per-instance activity)       -- Units, Toolchain
-//   Synthesis (yosys flow, netlists, standard cells, timing, power, reports)   -- Generation, Units, Toolchain, FloatArith
+//   Synthesis (the costing engine: jobs and cached results in Engine/, one
+//              directory per backend, Reports/ renders; the timed backend
+//              runs GateTiming)                                                 -- GateTiming, Generation, Units, Toolchain, FloatArith
 //   Accuracy (error of every unit from its golden model, plots; reads the
 //             synthesis report through Synthesis' own types)                    -- Synthesis, Units, FloatArith, Toolchain
 //   Sweep (design-space sweep: plan, sharded jobs, results, Pareto report)     -- Synthesis, Verification, Accuracy,
@@ -34,7 +36,7 @@ let package = Package(
         .target(name: "Generation", dependencies: ["Units", "Toolchain", "FloatArith"]),
         .target(name: "Verification", dependencies: ["Toolchain", "Units", "HDL", "FloatArith"]),
         .target(name: "GateTiming", dependencies: ["Units", "Toolchain"]),
-        .target(name: "Synthesis", dependencies: ["Generation", "Toolchain", "Units", "FloatArith"]),
+        .target(name: "Synthesis", dependencies: ["GateTiming", "Generation", "Toolchain", "Units", "FloatArith"]),
         .target(name: "Accuracy", dependencies: ["Synthesis", "Units", "FloatArith", "Toolchain"]),
         .target(name: "Sweep", dependencies: ["Synthesis", "Accuracy", "Verification", "Generation", "Toolchain", "Units", "FloatArith"]),
         .target(

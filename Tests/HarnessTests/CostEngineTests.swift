@@ -127,6 +127,50 @@ import Units
         #expect(throws: SynthesisFlow.Failure.self) { try StandardCellBackend(liberty: dir + "/none.lib").inputs() }
     }
 
+    /// A backend's code fingerprint covers the .swift files directly in its directories and nothing
+    /// else: an edit of a listed directory's file changes it, an edit under Reports/ (rendering),
+    /// a subdirectory or a non-Swift file does not; a listed directory with no code is an error.
+    @Test func codeFingerprintFollowsTheBackendsDirectoriesOnly() throws {
+        let root = try scratch("code")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fm = FileManager.default
+        for d in ["Sources/Synthesis/Engine", "Sources/Synthesis/ICE40/Notes", "Sources/Synthesis/Reports", "Sources/Synthesis/Empty"] {
+            try fm.createDirectory(atPath: root + "/" + d, withIntermediateDirectories: true)
+        }
+        let write = { (path: String, text: String) in try text.write(toFile: root + "/" + path, atomically: true, encoding: .utf8) }
+        try write("Sources/Synthesis/Engine/Cache.swift", "let a = 1\n")
+        try write("Sources/Synthesis/ICE40/Backend.swift", "let b = 2\n")
+        try write("Sources/Synthesis/Reports/Table.swift", "let c = 3\n")
+        let dirs = ["Sources/Synthesis/Engine", "Sources/Synthesis/ICE40"]
+        // a fresh root per state: fingerprints are cached per (root, directories) in a process
+        func fingerprint() throws -> String {
+            let copy = try scratch("code-copy")
+            try fm.removeItem(atPath: copy)
+            try fm.copyItem(atPath: root, toPath: copy)
+            defer { try? fm.removeItem(atPath: copy) }
+            return try CostResources.codeFingerprint(dirs, root: copy)
+        }
+        let base = try fingerprint()
+        #expect(try CostResources.codeFingerprint(dirs.reversed(), root: root) == CostResources.codeFingerprint(dirs, root: root))
+        try write("Sources/Synthesis/Reports/Table.swift", "let c = 4\n")
+        try write("Sources/Synthesis/ICE40/Notes/Draft.swift", "let d = 5\n")
+        try write("Sources/Synthesis/ICE40/README.md", "notes\n")
+        #expect(try fingerprint() == base)
+        try write("Sources/Synthesis/ICE40/Backend.swift", "let b = 3\n")
+        let edited = try fingerprint()
+        #expect(edited != base)
+        try write("Sources/Synthesis/ICE40/Extra.swift", "let e = 6\n")
+        #expect(try fingerprint() != edited)
+        #expect(throws: SynthesisFlow.Failure.self) { try CostResources.codeFingerprint(["Sources/Synthesis/Empty"], root: root) }
+        // every registered yosys backend lists the engine, and the stdcell backend the generic flow it starts from
+        #expect(GenericGatesBackend(flowScript: "f").codeDirectories.contains("Sources/Synthesis/Engine"))
+        #expect(StandardCellBackend(liberty: "l").codeDirectories.contains("Sources/Synthesis/Generic"))
+        #expect(!ICE40Backend().codeDirectories.contains("Sources/Synthesis/StandardCells"))
+        for b in [GenericGatesBackend(flowScript: "f").codeDirectories, StandardCellBackend(liberty: "l").codeDirectories, ICE40Backend().codeDirectories] {
+            #expect(!b.contains { $0.hasSuffix("/Reports") })
+        }
+    }
+
     /// nextpnr-ice40's log, as version 0.4 prints it: the utilisation table and the last fmax line.
     @Test func ice40LogIsParsed() throws {
         let log = """

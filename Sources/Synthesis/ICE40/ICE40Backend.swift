@@ -24,6 +24,7 @@ public struct ICE40Backend: DesignCostBackend {
 
     public var name: String { "ice40" }
     public var tools: [String] { ["yosys", "nextpnr-ice40"] }
+    public var codeDirectories: [String] { Self.engineCode + ["Sources/Synthesis/ICE40"] }
     public var device: String { "up5k" }
     public var package: String { "sg48" }
 
@@ -91,7 +92,7 @@ public struct ICE40Backend: DesignCostBackend {
         let path = { (n: String) in (work as NSString).appendingPathComponent(n) }
         try Self.wrapper(d).write(toFile: path("ice40_wrap.v"), atomically: true, encoding: .utf8)
         let script = """
-        read_verilog -noautowire \((d.sources.map(absolute) + [path("ice40_wrap.v")]).joined(separator: " "))
+        read_verilog -noautowire \((d.sources + [path("ice40_wrap.v")]).map(absolute).joined(separator: " "))
         hierarchy -check -top ice40_wrap
         synth_ice40 -top ice40_wrap -json ice40.json
         tee -q -o ice40.stat.json stat -json
@@ -188,7 +189,6 @@ public enum ICE40Synthesis {
                 var job = CostJob("ice40 \(design.moduleName)")
                 for f in measured.sources { try job.addFile("rtl.\((f as NSString).lastPathComponent)", path: f) }
                 try job.add(backend: backend)
-                job.add("code", try CostResources.measuringCodeFingerprint())
                 let measure = { try backend.measure(measured, work: (dir as NSString).appendingPathComponent("pnr")) }
                 let metrics = try cache.map { try $0.result(job, measure) } ?? measure()
                 progress(String(format: "ice40 %-28@ %5.0f LCs %4.0f carry %5.1f MHz  %.1f s", design.moduleName as NSString,

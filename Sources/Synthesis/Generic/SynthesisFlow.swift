@@ -37,7 +37,6 @@ public struct SynthesisFlow: Sendable {
         var job = CostJob("\(kind) \(top)")
         for (i, f) in sources.enumerated() { try job.addFile("rtl.\(i).\((f as NSString).lastPathComponent)", path: f) }
         for b in backends { try job.add(backend: b) }
-        job.add("code", try CostResources.measuringCodeFingerprint())
         job.add("flow.activity_operations", String(activityOperations))
         job.add("flow.seed", String(seed))
         job.add("flow.proof_timeout", String(proofTimeout))
@@ -230,9 +229,11 @@ public struct SynthesisFlow: Sendable {
         public var flipFlopTransistors: Int {
             transistors - 4 * ((cmos.cells["$_NAND_"] ?? 0) + (cmos.cells["$_NOR_"] ?? 0)) - 2 * (cmos.cells["$_NOT_"] ?? 0)
         }
+        /// The flow script that wrote this directory's files (named in a missing file's message).
+        var flowScript = ""
         func read(_ name: String) throws -> Data {
             do { return try Data(contentsOf: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(name))) } catch {
-                throw Failure(description: "yosys did not write \(name) in \(directory)")
+                throw Failure(description: "yosys ran \(flowScript) without an error but wrote no \(name) in \(directory): the flow script must write it (as synth/flow.ys does with 'tee -o \(name)'); use the repository's synth/flow.ys or add that step")
             }
         }
     }
@@ -269,6 +270,7 @@ public struct SynthesisFlow: Sendable {
         }
         var m = Mapped(directory: dir, gates: Stat(total: 0, cells: [:], transistors: nil), cmos: Stat(total: 0, cells: [:], transistors: nil),
                        depth: 0, transistors: 0, proof: .proven)
+        m.flowScript = flowScript
         m.gates = try Self.stat(m.read("gates.stat.json"), module: top)
         m.cmos = try Self.stat(m.read("cmos.stat.json"), module: top)
         let ltp = String(decoding: try m.read("gates.ltp.txt"), as: UTF8.self)

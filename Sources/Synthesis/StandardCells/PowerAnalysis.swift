@@ -92,12 +92,12 @@ public struct PowerAnalysis: Sendable {
             guard let p0 = t.power0[inst.name], let p1 = t.power1[inst.name] else {
                 throw SynthesisFlow.Failure(description: "\(top): OpenSTA reported no power for instance \(inst.name)")
             }
-            let d0 = p0.internal_ + p0.switching, d1 = p1.internal_ + p1.switching
-            let e = d0 + (d1 - d0) * activity.perCycle(i)
+            let p = InstancePower(dynamic0: p0.internal_ + p0.switching, dynamic1: p1.internal_ + p1.switching, leakage: p0.leakage)
+            let e = p.dynamic(activity: activity.perCycle(i))
             dynamic += e
-            leakage += p0.leakage
-            check += d0 + (d1 - d0) * 0.2 + p0.leakage
-            if liberty.library.cells[inst.type]?.isSequential == true { registers += e + p0.leakage; flipFlopIdle.append(d0 + p0.leakage) }
+            leakage += p.leakage
+            check += p.dynamic(activity: 0.2) + p.leakage
+            if liberty.library.cells[inst.type]?.isSequential == true { registers += e + p.leakage; flipFlopIdle.append(p.dynamic0 + p.leakage) }
         }
         guard abs(check - t.total02) <= 1e-3 * max(t.total02, 1e-12) else {
             throw SynthesisFlow.Failure(description: "\(top): per-instance power at activity 0.2 (\(check) W) does not add up to OpenSTA's total (\(t.total02) W); the linear activity model does not hold for this library")

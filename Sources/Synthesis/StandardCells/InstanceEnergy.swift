@@ -13,6 +13,9 @@ public struct InstancePower: Sendable, Equatable {
         self.dynamic1 = dynamic1
         self.leakage = leakage
     }
+    /// W of dynamic power at output activity `a` (changes per cycle): the one linear model both the
+    /// zero-delay (PowerAnalysis) and the timed energies use.
+    public func dynamic(activity a: Double) -> Double { dynamic0 + (dynamic1 - dynamic0) * a }
 }
 
 public enum InstanceEnergy {
@@ -21,13 +24,13 @@ public enum InstanceEnergy {
     public static func perCycle(power: [String: InstancePower], activity: [String: Double], period: Double) throws -> (dynamic: Double, leakage: Double) {
         guard Set(power.keys) == Set(activity.keys) else {
             let missing = Set(power.keys).symmetricDifference(activity.keys).sorted().prefix(3)
-            throw CellModels.Failure(description: "the power report and the activity name different instances (\(missing.joined(separator: ", ")))")
+            throw SynthesisFlow.Failure(description: "the power report and the activity name different instances (\(missing.joined(separator: ", ")))")
         }
         var dynamic = 0.0, leakage = 0.0
         // in name order: the same sum, to the last bit, on every run
         for name in power.keys.sorted() {
             let p = power[name]!
-            dynamic += p.dynamic0 + (p.dynamic1 - p.dynamic0) * (activity[name] ?? 0)
+            dynamic += p.dynamic(activity: activity[name] ?? 0)
             leakage += p.leakage
         }
         // W x ns = nJ; x 1000 = pJ
