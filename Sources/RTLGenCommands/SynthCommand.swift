@@ -16,7 +16,7 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Synthesise units with yosys, prove each netlist equal to its RTL, and write the area/depth/activity/energy report.",
         discussion: """
-        For each unit file, runs synth/flow.ys (generic gates with abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; static CMOS with abc -g cmos2 and stat -tech cmos; ltp -noff for depth; the ABC script is spelt out in flow.ys), proves both netlists equal to the RTL with yosys-abc cec, and simulates the CMOS netlist on N(0,1) operands rounded to the format to count transistor-weighted toggles. The exact multipliers' behavioural twins (--behavioural) go through the same flow and are checked against the golden model; a generated unit larger than its twin is named in the output and the report. --effort re-maps the units with stronger ABC scripts for the report's effort table. Each unit, PE, array cell and array glue is also mapped to the --liberty standard cells (dfflibmap, abc -liberty; proven equal with cec), timed with OpenSTA (sta) and, from the activity a simulation of the mapped netlist measures, given an energy per operation; a missing liberty file or sta is an error (bash scripts/install-tools.sh installs both). PEs are measured with each --pe-acc accumulator: fixed (SPEC's exact fixed point) and fp32/bf16/fp16 (fpadd in the PE). The units of --ice40-formats (default e4m3, e5m2), every PE and the fixed-point PEs' arrays of --ice40-array-sizes (default 2x2) are also placed and routed on an iCE40 UP5K (yosys synth_ice40, nextpnr-ice40 --up5k --package sg48, seed 1) between input and output registers: logic cells, carry cells, RAM and DSP blocks and the post-route fmax. Every measurement is a job whose result is kept in --cache (default synth/results, committed) under the SHA-256 of everything that decides it: the RTL, flow.ys, the liberty, the tool versions, the code of each backend that measures it (Sources/Synthesis/Engine plus Generic, StandardCells or ICE40; Reports, the rendering, is not part of any key) and the flow's parameters; a job whose key is unchanged is read, not re-run, so a killed run resumes and an edit of flow.ys or the liberty re-measures the jobs it decides. Stops at the first unit that fails. Scratch files go to --work.
+        For each unit file, runs synth/flow.ys (generic gates with abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; static CMOS with abc -g cmos2 and stat -tech cmos; ltp -noff for depth; the ABC script is spelt out in flow.ys), proves both netlists equal to the RTL with yosys-abc cec, and simulates the CMOS netlist on N(0,1) operands rounded to the format to count transistor-weighted toggles. The exact multipliers' behavioural twins (--behavioural) go through the same flow and are checked against the golden model; a generated unit larger than its twin is named in the output and the report. --effort re-maps the units with stronger ABC scripts for the report's effort table. Each unit, PE, array cell and array glue is also mapped to the --liberty standard cells (dfflibmap, abc -liberty; proven equal with cec), timed with OpenSTA (sta) and, from the activity a simulation of the mapped netlist measures, given an energy per operation; a missing liberty file or sta is an error (bash scripts/install-tools.sh installs both). PEs are measured with each --pe-acc accumulator: fixed (SPEC's exact fixed point) and fp32/bf16/fp16 (fpadd in the PE). The units of --ice40-formats (default e4m3, e5m2), every PE and the fixed-point PEs' arrays of --ice40-array-sizes (default 2x2) are also placed and routed on an iCE40 UP5K (yosys synth_ice40, nextpnr-ice40 --up5k --package sg48, seed 1) between input and output registers: logic cells, carry cells, RAM and DSP blocks and the post-route fmax. With --timed (default), every unit's and PE's standard-cell netlist is also simulated in Icarus Verilog on --timed-operations operations under four delay models (zero delay, OpenSTA's SDF, inertial and transport worst-cell delays) and every cell output change, glitches included, priced by the same per-instance power model: the report's energy_zero_delay_pj beside energy_timed_pj and the glitch factor. Every measurement is a job whose result is kept in --cache (default synth/results, committed) under the SHA-256 of everything that decides it: the RTL, flow.ys, the liberty, the tool versions, the code of each backend that measures it (Sources/Synthesis/Engine plus Generic, StandardCells or ICE40; Reports, the rendering, is not part of any key) and the flow's parameters; a job whose key is unchanged is read, not re-run, so a killed run resumes and an edit of flow.ys or the liberty re-measures the jobs it decides. Stops at the first unit that fails. Scratch files go to --work.
 
         Examples:
           rtlgen synth --files "rtl/lmul_e4m3.v rtl/fpmul_e4m3.v" --out synth      what 'make synth' runs, for two units
@@ -50,6 +50,14 @@ struct SynthCommand: ParsableCommand {
     @Option(name: .customLong("ice40-array-sizes"), help: ArgumentHelp("Array sizes RxC of the fixed-point PEs placed on the iCE40 (with the PEs of --pe-units and --float-pe-units), or 'none'.", valueName: "list"),
             transform: { $0 == "none" ? SizeList(sizes: []) : try SizeList.parse($0) })
     var ice40ArraySizes: SizeList = try! SizeList.parse("2x2")
+
+    @Flag(inversion: .prefixedNo, help: "Also simulate every unit's and PE's standard-cell netlist with cell delays (Icarus Verilog, OpenSTA's SDF; cell models beside --liberty) for its energy with glitches.")
+    var timed = true
+
+    @Option(name: .customLong("timed-operations"), parsing: .unconditional,
+            help: ArgumentHelp("Operations (operand pairs, PE beats) each timed simulation runs, \(Limits.timedPairs.lowerBound)...\(Limits.timedPairs.upperBound).", valueName: "n"),
+            transform: wholeNumber)
+    var timedOperations: Int = 1000
 
     @Option(name: .customLong("proof-timeout"), parsing: .unconditional, help: ArgumentHelp("Seconds yosys-abc cec may spend on one proof, 1...3600.", valueName: "s"),
             transform: wholeNumber)
@@ -155,11 +163,26 @@ struct SynthCommand: ParsableCommand {
         try check("--proof-timeout", proofTimeout, in: 1...3600)
         try check("--jobs", jobs, in: Limits.jobs)
         for acc in peAcc { try acc.check(element: peFormat) }
+        // the PE rows are measured inside their arrays' job (the PE module comes from the first size)
+        if !peUnits.kinds.isEmpty && peAcc.contains(.fixed) && arraySizes.sizes.isEmpty {
+            throw UsageError("--array-sizes none: the fixed-point PEs are measured with their arrays; give at least one size (e.g. 1x1), or --pe-acc without fixed, or --pe-units none")
+        }
+        if !(floatPEUnits?.kinds ?? peUnits.kinds).isEmpty && peAcc.contains(where: { $0 != .fixed }) && floatArraySizes.sizes.isEmpty {
+            throw UsageError("--float-array-sizes none: the float-accumulating PEs are measured with their arrays; give at least one size (e.g. 1x1), or --pe-acc fixed, or --float-pe-units none")
+        }
         try OutputWriter.checkDirectory(out)
         try OutputWriter.checkDirectory(work, flag: "--work")
         try cacheOptions.check()
         if !ice40Formats.isEmpty || !ice40ArraySizes.sizes.isEmpty { try checkTools(ICE40Backend().tools) }
         if behavioural != "none" { try OutputWriter.checkDirectory(behavioural, flag: "--behavioural") }
+        if timed {
+            try check("--timed-operations", timedOperations, in: Limits.timedPairs)
+            try checkTools(TimedActivityBackend(liberty: liberty).tools)
+            let models = TimedActivityBackend(liberty: liberty).cellModels
+            guard FileManager.default.isReadableFile(atPath: models) else {
+                throw UsageError("the timed simulations need the cell models \(models.prefix(200)) beside --liberty: run 'bash scripts/install-tools.sh', or pass --no-timed")
+            }
+        }
         try checkTools(["yosys", "yosys-abc", "timeout"])
         try LibertyFlow.checkTools(liberty: liberty)
     }
@@ -214,6 +237,19 @@ struct SynthCommand: ParsableCommand {
             }
         }
         let ice40 = try ice40Rows(units: units, tasks: tasks, work: work, cache: flowConfig.cache, say: say)
+        var timedRows: [TimedRow] = []
+        let timedBackend = TimedActivityBackend(liberty: liberty)
+        if timed {
+            var designs = units.map { TimedDesign(kind: "unit", design: $0.unit, unit: $0.unit) }
+            for t in tasks {
+                let unit = ArithmeticUnit(t.kind, peFormat)
+                designs.append(TimedDesign(kind: "pe", design: ArrayDesign(unit, rows: 1, cols: 1, floatAccumulator: t.acc).pe, unit: unit,
+                                           accumulation: t.acc.map(ProcessingElement.accumulationName)))
+            }
+            var engine = TimedSynthesis(flow: flowConfig, backend: timedBackend)
+            engine.operations = timedOperations
+            timedRows = try engine.run(designs, work: work, jobs: jobs, progress: say)
+        }
         let version = try Tools.run("yosys", ["-V"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         var report = SynthesisReport(tool: version, flow: flow, activityOperations: flowConfig.activityOperations,
                                      seed: flowConfig.seed, proofTimeout: proofTimeout, units: results)
@@ -223,6 +259,7 @@ struct SynthCommand: ParsableCommand {
         report.behavioural = twins
         report.effort = effortRows
         if !ice40.isEmpty { report.ice40 = ICE40Section(backend: Self.ice40Backend, rows: ice40) }
+        if !timedRows.isEmpty { report.timed = TimedSection(backend: timedBackend, rows: timedRows) }
         try OutputWriter.write([("report.json", try report.json()), ("report.md", Data(report.markdown().utf8))], into: out)
         print(report.summaryTable())
         for line in report.largerThanTwinLines() { print(line) }

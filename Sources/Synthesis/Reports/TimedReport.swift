@@ -1,0 +1,119 @@
+import FloatArith
+import Foundation
+import GateTiming
+import Units
+
+/// The timed-activity part of the synthesis report: how it was measured and one row per design.
+public struct TimedSection: Codable, Sendable, Equatable {
+    public var simulator: String
+    public var cellModels: String
+    public var models: [String]
+    public var rows: [TimedRow]
+
+    enum CodingKeys: String, CodingKey { case simulator, rows, models, cellModels = "cell_models" }
+
+    public init(simulator: String, cellModels: String, models: [String], rows: [TimedRow]) {
+        self.simulator = simulator
+        self.cellModels = cellModels
+        self.models = models
+        self.rows = rows
+    }
+
+    public init(backend: TimedActivityBackend, rows: [TimedRow]) {
+        // "Icarus Verilog version 11.0 (stable) ()": the name and version only
+        let version = (try? backend.inputs().first { $0.0 == "iverilog" }?.1) ?? "Icarus Verilog"
+        simulator = version.replacingOccurrences(of: " ()", with: "")
+        cellModels = (backend.cellModels as NSString).lastPathComponent
+        models = TimedActivityBackend.models.map(\.rawValue)
+        self.rows = rows
+    }
+
+    public func row(_ kind: String, _ unit: UnitKind, _ format: FloatFormat, accumulation: String? = nil) -> TimedRow? {
+        rows.first { $0.kind == kind && $0.unit == unit && $0.format == format && $0.accumulation == accumulation }
+    }
+}
+
+extension SynthesisReport {
+    /// `energy_zero_delay_pj` (the standard-cell column, 65,536 operations or the PE sample) and
+    /// `energy_timed_pj` (SDF delays) of one timed row, with the zero-delay figure of its design.
+    func zeroDelayEnergy(_ r: TimedRow) -> Double? {
+        switch r.kind {
+        case "unit": return units.first { $0.module == r.module }?.liberty?.energy
+        case "pe": return pes.first { $0.module == r.module }?.liberty?.energy
+        default: return nil
+        }
+    }
+
+    func timedSection() -> String {
+        guard let t = timed, !t.rows.isEmpty else { return "" }
+        let ops = Set(t.rows.map(\.figures.operations)).sorted().map { Self.grouped($0) }.joined(separator: ", ")
+        var s = """
+        ## Energy with glitches: timed activity
+
+        Zero-delay activity lets every net change at most once per operation; real gates glitch. Each design
+        below is mapped to the standard cells exactly as above (proven equal to its RTL), and its netlist is
+        simulated in \(t.simulator) on \(ops) operations of the same N(0, 1) sample (PEs: one MAC per cycle, a new job
+        every 32 beats), one per cycle, every output checked against the golden model, under four delay models.
+        Every value change of every cell output counts, glitches included, and turns into energy by the same
+        per-instance linear model as the zero-delay column (OpenSTA's power at activity 0 and 1, leakage over the
+        10 ns period). Columns: `energy_zero_delay_pj` (the standard-cell figure above), the same sample without
+        delays, `energy_timed_pj` with OpenSTA's SDF delays at the actual loads (`-gspecify -Tmax`), the glitch
+        factor (timed over zero delay, same sample), and the spread over the delay models: `inertial` (each
+        cell's worst delay, shorter pulses swallowed) and `transport` (every pulse passed: an upper bound).
+        Icarus applies no SDF INTERCONNECT delays (there are no parasitics here, so OpenSTA writes them as 0) and
+        filters pulses its own way (iverilog issues 746 and 753); `rtlgen glitch` (docs/glitch.md) adds the cell
+        models' own specify delays. Not counted: wires, clock tree, input drivers.
+
+        | design | kind | cells | energy_zero_delay_pj | zero delay, sample | energy_timed_pj | glitch factor | inertial | transport |
+        |---|---|---:|---:|---:|---:|---:|---:|---:|
+
+        """
+        for r in t.rows {
+            let f = r.figures
+            let kind = r.kind == "pe" ? "PE, \(r.accumulation ?? "fixed")" : r.kind
+            s += "| `\(r.module)` | \(kind) | \(Self.grouped(f.cells)) | \(zeroDelayEnergy(r).map { Self.pj($0) } ?? "") | \(f.zeroDelay.map { Self.pj($0) } ?? "") | \(f.timed.map { Self.pj($0) } ?? "") | \(f.glitchFactor.map { "x" + Self.fixed($0, 2) } ?? "") | \(f.energy(.inertial).map { Self.pj($0) } ?? "") | \(f.energy(.transport).map { Self.pj($0) } ?? "") |\n"
+        }
+        let ratios = timedRatios()
+        if !ratios.isEmpty {
+            s += """
+
+            ### L-Mul over the baselines, zero delay and timed
+
+            Energy per multiply (units) and per MAC (PEs). `zero delay` is the standard-cell column; `timed` the SDF
+            column; `range` the lowest and highest ratio over the sdf, inertial and transport models.
+
+            | format | design | over | zero delay | timed | range |
+            |---|---|---|---:|---:|---|
+
+            """
+            for q in ratios {
+                s += "| \(q.format.tag) | `\(q.unit)`\(q.pe.map { " PE, \($0)" } ?? "") | `\(q.baseline)` | \(q.zeroDelay.map { Self.fixed($0, 3) } ?? "") | \(Self.fixed(q.timed, 3)) | \(Self.fixed(q.low, 3)) to \(Self.fixed(q.high, 3)) |\n"
+            }
+        }
+        return s + "\n"
+    }
+
+    /// The paper subject over each declared baseline, per format for units and per accumulator for PEs.
+    public func timedRatios() -> [(format: FloatFormat, unit: UnitKind, baseline: UnitKind, pe: String?, zeroDelay: Double?, timed: Double, low: Double, high: Double)] {
+        guard let t = timed, let l = kinds.paperSubject else { return [] }
+        var out: [(FloatFormat, UnitKind, UnitKind, String?, Double?, Double, Double, Double)] = []
+        var keys: [(String, FloatFormat, String?)] = []
+        for r in t.rows where r.unit == l && !keys.contains(where: { $0.0 == r.kind && $0.1 == r.format && $0.2 == r.accumulation }) {
+            keys.append((r.kind, r.format, r.accumulation))
+        }
+        for (kind, f, acc) in keys {
+            guard let u = t.row(kind, l, f, accumulation: acc), let ut = u.figures.timed else { continue }
+            for b in l.baselines.filter(kinds.contains) {
+                guard let base = t.row(kind, b, f, accumulation: acc), let bt = base.figures.timed, bt > 0 else { continue }
+                var spread: [Double] = []
+                for m in [DelayModel.sdf, .inertial, .transport] {
+                    if let x = u.figures.energy(m), let y = base.figures.energy(m), y > 0 { spread.append(x / y) }
+                }
+                let zero = zeroDelayEnergy(u).flatMap { a in zeroDelayEnergy(base).map { a / $0 } }
+                out.append((f, l, b, kind == "pe" ? (acc ?? "fixed") : nil, zero.map(Self.r3), Self.r3(ut / bt),
+                            Self.r3(spread.min() ?? ut / bt), Self.r3(spread.max() ?? ut / bt)))
+            }
+        }
+        return out
+    }
+}

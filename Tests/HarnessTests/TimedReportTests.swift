@@ -1,0 +1,88 @@
+import FloatArith
+import Foundation
+import GateTiming
+@testable import Synthesis
+import Testing
+import Toolchain
+import Units
+
+/// The timed section of the synthesis report: ratios over the declared baselines from the timed
+/// rows (hand-made figures, ratios worked out by hand), the columns a reader looks for, and a job
+/// key that follows the timed parameters.
+@Suite struct TimedReportTests {
+    func row(_ kind: String, _ unit: UnitKind, acc: String? = nil, zero: Double, sdf: Double, inertial: Double, transport: Double) -> TimedRow {
+        let module = kind == "pe" ? "pe_\(unit.rawValue)_e4m3\(acc.map { "_" + $0 } ?? "")" : "\(unit.rawValue)_e4m3"
+        return TimedRow(kind: kind, module: module, unit: unit, format: .e4m3, accumulation: acc,
+                        figures: TimedFigures(operations: 100, simulationPeriod: 10, energyPeriod: 10, cells: 10,
+                                              energy: ["zero_delay": zero, "sdf": sdf, "inertial": inertial, "transport": transport],
+                                              changes: [:]))
+    }
+
+    func report() -> SynthesisReport {
+        var r = SynthesisReport(tool: "yosys", flow: "synth/flow.ys", activityOperations: 64, seed: 1, proofTimeout: 1, units: [],
+                                kinds: [.lmul, .fpmul, .fpmulFTZ])
+        r.timed = TimedSection(simulator: "Icarus Verilog version 11.0", cellModels: "osu018_stdcells.v", models: ["zero_delay", "sdf", "inertial", "transport"], rows: [
+            row("unit", .lmul, zero: 2, sdf: 3, inertial: 2.5, transport: 6),
+            row("unit", .fpmul, zero: 8, sdf: 16, inertial: 15, transport: 40),
+            row("unit", .fpmulFTZ, zero: 5, sdf: 8, inertial: 8, transport: 12),
+            row("pe", .lmul, acc: "fp32", zero: 20, sdf: 30, inertial: 30, transport: 60),
+            row("pe", .fpmul, acc: "fp32", zero: 40, sdf: 60, inertial: 50, transport: 100),
+        ])
+        return r
+    }
+
+    @Test func ratiosAreTheTimedEnergiesOverEachBaseline() throws {
+        let q = report().timedRatios()
+        let unitOverFpmul = try #require(q.first { $0.pe == nil && $0.baseline == .fpmul })
+        #expect(unitOverFpmul.timed == 0.188)                      // 3 / 16 = 0.1875, rounded to 3 places
+        #expect(unitOverFpmul.low == 0.15 && unitOverFpmul.high == 0.188)   // transport 6/40, sdf 3/16, inertial 2.5/15 = 0.167
+        #expect(unitOverFpmul.zeroDelay == nil)                     // no standard-cell unit rows in this report
+        let unitOverFTZ = try #require(q.first { $0.pe == nil && $0.baseline == .fpmulFTZ })
+        #expect(unitOverFTZ.timed == 0.375 && unitOverFTZ.low == 0.3125.rounded3 && unitOverFTZ.high == 0.5)
+        let pe = try #require(q.first { $0.pe == "fp32" && $0.baseline == .fpmul })
+        #expect(pe.timed == 0.5 && pe.low == 0.5 && pe.high == 0.6)
+        // no fpmul_ftz PE row: no ratio is made up for it
+        #expect(!q.contains { $0.pe == "fp32" && $0.baseline == .fpmulFTZ })
+    }
+
+    @Test func sectionNamesBothEnergiesAndTheGlitchFactor() {
+        let md = report().timedSection()
+        #expect(md.contains("energy_zero_delay_pj") && md.contains("energy_timed_pj") && md.contains("glitch factor"))
+        #expect(md.contains("| `fpmul_e4m3` | unit | 10 |  | 8.00 | 16.00 | x2.00 | 15.00 | 40.00 |"))
+        #expect(md.contains("| e4m3 | `lmul` PE, fp32 | `fpmul` |  | 0.500 | 0.500 to 0.600 |"))
+        // the report without a timed section renders none
+        var bare = report()
+        bare.timed = nil
+        #expect(bare.timedSection().isEmpty)
+    }
+
+    @Test func reportRoundTripsWithItsTimedSection() throws {
+        let r = report()
+        let data = try JSONEncoder().encode(r)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"simulation_period_ns\"") && text.contains("\"timed\""))
+        let back = try JSONDecoder().decode(SynthesisReport.self, from: data)
+        #expect(back.timed == r.timed)
+    }
+
+    @Test(.enabled(if: Tools.available("iverilog") && FileManager.default.fileExists(atPath: LibertyLibrary.defaultPath)))
+    func timedJobKeyFollowsItsParameters() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("timedkey-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/lmul_e4m3.v"
+        try ArithmeticUnit(.lmul, .e4m3).verilog().write(toFile: file, atomically: true, encoding: .utf8)
+        let flow = SynthesisFlow()
+        var t = TimedSynthesis(flow: flow, backend: TimedActivityBackend(liberty: LibertyLibrary.defaultPath))
+        let d = TimedDesign(kind: "unit", design: ArithmeticUnit(.lmul, .e4m3), unit: ArithmeticUnit(.lmul, .e4m3))
+        let a = try t.job(d, sources: [file]).key
+        t.operations = 2000
+        let b = try t.job(d, sources: [file]).key
+        #expect(a != b)
+        #expect(try t.job(d, sources: [file]).lines.contains { $0.hasPrefix("timed.code=") })
+    }
+}
+
+extension Double {
+    var rounded3: Double { (self * 1000).rounded() / 1000 }
+}
