@@ -57,7 +57,7 @@ struct SynthCommand: ParsableCommand {
     @Option(name: .customLong("timed-operations"), parsing: .unconditional,
             help: ArgumentHelp("Operations (operand pairs, PE beats) each timed simulation runs, \(Limits.timedPairs.lowerBound)...\(Limits.timedPairs.upperBound).", valueName: "n"),
             transform: wholeNumber)
-    var timedOperations: Int = 1000
+    var timedOperations: Int = 500
 
     @Option(name: .customLong("proof-timeout"), parsing: .unconditional, help: ArgumentHelp("Seconds yosys-abc cec may spend on one proof, 1...3600.", valueName: "s"),
             transform: wholeNumber)
