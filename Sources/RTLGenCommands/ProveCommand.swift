@@ -15,7 +15,7 @@ struct ProveCommand: ParsableCommand {
         commandName: "prove",
         abstract: "Prove units equal, for all inputs, to behavioural descriptions written from SPEC.md.",
         discussion: """
-        For each module, yosys reads the unit file from --dir and a behavioural description of the SPEC rule (plain Verilog, one block per rule, written by BehaviouralSpec.swift and BehaviouralReference.swift, not from the generator's datapath) into one miter whose trigger is high when any output differs, and 'sat' proves the trigger never rises: for a combinational unit over every operand pair, for a pipelined '<unit>_p<S>' at latency S (sat -seq S+1 from any register state, the description's operands delayed S cycles). Each yosys run has --time-limit seconds. A proof that does not finish falls back (--fallback all) to a cut-point proof, the significand product shared as one free input when both sides' products merge into one yosys $mul, then to the exhaustive stream for 16-bit operands; the table names the method used. A difference is decoded as a mismatch report (operands, expected, got, SPEC rule) and exits 1.
+        For each module, yosys reads the unit file from --dir and a behavioural description of the SPEC rule (plain Verilog, one block per rule, written by BehaviouralSpec.swift and BehaviouralReference.swift, not from the generator's datapath) into one miter whose trigger is high when any output differs, and 'sat' proves the trigger never rises: for a combinational unit over every operand pair, for a pipelined '<unit>_p<S>' at latency S (sat -seq S+1 from any register state, the description's operands delayed S cycles); for a PE 'pe_<unit>_<format>' (exact fixed-point accumulator) beside a clocked description by temporal induction from the all-zero state (sat -tempinduct). The full proof has --time-limit seconds. A proof that does not finish falls back (--fallback all or cut; each fallback run has --fallback-time-limit seconds) to the same proof against a second description of the rule where there is one (fpadd: guard, round and sticky alignment), then to a cut-point proof (the significand products cut into free values that are equal whenever the two multipliers' operands are; a model is re-checked on the uncut unit), then (all) to the exhaustive stream for 16-bit operands; the table names the method used. A difference is decoded as a mismatch report (operands, expected, got, SPEC rule) and exits 1.
 
         Examples:
           rtlgen prove --generate --dir build/prove/rtl --modules lmul_e8m23,mitchell_e8m23,lmul_e4m3_p2
@@ -26,7 +26,7 @@ struct ProveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory holding the unit files <module>.v (written there first with --generate).", valueName: "dir"))
     var dir: String = "build/prove/rtl"
 
-    @Option(help: ArgumentHelp("Modules to prove, comma- or space-separated: <unit>_<format>[_ovf_inf][_p<S>].", valueName: "list"),
+    @Option(help: ArgumentHelp("Modules to prove, comma- or space-separated: <unit>_<format>[_ovf_inf][_p<S>], or a PE pe_<unit>_<format> (exact fixed-point accumulator).", valueName: "list"),
             transform: ProveCommand.parseModules)
     var modules: [ProofSubject]
 
@@ -39,6 +39,11 @@ struct ProveCommand: ParsableCommand {
     @Option(name: .customLong("time-limit"), parsing: .unconditional,
             help: ArgumentHelp("Seconds each yosys run may take, 1...86400.", valueName: "seconds"), transform: wholeNumber)
     var timeLimit: Int = 60
+
+    @Option(name: .customLong("fallback-time-limit"), parsing: .unconditional,
+            help: ArgumentHelp("Seconds each fallback's yosys run may take (second description, cut point), 1...86400; default: --time-limit.", valueName: "seconds"),
+            transform: wholeNumber)
+    var fallbackTimeLimit: Int?
 
     @Option(help: ArgumentHelp("After a timed-out proof: all (cut-point, then exhaustive stream for 16-bit operands), cut, or none.", valueName: "kind"))
     var fallback: ProofFallback = .all
@@ -70,6 +75,7 @@ struct ProveCommand: ParsableCommand {
 
     mutating func validate() throws {
         try check("--time-limit", timeLimit, in: Limits.timeLimit)
+        if let t = fallbackTimeLimit { try check("--fallback-time-limit", t, in: Limits.timeLimit) }
         try check("--seed", seed, in: Limits.yosysSeed)
         if let k = gateMutant { try check("--gate-mutant", k, in: 1...1000) }
         if generate {
@@ -89,6 +95,7 @@ struct ProveCommand: ParsableCommand {
         if generate { try writeUnits() }
         var prover = Prover(directory: dir, work: work, timeLimit: Double(timeLimit), fallback: fallback)
         prover.testbenchDirectory = testbench
+        prover.fallbackTimeLimit = Double(fallbackTimeLimit ?? timeLimit)
         var results: [ProofResult] = []
         var mutations: [String] = []
         for s in modules {
@@ -98,11 +105,12 @@ struct ProveCommand: ParsableCommand {
                 mutations.append("\(s.module): gate mutant \(k) of seed \(seed): \(m.description)")
                 p = Prover(directory: m.directory, work: "\(work)/mutant", timeLimit: Double(timeLimit), fallback: fallback)
                 p.testbenchDirectory = testbench
+                p.fallbackTimeLimit = prover.fallbackTimeLimit
             }
             let r = try p.prove(s) { StandardStreams.writeError(Data("\($0)\n".utf8)) }
             results.append(r)
         }
-        var text = ProofReport.render(results, timeLimit: Double(timeLimit))
+        var text = ProofReport.render(results, timeLimit: Double(timeLimit), fallbackTimeLimit: prover.fallbackTimeLimit)
         if !mutations.isEmpty { text = mutations.joined(separator: "\n") + "\n\n" + text }
         print(text, terminator: "")
         if results.contains(where: { !$0.proven }) { throw ExitCode.failure }
@@ -112,8 +120,12 @@ struct ProveCommand: ParsableCommand {
     private func writeUnits() throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for s in modules {
-            guard let u = ProofCatalogue.unit(module: s.module) else { continue }
-            let text = try u.modules().map { VerilogEmitter.emit($0) }.joined(separator: "\n")
+            let text: String
+            if let u = ProofCatalogue.unit(module: s.module) {
+                text = try u.modules().map { VerilogEmitter.emit($0) }.joined(separator: "\n")
+            } else if s.module.hasPrefix("pe_"), let u = ArithmeticUnit(moduleName: String(s.module.dropFirst(3))) {
+                text = try ProcessingElement(u).modules().map { VerilogEmitter.emit($0) }.joined(separator: "\n")   // the PE and its unit
+            } else { continue }
             try OutputWriter.writeFile(Data(text.utf8), to: "\(dir)/\(s.module).v")
         }
     }

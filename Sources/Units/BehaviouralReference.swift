@@ -140,3 +140,83 @@ public enum BehaviouralReference {
         return out
     }
 }
+
+extension BehaviouralReference {
+    /// `fpmul` described with each operand normalised first (SPEC "Formats": a subnormal 0.f *
+    /// 2^(1 - bias) is 1.g * 2^(-k) * 2^(1 - bias) with k + 1 the place of f's leading one from the
+    /// top), so the significand product is of two normal significands 1.ga * 1.gb, in [1, 4), then
+    /// the twin's leading-zero loop, one shift, round to nearest even and the special values. Same
+    /// function as `verilog(_:)`; `rtlgen prove` uses this form so that its `*` and the generated
+    /// unit's can be cut into one shared product (a cut-point proof) when the full proof does not
+    /// finish. Written from SPEC like the twin: its own loops and shifts, no generator code.
+    public static func normalisedFirst(_ unit: ArithmeticUnit) -> String? {
+        guard unit.kind == .fpmul else { return nil }
+        let f = unit.format
+        let n = f.width, e = f.exponentBits, m = f.mantissaBits
+        let pw = 2 * m + 2
+        let ew = signedBitsFor(-(2 * pw + 2 * f.bias + 4)...(1 << (e + 1)) + 2)
+        let lzw = bitsFor(pw)
+        let fzw = bitsFor(m)
+        let shw = bitsFor(2 * pw)
+        let rw = ew + m
+        var lines: [String] = [
+            "// \(unit.moduleName): behavioural description (rtlgen prove's reference, not a shipped unit) of SPEC.md \"\(unit.kind.specRule)\"",
+            "// format: \(f), bias \(f.bias); each operand normalised first (a subnormal's leading one becomes the hidden bit),",
+            "// then '*' of the two significands, leading-zero loop, one normalising shift, round to nearest even",
+            "// overflow: \(unit.overflow.rawValue)",
+            "module \(unit.moduleName) (",
+            "    input  wire [\(n - 1):0] a,",
+            "    input  wire [\(n - 1):0] b,",
+            "    output reg  [\(n - 1):0] y",
+            ");",
+            "    wire [\(e - 1):0] ea = a[\(n - 2):\(m)];",
+            "    wire [\(e - 1):0] eb = b[\(n - 2):\(m)];",
+            "    wire [\(m - 1):0] fa = a[\(m - 1):0];",
+            "    wire [\(m - 1):0] fb = b[\(m - 1):0];",
+            "    // SPEC \"Formats\": a normal operand is 1.f * 2^(e - bias); a subnormal one 0.f * 2^(1 - bias),",
+            "    // which is 1.g * 2^(-k - bias) with k the leading zeros of f and g the bits after its leading one",
+            "    reg        [\(fzw - 1):0] ka;    // leading zeros of fa",
+            "    reg        [\(fzw - 1):0] kb;",
+            "    reg        [\(m - 1):0] ga;    // fraction after the leading one",
+            "    reg        [\(m - 1):0] gb;",
+            "    reg signed [\(ew - 1):0] xa;    // biased exponent of 1.ga",
+            "    reg signed [\(ew - 1):0] xb;",
+            "    reg        [\(pw - 1):0] p;     // 1.ga * 1.gb, in [1, 4)",
+            "    reg        [\(lzw - 1):0] lz;    // leading zeros of p",
+            "    reg signed [\(ew - 1):0] x;     // biased exponent of the product normalised to 1.f",
+            "    reg        [\(shw - 1):0] rs;    // the one normalising shift, right, of {p, zeros}",
+            "    reg        [\(3 * pw - 1):0] n;     // {p, zeros} shifted: the significand ends at bit \(2 * pw - 1)",
+            "    reg signed [\(ew - 1):0] dx;    // 1 - x: the further shift onto the subnormal grid",
+            "    reg                    rnd;   // round up: guard and (sticky or lsb)",
+            "    reg signed [\(rw - 1):0] r;     // rounded magnitude encoding (a carry moves into the exponent)",
+            "    integer i;",
+            "    always @* begin",
+            "        ka = \(fzw)'d\(m);",
+            "        kb = \(fzw)'d\(m);",
+            "        for (i = 0; i < \(m); i = i + 1) begin",
+            "            if (fa[i]) ka = \(fzw)'d\(m - 1) - i[\(fzw - 1):0];",
+            "            if (fb[i]) kb = \(fzw)'d\(m - 1) - i[\(fzw - 1):0];",
+            "        end",
+            "        if (ea != 0) begin ga = fa; xa = $signed({\(ew - e)'d0, ea}); end",
+            "        else begin ga = fa << (ka + 1); xa = -$signed({\(ew - fzw)'d0, ka}); end",
+            "        if (eb != 0) begin gb = fb; xb = $signed({\(ew - e)'d0, eb}); end",
+            "        else begin gb = fb << (kb + 1); xb = -$signed({\(ew - fzw)'d0, kb}); end",
+            "        p = {\(pw - m - 1)'d0, 1'b1, ga} * {\(pw - m - 1)'d0, 1'b1, gb};",
+            "        lz = \(lzw)'d\(pw);",
+            "        for (i = 0; i < \(pw); i = i + 1)",
+            "            if (p[i]) lz = \(lzw)'d\(pw - 1) - i[\(lzw - 1):0];",
+            "        x = xa + xb - \(ew)'sd\(f.bias - 1) - $signed({\(ew - lzw)'d0, lz});",
+            "        dx = \(ew)'sd1 - x;",
+            "        // normalise: the leading one to the top, or, below exponent 1, onto the subnormal grid",
+            "        if (x >= 1) rs = \(shw)'d\(pw) - {\(shw - lzw)'d0, lz};",
+            "        else if (x > -\(pw)) rs = \(shw)'d\(pw) - {\(shw - lzw)'d0, lz} + dx[\(shw - 1):0];",
+            "        else rs = \(shw)'d\(2 * pw);",
+            "        n = {p, \(2 * pw)'d0} >> rs;",
+            "        rnd = n[\(2 * pw - m - 2)] & ((|n[\(2 * pw - m - 3):0]) | n[\(2 * pw - m - 1)]);",
+            "        r = {(x >= 1) ? x : \(ew)'sd0, n[\(2 * pw - 2):\(2 * pw - m - 1)]} + {\(rw - 1)'d0, rnd};",
+        ]
+        lines += overflowAndSpecials(unit, resultWidth: rw)
+        lines += ["    end", "endmodule", ""]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -4,8 +4,10 @@ import FloatArith
 /// description a designer would write from the contract alone, with Verilog's own integer
 /// arithmetic (`+`, `-`, `*`, `>>`, comparisons) and an `if` chain for the special values. None of
 /// it is built from the generator's datapath or its format blocks (no DSL, no shared decode, no
-/// rounding helper): the strings below are the whole description. The exact multipliers keep their
-/// twins in `BehaviouralReference`, written the same way.
+/// rounding helper): the strings below are the whole description. The exact multipliers' descriptions
+/// are in `BehaviouralReference`, written the same way: `fpmul_ftz` is its synthesis twin, `fpmul`
+/// the twin's function with each operand normalised first (`normalisedFirst`), so that a wide
+/// proof can cut the two sides' significand products into one.
 ///
 /// The set of described units is data (`entries`): a new unit (or the MX dot units) joins the
 /// proofs by adding an entry, not by a switch on names in the prover.
@@ -30,7 +32,9 @@ public enum BehaviouralSpec {
             bitAdd($0, offset: LMulOffset.offset(mantissa: $0.format.mantissaBits), rule: "L-Mul, bit-add form")
         },
         Entry(kind: .lmulFormula, method: "F = fa + fb + off, X = ea + eb - bias, truncating renormalisation") { formula($0) },
-        Entry(kind: .fpmul, method: "'*' product, leading-zero loop, one shift, round to nearest even") { BehaviouralReference.verilog($0)! },
+        Entry(kind: .fpmul, method: "operands normalised, '*' product, leading-zero loop, one shift, round to nearest even") {
+            BehaviouralReference.normalisedFirst($0)!
+        },
         Entry(kind: .fpmulFTZ, method: "'*' product, leading-zero loop, one shift, round to nearest even, flush") { BehaviouralReference.verilog($0)! },
         Entry(kind: .mitchell, method: "S = A + B - bias*2^M as one signed integer (off = 0)") {
             bitAdd($0, offset: 0, rule: "Mitchell")
@@ -272,5 +276,146 @@ public enum BehaviouralSpec {
             "",
         ]
         return lines.joined(separator: "\n")
+    }
+}
+
+extension BehaviouralSpec {
+    /// SPEC "Floating-point accumulation" the textbook way (Goldberg's guard, round and sticky
+    /// places): the smaller operand aligned to the larger's exponent with three extra places, every
+    /// bit shifted past them folded into the last (sticky); the sum; a carry normalised one place
+    /// right, a cancellation left as far as the exponent allows (below it the result is subnormal);
+    /// round to nearest even on the guard and sticky bits. Rounding an exact sum and this agree
+    /// (the sticky bit stands for a nonzero remainder below the guard place, which is all the
+    /// rounding reads); `rtlgen prove` proves the unit against this form where the exact-sum
+    /// description's proof does not finish, and the tests prove the two descriptions equal.
+    public static func alignedAdder(_ unit: ArithmeticUnit) -> String? {
+        guard unit.kind == .fpadd, unit.unsupportedReason == nil else { return nil }
+        let u = unit.withStages(0)
+        let f = u.format, n = f.width, e = f.exponentBits, m = f.mantissaBits
+        let allOnes = "{\(e){1'b1}}"
+        let w = m + 5          // carry place, m + 1 significand places, guard, round, sticky
+        let lw = bitsFor(m + 4)
+        let xw = e + 2         // exponents up to 2^E - 1 + 1, signed
+        var lines = head(u, rule: "Floating-point accumulation", what: [
+            "y = round(a + b), nearest even, gradual underflow: aligned with guard, round and sticky places (Goldberg), then normalised and rounded",
+        ])
+        lines += [
+            "    wire unused_product_sign = s;   // an adder's result sign is the sum's, not sa ^ sb",
+            "    // SPEC \"Formats\": NaN and infinity (IEEE-style)",
+            "    wire a_nan = (ea == \(allOnes)) && (fa != 0);",
+            "    wire b_nan = (eb == \(allOnes)) && (fb != 0);",
+            "    wire a_inf = (ea == \(allOnes)) && (fa == 0);",
+            "    wire b_inf = (eb == \(allOnes)) && (fb == 0);",
+            "    // a finite value is sig * 2^(x - bias - M): sig = {hidden bit, f}, x = max(e, 1)",
+            "    reg [\(m):0] gsig, ssig;        // the larger and the smaller operand's significands",
+            "    reg [\(xw - 1):0] gx, sx;         // and exponents",
+            "    reg gs;                          // the larger operand's sign",
+            "    reg [\(xw - 1):0] d;              // exponent difference, >= 0",
+            "    reg [\(2 * w - 1):0] wide;        // the smaller significand shifted right by d, with room for what falls out",
+            "    reg [\(w - 2):0] aligned;         // aligned: m + 1 places, guard, round, sticky",
+            "    reg [\(w - 1):0] sum;             // |larger| +/- |smaller| on the larger's grid, one carry place",
+            "    reg [\(lw - 1):0] lz;             // leading zeros of sum below the carry place",
+            "    reg [\(xw - 1):0] sl;             // left shift: min(lz, x - 1)",
+            "    reg [\(w - 2):0] t;               // sum shifted left",
+            "    reg [\(m):0] sig;               // the result's significand before rounding",
+            "    reg grd, stk;                    // guard and sticky bits",
+            "    reg [\(xw - 1):0] rx;             // the result's exponent when sig is normal",
+            "    reg [\(xw + m - 1):0] enc;        // rounded magnitude encoding (a carry moves into the exponent)",
+            "    reg zs;                          // the result's sign",
+            "    integer i;",
+            "    always @* begin",
+            "        if (b[\(n - 2):0] > a[\(n - 2):0]) begin",
+            "            gsig = {eb != 0, fb}; gx = (eb == 0) ? 1 : eb; gs = sb;",
+            "            ssig = {ea != 0, fa}; sx = (ea == 0) ? 1 : ea;",
+            "        end else begin",
+            "            gsig = {ea != 0, fa}; gx = (ea == 0) ? 1 : ea; gs = sa;",
+            "            ssig = {eb != 0, fb}; sx = (eb == 0) ? 1 : eb;",
+            "        end",
+            "        d = gx - sx;",
+            "        // align: three extra places; everything shifted past them folds into the sticky place",
+            "        wide = {1'b0, ssig, 3'b000, \(w)'d0} >> d;",
+            "        aligned = {wide[\(2 * w - 2):\(w + 1)], wide[\(w)] | (|wide[\(w - 1):0])};",
+            "        if (sa == sb) sum = {1'b0, gsig, 3'b000} + {1'b0, aligned};",
+            "        else sum = {1'b0, gsig, 3'b000} - {1'b0, aligned};",
+            "        lz = \(lw)'d\(m + 4);",
+            "        for (i = 0; i < \(m + 4); i = i + 1)",
+            "            if (sum[i]) lz = \(lw)'d\(m + 3) - i[\(lw - 1):0];",
+            "        if (sum[\(w - 1)]) begin",
+            "            // a carry: one place right, the bit shifted out joins the sticky bit",
+            "            sig = sum[\(w - 1):4]; grd = sum[3]; stk = |sum[2:0]; rx = gx + 1;",
+            "            sl = 0; t = 0;",
+            "        end else begin",
+            "            // a cancellation: left until the leading one is the hidden bit, or the exponent reaches 1",
+            "            sl = ({\(xw - lw)'d0, lz} > gx - 1) ? gx - 1 : {\(xw - lw)'d0, lz};",
+            "            t = sum[\(w - 2):0] << sl;",
+            "            sig = t[\(w - 2):3]; grd = t[2]; stk = |t[1:0]; rx = gx - sl;",
+            "        end",
+            "        // round to nearest, ties to even; a subnormal (hidden bit 0) has exponent field 0",
+            "        enc = {(sig[\(m)] ? rx : \(xw)'d0), sig[\(m - 1):0]} + {\(xw + m - 1)'d0, grd & (stk | sig[0])};",
+            "        zs = (sum == 0) ? (sa & sb) : gs;   // exact zero: +0, but (-0) + (-0) = -0",
+            "        if (a_nan || b_nan || (a_inf && b_inf && (sa != sb)))",
+            "            y = \(hex(f.canonicalNaN, n));   // NaN operand or inf + (-inf)",
+            "        else if (a_inf)",
+            "            y = a;   // inf plus anything finite (or the same inf) is that inf",
+            "        else if (b_inf)",
+            "            y = b;",
+            "        else if (enc > \(xw + m)'d\(f.maxFinite))",
+            "            y = {zs, \(hex(f.infinity!, n - 1))};   // overflow: infinity of the sum's sign",
+            "        else",
+            "            y = {zs, enc[\(n - 2):0]};",
+            "    end",
+            "endmodule",
+            "",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension BehaviouralSpec {
+    /// SPEC "Processing elements and arrays", a PE with the exact fixed-point accumulator (default
+    /// width) around a combinational unit: the unit's behavioural description (renamed
+    /// `spec_mul_<unit>`), its product's value as an exact multiple of `2^(1 - bias - M)` (the
+    /// significand shifted left by `max(e, 1) - 1`, negated for sign 1) added into the
+    /// two's-complement register `acc` on a valid beat unless the product is NaN or infinite, which
+    /// sets the sticky `invalid` instead; `clear` restarts both, a product in the same beat being
+    /// the first term. Module named like the PE; nil for PEs it does not describe.
+    public static func processingElement(_ pe: ProcessingElement) -> String? {
+        let u = pe.unit
+        guard pe.floatAccumulator == nil, pe.isDefaultWidth, u.stages == 0, let mul = verilog(u) else { return nil }
+        let f = u.format, n = f.width, e = f.exponentBits, m = f.mantissaBits, w = pe.accumulator.width
+        let inner = "spec_mul_\(u.moduleName)"
+        let special: String
+        switch f.encoding {
+        case .e4m3fn: special = "(y[\(n - 2):0] == \(n - 1)'h\(String(f.magnitudeMask, radix: 16)));   // E4M3FN: NaN only S.1111.111"
+        case .ieee: special = "(y[\(n - 2):\(m)] == {\(e){1'b1}});   // NaN or infinity"
+        case .finite: special = "1'b0;   // finite format: every product is a number"
+        }
+        let lines = [
+            "// \(pe.moduleName): behavioural description (rtlgen prove's reference) of SPEC.md \"Processing elements and arrays\"",
+            "// \(w)-bit two's-complement accumulator, LSB 2^\(pe.accumulator.lsbExponent); multiplier: \(inner), the unit's own description",
+            "module \(pe.moduleName) (",
+            "    input  wire clk,",
+            "    input  wire clear,",
+            "    input  wire valid,",
+            "    input  wire [\(n - 1):0] a,",
+            "    input  wire [\(n - 1):0] b,",
+            "    output reg  [\(w - 1):0] acc,",
+            "    output reg  invalid",
+            ");",
+            "    wire [\(n - 1):0] y;",
+            "    \(inner) mul (.a(a), .b(b), .y(y));",
+            "    wire special = \(special)",
+            "    wire [\(e - 1):0] ey = y[\(n - 2):\(m)];",
+            "    // SPEC: every finite value is {hidden bit, f} * 2^(max(e, 1) - 1) LSBs",
+            "    wire [\(w - 1):0] mag = {\(w - m - 1)'d0, (ey != 0), y[\(m - 1):0]} << ((ey == 0) ? 0 : ey - 1);",
+            "    wire [\(w - 1):0] value = y[\(n - 1)] ? (\(w)'d0 - mag) : mag;",
+            "    always @(posedge clk) begin",
+            "        acc <= (clear ? \(w)'d0 : acc) + ((valid && !special) ? value : \(w)'d0);",
+            "        invalid <= (clear ? 1'b0 : invalid) | (valid && special);",
+            "    end",
+            "endmodule",
+            "",
+        ]
+        return lines.joined(separator: "\n") + "\n" + mul.replacingOccurrences(of: "module \(u.moduleName) (", with: "module \(inner) (")
     }
 }

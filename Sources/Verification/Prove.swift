@@ -34,11 +34,18 @@ public struct ProofSubject: Sendable {
     /// When the full proof does not finish: the unit the exhaustive stream can check instead
     /// (operands of at most 16 bits), if any.
     public let exhaustiveUnit: ArithmeticUnit?
+    /// A second description of the same SPEC rule (same module name and ports), proven against
+    /// when the full proof against `reference` does not finish: its Verilog and what it is.
+    public var alternate: (reference: String, method: String)?
+    /// The reference is clocked like the implementation (a PE: `clk`, registers, no operand
+    /// delay): proven by temporal induction from the all-zero state (`sat -tempinduct`).
+    public var clocked = false
     /// A counterexample as a mismatch report: operands, expected (the reference's output), got.
     public let decode: @Sendable (_ operands: [String: UInt64], _ expected: [String: UInt64], _ got: [String: UInt64]) -> String
 
     public init(module: String, unit: String, format: String, latency: Int, operands: [Port], results: [Port],
                 reference: String, referenceModule: String, referenceMethod: String, exhaustiveUnit: ArithmeticUnit?,
+                alternate: (reference: String, method: String)? = nil,
                 decode: @escaping @Sendable ([String: UInt64], [String: UInt64], [String: UInt64]) -> String) {
         self.module = module
         self.unit = unit
@@ -50,6 +57,7 @@ public struct ProofSubject: Sendable {
         self.referenceModule = referenceModule
         self.referenceMethod = referenceMethod
         self.exhaustiveUnit = exhaustiveUnit
+        self.alternate = alternate
         self.decode = decode
     }
 }
@@ -61,7 +69,27 @@ public enum ProofCatalogue {
 
     /// Every provider, tried in order. Arithmetic units (every multiplier and the adder, any format,
     /// `_p<S>` pipelined variants) come from `BehaviouralSpec.entries`.
-    public static let providers: [Provider] = [arithmeticUnit]
+    public static let providers: [Provider] = [arithmeticUnit, processingElement]
+
+    /// `pe_<unit>_<format>`: the PE with the exact fixed-point accumulator of default width.
+    @Sendable static func processingElement(_ module: String) -> ProofSubject? {
+        guard module.hasPrefix("pe_"), let u = ArithmeticUnit(moduleName: String(module.dropFirst(3))) else { return nil }
+        let pe = ProcessingElement(u)
+        guard pe.moduleName == module, let text = BehaviouralSpec.processingElement(pe), let entry = BehaviouralSpec.entry(u.kind) else { return nil }
+        let n = u.format.width, w = pe.accumulator.width
+        var s = ProofSubject(
+            module: module, unit: "pe_\(u.kind.rawValue)", format: u.format.tag, latency: 0,
+            operands: [.init("clear", 1), .init("valid", 1), .init("a", n), .init("b", n)], results: [.init("acc", w), .init("invalid", 1)],
+            reference: text, referenceModule: module, referenceMethod: "exact fixed-point accumulation of the unit's description (\(entry.method))",
+            exhaustiveUnit: nil,
+            decode: { ops, expected, got in
+                "  counterexample: from the all-zero state, the last beat a = \(hex(UInt32(ops["a"] ?? 0), u.format)) b = \(hex(UInt32(ops["b"] ?? 0), u.format)) valid = \(ops["valid"] ?? 0) clear = \(ops["clear"] ?? 0)\n"
+                    + "    expected acc = 0x\(String(expected["acc"] ?? 0, radix: 16)) invalid = \(expected["invalid"] ?? 0)  got acc = 0x\(String(got["acc"] ?? 0, radix: 16)) invalid = \(got["invalid"] ?? 0)\n"
+                    + "    SPEC rule: Processing elements and arrays (exact fixed-point accumulation)"
+            })
+        s.clocked = true
+        return s
+    }
 
     public static func subject(module: String) -> ProofSubject? {
         for p in providers { if let s = p(module) { return s } }
@@ -90,6 +118,7 @@ public enum ProofCatalogue {
             operands: [.init("a", n), .init("b", n)], results: [.init("y", n)],
             reference: text, referenceModule: comb.moduleName, referenceMethod: entry.method,
             exhaustiveUnit: n <= 16 ? comb : nil,
+            alternate: BehaviouralSpec.alignedAdder(comb).map { ($0, "guard, round and sticky alignment (Goldberg), BehaviouralSpec.alignedAdder") },
             decode: { ops, expected, got in
                 let a = UInt32(ops["a"] ?? 0), b = UInt32(ops["b"] ?? 0)
                 let want = UInt32(expected["y"] ?? 0), have = UInt32(got["y"] ?? 0)
@@ -111,7 +140,12 @@ public enum ProofMethod: String, Sendable {
     case sat = "sat"
     /// The same at the unit's latency: `sat -seq L+1` from any register state.
     case satSequential = "sat -seq"
-    /// The significand product shared (one `$mul` after `wreduce; opt`) and cut into a free input.
+    /// A clocked design (a PE) beside its clocked description: `sat -tempinduct` from the all-zero state.
+    case induction = "sat -tempinduct"
+    /// The same proof against the subject's second description (`ProofSubject.alternate`).
+    case satAlternate = "sat, 2nd description"
+    /// The significand products (`$mul` after `wreduce; opt`) cut into free values that agree when
+    /// the multipliers' operands do.
     case cutPoint = "cut-point sat"
     /// Every operand pair simulated (`rtlgen exhaustive`'s stream) against the golden model.
     case exhaustive = "exhaustive stream"
@@ -120,7 +154,9 @@ public enum ProofMethod: String, Sendable {
         switch self {
         case .sat: return "yosys miter of the behavioural description and the unit, sat -prove trigger 0 (every input)"
         case .satSequential: return "the same miter with the description's operands delayed by the latency; sat -seq L+1, trigger 0 at step L+1, any initial register state"
-        case .cutPoint: return "full proof timed out; both significand products merge into one yosys $mul (wreduce; opt), which is cut into a free input: proven for every value of the shared product, so for the real one"
+        case .induction: return "a clocked miter (PE and its description on the same clk and inputs), sat -tempinduct: equal from the all-zero state, and any equal state stays equal (the outputs are the whole state), so for every beat sequence"
+        case .satAlternate: return "full proof timed out; the same sat proof against a second description of the SPEC rule, written from SPEC too and proven equal to the first on small formats (ProveTests)"
+        case .cutPoint: return "full proof timed out; the significand products (yosys $mul after wreduce; opt: one shared, or one per side) cut into free values, equal whenever the multipliers' operands are (and at least the bound their hidden bits give): the rest is proven for every such product value, so for the real ones; a model is re-checked on the uncut unit (a real difference fails the unit)"
         case .exhaustive: return "full proof timed out and no shared product to cut; every operand pair streamed through Verilator against the golden model"
         }
     }
@@ -176,11 +212,16 @@ public struct Prover: Sendable {
     /// For the exhaustive fallback.
     public var testbenchDirectory = "testbench"
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Seconds each fallback's yosys run may take (the second description, the cut point).
+    public var fallbackTimeLimit: Double
+    /// Go straight to the fallbacks (tests of the cut-point proof on units whose full proof finishes).
+    public var skipFullProof = false
 
     public init(directory: String, work: String, timeLimit: Double, fallback: ProofFallback) {
         self.directory = directory
         self.work = work
         self.timeLimit = timeLimit
+        self.fallbackTimeLimit = timeLimit
         self.fallback = fallback
     }
 
@@ -192,14 +233,16 @@ public struct Prover: Sendable {
         let spec = "spec_\(s.referenceModule)"
         try renameModule(s.reference, from: s.referenceModule, to: spec).write(toFile: "\(dir)/\(spec).v", atomically: true, encoding: .utf8)
         try wrapper(s, spec: spec).write(toFile: "\(dir)/prove_top.v", atomically: true, encoding: .utf8)
-        let read = "read_verilog \(spec).v; read_verilog \(implPath); read_verilog prove_top.v; hierarchy -check -top prove_top; proc; flatten; opt_clean"
+        let libdir = URL(fileURLWithPath: directory).standardizedFileURL.path
+        let read = "read_verilog \(spec).v; read_verilog \(implPath); read_verilog prove_top.v; hierarchy -check -libdir \(libdir) -top prove_top; proc; flatten; opt_clean"
         let show = "-show-inputs -show-outputs"
-        let sat = s.latency == 0 ? "sat -prove trigger 0 \(show) prove_top"
+        let sat = s.clocked ? "sat -tempinduct -maxsteps 8 -set-init-zero -prove trigger 0 \(show) prove_top"
+            : s.latency == 0 ? "sat -prove trigger 0 \(show) prove_top"
             : "sat -seq \(s.latency + 1) -prove-skip \(s.latency) -prove trigger 0 \(show) prove_top"
         var notes: [String] = []
 
-        let full = try run(script: "\(read); \(sat)", in: dir)
-        let method: ProofMethod = s.latency == 0 ? .sat : .satSequential
+        let full = skipFullProof ? .timedOut : try run(script: "\(read); \(sat)", in: dir)
+        let method: ProofMethod = s.clocked ? .induction : s.latency == 0 ? .sat : .satSequential
         switch full {
         case .proven: return ProofResult(subject: s, outcome: .proven(method), seconds: monotonicSeconds() - start, notes: notes)
         case .counterexample(let table): return ProofResult(subject: s, outcome: .failed(method, decode(s, table)), seconds: monotonicSeconds() - start, notes: notes)
@@ -208,18 +251,33 @@ public struct Prover: Sendable {
         }
         log("\(s.module): \(notes.last!); trying fallbacks")
 
+        if s.clocked {
+            return ProofResult(subject: s, outcome: .notProven(notes.joined(separator: "; ")), seconds: monotonicSeconds() - start, notes: notes)
+        }
+        if fallback != .none, s.latency == 0, let alt = s.alternate {
+            let altDir = "\(dir)/alternate"
+            try FileManager.default.createDirectory(atPath: altDir, withIntermediateDirectories: true)
+            try renameModule(alt.reference, from: s.referenceModule, to: spec).write(toFile: "\(altDir)/\(spec).v", atomically: true, encoding: .utf8)
+            try wrapper(s, spec: spec).write(toFile: "\(altDir)/prove_top.v", atomically: true, encoding: .utf8)
+            switch try run(script: "\(read); \(sat)", in: altDir, limit: fallbackTimeLimit) {
+            case .proven:
+                notes.append("proven against the second description: \(alt.method)")
+                return ProofResult(subject: s, outcome: .proven(.satAlternate), seconds: monotonicSeconds() - start, notes: notes)
+            case .counterexample(let table):
+                return ProofResult(subject: s, outcome: .failed(.satAlternate, decode(s, table)), seconds: monotonicSeconds() - start, notes: notes)
+            case .error(let why): throw HarnessError("yosys could not set up the proof of \(s.module) against its second description: \(why)")
+            case .timedOut: notes.append("sat against the second description (\(alt.method)) timed out after \(Int(fallbackTimeLimit)) s")
+            }
+        }
         if fallback != .none && s.latency == 0 {
-            let cut = "\(read); wreduce; opt; select -assert-count 1 t:$mul; expose -cut t:$mul %co:+[Y] t:$mul %d; delete t:$mul; opt_clean; \(sat)"
-            switch try run(script: cut, in: dir) {
-            case .proven: return ProofResult(subject: s, outcome: .proven(.cutPoint), seconds: monotonicSeconds() - start, notes: notes)
-            case .counterexample:
-                // a difference for some value of the free product need not be one for a real product
-                notes.append("cut-point proof found a difference for a free product value (not a counterexample of the unit)")
-            case .error(let why):
-                notes.append(why.contains("contains 0 elements") ? "cut-point not applicable: no multiplier to cut"
-                             : "cut-point not applicable: the two significand products do not merge into one $mul (different operands)")
-            case .timedOut:
-                notes.append("cut-point proof timed out after \(Int(timeLimit)) s")
+            switch try cutPoint(s, read: read, in: dir) {
+            case .proven(let how):
+                notes.append(how)
+                return ProofResult(subject: s, outcome: .proven(.cutPoint), seconds: monotonicSeconds() - start, notes: notes)
+            case .failed(let c):
+                return ProofResult(subject: s, outcome: .failed(.cutPoint, c), seconds: monotonicSeconds() - start, notes: notes)
+            case .inconclusive(let why):
+                notes.append(why)
             }
         }
         if fallback == .all, let u = s.exhaustiveUnit, s.latency == 0 {
@@ -244,19 +302,139 @@ public struct Prover: Sendable {
         return ProofResult(subject: s, outcome: .notProven(notes.joined(separator: "; ")), seconds: monotonicSeconds() - start, notes: notes)
     }
 
+    enum CutOutcome { case proven(String), failed(Counterexample), inconclusive(String) }
+
+    /// The cut-point proof: the significand products of both sides (yosys `$mul` cells after
+    /// `wreduce; opt`) replaced by free values. One `$mul` (both sides' products merged, same
+    /// operands): its output becomes one free input. Two (one per side): each output is free, and
+    /// the miter's goal is `trigger & cut_ok`, `cut_ok` = the two products are equal whenever the
+    /// two multipliers' operands are (either order): proven for every input and every product pair
+    /// the multipliers could agree on, so for the real products (Ackermann's reduction of the
+    /// multiplier to an uninterpreted function of its operands). A model of the cut miter is checked
+    /// on the uncut miter with its operands fixed: a real difference is a counterexample of the
+    /// unit, otherwise the difference needs a product no multiplier gives and proves nothing.
+    private func cutPoint(_ s: ProofSubject, read: String, in dir: String) throws -> CutOutcome {
+        let show = "-show-inputs -show-outputs"
+        // the netlist both cut forms start from, and its $mul cells
+        let snapshot = "\(read); wreduce; opt; write_rtlil cut.il; write_json cut.json"
+        switch try run(script: snapshot, in: dir, verdict: false, limit: fallbackTimeLimit) {
+        case .timedOut: return .inconclusive("cut-point proof: reading the netlist timed out after \(Int(fallbackTimeLimit)) s")
+        case .error(let why): throw HarnessError("yosys could not set up the cut-point proof of \(s.module): \(why)")
+        case .proven, .counterexample: break
+        }
+        let muls = try multipliers(jsonFile: "\(dir)/cut.json")
+        let script: String
+        let how: String
+        switch muls.count {
+        case 0: return .inconclusive("cut-point not applicable: no multiplier to cut")
+        case 1:
+            script = "read_rtlil cut.il; expose -cut t:$mul %co:+[Y] t:$mul %d; delete t:$mul; opt_clean; sat -prove trigger 0 \(show) prove_top"
+            how = "cut point: both sides' significand products merge into one $mul (same operands), cut into one free input"
+        case 2:
+            let (i, o) = (muls[0], muls[1])
+            guard !i.signed && !o.signed, i.y.count == o.y.count, i.a.count <= 64, i.b.count <= 64, o.a.count <= 64, o.b.count <= 64 else {
+                return .inconclusive("cut-point not applicable: the two multipliers differ in signedness or product width")
+            }
+            // most significant bit first, zero-extended to the wrapper's width
+            func pad(_ bits: [String], _ w: Int) -> String {
+                ((bits.count < w ? ["\(w - bits.count)'b0"] : []) + bits.reversed()).joined(separator: ",")
+            }
+            // a product of operands whose top bits are constant ones (hidden bits) is at least
+            // 2^(wa - 1 + wb - 1): a fact of every real product the free values must keep too
+            func low(_ m: Multiplier) -> String {
+                let k = m.a.last == "1'b1" && m.b.last == "1'b1" ? m.a.count + m.b.count - 2 : -1
+                return "128'b" + String((0..<128).reversed().map { $0 == k ? "1" : "0" })
+            }
+            let c = [("cut_a0", pad(i.a, 64)), ("cut_b0", pad(i.b, 64)), ("cut_a1", pad(o.a, 64)), ("cut_b1", pad(o.b, 64)),
+                     ("cut_p0", pad(i.y, 128)), ("cut_p1", pad(o.y, 128)), ("cut_low0", low(i)), ("cut_low1", low(o))]
+            script = "read_rtlil cut.il; " + c.map { "connect -set \($0.0) \($0.1)" }.joined(separator: "; ")
+                + "; delete t:$mul; sat -prove cut_bad 0 \(show) prove_top"
+            how = "cut point: each side's significand product ($mul, \(i.a.count) x \(i.b.count) bits) a free value, equal whenever both multipliers' operands are, at least 2^(wa+wb-2) when their top bits are hidden ones"
+        default: return .inconclusive("cut-point not applicable: \(muls.count) multipliers, not one per side")
+        }
+        switch try run(script: script, in: dir, limit: fallbackTimeLimit) {
+        case .proven: return .proven(how)
+        case .timedOut: return .inconclusive("cut-point proof timed out after \(Int(fallbackTimeLimit)) s")
+        case .error(let why): throw HarnessError("yosys could not run the cut-point proof of \(s.module): \(why)")
+        case .counterexample(let table):
+            // the operands of the model, on the uncut miter: a real difference or a free product's
+            let model = decode(s, table)
+            let sets = s.operands.compactMap { p in model.operands[p.name].map { "-set \(p.name) \($0)" } }.joined(separator: " ")
+            switch try run(script: "\(read); sat \(sets) -prove trigger 0 \(show) prove_top", in: dir, limit: fallbackTimeLimit) {
+            case .counterexample(let real): return .failed(decode(s, real))
+            case .proven: return .inconclusive("cut-point proof found a difference only for a product value no multiplier gives (operands \(sets.replacingOccurrences(of: "-set ", with: ""))): not a counterexample of the unit")
+            case .timedOut: return .inconclusive("cut-point proof found a difference for a free product value; checking it on the uncut unit timed out")
+            case .error(let why): throw HarnessError("yosys could not check the cut-point model of \(s.module): \(why)")
+            }
+        }
+    }
+
+    struct Multiplier { let a: [String], b: [String], y: [String], signed: Bool }
+
+    /// The `$mul` cells of `prove_top` in yosys' JSON netlist, their ports as sigspec tokens (least
+    /// significant bit first): a named wire's bit (`\\u_impl.product[3]`, public names preferred)
+    /// or a constant.
+    func multipliers(jsonFile: String) throws -> [Multiplier] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: jsonFile))
+        guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let mods = root["modules"] as? [String: Any], let top = mods["prove_top"] as? [String: Any],
+              let cells = top["cells"] as? [String: Any], let nets = top["netnames"] as? [String: Any] else {
+            throw HarnessError("yosys' netlist \(jsonFile) has no module prove_top")
+        }
+        var name: [Int: (String, Bool)] = [:]
+        for (n, v) in nets.sorted(by: { $0.key < $1.key }) {
+            guard let net = v as? [String: Any], let bits = net["bits"] as? [Any] else { continue }
+            let hidden = (net["hide_name"] as? Int ?? 0) != 0 || n.hasPrefix("$")
+            for (k, bit) in bits.enumerated() {
+                guard let id = bit as? Int else { continue }
+                if let have = name[id], !have.1 || hidden { continue }
+                let token = (n.hasPrefix("$") ? n : "\\" + n) + (bits.count > 1 ? "[\(k)]" : "")
+                name[id] = (token, hidden)
+            }
+        }
+        func tokens(_ v: Any?) throws -> [String] {
+            try (v as? [Any] ?? []).map { bit in
+                if let id = bit as? Int {
+                    guard let t = name[id] else { throw HarnessError("yosys' netlist \(jsonFile): bit \(id) of a multiplier has no wire name") }
+                    return t.0
+                }
+                let c = bit as? String ?? "x"
+                return c == "1" ? "1'b1" : c == "0" ? "1'b0" : "1'bx"
+            }
+        }
+        func flag(_ p: [String: Any], _ k: String) -> Bool {
+            if let n = p[k] as? Int { return n != 0 }
+            return (p[k] as? String ?? "").contains("1")
+        }
+        return try cells.sorted(by: { $0.key < $1.key }).compactMap { _, v in
+            guard let c = v as? [String: Any], c["type"] as? String == "$mul", let conn = c["connections"] as? [String: Any] else { return nil }
+            let p = c["parameters"] as? [String: Any] ?? [:]
+            return Multiplier(a: try tokens(conn["A"]), b: try tokens(conn["B"]), y: try tokens(conn["Y"]),
+                              signed: flag(p, "A_SIGNED") || flag(p, "B_SIGNED"))
+        }
+    }
+
     enum Run { case proven, counterexample(String), timedOut, error(String) }
 
-    private func run(script: String, in dir: String) throws -> Run {
+    /// One yosys run under the time limit; `verdict: false` for a script without `sat` (it is
+    /// `.proven` when yosys succeeds).
+    private func run(script: String, in dir: String, verdict: Bool = true, limit: Double? = nil) throws -> Run {
         try "\(script)\n".replacingOccurrences(of: "; ", with: "\n").write(toFile: "\(dir)/prove.ys", atomically: true, encoding: .utf8)
-        let r = try Tools.run("yosys", ["-q", "-s", "prove.ys", "-l", "prove.log"], in: dir, timeLimit: timeLimit)
+        let r = try Tools.run("yosys", ["-q", "-s", "prove.ys", "-l", "prove.log"], in: dir, timeLimit: limit ?? timeLimit)
         if r.timedOut != nil { return .timedOut }
         let logText = (try? String(contentsOfFile: "\(dir)/prove.log", encoding: .utf8)) ?? r.output
         if r.status != 0 {
             let line = r.output.split(separator: "\n").first(where: { $0.contains("ERROR") }) ?? r.output.split(separator: "\n").first ?? "exit \(r.status)"
             return .error(String(line))
         }
-        if logText.contains("SAT proof finished - no model found: SUCCESS!") { return .proven }
-        if logText.contains("SAT proof finished - model found: FAIL!") { return .counterexample(logText) }
+        if !verdict || logText.contains("SAT proof finished - no model found: SUCCESS!") || logText.contains("Induction step proven: SUCCESS!") { return .proven }
+        if logText.contains("SAT proof finished - model found: FAIL!") || logText.contains("model found for base case: FAIL!") {
+            // the counterexample is the last table (temporal induction prints failed induction steps first)
+            var table = logText
+            if let r = logText.range(of: "Signal Name", options: .backwards),
+               let lineStart = logText[..<r.lowerBound].lastIndex(of: "\n") { table = String(logText[lineStart...]) }
+            return .counterexample(table)
+        }
         return .error("yosys sat printed no verdict (see \(dir)/prove.log)")
     }
 
@@ -273,9 +451,9 @@ public struct Prover: Sendable {
             guard fields[0].hasPrefix("\\"), let v = UInt64(fields[3], radix: 2) else { continue }
             values[String(fields[0].dropFirst()), default: [:]][step] = v
         }
-        let last = s.latency + 1
+        let last = s.clocked ? (values.values.flatMap(\.keys).max() ?? 1) : s.latency + 1
         var ops: [String: UInt64] = [:], expected: [String: UInt64] = [:], got: [String: UInt64] = [:]
-        for p in s.operands { ops[p.name] = values[p.name]?[1] }
+        for p in s.operands { ops[p.name] = values[p.name]?[s.clocked ? last : 1] }
         for p in s.results {
             expected[p.name] = values["spec_\(p.name)"]?[last]
             got[p.name] = values["impl_\(p.name)"]?[last]
@@ -294,10 +472,11 @@ public struct Prover: Sendable {
         var l = ["// rtlgen prove: \(spec) (behavioural description) beside \(s.module) (the unit); trigger = any result differs",
                  "module prove_top ("]
         var ports: [String] = []
-        if s.latency > 0 { ports.append("    input  wire clk") }
+        if s.latency > 0 || s.clocked { ports.append("    input  wire clk") }
         ports += s.operands.map { "    input  wire [\($0.width - 1):0] \($0.name)" }
         ports += s.results.flatMap { ["    output wire [\($0.width - 1):0] spec_\($0.name)", "    output wire [\($0.width - 1):0] impl_\($0.name)"] }
         ports.append("    output wire trigger")
+        if s.latency == 0 && !s.clocked { ports.append("    output wire cut_bad") }
         l.append(ports.joined(separator: ",\n"))
         l.append(");")
         var specIn: [String: String] = [:]
@@ -310,11 +489,20 @@ public struct Prover: Sendable {
             }
             specIn[p.name] = prev
         }
-        let specPorts = s.operands.map { ".\($0.name)(\(specIn[$0.name]!))" } + s.results.map { ".\($0.name)(spec_\($0.name))" }
-        let implPorts = (s.latency > 0 ? [".clk(clk)"] : []) + s.operands.map { ".\($0.name)(\($0.name))" } + s.results.map { ".\($0.name)(impl_\($0.name))" }
+        let specPorts = (s.clocked ? [".clk(clk)"] : []) + s.operands.map { ".\($0.name)(\(specIn[$0.name]!))" } + s.results.map { ".\($0.name)(spec_\($0.name))" }
+        let implPorts = (s.latency > 0 || s.clocked ? [".clk(clk)"] : []) + s.operands.map { ".\($0.name)(\($0.name))" } + s.results.map { ".\($0.name)(impl_\($0.name))" }
         l.append("    \(spec) u_spec (\(specPorts.joined(separator: ", ")));")
         l.append("    \(s.module) u_impl (\(implPorts.joined(separator: ", ")));")
         l.append("    assign trigger = " + s.results.map { "(spec_\($0.name) != impl_\($0.name))" }.joined(separator: " | ") + ";")
+        if s.latency == 0 && !s.clocked {
+            l += ["    // the cut-point proof (two multipliers) connects these to both multipliers' operands and products;",
+                  "    // undriven otherwise, and only cut_bad reads them",
+                  "    wire [63:0] cut_a0, cut_b0, cut_a1, cut_b1;",
+                  "    wire [127:0] cut_p0, cut_p1;",
+                  "    wire [127:0] cut_low0, cut_low1;   // a lower bound of each real product (its operands' top bits)",
+                  "    wire cut_same_operands = ((cut_a0 == cut_a1) && (cut_b0 == cut_b1)) || ((cut_a0 == cut_b1) && (cut_b0 == cut_a1));",
+                  "    assign cut_bad = trigger && (!cut_same_operands || (cut_p0 == cut_p1)) && (cut_p0 >= cut_low0) && (cut_p1 >= cut_low1);"]
+        }
         l.append("endmodule")
         return l.joined(separator: "\n") + "\n"
     }
@@ -326,7 +514,7 @@ public struct Prover: Sendable {
 
 /// The proof table: one row per subject, then the notes, the failures' reports and one closing line.
 public enum ProofReport {
-    public static func render(_ results: [ProofResult], timeLimit: Double) -> String {
+    public static func render(_ results: [ProofResult], timeLimit: Double, fallbackTimeLimit: Double? = nil) -> String {
         var t = TextTable(header: ["module", "unit", "format", "latency", "result", "method", "seconds"], rightAligned: [3, 6])
         for r in results {
             let (result, method): (String, String)
@@ -340,8 +528,8 @@ public enum ProofReport {
         }
         var out = t.render() + "\n"
         let used = Set(results.compactMap { r -> ProofMethod? in if case .proven(let m) = r.outcome { return m } else { return nil } })
-        out += "\nmethods (time limit \(Int(timeLimit)) s per yosys run; reference: behavioural Verilog written from SPEC.md, BehaviouralSpec.swift):\n"
-        for m in [ProofMethod.sat, .satSequential, .cutPoint, .exhaustive] where used.contains(m) {
+        out += "\nmethods (time limit \(Int(timeLimit)) s per full proof, \(Int(fallbackTimeLimit ?? timeLimit)) s per fallback run; reference: behavioural Verilog written from SPEC.md, BehaviouralSpec.swift):\n"
+        for m in [ProofMethod.sat, .satSequential, .induction, .satAlternate, .cutPoint, .exhaustive] where used.contains(m) {
             out += "  \(m.rawValue): \(m.explanation)\n"
         }
         for r in results where !r.notes.isEmpty {
@@ -351,7 +539,8 @@ public enum ProofReport {
             if case .failed(_, let c) = r.outcome { out += "\n\(r.subject.module): the unit differs from its behavioural description\n\(c.report)\n" }
         }
         let proven = results.filter(\.proven).count, failed = results.filter(\.failed).count
-        out += "\n\(results.count) designs: \(proven) proven, \(failed) failed, \(results.count - proven - failed) not proven\n"
+        let total = results.map(\.seconds).reduce(0, +)
+        out += "\n\(results.count) designs: \(proven) proven, \(failed) failed, \(results.count - proven - failed) not proven, in \(String(format: "%.1f", total)) s\n"
         return out
     }
 }

@@ -33,7 +33,7 @@ import Units
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var units: [ArithmeticUnit] = []
         for f in [FloatFormat.e4m3, .e5m2, .e3m2fn, .e2m3fn] {
-            for k in [UnitKind.lmul, .lmulFormula, .mitchell] { units.append(ArithmeticUnit(k, f)) }
+            for k in [UnitKind.lmul, .lmulFormula, .mitchell, .fpmul] { units.append(ArithmeticUnit(k, f)) }
         }
         units += [ArithmeticUnit(.lmul, .e5m2, overflow: .infinity), ArithmeticUnit(.lmulFormula, .e4m3, overflow: .infinity),
                   ArithmeticUnit(.fpadd, .e5m2), ArithmeticUnit(.fpadd, try FloatFormat(exponent: 3, mantissa: 4))]
@@ -42,10 +42,21 @@ import Units
             #expect(text.contains("behavioural description") && !text.contains("/work") && !text.contains("/tmp"))
             try text.write(toFile: "\(dir)/\(u.moduleName).v", atomically: true, encoding: .utf8)
         }
-        var c = SimulationConfig(rtlDirectory: dir, units: units, simulators: [.icarus])
-        c.buildDirectory = dir + "/build"
-        c.testbenchDirectory = repoRoot + "/testbench"
-        let outcomes = try UnitSimulation(c, log: { _ in }).run()
+        // the adder's second description (guard, round and sticky alignment), in a directory of its own
+        let alt = dir + "/aligned"
+        try FileManager.default.createDirectory(atPath: alt, withIntermediateDirectories: true)
+        let adders = [ArithmeticUnit(.fpadd, .e5m2), ArithmeticUnit(.fpadd, try FloatFormat(exponent: 3, mantissa: 4))]
+        for u in adders {
+            try #require(BehaviouralSpec.alignedAdder(u)).write(toFile: "\(alt)/\(u.moduleName).v", atomically: true, encoding: .utf8)
+        }
+        var outcomes: [SimulationOutcome] = []
+        for (d, us) in [(dir, units), (alt, adders)] {
+            var c = SimulationConfig(rtlDirectory: d, units: us, simulators: [.icarus])
+            c.buildDirectory = d + "/build"
+            c.testbenchDirectory = repoRoot + "/testbench"
+            outcomes += try UnitSimulation(c, log: { _ in }).run()
+        }
+        units += adders
         #expect(outcomes.count == units.count)
         for o in outcomes {
             #expect(o.passed, "\(o.module): \(o.mismatches) mismatches, first \(o.firstMismatches.first.map { "a=\($0.a) b=\($0.b) got \($0.got) expected \($0.expected)" } ?? o.failure ?? "")")
@@ -134,5 +145,131 @@ import Units
             let r = try Self.prover(dir).prove(s)
             #expect(r.failed, "latency \(latency) of a 2-stage unit: \(r.outcome)")
         }
+    }
+
+    /// The cut-point proof (the fallback of the wide exact multipliers), run directly: fp16
+    /// `fpmul` is proven with its two significand products cut, and one-gate mutants, proven the
+    /// same way, fail with real counterexamples (re-checked on the uncut unit: expected is the
+    /// golden model's result, got differs).
+    @Test func cutPointProvesAndCatchesMutants() throws {
+        let dir = try Self.scratch("cut")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let u = ArithmeticUnit(.fpmul, .fp16)
+        try Self.write(u, dir)
+        let s = try #require(ProofCatalogue.subject(module: u.moduleName))
+        var p = Prover(directory: dir, work: dir + "/work", timeLimit: 120, fallback: .cut)
+        p.skipFullProof = true
+        let r = try p.prove(s)
+        guard case .proven(let m) = r.outcome else {
+            Issue.record("\(u.moduleName) not proven by the cut point: \(r.outcome), \(r.notes)")
+            return
+        }
+        #expect(m == .cutPoint)
+        #expect(r.notes.contains { $0.contains("each side's significand product") }, "\(r.notes)")
+        // every mutant is not proven; one whose cut model is a real difference fails with it (a
+        // model that needs a product no multiplier gives leaves the mutant not proven instead)
+        var failed = 0
+        for k in 1...3 {
+            let mutant = try ProofMutant.write(module: u.moduleName, file: "\(dir)/\(u.moduleName).v", index: k, seed: 1, into: "\(dir)/mutant\(k)")
+            var q = Prover(directory: mutant.directory, work: dir + "/work-m\(k)", timeLimit: 120, fallback: .cut)
+            q.skipFullProof = true
+            let rm = try q.prove(s)
+            #expect(!rm.proven, "gate mutant \(k) (\(mutant.description)) proven by the cut point")
+            guard case .failed(let method, let c) = rm.outcome else { continue }
+            failed += 1
+            #expect(method == .cutPoint)
+            let a = UInt32(try #require(c.operands["a"])), b = UInt32(try #require(c.operands["b"]))
+            #expect(c.expected["y"] == UInt64(u(a, b)), "mutant \(k): expected is not the golden model's result")
+            #expect(c.got["y"] != c.expected["y"])
+        }
+        #expect(failed >= 2, "only \(failed) of 3 gate mutants failed with a real counterexample")
+    }
+
+    /// The cut is sound only if the free products are tied to the multipliers' operands: with an
+    /// implementation whose product has one operand bit inverted (nothing else changed), the
+    /// cut-point proof must not prove it (the free products may then differ).
+    @Test func cutPointNeedsEqualOperands() throws {
+        let dir = try Self.scratch("cutops")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let u = ArithmeticUnit(.fpmul, .e4m3)
+        try Self.write(u, dir)
+        let file = "\(dir)/\(u.moduleName).v"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let i = try #require(lines.firstIndex { $0.contains(" * ") && $0.contains("b_norm_frac}") }, "no product of b_norm_frac in the generated fpmul")
+        // the product's second operand with its lowest fraction bit inverted; nothing else changes
+        var changed = lines
+        changed[i] = lines[i].replacingOccurrences(of: "b_norm_frac}", with: "b_norm_frac ^ 3'd1}")
+        try changed.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let s = try #require(ProofCatalogue.subject(module: u.moduleName))
+        var p = Prover(directory: dir, work: dir + "/work", timeLimit: 120, fallback: .cut)
+        p.skipFullProof = true
+        let r = try p.prove(s)
+        #expect(!r.proven, "a product of changed operands proven by the cut point: \(r.notes)")
+    }
+
+    /// The adder's second description: proven equal to the exact-sum description by sat on small
+    /// formats (so it is the same SPEC rule), the generated adder proven against it directly, and
+    /// a one-gate mutant of the adder fails against it with a decoded counterexample.
+    @Test func alignedAdderDescription() throws {
+        let dir = try Self.scratch("aligned")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for u in [ArithmeticUnit(.fpadd, .e5m2), ArithmeticUnit(.fpadd, try FloatFormat(exponent: 3, mantissa: 4))] {
+            let good = try #require(ProofCatalogue.subject(module: u.moduleName))
+            // description against description: the aligned form as the "unit", the exact sum as reference
+            let d = dir + "/\(u.moduleName)-descriptions"
+            try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+            try #require(BehaviouralSpec.alignedAdder(u)).write(toFile: "\(d)/\(u.moduleName).v", atomically: true, encoding: .utf8)
+            let r0 = try Prover(directory: d, work: d + "/work", timeLimit: 300, fallback: .none).prove(good)
+            #expect(r0.proven, "\(u.moduleName): the two descriptions differ: \(r0.outcome)")
+            // the generated adder against the aligned description
+            try Self.write(u, dir)
+            var p = Prover(directory: dir, work: dir + "/work", timeLimit: 120, fallback: .cut)
+            p.skipFullProof = true
+            let r = try p.prove(good)
+            guard case .proven(let m) = r.outcome else {
+                Issue.record("\(u.moduleName) not proven against the aligned description: \(r.outcome)")
+                continue
+            }
+            #expect(m == .satAlternate)
+        }
+        let u = ArithmeticUnit(.fpadd, .e5m2)
+        let mutant = try ProofMutant.write(module: u.moduleName, file: "\(dir)/\(u.moduleName).v", index: 1, seed: 1, into: "\(dir)/mutant")
+        var q = Prover(directory: mutant.directory, work: dir + "/work-m", timeLimit: 120, fallback: .cut)
+        q.skipFullProof = true
+        let rm = try q.prove(try #require(ProofCatalogue.subject(module: u.moduleName)))
+        guard case .failed(let method, let c) = rm.outcome else {
+            Issue.record("gate mutant (\(mutant.description)) of \(u.moduleName) not caught: \(rm.outcome)")
+            return
+        }
+        #expect(method == .satAlternate)
+        let a = UInt32(try #require(c.operands["a"])), b = UInt32(try #require(c.operands["b"]))
+        #expect(c.expected["y"] == UInt64(u(a, b)) && c.got["y"] != c.expected["y"])
+    }
+
+    /// A PE with the exact fixed-point accumulator is proven against its clocked description by
+    /// temporal induction, and a one-gate mutant of it fails with a counterexample.
+    @Test func processingElementByInduction() throws {
+        let dir = try Self.scratch("pe")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pe = ProcessingElement(ArithmeticUnit(.lmul, .e4m3))
+        let text = try pe.modules().map { VerilogEmitter.emit($0) }.joined(separator: "\n")
+        try text.write(toFile: "\(dir)/\(pe.moduleName).v", atomically: true, encoding: .utf8)
+        let s = try #require(ProofCatalogue.subject(module: pe.moduleName))
+        #expect(s.clocked && s.results.map(\.width) == [pe.accumulator.width, 1])
+        let r = try Self.prover(dir).prove(s)
+        guard case .proven(let m) = r.outcome else {
+            Issue.record("\(pe.moduleName) not proven: \(r.outcome)")
+            return
+        }
+        #expect(m == .induction)
+        let mutant = try ProofMutant.write(module: pe.moduleName, file: "\(dir)/\(pe.moduleName).v", index: 1, seed: 1, into: "\(dir)/mutant")
+        let rm = try Prover(directory: mutant.directory, work: dir + "/work-m", timeLimit: 120, fallback: .none).prove(s)
+        guard case .failed(let method, let c) = rm.outcome else {
+            Issue.record("gate mutant (\(mutant.description)) of \(pe.moduleName) not caught: \(rm.outcome)")
+            return
+        }
+        #expect(method == .induction)
+        #expect(c.expected != c.got, "\(c.report)")
     }
 }
