@@ -24,7 +24,8 @@
 #                   make sweep-sbatch-check: the Slurm scripts' array tasks give the same report (both in make test)
 # Variables: MANTISSA="3 2" (formats by fraction bits), EXPONENT=E (for formats SPEC gives no
 # default for), or FORMATS="e2m1fn e2m3fn e3m2fn" (any rtlgen --format name), UNITS="lmul fpmul" (default: every unit 'rtlgen units' lists), SIM="verilator icarus";
-# arrays: ARRAY_SIZES="1x1 2x3 4x4 8x8", ARRAY_UNITS="lmul fpmul", ARRAY_ACCS="fixed fp32", ARRAY_MANTISSA=3 (ARRAY_EXPONENT=E).
+# arrays: ARRAY_SIZES="1x1 2x3 4x4 8x8", ARRAY_UNITS="lmul fpmul", ARRAY_ACCS="fixed fp32", ARRAY_MANTISSA=3 (ARRAY_EXPONENT=E);
+# pipelined arrays: PIPE_ARRAY_SIZES=2x2 (empty: none), PIPE_ARRAY_UNITS=lmul, PIPE_ARRAY_ACC=fp32, PIPE_ARRAY_STAGES=2, PIPE_ARRAY_ACC_STAGES=2.
 
 SHELL := bash
 , := ,
@@ -128,12 +129,20 @@ ARRAY_MANTISSA ?= 3
 ARRAY_EXPONENT ?=
 # Accumulators: fixed (exact fixed point, SPEC's default PE) and fp32/bf16/fp16 (fpadd in the PE).
 ARRAY_ACCS ?= fixed fp32
+# Pipelined PE arrays (SPEC "Pipelined PEs"): the multiplier's _p<S> (--stages) and an fp accumulation
+# adder of L stages keeping L partial sums (--acc-stages); one small array, every result S + L*L cycles later.
+PIPE_ARRAY_SIZES ?= 2x2
+PIPE_ARRAY_UNITS ?= lmul
+PIPE_ARRAY_ACC ?= fp32
+PIPE_ARRAY_STAGES ?= 2
+PIPE_ARRAY_ACC_STAGES ?= 2
 sim-array: | rtlgen
 	@for acc in $(ARRAY_ACCS); do $(RTLGEN) sim-array --sizes "$(ARRAY_SIZES)" --units "$(ARRAY_UNITS)" --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $$acc --sim "$(SIM)" || exit 1; done
+	@$(if $(PIPE_ARRAY_SIZES),$(RTLGEN) sim-array --sizes "$(PIPE_ARRAY_SIZES)" --units "$(PIPE_ARRAY_UNITS)" --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $(PIPE_ARRAY_ACC) --stages $(PIPE_ARRAY_STAGES) --acc-stages $(PIPE_ARRAY_ACC_STAGES) --sim "$(SIM)",true)
 
 # What `make` runs: make sim, unless its last pass saw the same unit files, testbench and rtlgen binary
 # (a stamp per selection of units, simulators and arrays); `make sim` always simulates.
-SIM_KEY := $(shell printf '%s' "$(RTL_DIR)|$(MODULES)|$(SIM)|$(PIPE_MODULES)|$(ARRAY_SIZES)|$(ARRAY_UNITS)|$(ARRAY_MANTISSA)|$(ARRAY_EXPONENT)|$(ARRAY_ACCS)|$(MX_UNITS)|$(MX_FORMATS)|$(MX_BLOCK)" | sha256sum | cut -c1-16)
+SIM_KEY := $(shell printf '%s' "$(RTL_DIR)|$(MODULES)|$(SIM)|$(PIPE_MODULES)|$(ARRAY_SIZES)|$(ARRAY_UNITS)|$(ARRAY_MANTISSA)|$(ARRAY_EXPONENT)|$(ARRAY_ACCS)|$(PIPE_ARRAY_SIZES)|$(PIPE_ARRAY_UNITS)|$(PIPE_ARRAY_ACC)|$(PIPE_ARRAY_STAGES)|$(PIPE_ARRAY_ACC_STAGES)|$(MX_UNITS)|$(MX_FORMATS)|$(MX_BLOCK)" | sha256sum | cut -c1-16)
 SIM_STAMP := build/stamps/sim-$(SIM_KEY)
 sim-changed: $(SIM_STAMP)
 $(SIM_STAMP): $(MODULE_FILES) $(wildcard testbench/*) $(RTLGEN) | rtlgen
@@ -153,6 +162,7 @@ bench-array: | rtlgen
 ARRAY_GATE_MUTANTS ?= 32
 mutate-array: | rtlgen
 	@for acc in $(ARRAY_ACCS); do for u in $(ARRAY_UNITS); do $(RTLGEN) mutate-array --rows 4 --cols 4 --unit $$u --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $$acc --gate-mutants $(ARRAY_GATE_MUTANTS) || exit 1; done; done
+	@$(RTLGEN) mutate-array --rows 3 --cols 3 --unit lmul --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $(PIPE_ARRAY_ACC) --stages $(PIPE_ARRAY_STAGES) --acc-stages 3 --gate-mutants 0
 
 # All 2^32 operand pairs of 16-bit units (default: lmul and fpmul for bf16, and the bf16 and fp16
 # accumulation adders), streamed in-process.

@@ -79,28 +79,50 @@ public enum FPAdd {
 /// accumulation format. A job starts from `+0`; each valid beat, in arrival order, sets
 /// `acc = round(acc + p)` with the product widened exactly; a NaN or infinite product sets the
 /// sticky `invalid` and also enters the sum.
+///
+/// SPEC "Pipelined PEs": with `partialSums` L >= 2 (an accumulation adder of L register stages)
+/// the `j`-th product of a job (j = 0, 1, ...) goes into partial sum `j mod L`, each starting at
+/// `+0`, and the result is `((s0 + s1) + s2) + ... + s(L-1)`, each `+` the same rounded addition.
+/// L = 1 is the single accumulator. (A pipelined multiplier's S stages change no value.)
 public struct FPAccumulatorModel: Hashable, Sendable {
     public let element: FloatFormat
     public let accumulation: FloatFormat
-    public private(set) var value: UInt32 = 0
+    /// L: the partial sums a job keeps (1: the single accumulator).
+    public let partialSums: Int
+    /// The partial sums s0 ... s(L-1), encodings in the accumulation format.
+    public private(set) var sums: [UInt32]
+    /// Products accumulated since the last clear (the next one goes into `sums[beats % L]`).
+    public private(set) var beats = 0
     public private(set) var invalid = false
 
-    public init(element: FloatFormat, accumulation: FloatFormat) {
+    /// The most partial sums a PE may keep (`--acc-stages`).
+    public static let maxPartialSums = 16
+
+    public init(element: FloatFormat, accumulation: FloatFormat, partialSums: Int = 1) {
         precondition(FPAdd.widens(element, into: accumulation), "\(element) products do not widen exactly into \(accumulation)")
+        precondition((1...Self.maxPartialSums).contains(partialSums), "1...\(Self.maxPartialSums) partial sums")
         self.element = element
         self.accumulation = accumulation
+        self.partialSums = partialSums
+        sums = [UInt32](repeating: 0, count: partialSums)
     }
 
     public mutating func clear() {
-        value = 0
+        sums = [UInt32](repeating: 0, count: partialSums)
+        beats = 0
         invalid = false
     }
 
     public mutating func accumulate(product p: UInt32) {
         let c = element.classify(p)
         if c == .nan || c == .infinity { invalid = true }
-        value = FPAdd.add(value, FPAdd.widen(p, from: element, to: accumulation), accumulation)
+        let q = beats % partialSums
+        sums[q] = FPAdd.add(sums[q], FPAdd.widen(p, from: element, to: accumulation), accumulation)
+        beats += 1
     }
+
+    /// The job's result: the partial sums combined in SPEC's fixed order (the sum itself for L = 1).
+    public var value: UInt32 { sums.dropFirst().reduce(sums[0]) { FPAdd.add($0, $1, accumulation) } }
 }
 
 extension FPAccumulatorModel: ProductAccumulator {
@@ -109,9 +131,15 @@ extension FPAccumulatorModel: ProductAccumulator {
 }
 
 extension Matmul {
-    /// With a floating-point accumulator in `accumulation` (SPEC's arrival order).
+    /// With a floating-point accumulator in `accumulation` (SPEC's arrival order), keeping
+    /// `partialSums` L partial sums (SPEC "Pipelined PEs": product k into partial sum k mod L,
+    /// combined in the order ((s0 + s1) + s2) + ...). `multiplierStages` S, the latency of a
+    /// pipelined multiplier, is taken for the record and changes no value (SPEC: the same results,
+    /// S cycles later).
     public static func multiply(_ a: [[UInt32]], _ b: [[UInt32]], element: FloatFormat, accumulation: FloatFormat,
+                                partialSums: Int = 1, multiplierStages: Int = 0,
                                 product: (UInt32, UInt32) -> UInt32) -> [[Element]] {
-        multiply(a, b, fresh: { FPAccumulatorModel(element: element, accumulation: accumulation) }, product: product)
+        precondition(multiplierStages >= 0)
+        return multiply(a, b, fresh: { FPAccumulatorModel(element: element, accumulation: accumulation, partialSums: partialSums) }, product: product)
     }
 }

@@ -30,10 +30,12 @@ public enum Matmul {
         }
     }
 
-    /// With SPEC's exact fixed-point accumulator.
-    public static func multiply(_ a: [[UInt32]], _ b: [[UInt32]], accumulator: AccumulatorFormat,
+    /// With SPEC's exact fixed-point accumulator. `multiplierStages` S (a pipelined multiplier's
+    /// latency, SPEC "Pipelined PEs") changes no value: the same results, S cycles later.
+    public static func multiply(_ a: [[UInt32]], _ b: [[UInt32]], accumulator: AccumulatorFormat, multiplierStages: Int = 0,
                                 product: (UInt32, UInt32) -> UInt32) -> [[Element]] {
-        multiply(a, b, fresh: { AccumulatorModel(accumulator) }, product: product)
+        precondition(multiplierStages >= 0)
+        return multiply(a, b, fresh: { AccumulatorModel(accumulator) }, product: product)
     }
 }
 

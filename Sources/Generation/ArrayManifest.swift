@@ -11,6 +11,9 @@ extension Manifest {
         var params = Dictionary(uniqueKeysWithValues: d.unit.parameters)
         params["acc_width"] = "\(d.accumulatorWidth)"
         params["acc_lsb"] = d.pe.lsbText
+        // SPEC "Pipelined PEs": a pipelined multiplier's S and the accumulation adder's L
+        if d.unit.stages > 0 { params["stages"] = "\(d.unit.stages)" }
+        if d.pe.hasPartialSums { params["acc_stages"] = "\(d.pe.accumulatorStages)" }
         let fmt = FormatInfo(d.format)
         let spec = "Processing elements and arrays"
         let pe = Entry(module: d.pe.moduleName, file: d.pe.fileName, unit: "pe", format: fmt, parameters: params.merging(["multiplier": d.unit.kind.rawValue]) { $1 },

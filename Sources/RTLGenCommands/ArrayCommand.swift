@@ -18,6 +18,9 @@ struct ArrayCommand: ParsableCommand {
         Examples:
           rtlgen array --rows 4 --cols 4 --unit lmul --mantissa 3 --out rtl/
           rtlgen array --rows 64 --cols 64 --unit fpmul --mantissa 3 --out build/arrays
+          rtlgen array --rows 2 --cols 2 --unit lmul --mantissa 3 --acc fp32 --stages 2 --acc-stages 2 --out build/arrays
+
+        --stages S uses the pipelined multiplier <unit>_p<S>, --acc-stages L >= 2 (float --acc only) an accumulation adder of L stages keeping L partial sums (SPEC "Pipelined PEs"; module names pe_<unit>_p<S>_<acc>_p<L>, array_<unit>_p<S>_<acc>_p<L>_<R>x<C>): the protocol of docs/array.md, every result S (+ L*L with L >= 2) cycles later.
         """
     )
 
@@ -39,6 +42,8 @@ struct ArrayCommand: ParsableCommand {
 
     @OptionGroup var accumulation: AccumulationOptions
     var acc: Accumulation { accumulation.acc }
+    @OptionGroup var pipeline: ArrayStagesOption
+    @OptionGroup var accPipeline: AccStagesOption
 
     @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "dir"))
     var out: String = "rtl"
@@ -58,14 +63,15 @@ struct ArrayCommand: ParsableCommand {
             try check("--acc-width", w, in: Self.accumulatorWidths(f), "for \(f.tag): the product significand has \(f.mantissaBits + 1) bits")
         }
         try acc.check(element: try format.format())
+        try accPipeline.refuseFixed(acc)
         try OutputWriter.checkDirectory(out)
         _ = try Manifest.load(from: out)   // a manifest there must be readable; read again under the lock
     }
 
     func run() throws {
         let f = try format.format()
-        let u = ArithmeticUnit(unit.kind, f, overflow: format.overflow)
-        let design = ArrayDesign(u, rows: rows, cols: cols, accumulatorWidth: accWidth, floatAccumulator: acc.format)
+        let u = ArithmeticUnit(unit.kind, f, overflow: format.overflow, stages: pipeline.stages)
+        let design = ArrayDesign(u, rows: rows, cols: cols, accumulatorWidth: accWidth, floatAccumulator: acc.format, accumulatorStages: accPipeline.accStages)
         let files = try design.files().map { (name: $0.name, contents: Data($0.text.utf8)) }
         try OutputWriter.write(files, into: out, manifest: Manifest.entries(for: design))
         print("wrote \(design.moduleName) (\(counted(rows * cols, "PE")), \(design.accumulatorWidth)-bit accumulators) and manifest.json to \(out): "
@@ -83,6 +89,7 @@ struct SimArrayCommand: ParsableCommand {
         Examples:
           rtlgen sim-array --sizes 1x1,2x3,4x4,8x8 --units lmul,fpmul --mantissa 3
           rtlgen sim-array --sizes 4x4 --units lmul --mantissa 3 --dir rtl --sim icarus
+          rtlgen sim-array --sizes 2x2 --units lmul --mantissa 3 --acc fp32 --stages 2 --acc-stages 2
         """
     )
 
@@ -97,6 +104,8 @@ struct SimArrayCommand: ParsableCommand {
 
     @OptionGroup var accumulation: AccumulationOptions
     var acc: Accumulation { accumulation.acc }
+    @OptionGroup var pipeline: ArrayStagesOption
+    @OptionGroup var accPipeline: AccStagesOption
 
     @Option(help: ArgumentHelp("Simulate the files in this directory as they are, instead of generating them.", valueName: "dir"))
     var dir: String?
@@ -111,6 +120,7 @@ struct SimArrayCommand: ParsableCommand {
 
     mutating func validate() throws {
         try acc.check(element: try format.format())
+        try accPipeline.refuseFixed(acc)
         if let dir { try checkInputDirectory(dir, flag: "--dir") }
         try OutputWriter.checkDirectory(build, flag: "--build")
     }
@@ -119,7 +129,10 @@ struct SimArrayCommand: ParsableCommand {
         let f = try format.format()
         var designs: [ArrayDesign] = []
         for (r, c) in sizes.sizes {
-            for k in units.kinds { designs.append(ArrayDesign(ArithmeticUnit(k, f, overflow: format.overflow), rows: r, cols: c, floatAccumulator: acc.format)) }
+            for k in units.kinds {
+                designs.append(ArrayDesign(ArithmeticUnit(k, f, overflow: format.overflow, stages: pipeline.stages), rows: r, cols: c,
+                                           floatAccumulator: acc.format, accumulatorStages: accPipeline.accStages))
+            }
         }
         let rtl = dir ?? "\(build)/rtl"
         if dir == nil {
@@ -161,6 +174,8 @@ struct BenchArrayCommand: ParsableCommand {
     @OptionGroup var format: FormatOptions
     @OptionGroup var accumulation: AccumulationOptions
     var acc: Accumulation { accumulation.acc }
+    @OptionGroup var pipeline: ArrayStagesOption
+    @OptionGroup var accPipeline: AccStagesOption
     @Option(parsing: .unconditional, help: ArgumentHelp("Beats per job, \(Limits.beats.lowerBound)...\(Limits.beats.upperBound) (SPEC's accumulator holds 2^16 terms).", valueName: "K"),
             transform: wholeNumber)
     var k: Int = 256
@@ -173,6 +188,7 @@ struct BenchArrayCommand: ParsableCommand {
 
     mutating func validate() throws {
         try acc.check(element: try format.format())
+        try accPipeline.refuseFixed(acc)
         try check("--rows", rows, in: 1...ArrayDesign.maxDimension)
         try check("--cols", cols, in: 1...ArrayDesign.maxDimension)
         try check("--k", k, in: Limits.beats)
@@ -188,7 +204,8 @@ struct BenchArrayCommand: ParsableCommand {
 
     func run() throws {
         let f = try format.format()
-        let d = ArrayDesign(ArithmeticUnit(unit.kind, f, overflow: format.overflow), rows: rows, cols: cols, floatAccumulator: acc.format)
+        let d = ArrayDesign(ArithmeticUnit(unit.kind, f, overflow: format.overflow, stages: pipeline.stages), rows: rows, cols: cols,
+                            floatAccumulator: acc.format, accumulatorStages: accPipeline.accStages)
         let rtl = "\(build)/rtl"
         try OutputWriter.write(try d.files().map { ($0.name, Data($0.text.utf8)) }, into: rtl)
         var s = ArraySimulation(rtlDirectory: rtl, designs: [d])
@@ -237,6 +254,8 @@ struct MutateArrayCommand: ParsableCommand {
     @OptionGroup var format: FormatOptions
     @OptionGroup var accumulation: AccumulationOptions
     var acc: Accumulation { accumulation.acc }
+    @OptionGroup var pipeline: ArrayStagesOption
+    @OptionGroup var accPipeline: AccStagesOption
     @Option(parsing: .unconditional, help: ArgumentHelp("yosys gate mutants of the PE, 0...255 (0 for none).", valueName: "n"), transform: wholeNumber)
     var gateMutants: Int = 32
     @Option(help: ArgumentHelp("Simulator: icarus or verilator.", valueName: "name"), transform: SimulatorList.simulator)
@@ -253,11 +272,13 @@ struct MutateArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.cpp, tb_cycle.v).", valueName: "dir")) var testbench: String = Resources.testbench
 
     func design() throws -> ArrayDesign {
-        ArrayDesign(ArithmeticUnit(unit.kind, try format.format(), overflow: format.overflow), rows: rows, cols: cols, floatAccumulator: acc.format)
+        ArrayDesign(ArithmeticUnit(unit.kind, try format.format(), overflow: format.overflow, stages: pipeline.stages), rows: rows, cols: cols,
+                    floatAccumulator: acc.format, accumulatorStages: accPipeline.accStages)
     }
 
     mutating func validate() throws {
         try acc.check(element: try format.format())
+        try accPipeline.refuseFixed(acc)
         try check("--rows", rows, in: 3...ArrayDesign.maxDimension, "the mutants name row 2 and column 2")
         try check("--cols", cols, in: 3...ArrayDesign.maxDimension, "the mutants name row 2 and column 2")
         try check("--gate-mutants", gateMutants, in: 0...255)

@@ -117,11 +117,12 @@ struct MatmulCommand: ParsableCommand {
         commandName: "matmul",
         abstract: "Print the golden PE-array result C = A x B (SPEC \"Processing elements and arrays\") for matrices read as hex.",
         discussion: """
-        A (R x K) and B (K x C) are hex encodings of the element format, one matrix row per line, values separated by spaces, commas or tabs (`0x` optional, `#` starts a comment). Output: a comment line, then one line per result, `i j sum invalid`, row-major: sum is the accumulator in hex (--acc fixed: two's complement of the accumulator width, LSB 2^(1-bias-M); --acc fp32/bf16/fp16: the accumulation format's encoding, products added in order k = 0 ... K-1), invalid is SPEC's sticky flag (0 or 1).
+        A (R x K) and B (K x C) are hex encodings of the element format, one matrix row per line, values separated by spaces, commas or tabs (`0x` optional, `#` starts a comment). Output: a comment line, then one line per result, `i j sum invalid`, row-major: sum is the accumulator in hex (--acc fixed: two's complement of the accumulator width, LSB 2^(1-bias-M); --acc fp32/bf16/fp16: the accumulation format's encoding, products added in order k = 0 ... K-1; with --acc-stages L >= 2, product k into partial sum k mod L, each from +0, combined ((s0 + s1) + s2) + ... as SPEC "Pipelined PEs" says, which changes rounded results), invalid is SPEC's sticky flag (0 or 1). --stages S (the multiplier's pipeline, as in 'rtlgen array') changes no value: a pipelined array gives the same results S cycles later.
 
         Examples:
           rtlgen matmul --unit lmul --mantissa 3 --a A.hex --b B.hex
           rtlgen matmul --unit fpmul --mantissa 3 --acc fp32 --a A.hex --b B.hex --out C.txt
+          rtlgen matmul --unit lmul --mantissa 3 --acc fp32 --stages 2 --acc-stages 2 --a A.hex --b B.hex
         """
     )
 
@@ -132,6 +133,8 @@ struct MatmulCommand: ParsableCommand {
 
     @OptionGroup var accumulation: AccumulationOptions
     var acc: Accumulation { accumulation.acc }
+    @OptionGroup var pipeline: ArrayStagesOption
+    @OptionGroup var accPipeline: AccStagesOption
 
     @Option(name: .customLong("acc-width"), parsing: .unconditional, help: ArgumentHelp("Fixed-point accumulator width, the same range as 'rtlgen array --acc-width': M+1 up to 64 or SPEC's default if wider (default: SPEC's, enough for 2^16 max-magnitude products; narrower wraps).", valueName: "bits"),
             transform: wholeNumber)
@@ -150,6 +153,7 @@ struct MatmulCommand: ParsableCommand {
         let f = try format.format()
         try checkSupported([unit.kind], f, format.overflow)
         try acc.check(element: f)
+        try accPipeline.refuseFixed(acc)
         if let w = accWidth {
             guard acc == .fixed else { throw UsageError("--acc-width applies to --acc fixed only; drop it or use --acc fixed") }
             try check("--acc-width", w, in: ArrayCommand.accumulatorWidths(f), "for \(f.tag): the product significand has \(f.mantissaBits + 1) bits")
@@ -184,11 +188,13 @@ struct MatmulCommand: ParsableCommand {
         let result: [[Matmul.Element]]
         let description: String
         if let accFormat = acc.format {
-            result = Matmul.multiply(A, B, element: f, accumulation: accFormat) { model($0, $1) }
-            description = "\(acc.rawValue) encoding, products added in order k = 0...\(k - 1)"
+            let l = accPipeline.accStages
+            result = Matmul.multiply(A, B, element: f, accumulation: accFormat, partialSums: l, multiplierStages: pipeline.stages) { model($0, $1) }
+            description = l == 1 ? "\(acc.rawValue) encoding, products added in order k = 0...\(k - 1)"
+                : "\(acc.rawValue) encoding, \(l) partial sums (product k into sum k mod \(l), in order), combined ((s0 + s1) + s2) + ..."
         } else {
             let spec = AccumulatorFormat(f, width: accWidth)
-            result = Matmul.multiply(A, B, accumulator: spec) { model($0, $1) }
+            result = Matmul.multiply(A, B, accumulator: spec, multiplierStages: pipeline.stages) { model($0, $1) }
             description = "\(spec.width)-bit two's complement, LSB 2^\(spec.lsbExponent)"
         }
         var text = "# i j sum invalid; \(model.kind.rawValue) \(f.tag), \(A.count)x\(k) times \(k)x\(c); sum: \(description)\n"

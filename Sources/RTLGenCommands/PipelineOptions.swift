@@ -34,3 +34,36 @@ struct ClockOption: ParsableArguments {
         return v
     }
 }
+
+/// `--acc-stages L`: register stages of the floating-point accumulation adder (SPEC "Pipelined
+/// PEs": L >= 2 keeps L partial sums, combined at the job's end; the result depends on L). Only
+/// with a floating-point `--acc`.
+struct AccStagesOption: ParsableArguments {
+    @Option(name: .customLong("acc-stages"), parsing: .unconditional, help: ArgumentHelp(
+        "Register stages L of the floating-point accumulation adder, 1...\(ProcessingElement.maxAccumulatorStages) (only with --acc fp32, bf16 or fp16): L >= 2 keeps L partial sums, beat j into sum j mod L, combined at the job's end as ((s0 + s1) + s2) + ... (SPEC \"Pipelined PEs\"; the result depends on L). Default 1: the single accumulator.",
+        valueName: "L"), transform: wholeNumber)
+    var accStages: Int = 1
+
+    mutating func validate() throws {
+        try check("--acc-stages", accStages, in: 1...ProcessingElement.maxAccumulatorStages)
+    }
+
+    /// Refuses L >= 2 with the fixed-point accumulator.
+    func refuseFixed(_ acc: Accumulation) throws {
+        if accStages >= 2 && acc == .fixed {
+            throw UsageError("--acc-stages \(accStages) needs a floating-point accumulator (--acc fp32, bf16 or fp16): the fixed-point sum is exact and keeps no partial sums; drop --acc-stages or add --acc fp32")
+        }
+    }
+}
+
+/// `--stages S` of a PE array's multiplier (SPEC "Pipelined PEs": the same results S cycles later).
+struct ArrayStagesOption: ParsableArguments {
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Register stages S of the multiplier, 0...\(ArithmeticUnit.maxStages): the PEs use <unit>_p<S> and pass clear, valid and last beside it (SPEC \"Pipelined PEs\"; every result S cycles later). Default 0: combinational.",
+        valueName: "S"), transform: wholeNumber)
+    var stages: Int = 0
+
+    mutating func validate() throws {
+        try check("--stages", stages, in: 0...ArithmeticUnit.maxStages)
+    }
+}

@@ -41,6 +41,13 @@ public enum ArrayFault: String, CaseIterable, Hashable, Sendable {
     case widenSubnormalAsNormal = "widen-subnormal-as-normal"
     case fpClearToOne = "fp-clear-to-one"
     case fpSpecialSkipped = "fp-special-skipped"
+    // L >= 2 partial sums (SPEC "Pipelined PEs", --acc-stages L)
+    case psumIndexCountsBubbles = "psum-index-counts-bubbles"
+    case psumIndexStuck = "psum-index-stuck"
+    case psumNotRestarted = "psum-not-restarted"
+    case psumBypassDropped = "psum-bypass-dropped"
+    case combineTakesStale = "combine-takes-stale"
+    case combineOrderSwapped = "combine-order-swapped"
     // capture and drain
     case captureEarly = "capture-early"
     case drainLoadEarly = "drain-load-early"
@@ -61,7 +68,8 @@ public enum ArrayFault: String, CaseIterable, Hashable, Sendable {
             return .cell
         case .peValidIgnored, .invalidIgnoresValid, .peClearDropped, .invalidNotSticky, .invalidNotCleared, .accCarryCut,
              .accNoCarries, .accBitStuck, .productSignIgnored, .productShiftOffByOne, .subnormalProductMisplaced,
-             .widenSignDropped, .widenExponentOffByOne, .widenSubnormalAsNormal, .fpClearToOne, .fpSpecialSkipped:
+             .widenSignDropped, .widenExponentOffByOne, .widenSubnormalAsNormal, .fpClearToOne, .fpSpecialSkipped,
+             .psumIndexCountsBubbles, .psumIndexStuck, .psumNotRestarted, .psumBypassDropped, .combineTakesStale, .combineOrderSwapped:
             return .pe
         }
     }
@@ -85,8 +93,16 @@ public enum ArrayFault: String, CaseIterable, Hashable, Sendable {
         // a format with no NaN or infinity (SPEC "Finite formats") has no invalid logic in its PE to break
         // (and the invalid a cell drains is always 0, live or captured)
         let special = d.format.hasNaN || d.format.hasInfinity
+        let partial = d.pe.hasPartialSums
         switch self {
-        case .invalidIgnoresValid, .invalidNotSticky, .invalidNotCleared, .resInvalidLive: return special && d.rows >= 3 && d.cols >= 3
+        // with L partial sums the PE's invalid output is held with its result, so the cell's live and captured flags agree
+        case .resInvalidLive: return special && !partial && d.rows >= 3 && d.cols >= 3
+        case .invalidIgnoresValid, .invalidNotSticky, .invalidNotCleared: return special && d.rows >= 3 && d.cols >= 3
+        // the single accumulator's clear; the partial sums' restart is psum-not-restarted
+        case .peClearDropped: return !partial && d.rows >= 3 && d.cols >= 3
+        case .psumIndexCountsBubbles, .psumIndexStuck, .psumNotRestarted, .psumBypassDropped, .combineTakesStale: return partial
+        // (s0 + s1) = (s1 + s0) exactly: swapping needs a third partial sum to show
+        case .combineOrderSwapped: return d.pe.accumulatorStages >= 3
         case .fpSpecialSkipped: return special && float
         case .accCarryCut, .accNoCarries, .accBitStuck, .productSignIgnored, .productShiftOffByOne:
             return !float
@@ -117,6 +133,13 @@ extension ArrayFault {
     func edit(_ e: NetlistEdit, pe: ProcessingElement, cols C: Int) throws {
         let m = e.builder
         let f = pe.format, w = pe.outputWidth
+        // the PE's flags where they meet the product (after a pipelined multiplier's S stages)
+        let s = pe.unit.stages
+        let validName = s > 0 ? "valid_d\(s)" : "valid", clearName = s > 0 ? "clear_d\(s)" : "clear"
+        // the cell's capture strobe (after a pipelined PE's added latency) and the signal one stage before it
+        let latency = pe.addedLatency
+        let strobe = latency > 0 ? "last_d\(latency)" : "last_q"
+        let beforeStrobe = latency > 1 ? "last_d\(latency - 1)" : (latency == 1 ? "last_q" : "last_in")
         /// The accumulator bit weighing 2^0 (fixed-point PE).
         var one: Int { -pe.accumulator.lsbExponent }
         switch self {
@@ -162,7 +185,7 @@ extension ArrayFault {
             let sum = try e["pe_acc"]
             try e.substitute(in: .next("res_q"), ["pe_acc": m.cat(m.zero, sum[w - 2, 0])])
         case .captureEarly:
-            try e.substitute(in: .next("res_q"), ["last_q": e["last_in"]])
+            try e.substitute(in: .next("res_q"), [strobe: e[beforeStrobe]])
         case .drainHolds:
             try e.substitute(in: .next("drain_q"), ["drain_in": e["drain_q"]])
         case .drainValidNotReset:
@@ -170,15 +193,15 @@ extension ArrayFault {
 
         // MARK: PE (both accumulators)
         case .peValidIgnored:
-            try e.substitute(in: .wire("take"), ["valid": m.one])
+            try e.substitute(in: .wire("take"), [validName: m.one])
         case .invalidIgnoresValid:
-            try e.substitute(in: .next("invalid_q"), ["valid": m.one])         // (~clear & invalid) | special
+            try e.substitute(in: .next("invalid_q"), [validName: m.one])         // (~clear & invalid) | special
         case .peClearDropped:
             try e.redrive(.wire("acc_base"), to: e["acc_q"])
         case .invalidNotSticky:
-            try e.redrive(.next("invalid_q"), to: e["valid"] & e["p_special"])
+            try e.redrive(.next("invalid_q"), to: e[validName] & e["p_special"])
         case .invalidNotCleared:
-            try e.substitute(in: .next("invalid_q"), ["clear": m.zero])        // invalid | (valid & special)
+            try e.substitute(in: .next("invalid_q"), [clearName: m.zero])        // invalid | (valid & special)
 
         // MARK: PE, fixed-point accumulator
         case .accCarryCut:
@@ -220,11 +243,39 @@ extension ArrayFault {
             try e.substitute(in: .wire("p_frac_norm"), ["p_exp_zero": m.zero])
         case .fpClearToOne:
             guard let acc = pe.floatAccumulator else { throw HDLError.invalidEdit(module: m.name, detail: "\(rawValue) needs a floating-point accumulator") }
-            try e.redrive(.wire("acc_base"), to: m.mux(e["clear"], m.const(Int(acc.encode(1.0)), width: acc.width), e["acc_q"]))
+            let oneAcc = m.const(Int(acc.encode(1.0)), width: acc.width)
+            if pe.hasPartialSums {
+                // every partial sum starts from 1.0
+                try e.redrive(.wire("acc_base"), to: m.mux(e["ps_full"], e["ps_current"], oneAcc))
+            } else {
+                try e.redrive(.wire("acc_base"), to: m.mux(e[clearName], oneAcc, e["acc_q"]))
+            }
         case .fpSpecialSkipped:
             // the fixed-point rule: NaN and infinite products are not added
             let special = try e["p_special"]
             try e.redrive(.wire("take")) { $0 & ~special }
+
+        // MARK: PE, L >= 2 partial sums (names as `ProcessingElement.elaboratePartialSums` gives them)
+        case .psumIndexCountsBubbles:
+            // the partial-sum index advances on every beat, bubbles included (ps_idx_q <= wrap ? 0 : idx + 1)
+            try e.substitute(in: .next("ps_idx_q"), ["take": m.one])
+        case .psumIndexStuck:
+            // the index never advances: every beat reads partial sum 0 (whose last result is still in the adder)
+            try e.redrive(.next("ps_idx_q"), to: e["ps_idx"])
+        case .psumNotRestarted:
+            // a job's first L beats add to what the previous job left in their partial sums, not to +0
+            try e.redrive(.wire("acc_base"), to: e["ps_current"])
+        case .psumBypassDropped:
+            // a partial sum whose previous result is just leaving the adder is read from its stale register
+            try e.redrive(.wire("ps_bypass"), to: m.zero)
+        case .combineTakesStale:
+            // partial sums a short job never reached are combined as the previous job left them, not as +0
+            for q in 0..<pe.accumulatorStages {
+                try e.redrive(.wire("ps_final_\(q)"), to: m.mux(e["ps_tag_valid_d\(pe.accumulatorStages)"] & e["ps_tag_idx_d\(pe.accumulatorStages)"].eq(q), e["ps_sum"], e["psum_\(q)"]))
+            }
+        case .combineOrderSwapped:
+            // ((s0 + s2) + s1) + ...: partial sums 1 and 2 trade places in the combine
+            try e.swap(.wire("ps_final_1"), .wire("ps_final_2"))
         }
     }
 }

@@ -19,25 +19,43 @@ public struct ProcessingElement: Hashable, Sendable {
     /// With `--acc fp32|bf16|fp16`: the accumulation format (SPEC "Floating-point accumulation");
     /// the PE then sums with an instance of `fpadd` in that format instead.
     public let floatAccumulator: FloatFormat?
+    /// L, the register stages of the floating-point accumulation adder (SPEC "Pipelined PEs"):
+    /// 1 is the combinational adder and the single accumulator; L >= 2 keeps L partial sums.
+    public let accumulatorStages: Int
 
-    public init(_ unit: ArithmeticUnit, accumulatorWidth: Int? = nil, floatAccumulator: FloatFormat? = nil) {
+    /// The most accumulation-adder stages (`--acc-stages`): L partial sums, L * L cycles of latency.
+    public static let maxAccumulatorStages = FPAccumulatorModel.maxPartialSums
+
+    public init(_ unit: ArithmeticUnit, accumulatorWidth: Int? = nil, floatAccumulator: FloatFormat? = nil, accumulatorStages: Int = 1) {
         precondition(floatAccumulator == nil || accumulatorWidth == nil, "a float accumulator has no fixed-point width")
         if let acc = floatAccumulator {
             precondition(FPAdd.widens(unit.format, into: acc), "\(unit.format) products do not widen exactly into \(acc)")
         }
+        precondition(accumulatorStages == 1 || floatAccumulator != nil, "L partial sums need a floating-point accumulator")
+        precondition((1...Self.maxAccumulatorStages).contains(accumulatorStages))
         self.unit = unit
         accumulator = AccumulatorFormat(unit.format, width: accumulatorWidth)
         self.floatAccumulator = floatAccumulator
+        self.accumulatorStages = accumulatorStages
     }
+
+    /// Whether this PE keeps L >= 2 partial sums (and so takes `last`).
+    public var hasPartialSums: Bool { accumulatorStages >= 2 }
+
+    /// Cycles by which every result and flag trails the combinational PE's (SPEC "Pipelined
+    /// PEs"): the multiplier's S, plus L * L with L >= 2 partial sums (L for the last beat's
+    /// addition, (L - 1) * L for the combine).
+    public var addedLatency: Int { unit.stages + (hasPartialSums ? accumulatorStages * accumulatorStages : 0) }
 
     public var format: FloatFormat { unit.format }
     public var isDefaultWidth: Bool { floatAccumulator != nil || accumulator.width == AccumulatorFormat.defaultWidth(unit.format) }
     /// Bits of the `acc` output: the fixed-point width, or the accumulation format's width.
     public var outputWidth: Int { floatAccumulator?.width ?? accumulator.width }
-    /// Module-name suffix of the accumulator: `_fp32` (float), `_acc<W>` (a fixed-point width other
-    /// than SPEC's default), or nothing.
+    /// Module-name suffix of the accumulator: `_fp32` (float), `_fp32_p<L>` (float with an
+    /// L-stage adder, the adder `fpadd_<acc>_p<L>`), `_acc<W>` (a fixed-point width other than
+    /// SPEC's default), or nothing.
     public var accumulatorSuffix: String {
-        if let acc = floatAccumulator { return "_\(Self.accumulationName(acc))" }
+        if let acc = floatAccumulator { return "_\(Self.accumulationName(acc))" + (hasPartialSums ? "_p\(accumulatorStages)" : "") }
         return isDefaultWidth ? "" : "_acc\(accumulator.width)"
     }
     /// `pe_<unit module>` with the accumulator suffix.
@@ -55,7 +73,7 @@ public struct ProcessingElement: Hashable, Sendable {
     }
 
     /// The adder unit of a float-accumulating PE.
-    public var adder: ArithmeticUnit? { floatAccumulator.map { ArithmeticUnit(.fpadd, $0) } }
+    public var adder: ArithmeticUnit? { floatAccumulator.map { ArithmeticUnit(.fpadd, $0, stages: hasPartialSums ? accumulatorStages : 0) } }
 
     /// The golden model: a fresh accumulator of this PE's width.
     public func goldenAccumulator() -> AccumulatorModel { AccumulatorModel(accumulator) }
@@ -64,9 +82,10 @@ public struct ProcessingElement: Hashable, Sendable {
     public func goldenMatmul(_ a: [[UInt32]], _ b: [[UInt32]]) -> [[Matmul.Element]] {
         let golden = unit.golden
         if let acc = floatAccumulator {
-            return Matmul.multiply(a, b, element: format, accumulation: acc) { golden($0, $1) }
+            return Matmul.multiply(a, b, element: format, accumulation: acc, partialSums: accumulatorStages,
+                                   multiplierStages: unit.stages) { golden($0, $1) }
         }
-        return Matmul.multiply(a, b, accumulator: accumulator) { golden($0, $1) }
+        return Matmul.multiply(a, b, accumulator: accumulator, multiplierStages: unit.stages) { golden($0, $1) }
     }
 
     /// The value an `acc` output holds (for messages).
@@ -81,6 +100,11 @@ public struct ProcessingElement: Hashable, Sendable {
     /// Shared header lines of the PE and the array files.
     var accumulatorDoc: [String] {
         if let acc = floatAccumulator {
+            if hasPartialSums {
+                let l = accumulatorStages
+                return ["accumulator: \(l) \(Self.accumulationName(acc)) (\(acc.tag)) partial sums (SPEC \"Pipelined PEs\", L=\(l)): the j-th valid beat of a job sets "
+                        + "s[j mod \(l)] = round(s[j mod \(l)] + p), each from +0; at the job's end " + Self.combineText(l) + ", round to nearest even; products widened exactly"]
+            }
             return ["accumulator: \(Self.accumulationName(acc)) (\(acc.tag)) register; acc = round(acc + p) per valid beat in arrival order, "
                     + "round to nearest even, from +0 (SPEC \"Floating-point accumulation\"); products widened exactly"]
         }
@@ -91,9 +115,18 @@ public struct ProcessingElement: Hashable, Sendable {
         ]
     }
 
-    /// The header's parameter line tail: `acc_width=.. acc_lsb=..` or `acc=fp32`.
+    /// `result = ((s0 + s1) + s2) + ...` for L partial sums.
+    static func combineText(_ l: Int) -> String {
+        var text = "s0"
+        for q in 1..<l { text = (q > 1 ? "(\(text))" : text) + " + s\(q)" }
+        return "result = " + (l > 2 ? text : "s0 + s1")
+    }
+
+    /// The header's parameter line tail: `acc_width=.. acc_lsb=..` or `acc=fp32` (and `acc_stages=L`).
     var accumulatorParameters: String {
-        if let acc = floatAccumulator { return "acc=\(Self.accumulationName(acc)) acc_width=\(acc.width)" }
+        if let acc = floatAccumulator {
+            return "acc=\(Self.accumulationName(acc)) acc_width=\(acc.width)" + (hasPartialSums ? " acc_stages=\(accumulatorStages)" : "")
+        }
         return "acc_width=\(accumulator.width) acc_lsb=\(lsbText)"
     }
 
@@ -163,29 +196,41 @@ public struct ProcessingElement: Hashable, Sendable {
         return invalid
     }
 
-    /// The ports every PE has (clk, clear, valid, a, b) and the multiplier instance's product, decoded.
+    /// The ports every PE has (clk, clear, valid, a, b; `last` with L >= 2 partial sums) and the
+    /// multiplier instance's product, decoded, with the flags that meet it.
     func ports(_ m: ModuleBuilder, unitModule: Module) -> (clear: Signal, valid: Signal, product: DecodedOperand) {
+        let p = portsWithLast(m, unitModule: unitModule)
+        return (p.clear, p.valid, p.product)
+    }
+
+    func portsWithLast(_ m: ModuleBuilder, unitModule: Module) -> (clk: Signal, clear: Signal, valid: Signal, last: Signal?, product: DecodedOperand) {
         let clk = m.clock()
         let clear = m.input("clear", 1)
         let valid = m.input("valid", 1)
+        let last = hasPartialSums ? m.input("last", 1) : nil
         let a = m.input("a", format.width)
         let b = m.input("b", format.width)
         let stages = unit.stages
         guard stages > 0 else {
             let product = m.instance(unitModule, "mul", ["a": a, "b": b])["y"]!
-            return (clear, valid, m.decode(product, format, prefix: "p"))
+            return (clk, clear, valid, last, m.decode(product, format, prefix: "p"))
         }
-        // SPEC "Pipelined PEs": clear and valid travel with the operands through the multiplier's S stages.
+        // SPEC "Pipelined PEs": clear, valid (and last) travel with the operands through the multiplier's S stages.
         let product = m.instance(unitModule, "mul", ["clk": clk, "a": a, "b": b])["y"]!
-        var (c, v) = (clear, valid)
+        var (c, v, l) = (clear, valid, last)
         for k in 1...stages {
             let cq = m.register("clear_d\(k)", 1, comment: "clear, \(k) of the multiplier's \(stages) stages later")
             let vq = m.register("valid_d\(k)", 1, comment: "valid, \(k) of the multiplier's \(stages) stages later")
             m.next(cq, c)
             m.next(vq, v)
             (c, v) = (cq, vq)
+            if let prev = l {
+                let lq = m.register("last_d\(k)", 1, comment: "last, \(k) of the multiplier's \(stages) stages later")
+                m.next(lq, prev)
+                l = lq
+            }
         }
-        return (c, v, m.decode(product, format, prefix: "p"))
+        return (clk, c, v, l, m.decode(product, format, prefix: "p"))
     }
 
     /// SPEC "Floating-point accumulation": the product widened exactly into the accumulation
@@ -195,6 +240,7 @@ public struct ProcessingElement: Hashable, Sendable {
     ///     acc     <= valid ? round((clear ? +0 : acc) + widen(product)) : (clear ? +0 : acc)
     ///     invalid <= (clear ? 0 : invalid) | (valid && product NaN or infinite)
     func elaborateFloat(unitModule: Module, adderModule: Module, acc: FloatFormat) throws -> Module {
+        if hasPartialSums { return try elaboratePartialSums(unitModule: unitModule, adderModule: adderModule, acc: acc) }
         let f = format
         let m = ModuleBuilder(moduleName)
         let name = Self.accumulationName(acc)
@@ -265,16 +311,18 @@ public struct ProcessingElement: Hashable, Sendable {
 extension ProcessingElement: Design {
     /// clk, clear, valid, a, b in; the registered acc and invalid out.
     public var signature: Signature {
-        Signature([.clock, .input("clear", 1, .clear), .input("valid", 1, .valid), .input("a", format.width, .operand),
+        Signature([.clock, .input("clear", 1, .clear), .input("valid", 1, .valid)] + (hasPartialSums ? [.input("last", 1, .last)] : [])
+                  + [.input("a", format.width, .operand),
                    .input("b", format.width, .operand), .output("acc", outputWidth, .result), .output("invalid", 1, .flag)])
     }
 
-    /// acc and invalid show a beat's effect one cycle later.
-    public var latency: Int { 1 }
+    /// acc and invalid show a beat's effect one cycle later (a pipelined PE: `addedLatency` more).
+    public var latency: Int { 1 + addedLatency }
 
     /// The PE is written by every array of its unit and accumulator.
     public var command: String {
-        ArrayDesign.commandPrefix(unit, accumulatorWidth: isDefaultWidth ? nil : accumulator.width, floatAccumulator: floatAccumulator) + " --rows 1 --cols 1"
+        ArrayDesign.commandPrefix(unit, accumulatorWidth: isDefaultWidth ? nil : accumulator.width, floatAccumulator: floatAccumulator,
+                                  accumulatorStages: accumulatorStages) + " --rows 1 --cols 1"
     }
 
     public func modules() throws -> [Module] {
@@ -286,11 +334,14 @@ extension ProcessingElement: Design {
     /// One beat of a PE's input.
     public struct Beat: Sendable {
         public var clear: Bool, valid: Bool, a: UInt32, b: UInt32
-        public init(clear: Bool, valid: Bool, a: UInt32, b: UInt32) {
+        /// The job's last beat (a PE with L >= 2 partial sums combines them and shows the result).
+        public var last: Bool
+        public init(clear: Bool, valid: Bool, a: UInt32, b: UInt32, last: Bool = false) {
             self.clear = clear
             self.valid = valid
             self.a = a
             self.b = b
+            self.last = last
         }
     }
 
@@ -298,6 +349,7 @@ extension ProcessingElement: Design {
     /// invalid in cycle c + 1 are the sum and flag after beat c (before it the registers hold
     /// their power-up values). One more cycle shows the last beat's effect.
     public func trace(_ beats: [Beat]) -> CycleTrace {
+        if hasPartialSums { return partialSumTrace(beats) }
         let late = unit.stages          // SPEC "Pipelined PEs": everything S cycles later
         var t = CycleTrace(signature, reserve: beats.count + 1 + late)
         for _ in 0...(beats.count + late) { t.addCycle() }

@@ -24,11 +24,13 @@ public struct ArrayDesign: Hashable, Sendable {
 
     public static let maxDimension = 256
 
-    public init(_ unit: ArithmeticUnit, rows: Int, cols: Int, accumulatorWidth: Int? = nil, floatAccumulator: FloatFormat? = nil) {
+    /// `unit` may be pipelined (`_p<S>`) and a float accumulator may have an adder of
+    /// `accumulatorStages` L >= 2 stages (SPEC "Pipelined PEs"): the protocol is the same, every
+    /// result `pe.addedLatency` cycles later.
+    public init(_ unit: ArithmeticUnit, rows: Int, cols: Int, accumulatorWidth: Int? = nil, floatAccumulator: FloatFormat? = nil,
+                accumulatorStages: Int = 1) {
         precondition(rows >= 1 && cols >= 1)
-        // (a pipelined multiplier's PE exists, SPEC "Pipelined PEs"; the array's capture and drain timing does not take it yet)
-        precondition(unit.stages == 0, "arrays are built of PEs with combinational multipliers")
-        pe = ProcessingElement(unit, accumulatorWidth: accumulatorWidth, floatAccumulator: floatAccumulator)
+        pe = ProcessingElement(unit, accumulatorWidth: accumulatorWidth, floatAccumulator: floatAccumulator, accumulatorStages: accumulatorStages)
         self.rows = rows
         self.cols = cols
     }
@@ -42,10 +44,11 @@ public struct ArrayDesign: Hashable, Sendable {
     public var cellModuleName: String { "array_cell_\(unit.moduleName)\(widthSuffix)" }
     public var fileName: String { "\(moduleName).v" }
 
-    /// Cycles from a job's last beat to row i's first result (PE(i, C-1)).
-    public func firstResultDelay(row i: Int) -> Int { i + cols + 2 }
+    /// Cycles from a job's last beat to row i's first result (PE(i, C-1)); a pipelined PE adds
+    /// its `addedLatency` D (SPEC "Pipelined PEs": the same protocol, D cycles later).
+    public func firstResultDelay(row i: Int) -> Int { i + cols + 2 + pe.addedLatency }
     /// The cycle, relative to the job's last beat, in which PE(i,j)'s result is on row i's port.
-    public func resultDelay(row i: Int, col j: Int) -> Int { i + 2 * cols + 1 - j }
+    public func resultDelay(row i: Int, col j: Int) -> Int { i + 2 * cols + 1 - j + pe.addedLatency }
     /// The protocol at a glance (array headers and docs/array.md): a 2 x 2 array, one job of
     /// K = 3 beats whose last beat is in cycle t = 2. Cij is PE(i,j)'s sum.
     public static let timingDiagram = [
@@ -71,11 +74,13 @@ public struct ArrayDesign: Hashable, Sendable {
     /// Minimum distance between consecutive `in_last` beats.
     public var minLastSpacing: Int { cols }
 
-    static func commandPrefix(_ unit: ArithmeticUnit, accumulatorWidth: Int?, floatAccumulator: FloatFormat? = nil) -> String {
+    static func commandPrefix(_ unit: ArithmeticUnit, accumulatorWidth: Int?, floatAccumulator: FloatFormat? = nil, accumulatorStages: Int = 1) -> String {
         var parts = ["rtlgen", "array"] + unit.format.arguments
         if unit.overflow != .saturate { parts += ["--overflow", unit.overflow.rawValue] }
         parts += ["--unit", unit.kind.rawValue]
+        if unit.stages > 0 { parts += ["--stages", "\(unit.stages)"] }
         if let acc = floatAccumulator { parts += ["--acc", ProcessingElement.accumulationName(acc)] }
+        if accumulatorStages > 1 { parts += ["--acc-stages", "\(accumulatorStages)"] }
         if let w = accumulatorWidth { parts += ["--acc-width", "\(w)"] }
         return parts.joined(separator: " ")
     }
@@ -87,7 +92,8 @@ public struct ArrayDesign: Hashable, Sendable {
 
     /// The command up to the array size (shared header line of the PE and cell files).
     var prefixCommand: String {
-        ArrayDesign.commandPrefix(unit, accumulatorWidth: pe.isDefaultWidth ? nil : accumulatorWidth, floatAccumulator: pe.floatAccumulator)
+        ArrayDesign.commandPrefix(unit, accumulatorWidth: pe.isDefaultWidth ? nil : accumulatorWidth, floatAccumulator: pe.floatAccumulator,
+                                  accumulatorStages: pe.accumulatorStages)
     }
 
     public struct Elaborated {
@@ -139,7 +145,7 @@ public struct ArrayDesign: Hashable, Sendable {
             "(the sum is final in the cycle after the last beat). load (row-wide) copies res into the drain stage,",
             "otherwise the stage takes drain_in from the west neighbour: the row's results shift east.",
             "rst: synchronous, clears the flags and the drain valid bit (not the accumulator: clear_in does that).",
-        ]
+        ] + pipelineCellDoc
         let clk = m.clock()
         let rst = m.input("rst", 1)
         let aIn = m.input("a_in", f.width)
@@ -152,7 +158,9 @@ public struct ArrayDesign: Hashable, Sendable {
         let drainInvalidIn = m.input("drain_invalid_in", 1)
         let drainValidIn = m.input("drain_valid_in", 1)
 
-        let peOut = m.instance(peModule, "pe", ["clk": clk, "clear": clearIn, "valid": validIn, "a": aIn, "b": bIn])
+        var peIn = ["clk": clk, "clear": clearIn, "valid": validIn, "a": aIn, "b": bIn]
+        if pe.hasPartialSums { peIn["last"] = lastIn }
+        let peOut = m.instance(peModule, "pe", peIn)
 
         let aQ = m.register("a_q", f.width)
         let bQ = m.register("b_q", f.width)
@@ -165,10 +173,17 @@ public struct ArrayDesign: Hashable, Sendable {
         m.next(clearQ, ~rst & clearIn)
         m.next(lastQ, ~rst & lastIn)
 
+        // SPEC "Pipelined PEs": the PE's result is final D cycles later than the combinational PE's
+        var capture = lastQ
+        for d in 0..<pe.addedLatency {
+            let r = m.register("last_d\(d + 1)", 1, comment: d == 0 ? "the last beat, waiting for the pipelined PE's result (\(pe.addedLatency) cycles)" : nil)
+            m.next(r, ~rst & capture)
+            capture = r
+        }
         let res = m.register("res_q", w, comment: "the last finished job's sum")
         let resInvalid = m.register("res_invalid_q", 1)
-        m.next(res, m.mux(lastQ, peOut["acc"]!, res))
-        m.next(resInvalid, m.mux(lastQ, peOut["invalid"]!, resInvalid))
+        m.next(res, m.mux(capture, peOut["acc"]!, res))
+        m.next(resInvalid, m.mux(capture, peOut["invalid"]!, resInvalid))
 
         let drain = m.register("drain_q", w, comment: "drain shift register stage")
         let drainInvalid = m.register("drain_invalid_q", 1)
@@ -186,6 +201,30 @@ public struct ArrayDesign: Hashable, Sendable {
         m.output("drain_invalid_out", drainInvalid)
         m.output("drain_valid_out", drainValid)
         return try m.finish()
+    }
+
+    /// The cell header's lines on a pipelined PE (none for the combinational one).
+    var pipelineCellDoc: [String] {
+        let d = pe.addedLatency
+        guard d > 0 else { return [] }
+        return ["pipelined PE (SPEC \"Pipelined PEs\"): its result is final \(d) cycles later than the combinational PE's"
+                + " (multiplier S=\(unit.stages)" + (pe.hasPartialSums ? ", \(pe.accumulatorStages) partial sums: L*L=\(pe.accumulatorStages * pe.accumulatorStages)" : "") + "),",
+                "so last_q waits \(d) more registers (last_d1...last_d\(d)) before res captures it; last_in also reaches the PE" + (pe.hasPartialSums ? "" : " only through last_q")]
+    }
+
+    /// The array header's lines on a pipelined PE.
+    var pipelineArrayDoc: [String] {
+        let d = pe.addedLatency
+        guard d > 0 else { return [] }
+        var why = "multiplier \(unit.moduleName): S=\(unit.stages)"
+        if pe.hasPartialSums {
+            let l = pe.accumulatorStages
+            why += "; adder \(pe.adder!.moduleName): L=\(l) partial sums, L*L=\(l * l) (the last beat's addition \(l), the combine (L-1)*L=\((l - 1) * l))"
+        }
+        return [
+            "  Pipelined PEs (SPEC \"Pipelined PEs\"): the protocol above, every result D = \(d) cycles later (\(why)):",
+            "  row i's results in cycles t+i+C+2+D ... t+i+2C+1+D, PE(i,j) in cycle t+i+2C+1-j+D (D = \(d)); in_last spacing unchanged.",
+        ]
     }
 
     // MARK: - Array
@@ -215,6 +254,7 @@ public struct ArrayDesign: Hashable, Sendable {
             "  need C-K idle beats (in_valid = in_clear = in_last = 0) after them.",
             "  rst: synchronous; clears the flags in flight and the drain (hold for one cycle after power-up).",
             "  A beat with in_valid = 0 (a bubble, even the in_clear or in_last beat) adds nothing; its operands are ignored.",
+        ] + pipelineArrayDoc + [
             "",
         ] + ArrayDesign.timingDiagram.map { "  " + $0 }
         let clk = m.clock()
@@ -252,6 +292,16 @@ public struct ArrayDesign: Hashable, Sendable {
             m.register("load_q_\($0)", 1, comment: $0 == 0 ? "row i's drain load: the last beat has left cell_<i>_\(C - 1), so every res of row i is final" : nil)
         }
 
+        // SPEC "Pipelined PEs": the load waits as long as the cells' capture
+        let rowLoads = (0..<R).map { i -> Signal in
+            var load = loads[i]
+            for d in 0..<pe.addedLatency {
+                let r = m.register("load_d_\(i)_\(d + 1)", 1, comment: i == 0 && d == 0 ? "row i's load, waiting as the cells' capture does (\(pe.addedLatency) cycles)" : nil)
+                m.next(r, ~rst & load)
+                load = r
+            }
+            return load
+        }
         var cells: [[[String: Signal]]] = []
         let zeroDrain = m.zeros(w)
         for i in 0..<R {
@@ -266,7 +316,7 @@ public struct ArrayDesign: Hashable, Sendable {
                     "valid_in": west?["valid_out"] ?? flags[i].valid,
                     "clear_in": west?["clear_out"] ?? flags[i].clear,
                     "last_in": west?["last_out"] ?? flags[i].last,
-                    "load": loads[i],
+                    "load": rowLoads[i],
                     "drain_in": west?["drain_out"] ?? zeroDrain,
                     "drain_invalid_in": west?["drain_invalid_out"] ?? m.zero,
                     "drain_valid_in": west?["drain_valid_out"] ?? m.zero,

@@ -77,6 +77,13 @@ public struct ArrayMutation: Sendable {
             (.widenSubnormalAsNormal, "subnormal products widened as if normal (hidden bit 1)"),
             (.fpClearToOne, "a job's sum starts from 1.0 instead of +0"),
             (.fpSpecialSkipped, "NaN and infinite products left out of the sum (fixed-point rule)"),
+            // L >= 2 partial sums (--acc-stages L, SPEC "Pipelined PEs")
+            (.psumIndexCountsBubbles, "partial-sum index advances on bubbles too (beat j not into sum j mod L)"),
+            (.psumIndexStuck, "partial-sum index never advances (every beat into s0)"),
+            (.psumNotRestarted, "a job's partial sums start from the previous job's, not +0"),
+            (.psumBypassDropped, "a partial sum read from its register while its newest result is still leaving the adder"),
+            (.combineTakesStale, "partial sums a short job never reached combined as left, not as +0"),
+            (.combineOrderSwapped, "combine order ((s0 + s2) + s1) + ... instead of ((s0 + s1) + s2) + ..."),
         ]
         return described.filter { $0.0.applies(to: d) }.map { ArrayMutation($0.0, $0.1, in: d) }
     }

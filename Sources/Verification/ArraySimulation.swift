@@ -241,10 +241,85 @@ public enum ArrayTestPlan {
         }
         jobs.append(ArrayJob("float: sums of the smallest subnormals", a: (0..<R).map { i in (0..<9).map { k in subnormal(i, k) } }, b: ones(9)))
         if let tie = stickyTie(d, acc) {
-            jobs.append(ArrayJob("float: round to nearest even decided by the sticky bit (a term just above half an ulp of a sum ~2^\(acc.mantissaBits + 1) times larger)",
+            jobs.append(ArrayJob("float: round to nearest even decided by the sticky bit (a term just above half an ulp of a sum ~2^\(acc.mantissaBits + 1) times larger)"
+                                 + (d.pe.hasPartialSums ? ", all in partial sum 0" : ""),
                                  a: (0..<R).map { _ in tie.a }, b: tie.b.map { Array(repeating: $0, count: C) }))
         }
+        if d.pe.hasPartialSums, let halves = partialSumHalves(d, acc) {
+            jobs.append(ArrayJob("float: L partial sums decide (two half-ulp terms, bubbles between, in partial sum 1: exact there, each a tie to even in sequence)",
+                                 a: (0..<R).map { _ in halves.a }, b: halves.b.map { Array(repeating: $0, count: C) }, valid: halves.valid))
+        }
+        if d.pe.accumulatorStages >= 3, let order = partialSumOrder(d, acc) {
+            jobs.append(ArrayJob("float: the combine order decides (S in partial sum 0, a term just above half an ulp in 1, minus half an ulp in 2)",
+                                 a: (0..<R).map { _ in order.a }, b: order.b.map { Array(repeating: $0, count: C) }))
+        }
         return jobs
+    }
+
+    /// SPEC "Pipelined PEs", L >= 3: a sum S of n maximal products in partial sum 0, a product p
+    /// between half and one ulp of S in partial sum 1, minus half an ulp in partial sum 2 (the
+    /// other partial sums +0): SPEC's `(S + p) - h` rounds S + ulp - h, a tie, to the even S, while
+    /// `(S - h) + p` gives S + ulp. A combine in another order changes the result. Chosen from the
+    /// golden model (both orders computed); nil if no such pair.
+    static func partialSumOrder(_ d: ArrayDesign, _ acc: FloatFormat) -> (a: [UInt32], b: [UInt32])? {
+        let f = d.format, unit = d.unit, one = f.encode(1), l = d.pe.accumulatorStages
+        let bigP = FPAdd.widen(unit(f.maxFinite, one), from: f, to: acc)
+        var smalls: [(element: UInt32, product: UInt32)] = []
+        for small in 0..<(UInt32(1) << UInt32(f.width)) {
+            let p = FPAdd.widen(unit(small, one), from: f, to: acc)
+            if acc.classify(p) == .normal { smalls.append((small, p)) }
+        }
+        var sum: UInt32 = 0
+        for n in 1...4096 {
+            sum = FPAdd.add(sum, bigP, acc)
+            guard acc.classify(sum) == .normal, sum & 1 == 0 else { continue }
+            let ulp = acc.doubleValue(sum + 1) - acc.doubleValue(sum)
+            guard let h = smalls.first(where: { acc.doubleValue($0.product) == -ulp / 2 }) else { continue }
+            for p in smalls where acc.doubleValue(p.product) > ulp / 2 && acc.doubleValue(p.product) < ulp {
+                let spec = FPAdd.add(FPAdd.add(sum, p.product, acc), h.product, acc)
+                let swapped = FPAdd.add(FPAdd.add(sum, h.product, acc), p.product, acc)
+                guard spec != swapped else { continue }
+                let bigs = (0..<n).flatMap { _ in [f.maxFinite] + [UInt32](repeating: 0, count: l - 1) }
+                let a = bigs + [0, p.element, h.element] + [UInt32](repeating: 0, count: l - 3)
+                return (a, [UInt32](repeating: one, count: a.count))
+            }
+        }
+        return nil
+    }
+
+    /// SPEC "Pipelined PEs", L >= 2: a sum S of n maximal products in partial sum 0 (the other
+    /// partial sums get +0 products), then two products of exactly half an ulp of S in partial
+    /// sum 1, each after a bubble (in_valid = 0, NaN operands): one partial sum at a time they
+    /// are 2h = ulp(S), so the result is S + ulp; added in sequence each would be a tie to the
+    /// even S. A beat put in the wrong partial sum, a bubble counted as a beat or a partial sum
+    /// combined wrongly changes the result. Chosen from the golden model; nil if no such pair.
+    static func partialSumHalves(_ d: ArrayDesign, _ acc: FloatFormat) -> (a: [UInt32], b: [UInt32], valid: [Bool])? {
+        let f = d.format, unit = d.unit, one = f.encode(1), zero: UInt32 = 0, l = d.pe.accumulatorStages
+        let bigP = FPAdd.widen(unit(f.maxFinite, one), from: f, to: acc)
+        var smalls: [UInt32: UInt32] = [:]     // product bits in acc -> the element giving it (times 1.0)
+        for small in 0..<(UInt32(1) << UInt32(f.width)) where small & f.signMask == 0 {
+            let p = FPAdd.widen(unit(small, one), from: f, to: acc)
+            if acc.classify(p) == .normal && smalls[p] == nil { smalls[p] = small }
+        }
+        var sum: UInt32 = 0
+        for n in 1...4096 {
+            sum = FPAdd.add(sum, bigP, acc)
+            guard acc.classify(sum) == .normal, sum & 1 == 0 else { continue }
+            let ulp = acc.doubleValue(sum + 1) - acc.doubleValue(sum)
+            guard let hBits = smalls.keys.sorted().first(where: { acc.doubleValue($0) == ulp / 2 }), let h = smalls[hBits] else { continue }
+            var a: [UInt32] = [], valid: [Bool] = []
+            for _ in 0..<n {
+                a += [f.maxFinite] + [UInt32](repeating: zero, count: l - 1)
+                valid += [Bool](repeating: true, count: l)
+            }
+            for _ in 0..<2 {
+                // beat index = 0 mod L: +0 into partial sum 0; a bubble; h into partial sum 1; +0 into the rest
+                a += [zero, f.hasNaN ? f.canonicalNaN : f.maxFinite, h] + [UInt32](repeating: zero, count: l - 2)
+                valid += [true, false, true] + [Bool](repeating: true, count: l - 2)
+            }
+            return (a, [UInt32](repeating: one, count: a.count), valid)
+        }
+        return nil
     }
 
     /// Beats whose golden sum `big` is many (up to 2,048) maximal products and then one small
@@ -252,8 +327,10 @@ public enum ArrayTestPlan {
     /// guard 1, round 0, sticky 1, so only the sticky bit tells the sum to round up rather than tie
     /// to even (the sum's last bit is even); `big` is about 2^(M+1) times `p`. Chosen from the
     /// golden model (the unit's own products); nil when the formats have no such pair.
+    /// With L >= 2 partial sums (SPEC "Pipelined PEs") every big product is followed by L - 1
+    /// +0 products, so the whole sum, and the small term, are in partial sum 0 and the tie is the same.
     static func stickyTie(_ d: ArrayDesign, _ acc: FloatFormat) -> (a: [UInt32], b: [UInt32])? {
-        let f = d.format, unit = d.unit, one = f.encode(1)
+        let f = d.format, unit = d.unit, one = f.encode(1), l = d.pe.accumulatorStages
         let bigP = FPAdd.widen(unit(f.maxFinite, one), from: f, to: acc)
         var smalls: [(UInt32, Double)] = []
         for small in 0..<(UInt32(1) << UInt32(f.width)) where small & f.signMask == 0 {
@@ -268,7 +345,8 @@ public enum ArrayTestPlan {
             for (small, p) in smalls {
                 let q = p / ulp
                 if q > 0.5 && q < 0.75 && (q * 4).rounded() != q * 4 {
-                    return ([UInt32](repeating: f.maxFinite, count: n) + [small], [UInt32](repeating: one, count: n + 1))
+                    let bigs = (0..<n).flatMap { _ in [f.maxFinite] + [UInt32](repeating: 0, count: l - 1) }
+                    return (bigs + [small], [UInt32](repeating: one, count: bigs.count + 1))
                 }
             }
         }

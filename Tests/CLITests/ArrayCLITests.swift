@@ -61,4 +61,41 @@ extension CLITests {
         let help = try rtlgen(["mutate-array", "--help"])
         #expect(help.status == 0 && help.stdout.contains("--gate-mutants") && help.stdout.contains("Example:"))
     }
+
+    /// `--stages S --acc-stages L` (SPEC "Pipelined PEs"): the pipelined multiplier, the L-stage
+    /// adder, the PE, cell and array with both in their names; the manifest records S and L.
+    @Test func pipelinedArrayWritesItsModulesAndManifest() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try rtlgen(["array", "--rows", "2", "--cols", "2", "--unit", "lmul", "--mantissa", "3", "--acc", "fp32", "--stages", "2", "--acc-stages", "2", "--out", dir + "/a"])
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        #expect(listing(dir + "/a") == ["array_cell_lmul_e4m3_p2_fp32_p2.v", "array_lmul_e4m3_p2_fp32_p2_2x2.v", "fpadd_e8m23_p2.v",
+                                        "lmul_e4m3_p2.v", "manifest.json", "pe_lmul_e4m3_p2_fp32_p2.v"])
+        let manifest = try String(contentsOfFile: dir + "/a/manifest.json", encoding: .utf8)
+        #expect(manifest.contains("\"acc_stages\" : \"2\"") && manifest.contains("\"stages\" : \"2\""), "\(manifest.prefix(600))")
+        // --acc-stages 1 and --stages 0 are today's modules, byte for byte
+        let plain = try rtlgen(["array", "--rows", "2", "--cols", "2", "--unit", "lmul", "--mantissa", "3", "--acc", "fp32", "--out", dir + "/b"])
+        let same = try rtlgen(["array", "--rows", "2", "--cols", "2", "--unit", "lmul", "--mantissa", "3", "--acc", "fp32", "--stages", "0", "--acc-stages", "1", "--out", dir + "/c"])
+        #expect(plain.status == 0 && same.status == 0)
+        for f in listing(dir + "/b") {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/b/" + f)) == Data(contentsOf: URL(fileURLWithPath: dir + "/c/" + f)), "\(f)")
+        }
+    }
+
+    /// `rtlgen matmul --acc-stages L`: e4m3 fpmul products times 1.0 are the values themselves;
+    /// 256, 1, 0, 1 summed in bf16 (8 significant bits, spacing 2 above 256): in sequence 256 + 1
+    /// ties to the even 256 each time (4380); with L = 2, s0 = 256 + 0, s1 = 1 + 1 = 2, and
+    /// 256 + 2 = 258 is exact (4381); with L = 3, s0 = 256 + 1 -> 256, then + 1 + 0 -> 256 (4380).
+    /// --stages changes nothing.
+    @Test func matmulTakesThePartialSums() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data("78 38 00 38\n".utf8).write(to: URL(fileURLWithPath: dir + "/A.hex"))
+        try Data("38\n38\n38\n38\n".utf8).write(to: URL(fileURLWithPath: dir + "/B.hex"))
+        for (l, s, expected) in [(1, 0, "0 0 4380 0"), (2, 0, "0 0 4381 0"), (2, 3, "0 0 4381 0"), (3, 1, "0 0 4380 0")] {
+            let r = try rtlgen(["matmul", "--unit", "fpmul", "--mantissa", "3", "--acc", "bf16", "--acc-stages", "\(l)", "--stages", "\(s)",
+                                "--a", dir + "/A.hex", "--b", dir + "/B.hex"])
+            #expect(r.status == 0 && r.stdout.split(separator: "\n").last.map(String.init) == expected, "L=\(l) S=\(s): \(r.stdout) \(r.stderr)")
+        }
+    }
 }
