@@ -230,9 +230,16 @@ public struct SynthesisFlow: Sendable {
         public var flipFlopTransistors: Int {
             transistors - 4 * ((cmos.cells["$_NAND_"] ?? 0) + (cmos.cells["$_NOR_"] ?? 0)) - 2 * (cmos.cells["$_NOT_"] ?? 0)
         }
+        /// What yosys printed over the flow's steps, for a file it did not write.
+        var yosysOutput = ""
+        var flowScript = ""
         func read(_ name: String) throws -> Data {
             do { return try Data(contentsOf: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(name))) } catch {
-                throw Failure(description: "yosys did not write \(name) in \(directory)")
+                let said = yosysOutput.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                let first = said.first { $0.lowercased().contains("error") } ?? said.first
+                throw Failure(description: "yosys did not write \(name) in \(directory): "
+                              + (first.map { "yosys said: \(String($0.prefix(300)))" } ?? "yosys exited 0 and printed nothing")
+                              + "; the flow script \(flowScript) must write it in its map: section, as synth/flow.ys does")
             }
         }
     }
@@ -255,6 +262,7 @@ public struct SynthesisFlow: Sendable {
         prelude += "read_verilog -noautowire \(sources.map(absolute).joined(separator: " "))\nhierarchy -check -top \(top)\nproc; flatten; opt_clean\n"
         // Three fresh processes: the reference, the word-level step, the mappings (see synth/flow.ys for why).
         let steps = blackBoxes.isEmpty ? [("gold.ys", "gold:coarse"), ("coarse.ys", "coarse:map"), ("map.ys", "map:")] : [("map.ys", "map:")]
+        var said = ""
         for (script, labels) in steps {
             try (prelude + "script \(absolute(flowScript)) \(labels)\n")
                 .write(toFile: (dir as NSString).appendingPathComponent(script), atomically: true, encoding: .utf8)
@@ -266,9 +274,12 @@ public struct SynthesisFlow: Sendable {
             if let warning = y.output.split(separator: "\n").first(where: { $0.contains("Warning") }) {
                 throw Failure(description: "\(top): yosys warned: \(warning)")
             }
+            said += y.output
         }
         var m = Mapped(directory: dir, gates: Stat(total: 0, cells: [:], transistors: nil), cmos: Stat(total: 0, cells: [:], transistors: nil),
                        depth: 0, transistors: 0, proof: .proven)
+        m.yosysOutput = said
+        m.flowScript = flowScript
         m.gates = try Self.stat(m.read("gates.stat.json"), module: top)
         m.cmos = try Self.stat(m.read("cmos.stat.json"), module: top)
         let ltp = String(decoding: try m.read("gates.ltp.txt"), as: UTF8.self)
