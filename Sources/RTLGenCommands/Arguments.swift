@@ -231,9 +231,26 @@ struct FileList: CustomStringConvertible, Sendable {
 func checkInputFile(_ path: String, flag: String, hint: String) throws {
     var isDir: ObjCBool = false
     guard !path.isEmpty else { throw UsageError("\(flag) is an empty path; \(hint)") }
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw UsageError("\(flag): \(path) does not exist; \(hint)") }
-    guard !isDir.boolValue else { throw UsageError("\(flag): \(path) is a directory, not a file; \(hint)") }
-    guard FileManager.default.isReadableFile(atPath: path) else { throw UsageError("\(flag): \(path) is not readable; \(hint)") }
+    let shown = path.count > 200 ? shortQuote(path, limit: 200) : path
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw UsageError("\(flag): \(shown) does not exist; \(hint)") }
+    guard !isDir.boolValue else { throw UsageError("\(flag): \(shown) is a directory, not a file; \(hint)") }
+    // a regular file through symlinks: a FIFO, socket or device is read more than once by the tools, or never ends
+    var s = stat()
+    guard stat(path, &s) == 0, s.st_mode & S_IFMT == S_IFREG else { throw UsageError("\(flag): \(shown) is not a regular file (a FIFO, socket or device); \(hint)") }
+    guard FileManager.default.isReadableFile(atPath: path) else { throw UsageError("\(flag): \(shown) is not readable; \(hint)") }
+}
+
+/// A yosys flow script must have the labels rtlgen runs it by (`script FILE gold:coarse`,
+/// `coarse:map`, `map:`), else yosys runs nothing, exits 0 and writes no figures.
+func checkFlowScript(_ path: String) throws {
+    try checkInputFile(path, flag: "--flow", hint: "pass --flow FILE (the repository's synth/flow.ys)")
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw UsageError("--flow: \(path.count > 200 ? shortQuote(path, limit: 200) : path) is not UTF-8 text; pass --flow FILE (the repository's synth/flow.ys)")
+    }
+    let labels = Set(text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasSuffix(":") && !$0.contains(" ") })
+    if let missing = ["gold:", "coarse:", "map:"].first(where: { !labels.contains($0) }) {
+        throw UsageError("--flow: \(path.count > 200 ? shortQuote(path, limit: 200) : path) has no '\(missing)' label; a flow script needs the labels gold:, coarse: and map: of synth/flow.ys")
+    }
 }
 
 /// The testbench files a command needs, checked before any work.

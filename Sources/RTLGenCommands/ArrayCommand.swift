@@ -35,10 +35,8 @@ struct ArrayCommand: ParsableCommand {
 
     @OptionGroup var format: FormatOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Accumulator width in bits, M+1 (the product significand) up to 64 or SPEC's default if wider (default: SPEC's, enough for 2^16 max-magnitude products; narrower wraps).",
-        valueName: "W"), transform: wholeNumber)
-    var accWidth: Int?
+    @OptionGroup var width: AccumulatorWidthOption
+    var accWidth: Int? { width.accWidth }
 
     @OptionGroup var accumulation: AccumulationOptions
     var acc: Accumulation { accumulation.acc }
@@ -48,20 +46,10 @@ struct ArrayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "dir"))
     var out: String = "rtl"
 
-    /// The accumulator widths the PE can be built with for `f`: at least the product significand
-    /// (M + 1 bits, and 2), at most 64 or SPEC's default width when that is wider.
-    static func accumulatorWidths(_ f: FloatFormat) -> ClosedRange<Int> {
-        max(2, f.mantissaBits + 1)...max(64, AccumulatorFormat.defaultWidth(f))
-    }
-
     mutating func validate() throws {
         try check("--rows", rows, in: 1...ArrayDesign.maxDimension)
         try check("--cols", cols, in: 1...ArrayDesign.maxDimension)
-        if let w = accWidth {
-            guard acc == .fixed else { throw UsageError("--acc-width applies to --acc fixed only; drop it or use --acc fixed") }
-            let f = try format.format()
-            try check("--acc-width", w, in: Self.accumulatorWidths(f), "for \(f.tag): the product significand has \(f.mantissaBits + 1) bits")
-        }
+        try width.check(try format.format(), acc: acc)
         try acc.check(element: try format.format())
         try accPipeline.refuseFixed(acc)
         try OutputWriter.checkDirectory(out)
@@ -90,6 +78,7 @@ struct SimArrayCommand: ParsableCommand {
           rtlgen sim-array --sizes 1x1,2x3,4x4,8x8 --units lmul,fpmul --mantissa 3
           rtlgen sim-array --sizes 4x4 --units lmul --mantissa 3 --dir rtl --sim icarus
           rtlgen sim-array --sizes 2x2 --units lmul --mantissa 3 --acc fp32 --stages 2 --acc-stages 2
+          rtlgen sim-array --sizes 2x2 --units lmul --mantissa 3 --acc-width 8    (a narrow accumulator: RTL and golden model wrap alike)
         """
     )
 
@@ -107,6 +96,8 @@ struct SimArrayCommand: ParsableCommand {
     @OptionGroup var pipeline: ArrayStagesOption
     @OptionGroup var accPipeline: AccStagesOption
 
+    @OptionGroup var width: AccumulatorWidthOption
+
     @Option(help: ArgumentHelp("Simulate the files in this directory as they are, instead of generating them.", valueName: "dir"))
     var dir: String?
 
@@ -121,6 +112,7 @@ struct SimArrayCommand: ParsableCommand {
     mutating func validate() throws {
         try acc.check(element: try format.format())
         try accPipeline.refuseFixed(acc)
+        try width.check(try format.format(), acc: acc)
         if let dir { try checkInputDirectory(dir, flag: "--dir") }
         try OutputWriter.checkDirectory(build, flag: "--build")
     }
@@ -131,7 +123,7 @@ struct SimArrayCommand: ParsableCommand {
         for (r, c) in sizes.sizes {
             for k in units.kinds {
                 designs.append(ArrayDesign(ArithmeticUnit(k, f, overflow: format.overflow, stages: pipeline.stages), rows: r, cols: c,
-                                           floatAccumulator: acc.format, accumulatorStages: accPipeline.accStages))
+                                           accumulatorWidth: width.accWidth, floatAccumulator: acc.format, accumulatorStages: accPipeline.accStages))
             }
         }
         let rtl = dir ?? "\(build)/rtl"

@@ -49,13 +49,10 @@ struct GlitchCommand: ParsableCommand {
     mutating func validate() throws {
         try check("--count", count, in: Limits.timedPairs)
         _ = try format.format()
-        for (flag, path) in [("--liberty", liberty), ("--cell-models", modelsPath), ("--flow", flow)] {
-            // a regular file (through symlinks): not a directory, FIFO or device
-            let type = (try? FileManager.default.attributesOfItem(atPath: (path as NSString).resolvingSymlinksInPath))?[.type] as? FileAttributeType
-            guard !path.isEmpty, type == .typeRegular else {
-                throw UsageError("\(flag): '\(path.prefix(200))' is not a regular file; run 'bash scripts/install-tools.sh' or give the path of one")
-            }
+        for (flag, path) in [("--liberty", liberty), ("--cell-models", modelsPath)] {
+            try checkInputFile(path, flag: flag, hint: "run 'bash scripts/install-tools.sh' or give the path of one")
         }
+        try checkFlowScript(flow)
         try OutputWriter.checkDirectory(work, flag: "--work")
         try checkTools(["yosys", "yosys-abc", "sta", "iverilog", "vvp"])
     }

@@ -136,9 +136,8 @@ struct MatmulCommand: ParsableCommand {
     @OptionGroup var pipeline: ArrayStagesOption
     @OptionGroup var accPipeline: AccStagesOption
 
-    @Option(name: .customLong("acc-width"), parsing: .unconditional, help: ArgumentHelp("Fixed-point accumulator width, the same range as 'rtlgen array --acc-width': M+1 up to 64 or SPEC's default if wider (default: SPEC's, enough for 2^16 max-magnitude products; narrower wraps).", valueName: "bits"),
-            transform: wholeNumber)
-    var accWidth: Int?
+    @OptionGroup var width: AccumulatorWidthOption
+    var accWidth: Int? { width.accWidth }
 
     @Option(help: ArgumentHelp("File of A (R lines of K values), or - for standard input.", valueName: "file"))
     var a: String
@@ -154,10 +153,7 @@ struct MatmulCommand: ParsableCommand {
         try checkSupported([unit.kind], f, format.overflow)
         try acc.check(element: f)
         try accPipeline.refuseFixed(acc)
-        if let w = accWidth {
-            guard acc == .fixed else { throw UsageError("--acc-width applies to --acc fixed only; drop it or use --acc fixed") }
-            try check("--acc-width", w, in: ArrayCommand.accumulatorWidths(f), "for \(f.tag): the product significand has \(f.mantissaBits + 1) bits")
-        }
+        try width.check(f, acc: acc)
         if a.isEmpty || b.isEmpty { throw UsageError("--\(a.isEmpty ? "a" : "b") is an empty path; give a file or - for standard input") }
         for (flag, path) in [("--a", a), ("--b", b)] where path != "-" { try checkReadable(path, flag: flag) }
         if a == "-" && b == "-" { throw UsageError("--a and --b cannot both be standard input; give one of them as a file") }
@@ -170,19 +166,19 @@ struct MatmulCommand: ParsableCommand {
         let ma = try HexInput(path: a, label: "--a", format: f), mb = try HexInput(path: b, label: "--b", format: f)
         guard let k = ma.rows.first?.values.count else { throw BadInput("\(ma.name) has no rows; A needs at least one row of K values") }
         for r in ma.rows where r.values.count != k {
-            throw BadInput("\(ma.name) line \(r.line): \(r.values.count) values where the first row has \(k); every row of A has K values")
+            throw BadInput("\(ma.name) line \(r.line): \(counted(r.values.count, "value")) where the first row has \(k); every row of A has K values")
         }
-        guard mb.rows.count == k else { throw BadInput("\(mb.name) has \(mb.rows.count) rows; B needs K = \(k) rows (the columns of A)") }
+        guard mb.rows.count == k else { throw BadInput("\(mb.name) has \(counted(mb.rows.count, "row")); B needs K = \(counted(k, "row")) (the columns of A)") }
         if acc == .fixed && accWidth == nil && k > Limits.beats.upperBound {
             // SPEC's default width holds 2^16 max-magnitude products; more could wrap it silently
             let extra = Int((Double(k) / Double(Limits.beats.upperBound)).log2Ceiling)
             let need = AccumulatorFormat.defaultWidth(f) + extra
-            let widen = ArrayCommand.accumulatorWidths(f).contains(need) ? "give --acc-width \(need) (an array built with it sums them exactly), or " : ""
+            let widen = AccumulatorWidthOption.widths(f).contains(need) ? "give --acc-width \(need) (an array built with it sums them exactly), or " : ""
             throw BadInput("K = \(k) is more than the \(Limits.beats.upperBound) products SPEC's default accumulator holds without wrapping; \(widen)split K into jobs of at most \(Limits.beats.upperBound)")
         }
         let c = mb.rows[0].values.count
         for r in mb.rows where r.values.count != c {
-            throw BadInput("\(mb.name) line \(r.line): \(r.values.count) values where the first row has \(c); every row of B has C values")
+            throw BadInput("\(mb.name) line \(r.line): \(counted(r.values.count, "value")) where the first row has \(c); every row of B has C values")
         }
         let A = ma.rows.map(\.values), B = mb.rows.map(\.values)
         let result: [[Matmul.Element]]

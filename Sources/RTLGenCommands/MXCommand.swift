@@ -8,6 +8,28 @@ import Verification
 
 /// `rtlgen mxdot`, `rtlgen mxeval`, `rtlgen sim-mx`: SPEC "MX block formats and the MX dot product".
 
+/// `--block`, `--stages`: the shape of an MX dot design, the same options in mxdot, mxeval,
+/// sim-mx and mutate-mx.
+struct MXShapeOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: ArgumentHelp("Elements per block K, a power of two 1...64 (OCP: 32).", valueName: "K"), transform: wholeNumber)
+    var block: Int = 32
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Register stages, \(MXDotDesign.stageRange.lowerBound)...\(MXDotDesign.stageRange.upperBound) (0: combinational; _p<S> modules).", valueName: "S"),
+            transform: wholeNumber)
+    var stages: Int = 0
+}
+
+/// `--count`: the random block pairs of sim-mx and mutate-mx.
+struct MXRandomOptions: ParsableArguments {
+    static let range = 0...100_000
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Random block pairs after the element pairs and corners, \(range.lowerBound)...\(range.upperBound).", valueName: "n"),
+            transform: wholeNumber)
+    var count: Int = 2000
+
+    func validate() throws { try check("--count", count, in: Self.range) }
+}
+
 /// `--unit`, `--format`, `--block`, `--stages`: one MX dot design.
 struct MXDesignOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The multiplier of the products: \(UnitKind.nameList()).", valueName: "unit"), transform: UnitName.multiplier)
@@ -16,12 +38,9 @@ struct MXDesignOptions: ParsableArguments {
     @Option(name: .customLong("format"), help: ArgumentHelp("The element format: \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")).", valueName: "name"))
     var formatName: String
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Elements per block K, a power of two 1...64 (OCP: 32).", valueName: "K"), transform: wholeNumber)
-    var block: Int = 32
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Register stages, \(MXDotDesign.stageRange.lowerBound)...\(MXDotDesign.stageRange.upperBound) (0: combinational; _p<S> modules).", valueName: "S"),
-            transform: wholeNumber)
-    var stages: Int = 0
+    @OptionGroup var shape: MXShapeOptions
+    var block: Int { shape.block }
+    var stages: Int { shape.stages }
 
     func design() throws -> MXDotDesign {
         let f: FloatFormat
@@ -96,6 +115,7 @@ struct MXEvalCommand: ParsableCommand {
 
     mutating func validate() throws {
         if input.isEmpty { throw UsageError("--in is an empty path; give a file or - for standard input") }
+        if input != "-" { try checkReadable(input, flag: "--in") }
         if options.stages != 0 { throw UsageError("--stages does not change the golden result; drop it") }
         try OutputWriter.checkFile(out)
     }
@@ -103,48 +123,34 @@ struct MXEvalCommand: ParsableCommand {
     func run() throws {
         let d = try options.design()
         let f = d.element, k = d.blockSize
-        let data: Data, name: String
-        if input == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-            name = "--in (stdin)"
-        } else {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir), !isDir.boolValue,
-                  let contents = FileManager.default.contents(atPath: input) else {
-                throw UsageError("--in '\(input)' is not a readable file; give a file of block pairs or - for standard input")
+        // streamed like `eval`: a line at a time, 64 KiB of output at a time, so memory stays
+        // bounded whatever the input's size; LF, CR LF and CR line ends
+        var reader = try LineReader(path: input, label: "--in")
+        defer { reader.close() }
+        let sink = try StreamedFile(out)
+        let digitsOf = (f.width + 3) / 4
+        var text = ""
+        text.reserveCapacity(1 << 16)
+        while let line = try reader.next() {
+            // every field is at most 8 bits (e8m0 scales; the element formats are 4 to 8 bits)
+            let values = try HexLine.values(line, width: 8, tag: "an e8m0 scale or \(f.tag) element", name: reader.name, number: reader.lineNumber)
+            if values.isEmpty { continue }
+            guard values.count == 2 + 2 * k else {
+                throw BadInput("\(reader.name) line \(reader.lineNumber): \(counted(values.count, "value")); a block pair of K = \(k) is xa xb and \(k) + \(k) elements (\(2 + 2 * k) values)")
             }
-            data = contents
-            name = "--in \(input)"
+            if let j = values.indices.dropFirst(2).first(where: { values[$0] >= UInt32(1) << UInt32(f.width) }) {
+                throw BadInput("\(reader.name) line \(reader.lineNumber): \(String(values[j], radix: 16)) does not fit \(f.tag) (\(f.width) bits); give elements below 0x\(String(1 << f.width, radix: 16))")
+            }
+            let pair = MXDotDesign.BlockPair(a: Array(values[2..<(2 + k)]), b: Array(values[(2 + k)...]), xa: UInt8(values[0]), xb: UInt8(values[1]))
+            text += ([hexText(UInt64(values[0]), bits: 8), hexText(UInt64(values[1]), bits: 8)]
+                     + values.dropFirst(2).map { hexText(UInt64($0), bits: digitsOf * 4) } + [hexText(UInt64(d.golden(pair)), bits: 32)]).joined(separator: " ") + "\n"
+            if text.utf8.count >= 1 << 16 {
+                try sink.write(Data(text.utf8))
+                text.removeAll(keepingCapacity: true)
+            }
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw UsageError("\(name) is not UTF-8 text") }
-        var output = ""
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" })
-            if fields.isEmpty { continue }
-            guard fields.count == 2 + 2 * k else {
-                throw UsageError("\(name) line \(i + 1): \(fields.count) values; a block pair of K = \(k) is xa xb and \(k) + \(k) elements (\(2 + 2 * k) values)")
-            }
-            var values: [UInt64] = []
-            for (j, field) in fields.enumerated() {
-                var digits = Substring(field)
-                if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
-                let bits = j < 2 ? 8 : f.width
-                guard !digits.isEmpty, digits.count <= 16, let v = UInt64(digits, radix: 16) else {
-                    throw UsageError("\(name) line \(i + 1): '\(field)' is not a hex value")
-                }
-                guard v < UInt64(1) << UInt64(bits) else {
-                    throw UsageError("\(name) line \(i + 1): \(field) does not fit \(j < 2 ? "an e8m0 scale" : f.tag) (\(bits) bits)")
-                }
-                values.append(v)
-            }
-            let pair = MXDotDesign.BlockPair(a: values[2..<(2 + k)].map { UInt32($0) }, b: values[(2 + k)...].map { UInt32($0) },
-                                             xa: UInt8(values[0]), xb: UInt8(values[1]))
-            let digitsOf = (f.width + 3) / 4
-            output += ([hexText(values[0], bits: 8), hexText(values[1], bits: 8)]
-                       + values.dropFirst(2).map { hexText($0, bits: digitsOf * 4) } + [hexText(UInt64(d.golden(pair)), bits: 32)]).joined(separator: " ") + "\n"
-        }
-        try emit(output, to: out)
+        try sink.write(Data(text.utf8))
+        try sink.commit()
     }
 }
 
@@ -167,14 +173,12 @@ struct SimMXCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Element formats, comma-separated: \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")) (default: all).", valueName: "list"))
     var formats: String = BlockFormat.elementFormats.map(\.tag).joined(separator: ",")
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Elements per block K, a power of two 1...64.", valueName: "K"), transform: wholeNumber)
-    var block: Int = 32
+    @OptionGroup var shape: MXShapeOptions
+    var block: Int { shape.block }
+    var stages: Int { shape.stages }
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Register stages, \(MXDotDesign.stageRange.lowerBound)...\(MXDotDesign.stageRange.upperBound).", valueName: "S"), transform: wholeNumber)
-    var stages: Int = 0
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Random block pairs after the element pairs and corners, \(Limits.count.lowerBound)...100000.", valueName: "n"), transform: wholeNumber)
-    var count: Int = 2000
+    @OptionGroup var random: MXRandomOptions
+    var count: Int { random.count }
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random blocks, 0...2^64-1.", valueName: "n"), transform: seedNumber)
     var seed: UInt64 = 1
@@ -197,7 +201,6 @@ struct SimMXCommand: ParsableCommand {
     }
 
     mutating func validate() throws {
-        try check("--count", count, in: 0...100_000)
         _ = try designs()
         if build.isEmpty { throw UsageError("--build is an empty path; give a directory, e.g. --build build/sim-mx") }
     }
@@ -231,8 +234,8 @@ struct MutateMXCommand: ParsableCommand {
 
     @OptionGroup var options: MXDesignOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Random block pairs in the trace, 0...100000.", valueName: "n"), transform: wholeNumber)
-    var count: Int = 2000
+    @OptionGroup var random: MXRandomOptions
+    var count: Int { random.count }
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Run every n-th mutant only, 1...1000 (1: all).", valueName: "n"), transform: wholeNumber)
     var every: Int = 1
@@ -241,13 +244,12 @@ struct MutateMXCommand: ParsableCommand {
     var jobs: Int = 2
 
     @Option(help: ArgumentHelp("Directory of the cycle testbench (tb_cycle.v).", valueName: "dir"))
-    var testbench: String = "testbench"
+    var testbench: String = Resources.testbench
 
     @Option(help: ArgumentHelp("Build directory.", valueName: "dir"))
     var build: String = "build/mutate-mx"
 
     mutating func validate() throws {
-        try check("--count", count, in: 0...100_000)
         try check("--every", every, in: 1...1000)
         try check("--jobs", jobs, in: Limits.jobs)
         try checkTestbench(testbench, [CycleTestbench.icarusFile])

@@ -387,7 +387,7 @@ struct VectorsCommand: ParsableCommand {
         let (text, n) = VectorFile.text(for: u, plan: plan)
         try OutputWriter.writeFile(Data(text.utf8), to: out)
         // With --out -, stdout is the vectors; the note goes to stderr.
-        let note = "wrote \(n) vectors for \(u.moduleName) to \(out == "-" ? "standard output" : out)\n"
+        let note = "wrote \(counted(n, "vector")) for \(u.moduleName) to \(out == "-" ? "standard output" : out)\n"
         if out == "-" { StandardStreams.writeError(Data(note.utf8)) } else { print(note, terminator: "") }
     }
 }
@@ -399,12 +399,12 @@ struct UnitsCommand: ParsableCommand {
         discussion: """
         Examples:
           rtlgen units              lmul, lmul_formula, ... one per line
-          rtlgen units --long       name, role, register stages and SPEC.md section
+          rtlgen units --long       name, role, combinational, SPEC.md section and summary
           rtlgen units --all        the accumulation adders (fpadd) too
         """
     )
 
-    @Flag(help: "Also print each unit's role, register stages (latency), SPEC.md section and summary.")
+    @Flag(help: "Also print each unit's role, that it is combinational (--stages S writes a pipelined variant), its SPEC.md section and summary.")
     var long = false
 
     @Flag(help: "Every registered unit, the accumulation adders too (default: the multipliers, the Makefile's set).")
@@ -425,7 +425,8 @@ struct UnitsCommand: ParsableCommand {
     func run() throws {
         for k in all ? UnitKind.registry : UnitKind.allCases {
             if long {
-                print([k.rawValue, Self.roleWords(k.role), "latency 0", "SPEC \"\(Self.specSection(k.specRule))\"", k.summary].joined(separator: "\t"))
+                // every registered unit is combinational; `--stages S` writes its pipelined `_p<S>` variant
+                print([k.rawValue, Self.roleWords(k.role), "combinational", "SPEC \"\(Self.specSection(k.specRule))\"", k.summary].joined(separator: "\t"))
             } else {
                 print(k.rawValue)
             }

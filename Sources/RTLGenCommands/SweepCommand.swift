@@ -83,7 +83,7 @@ struct SweepCommand: ParsableCommand {
             try check("--samples", samples, in: SweepPlan.Ranges.samples)
             try check("--count", count, in: SweepPlan.Ranges.randomVectors)
             try check("--proof-timeout", proofTimeout, in: SweepPlan.Ranges.proofTimeout)
-            try checkInputFile(flow, flag: "--flow", hint: "pass --flow FILE (the repository's synth/flow.ys)")
+            try checkFlowScript(flow)
             try checkInputFile(liberty, flag: "--liberty", hint: "install it with bash scripts/install-tools.sh or pass --liberty FILE")
             try OutputWriter.checkDirectory(dir, flag: "--dir")
             try checkTools(["yosys", "yosys-abc", "verilator", "timeout"])
@@ -168,7 +168,8 @@ struct SweepCommand: ParsableCommand {
                 StandardStreams.writeError(Data("rtlgen: error: \(summary.failures.count) of \(counted(summary.jobs, "job")) of share \(shard) failed (first: \(summary.failures[0])); the other results are kept, so rerunning redoes only those\n".utf8))
                 throw ExitCode.failure
             }
-            print("sweep: share \(shard) done: \(summary.ran) job\(summary.ran == 1 ? "" : "s") run, \(summary.skipped) already done, in \(SweepRun.duration(summary.seconds))")
+            print("sweep: share \(shard) done: \(counted(summary.ran, "job")) run, \(summary.skipped) already done"
+                  + (summary.reused > 0 ? ", \(summary.reused) measured by another run meanwhile" : "") + ", in \(SweepRun.duration(summary.seconds))")
         }
     }
 
@@ -208,14 +209,14 @@ struct SweepCommand: ParsableCommand {
             }
             try OutputWriter.write([("sweep.json", try report.json()), ("sweep.md", Data(report.markdown().utf8)),
                                     ("plots/sweep-pareto.svg", Data(report.svg().utf8))], into: out)
-            print("sweep merge: \(report.rows.count) configurations; wrote \(out)/sweep.md, \(out)/sweep.json, \(out)/plots/sweep-pareto.svg")
+            print("sweep merge: \(counted(report.rows.count, "configuration")); wrote \(out)/sweep.md, \(out)/sweep.json, \(out)/plots/sweep-pareto.svg")
             print(report.answer() + ".")
             if let against {
                 let diffs = report.differences(from: against)
                 if !diffs.isEmpty {
-                    throw UsageError("\(diffs.count) of \(report.rows.count) rows differ from \(compare!) (first: \(diffs[0])); if the generator or flow changed on purpose, rerun make sweep and commit docs/sweep.*")
+                    throw UsageError("\(diffs.count) of \(counted(report.rows.count, "row")) differ from \(compare!) (first: \(diffs[0])); if the generator or flow changed on purpose, rerun make sweep and commit docs/sweep.*")
                 }
-                print("sweep merge: all \(report.rows.count) rows equal their rows in \(compare!)")
+                print("sweep merge: all \(counted(report.rows.count, "row")) equal their rows in \(compare!)")
             }
         }
     }

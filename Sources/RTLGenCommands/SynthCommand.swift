@@ -159,7 +159,7 @@ struct SynthCommand: ParsableCommand {
         }
         guard let files else { throw UsageError("--files is missing; give the unit files to synthesise, e.g. --files rtl/lmul_e4m3.v") }
         _ = try files.checkUnits()
-        try checkInputFile(flow, flag: "--flow", hint: "pass --flow FILE (the repository's synth/flow.ys)")
+        try checkFlowScript(flow)
         try check("--proof-timeout", proofTimeout, in: 1...3600)
         try check("--jobs", jobs, in: Limits.jobs)
         for acc in peAcc { try acc.check(element: peFormat) }

@@ -160,8 +160,22 @@ public final class SweepJobRunner: @unchecked Sendable {
         return pairs
     }
 
-    /// Runs `job` on `rtl` (`rtl(job)`) and writes its result file atomically.
-    public func run(_ job: SweepPlan.Job, rtl: JobRTL) throws -> SweepResult {
+    /// `<dir>/work/locks/<id>.lock`: held while a job builds into `work/`.
+    func lockPath(_ id: String) -> String { ((workDirectory as NSString).appendingPathComponent("locks") as NSString).appendingPathComponent("\(id).lock") }
+
+    /// Runs `job` on `rtl` (`rtl(job)`) and writes its result file atomically. The job holds an
+    /// exclusive lock on `work/locks/<id>.lock` while it runs: another `sweep run` of the same
+    /// share (a requeued Slurm task) that reaches the job waits, then finds its result current and
+    /// takes it (`reused`) instead of building into the same `work/` directories at once.
+    public func run(_ job: SweepPlan.Job, rtl: JobRTL) throws -> (result: SweepResult, reused: Bool) {
+        try FileManager.default.createDirectory(atPath: (workDirectory as NSString).appendingPathComponent("locks"), withIntermediateDirectories: true)
+        let lock = try FileLock(lockPath(job.id))
+        defer { lock.release() }
+        if case .current(let done) = Self.stored(directory, job: job, digest: digest, rtlSHA256: rtl.sha256) { return (done, true) }
+        return (try measure(job, rtl: rtl), false)
+    }
+
+    private func measure(_ job: SweepPlan.Job, rtl: JobRTL) throws -> SweepResult {
         let start = monotonicSeconds()
         let (unit, text) = (rtl.unit, rtl.text)
         let rtlDir = (workDirectory as NSString).appendingPathComponent("rtl")

@@ -11,6 +11,8 @@ public enum SweepRun {
         public var jobs: Int
         public var skipped: Int
         public var ran: Int
+        /// Jobs another run of the same share measured while this one waited for their lock.
+        public var reused: Int = 0
         public var failures: [String]
         public var seconds: Double
     }
@@ -53,20 +55,22 @@ public enum SweepRun {
             + (skipped > 0 ? ", \(skipped) already done" : "") + "; \(todo.count) to run on \(workers) worker\(workers == 1 ? "" : "s")"
             + (todo.isEmpty ? "" : ", estimate ~\(duration(total / Double(workers)))"))
         let start = monotonicSeconds()
-        let state = Locked((done: 0, estimateDone: 0.0, failures: [String]()))
+        let state = Locked((done: 0, estimateDone: 0.0, failures: [String](), reused: 0))
         _ = WorkerPool.map(queue.count, jobs: workers) { i -> Bool in
             let (job, rtl) = queue[i]
             let t0 = monotonicSeconds()
             do {
-                let r = try runner.run(job, rtl: rtl)
+                let (r, reused) = try runner.run(job, rtl: rtl)
                 let row = r.row
                 let n = row.errors.first?.stats
                 let line = String(format: "%-20@ %@ %@ pairs, %6@ transistors, %.3f pJ, mean error %.3g%% (%@), %.1f s",
                               job.id as NSString, row.verification.method as NSString, groupedCount(row.verification.pairs) as NSString,
                               groupedCount(row.transistors) as NSString, row.energy, 100 * (n?.mean ?? 0),
                               (row.errors.first?.distribution.label ?? "") as NSString, monotonicSeconds() - t0)
+                    + (reused ? " (measured by another run of this share while this one waited)" : "")
                 let s = state.withLock { s -> (Int, Double) in
                     s.done += 1
+                    if reused { s.reused += 1 }
                     s.estimateDone += job.estimate
                     return (s.done, s.estimateDone)
                 }
@@ -81,7 +85,8 @@ public enum SweepRun {
                 return false
             }
         }
-        let failures = state.withLock { $0.failures }.sorted()
-        return Summary(jobs: mine.count, skipped: skipped, ran: todo.count - failures.count, failures: failures, seconds: monotonicSeconds() - start)
+        let (failures, reused) = state.withLock { ($0.failures.sorted(), $0.reused) }
+        return Summary(jobs: mine.count, skipped: skipped, ran: todo.count - failures.count - reused, reused: reused, failures: failures,
+                       seconds: monotonicSeconds() - start)
     }
 }

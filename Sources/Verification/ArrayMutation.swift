@@ -151,7 +151,7 @@ public struct ArrayMutationRun: Sendable {
             }
         }
         let tasks = work
-        log("mutate-array: \(tasks.count) mutants of \(d.moduleName) on \(simulator.rawValue)")
+        log("mutate-array: \(counted(tasks.count, "mutant")) of \(d.moduleName) on \(simulator.rawValue)")
         let progress = ProgressReporter("mutate-array: \(d.moduleName)", quiet: quiet)
         let me = self
         let mutants = WorkerPool.map(tasks.count, jobs: jobs, progress: { progress.update(done: $0, total: $1, detail: "\($0)/\($1)") }) { k in
@@ -197,7 +197,7 @@ public struct ArrayMutationRun: Sendable {
             return unbuilt ? .failure(BuildFailure(message: f)) : .success(f)
         }
         if o.passed { return .success(nil) }
-        return .success(o.firstMismatches.first?.trimmingCharacters(in: .whitespaces) ?? "\(o.mismatches) mismatches")
+        return .success(o.firstMismatches.first?.trimmingCharacters(in: .whitespaces) ?? counted(o.mismatches, "mismatch", "mismatches"))
     }
 
     struct GateMutantText { let index: Int; let description: String; let text: String }
@@ -269,7 +269,7 @@ public enum ArrayMutationReport {
         let equivalent = mutants.filter { if case .equivalent = $0.outcome { return true } else { return false } }.count
         let survived = mutants.filter(\.isSurvivor).count
         let stillborn = mutants.count - killed - equivalent - survived
-        out += "\n\(design.moduleName) on \(simulator.rawValue): \(mutants.count) mutants, \(killed) killed, \(survived) survived, "
+        out += "\n\(design.moduleName) on \(simulator.rawValue): \(counted(mutants.count, "mutant")), \(killed) killed, \(survived) survived, "
             + "\(equivalent) proven equivalent, \(stillborn) stillborn\n"
         return out
     }

@@ -527,7 +527,7 @@ public struct ArraySimulation: Sendable {
         }
         return SimulationReport.checks(table, outcomes, passed: \.passed,
                                        error: { o in o.failure.map { "\(o.design.moduleName) on \(o.simulator.rawValue): \($0)" } }) { o in
-            "FAIL \(o.design.moduleName) on \(o.simulator.rawValue): \(o.mismatches) mismatches, \(o.results) of \(o.expectedResults) results seen (SPEC \"Processing elements and arrays\"; protocol docs/array.md); first \(min(decode, o.firstMismatches.count)):\n"
+            "FAIL \(o.design.moduleName) on \(o.simulator.rawValue): \(counted(o.mismatches, "mismatch", "mismatches")), \(o.results) of \(counted(o.expectedResults, "result")) seen (SPEC \"Processing elements and arrays\"; protocol docs/array.md); first \(min(decode, o.firstMismatches.count)):\n"
                 + o.firstMismatches.prefix(decode).map { $0 + "\n" }.joined()
         }
     }

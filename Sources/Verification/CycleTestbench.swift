@@ -115,9 +115,9 @@ public enum CycleTestbench {
         } else if run.cycles == nil {
             run.failure = "the testbench did not finish: " + result.output.split(separator: "\n").prefix(3).joined(separator: " | ")
         } else if run.cycles != trace.cycles {
-            run.failure = "the testbench ran \(run.cycles!) cycles, expected \(trace.cycles)"
+            run.failure = "the testbench ran \(counted(run.cycles!, "cycle")), expected \(trace.cycles)"
         } else if run.checked != trace.checkedCycles {
-            run.failure = "the testbench checked \(run.checked ?? 0) cycles, expected \(trace.checkedCycles)"
+            run.failure = "the testbench checked \(counted(run.checked ?? 0, "cycle")), expected \(trace.checkedCycles)"
         }
         if simulator == .icarus, let vcd, let first = run.mismatches.first, run.failure == nil {
             if let again = try? Tools.run("vvp", ["-n", executable, "+stim=\(files.stimulus)", "+expect=\(files.expected)",

@@ -52,7 +52,7 @@ public struct MXMutation: Sendable {
         case .failure(let f): throw HarnessError("Icarus could not build \(d.moduleName): \(f.message)")
         case .success(let vvp):
             let r = CycleTestbench.run(.icarus, executable: vvp, trace: trace, files: files, report: 3)
-            guard r.passed else { throw HarnessError("the unmutated \(d.moduleName) fails its trace: \(r.failure ?? "\(r.mismatchCount ?? 0) mismatches")") }
+            guard r.passed else { throw HarnessError("the unmutated \(d.moduleName) fails its trace: \(r.failure ?? counted(r.mismatchCount ?? 0, "mismatch", "mismatches"))") }
         }
         log("mutate-mx: \(d.moduleName): \(mutations.count) source mutants of \(all.count) on Icarus, \(trace.cycles) cycles each")
         let testbench = testbenchDirectory

@@ -76,7 +76,7 @@ public struct MXSimulation: Sendable {
             out += "\(r.design.moduleName) on \(r.simulator.rawValue): \(r.run.failure ?? r.firstMismatch ?? "mismatch")\n"
         }
         let failed = rows.filter { !$0.passed }.count
-        out += failed == 0 ? "all \(rows.count) runs passed\n" : "\(failed) of \(rows.count) runs FAILED\n"
+        out += failed == 0 ? "all \(counted(rows.count, "run")) passed\n" : "\(failed) of \(counted(rows.count, "run")) FAILED\n"
         return out
     }
 }

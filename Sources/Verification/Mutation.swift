@@ -306,7 +306,7 @@ public enum MutationReport {
         let nonEquivalent = total - equivalent
         if registerSurvived > 0 { out += "\n\(registerSurvived) register mutant\(registerSurvived == 1 ? "" : "s") survived (not proven equivalent)" }
         let score = nonEquivalent > 0 ? 100.0 * Double(killed) / Double(nonEquivalent) : 100
-        out += "\n\(total) mutants: \(killed) killed, \(equivalent) \(provenEquivalent ? "proven equivalent by exhaustive simulation" : "survived")"
+        out += "\n\(counted(total, "mutant")): \(killed) killed, \(equivalent) \(provenEquivalent ? "proven equivalent by exhaustive simulation" : "survived")"
         out += String(format: "; mutation score %.1f%% of non-equivalent mutants killed", score)
         if undecoded > 0 { out += "; \(undecoded) killed source mutants lacked a decoded mismatch" }
         out += "\n"

@@ -293,7 +293,7 @@ public struct Prover: Sendable {
             }
             let first = o.firstMismatches.first
             let cex = Counterexample(operands: ["a": UInt64(first?.a ?? 0), "b": UInt64(first?.b ?? 0)], expected: ["y": UInt64(first?.expected ?? 0)],
-                                     got: ["y": UInt64(first?.got ?? 0)], report: first.map { $0.describe(u) } ?? "\(o.mismatches) mismatches")
+                                     got: ["y": UInt64(first?.got ?? 0)], report: first.map { $0.describe(u) } ?? counted(Int(o.mismatches), "mismatch", "mismatches"))
             return ProofResult(subject: s, outcome: .failed(.exhaustive, cex), seconds: monotonicSeconds() - start, notes: notes)
         }
         if s.exhaustiveUnit == nil && fallback == .all && s.latency == 0 {
@@ -540,7 +540,7 @@ public enum ProofReport {
         }
         let proven = results.filter(\.proven).count, failed = results.filter(\.failed).count
         let total = results.map(\.seconds).reduce(0, +)
-        out += "\n\(results.count) designs: \(proven) proven, \(failed) failed, \(results.count - proven - failed) not proven, in \(String(format: "%.1f", total)) s\n"
+        out += "\n\(counted(results.count, "design")): \(proven) proven, \(failed) failed, \(results.count - proven - failed) not proven, in \(String(format: "%.1f", total)) s\n"
         return out
     }
 }

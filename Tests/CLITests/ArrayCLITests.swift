@@ -98,4 +98,23 @@ extension CLITests {
             #expect(r.status == 0 && r.stdout.split(separator: "\n").last.map(String.init) == expected, "L=\(l) S=\(s): \(r.stdout) \(r.stderr)")
         }
     }
+
+    /// `sim-array --acc-width W` checks an array built with a W-bit accumulator against the golden
+    /// matmul at the same width (SPEC: narrower than the default, it wraps modulo 2^W; at 8 bits, LSB
+    /// 2^-9, N(0, 1) products of K = 17 and 256 beats wrap it): the 8-bit array passes, generated or
+    /// read from --dir, and is its own design (`_acc8`), not the default-width one.
+    @Test func simArrayChecksACustomAccumulatorWidth() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tb = ["--testbench", CLITests.root + "/testbench", "--sim", "icarus"]
+        let narrow = try rtlgen(["sim-array", "--sizes", "2x2", "--units", "lmul", "--mantissa", "3", "--acc-width", "8", "--build", dir + "/b8"] + tb)
+        #expect(narrow.status == 0, "\(narrow.stdout) \(narrow.stderr)")
+        #expect(narrow.stdout.contains("array_lmul_e4m3_acc8_2x2  icarus") && narrow.stdout.contains("1 passed, 0 failed"), "\(narrow.stdout)")
+        let array = try rtlgen(["array", "--rows", "2", "--cols", "2", "--unit", "lmul", "--mantissa", "3", "--acc-width", "8", "--out", dir + "/rtl8"])
+        #expect(array.status == 0 && array.stdout.contains("8-bit accumulators"), "\(array.stdout)")
+        let same = try rtlgen(["sim-array", "--sizes", "2x2", "--units", "lmul", "--mantissa", "3", "--acc-width", "8", "--dir", dir + "/rtl8", "--build", dir + "/c8"] + tb)
+        #expect(same.status == 0, "\(same.stdout) \(same.stderr)")
+        let wrong = try rtlgen(["sim-array", "--sizes", "2x2", "--units", "lmul", "--mantissa", "3", "--dir", dir + "/rtl8", "--build", dir + "/cd"] + tb)
+        #expect(wrong.status == 1 && wrong.stderr.contains("pe_lmul_e4m3.v not found"), "\(wrong.stdout) \(wrong.stderr)")
+    }
 }

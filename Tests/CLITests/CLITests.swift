@@ -45,7 +45,8 @@ import Units
         #expect(r.status == 0 && r.stderr.isEmpty)
         #expect(r.stdout.split(separator: "\n").map(String.init) == UnitKind.allCases.map(\.rawValue))
         let long = try rtlgen(["units", "--long"])
-        #expect(long.stdout.contains("mitchell\tapproximate\tlatency 0\tSPEC \"Mitchell\""))
+        #expect(long.stdout.contains("mitchell\tapproximate\tcombinational\tSPEC \"Mitchell\""), "\(long.stdout)")
+        #expect(!long.stdout.contains("latency 0"))
     }
 
     @Test func generatesEveryRegisteredUnitAndManifest() throws {

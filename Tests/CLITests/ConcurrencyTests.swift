@@ -13,12 +13,19 @@ extension CLITests {
     final class Launched {
         let process = Process()
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("rtlgen-err-\(UUID().uuidString)")
+        let outFile: URL?
 
-        init(_ args: [String], environment: [String: String] = [:]) throws {
+        init(_ args: [String], environment: [String: String] = [:], keepOutput: Bool = false) throws {
             process.executableURL = URL(fileURLWithPath: CLITests.binary)
             process.arguments = args
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.standardOutput = FileHandle.nullDevice
+            outFile = keepOutput ? FileManager.default.temporaryDirectory.appendingPathComponent("rtlgen-out-\(UUID().uuidString)") : nil
+            if let outFile {
+                _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+                process.standardOutput = try FileHandle(forWritingTo: outFile)
+            } else {
+                process.standardOutput = FileHandle.nullDevice
+            }
             process.standardInput = FileHandle.nullDevice
             _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
             process.standardError = try FileHandle(forWritingTo: errFile)
@@ -29,6 +36,13 @@ extension CLITests {
             process.waitUntilExit()
             defer { try? FileManager.default.removeItem(at: errFile) }
             return (process.terminationStatus, (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
+        }
+
+        /// Standard output of a run launched with `keepOutput` (after `wait()`).
+        func output() -> String {
+            guard let outFile else { return "" }
+            defer { try? FileManager.default.removeItem(at: outFile) }
+            return (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
         }
     }
 
@@ -192,5 +206,65 @@ extension CLITests {
         #expect(status == 143)
         #expect(processes(containing: dir + "/build").isEmpty)
         #expect(Date().timeIntervalSince(stopped) < 5)
+    }
+}
+
+/// Two `rtlgen sweep run` of one share at once (a Slurm requeue while the first task still runs,
+/// issue 27 row 13): both share the sweep's `work/` tree, where a job's Verilator model and
+/// synthesis are built. Each job is built under a lock of its own, so both runs succeed, every
+/// result file is current, and both report the same figures for every job.
+extension CLITests {
+    /// Each job's progress line without its seconds, by job id.
+    func sweepRows(_ stdout: String) -> [String: String] {
+        var rows: [String: String] = [:]
+        for line in stdout.split(separator: "\n") where line.hasPrefix("[") && !line.hasPrefix("[failed]") {
+            // "[  1/2] <id> <method> <pairs> pairs, <transistors> transistors, <pJ> pJ, mean error <e>% (<dist>), <t> s[ (measured ...)] | ..."
+            var body = String(line.split(separator: "]", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces)
+            if let bar = body.range(of: " | ") { body = String(body[..<bar.lowerBound]) }
+            guard let seconds = body.range(of: ", [0-9.]+ s", options: [.regularExpression, .backwards]) else { continue }
+            body = String(body[..<seconds.lowerBound])
+            guard let id = body.split(separator: " ").first else { continue }
+            rows[String(id)] = body
+        }
+        return rows
+    }
+
+    @Test func twoRunsOfOneSweepShareAtOnce() throws {
+        let liberty = "/usr/local/share/osu018/osu018_stdcells.lib"
+        guard FileManager.default.fileExists(atPath: liberty) else {
+            Issue.record("\(liberty) is missing: bash scripts/install-tools.sh")
+            return
+        }
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sweep = dir + "/sw"
+        // a tiny plan: one 6-bit multiplier (4,096 pairs, checked exhaustively), 1,000 operand pairs
+        let plan = try rtlgen(["sweep", "plan", "--dir", sweep, "--units", "lmul", "--formats", "e4m1", "--samples", "1000",
+                               "--flow", Self.root + "/synth/flow.ys", "--liberty", liberty])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let args = ["sweep", "run", "--dir", sweep, "--jobs", "1", "--cache", dir + "/cache", "--testbench", Self.root + "/testbench"]
+        let t0 = Date()
+        let a = try Launched(args, keepOutput: true), b = try Launched(args, keepOutput: true)
+        let (ra, rb) = (a.wait(), b.wait())
+        let (oa, ob) = (a.output(), b.output())
+        let seconds = Date().timeIntervalSince(t0)
+        #expect(ra.status == 0 && rb.status == 0, "exit \(ra.status), \(rb.status): \(ra.stderr) | \(rb.stderr)")
+        #expect(!ra.stderr.contains("error") && !rb.stderr.contains("error"), "\(ra.stderr) | \(rb.stderr)")
+        let (rowsA, rowsB) = (sweepRows(oa), sweepRows(ob))
+        #expect(Set(rowsA.keys) == ["lmul_e4m1"], "\(oa)")
+        #expect(rowsA == rowsB, "the two runs report different figures:\n\(oa)\n\(ob)")
+        // every result file is current for the plan, and a merge of them succeeds
+        let merge = try rtlgen(["sweep", "merge", "--dir", sweep, "--out", dir + "/docs"])
+        #expect(merge.status == 0, "\(merge.stderr)")
+        // one of the two waited on the job's lock and took the other's result
+        #expect((oa + ob).components(separatedBy: "measured by another run of this share").count - 1 == 1, "\(oa)\n\(ob)")
+        // a third, sequential run finds everything done and builds nothing
+        let again = try rtlgen(args)
+        #expect(again.status == 0 && again.stdout.contains("1 already done"), "\(again.stdout) \(again.stderr)")
+        // no lock is left behind
+        let locks = (try? FileManager.default.contentsOfDirectory(atPath: sweep + "/work/locks")) ?? []
+        #expect(locks.isEmpty, "\(locks)")
+        print("concurrency: two sweep runs of one share at once both succeeded in \(String(format: "%.1f", seconds)) s with the same figures; "
+              + "the run that waited: \((oa + ob).components(separatedBy: "measured by another run of this share").count - 1) job(s) taken from the other")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Toolchain
 
 /// `rtlgen mxdot` and `rtlgen mxeval` (SPEC "MX block formats and the MX dot product"). Expected
 /// values are worked by hand from SPEC, not taken from the code under test.
@@ -35,12 +36,39 @@ extension CLITests {
         try Data("7f 7f 7 9 7 2\n".utf8).write(to: URL(fileURLWithPath: dir + "/f.hex"))
         let f = try rtlgen(["mxeval", "--unit", "fpmul", "--format", "e2m1fn", "--block", "2", "--in", dir + "/f.hex"])
         #expect(f.stdout == "7f 7f 7 9 7 2 420e0000\n", "\(f.stdout) \(f.stderr)")
-        // a line of the wrong length, and an element that does not fit, are one line each, exit 1
+        // a line of the wrong length, and an element that does not fit, are bad input as in eval: one line each, exit 64
         try Data("7f 7f 7 9 7\n".utf8).write(to: URL(fileURLWithPath: dir + "/short.hex"))
         let short = try rtlgen(["mxeval", "--unit", "fpmul", "--format", "e2m1fn", "--block", "2", "--in", dir + "/short.hex"])
-        #expect(short.status == 1 && short.stderr.contains("line 1: 5 values") && short.stdout.isEmpty)
+        #expect(short.status == 64 && short.stderr.contains("line 1: 5 values") && short.stdout.isEmpty, "\(short.stderr)")
         try Data("7f 7f 7 19 7 2\n".utf8).write(to: URL(fileURLWithPath: dir + "/wide.hex"))
         let wide = try rtlgen(["mxeval", "--unit", "fpmul", "--format", "e2m1fn", "--block", "2", "--in", dir + "/wide.hex"])
-        #expect(wide.status == 1 && wide.stderr.contains("19 does not fit e2m1fn"))
+        #expect(wide.status == 64 && wide.stderr.contains("line 1: 19 does not fit e2m1fn (4 bits)"), "\(wide.stderr)")
+        // streamed like eval: CR LF and CR-only line ends are lines, a FIFO is read as it arrives
+        try Data("7f 7f 3e 42\r\n0x80,0x80,3e,42\r7f 7f 3e 42".utf8).write(to: URL(fileURLWithPath: dir + "/cr.hex"))
+        let cr = try rtlgen(["mxeval", "--unit", "lmul", "--format", "e4m3", "--block", "1", "--in", dir + "/cr.hex"])
+        #expect(cr.status == 0 && cr.stdout == "7f 7f 3e 42 40900000\n80 80 3e 42 41900000\n7f 7f 3e 42 40900000\n", "\(cr.stdout) \(cr.stderr)")
+        // streamed: with standard input still open, the answers to the lines so far come out (6,000
+        // lines make more than the 64 KiB written at a time); reading the input whole would wait for its end
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["mxeval", "--unit", "fpmul", "--format", "e4m3", "--block", "1"]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        input.fileHandleForWriting.write(Data(String(repeating: "7f 7f 38 38\n", count: 6000).utf8))
+        let watchdog = Locked(false)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) {
+            watchdog.withLock { $0 = true }
+            try? input.fileHandleForWriting.close()
+        }
+        let first = output.fileHandleForReading.availableData
+        let closedFirst = watchdog.withLock { $0 }
+        try? input.fileHandleForWriting.close()
+        _ = output.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(!closedFirst && String(decoding: first, as: UTF8.self).hasPrefix("7f 7f 38 38 3f800000\n"), "output came only after the input ended")
+        #expect(p.terminationStatus == 0)
     }
 }

@@ -125,7 +125,22 @@ extension CLITests {
         }
         let units = try rtlgen(["units", "--long", "--all"])
         #expect(!units.stdout.contains("exactBaseline") && !units.stdout.contains("accumulationAdder"), "\(units.stdout)")
-        #expect(units.stdout.contains("fpmul_ftz\texact baseline\tlatency 0\tSPEC \"Exact baseline multiplier\""), "\(units.stdout)")
+        #expect(units.stdout.contains("fpmul_ftz\texact baseline\tcombinational\tSPEC \"Exact baseline multiplier\""), "\(units.stdout)")
+        // every SPEC section cited is a heading of SPEC.md (the heading up to its parenthesised module note)
+        let spec = try String(contentsOfFile: Self.root + "/../shared/SPEC.md", encoding: .utf8)
+        let headings = spec.split(separator: "\n").filter { $0.hasPrefix("#") }.map { line -> String in
+            let text = line.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
+            return text.range(of: " (").map { String(text[..<$0.lowerBound]) } ?? text
+        }
+        let cited = units.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        #expect(cited.count == UnitKind.registry.count, "\(units.stdout)")
+        for fields in cited {
+            #expect(fields.count == 5 && fields[2] == "combinational", "\(fields)")
+            let section = fields.count > 3 ? fields[3].replacingOccurrences(of: "SPEC ", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : ""
+            #expect(headings.contains(section), "\(fields[0]) cites SPEC \"\(section)\", not a heading of SPEC.md: \(headings)")
+            let camel = fields[1].contains { $0.isUppercase }
+            #expect(!camel, "role \(fields[1]) is not in words")
+        }
         let a = try rtlgen(["array", "--rows", "1", "--cols", "1", "--unit", "lmul", "--mantissa", "3", "--out", dir + "/a"])
         #expect(a.stdout.contains("(1 PE, "), "\(a.stdout)")
         // --acc-width means the same range in array and matmul

@@ -145,17 +145,6 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         u.equivalence.label
     }
 
-    /// The terminal table make synth prints.
-    public func summaryTable() -> String {
-        var t = TextTable(header: ["module", "gates", "transistors", "GE", "depth", "FFs", "toggles/op", "toggle energy", "equivalence"],
-                          rightAligned: [1, 2, 3, 4, 5, 6, 7])
-        for u in units {
-            t.rows.append([u.module, String(u.gates), String(u.transistors), Self.fixed(u.gateEquivalents, 1), String(u.depth),
-                           String(u.flipFlops), Self.fixed(u.togglesPerOperation, 1), Self.fixed(u.weightedTogglesPerOperation, 1), proofText(u)])
-        }
-        return t.render()
-    }
-
     public func markdown() -> String {
         var s = """
         # Synthesis report: L-Mul against the exact baseline
