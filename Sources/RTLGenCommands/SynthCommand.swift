@@ -43,6 +43,8 @@ struct SynthCommand: ParsableCommand {
 
     @OptionGroup var cacheOptions: CostCacheOptions
 
+    @OptionGroup var clockedOptions: ClockedOptions
+
     @Option(name: .customLong("ice40-formats"), help: ArgumentHelp("Formats whose units of --files are also placed and routed on an iCE40 UP5K (yosys synth_ice40, nextpnr-ice40), or 'none'.", valueName: "list"),
             transform: { $0 == "none" ? [] : try listItems($0, what: "--ice40-formats", example: "e4m3,e5m2").map { try SynthCommand.peFloatFormat($0) } })
     var ice40Formats: [FloatFormat] = [.e4m3, .e5m2]
@@ -155,6 +157,7 @@ struct SynthCommand: ParsableCommand {
         try check("--proof-timeout", proofTimeout, in: 1...3600)
         try check("--jobs", jobs, in: Limits.jobs)
         for acc in peAcc { try acc.check(element: peFormat) }
+        try clockedOptions.check(peFormat: peFormat)
         try OutputWriter.checkDirectory(out)
         try OutputWriter.checkDirectory(work, flag: "--work")
         try cacheOptions.check()
@@ -223,6 +226,12 @@ struct SynthCommand: ParsableCommand {
         report.behavioural = twins
         report.effort = effortRows
         if !ice40.isEmpty { report.ice40 = ICE40Section(backend: Self.ice40Backend, rows: ice40) }
+        let measuredBefore = flowConfig.cache?.measured ?? 0
+        report.clocked = try clockedOptions.run(peFormat: peFormat, liberty: liberty, work: work, cache: flowConfig.cache, seed: flowConfig.seed, say: say)
+        if let c = report.clocked {
+            print(String(format: "iso-throughput: %d unit and %d PE entries at %@ MHz, %d jobs measured, in %.1f s", c.units.count, c.pes.count,
+                         c.clocksMHz.map { String(format: "%.0f", $0) }.joined(separator: ", "), (flowConfig.cache?.measured ?? 0) - measuredBefore, c.seconds))
+        }
         try OutputWriter.write([("report.json", try report.json()), ("report.md", Data(report.markdown().utf8))], into: out)
         print(report.summaryTable())
         for line in report.largerThanTwinLines() { print(line) }
