@@ -158,12 +158,11 @@ public struct ClockedCost: Sendable {
             + "not counted: wires (no wire-load model), the clock tree, input drivers, glitches"
     }
 
-    /// The job's key inputs: the files, the backend, the code, the parameters.
+    /// The job's key inputs: the files, the backend (with its code directories' fingerprint), the parameters.
     public func job(_ design: ClockedDesign, backend: ClockedBackend) throws -> CostJob {
         var job = CostJob("clocked \(design.module)")
         for (i, f) in design.allFiles.enumerated() { job.addData("rtl.\(i).\(f.name)", Data(f.text.utf8)) }
         try job.add(backend: backend)
-        job.add("code", try backend.codeFingerprint())
         job.add("clocked.constraint_period_ns", String(constraintPeriod))
         job.add("clocked.operations", String(operations))
         job.add("clocked.seed", String(seed))
