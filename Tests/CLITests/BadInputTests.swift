@@ -379,6 +379,15 @@ extension CLITests {
         (mutateArray + ["--seed", "-1"], "--seed -1", 64),
         (mutateArray + ["--testbench", "/nonexistent"], "--testbench", 64),
         // sweep
+        // --clock (issue 23 item 5)
+        (["sweep", "plan", "--dir", "OUT/sw", "--clock", "0"], "0 MHz is out of range", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--clock", "-5"], "is not a frequency in MHz", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--clock", "99999"], "99999 MHz is out of range", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--clock", ""], "empty list", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--clock", "fast"], "'fast' is not a frequency in MHz", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--clock", "400,400"], "'400' is listed twice", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--clock", "400,600"], "--clock takes one frequency", 64),
+        (["sweep", "plan", "--dir", "OUT/sw", "--clock", "1e3"], "is not a frequency in MHz", 64),
         (["sweep", "plan", "--dir", "OUT/sw", "--units", "lmul,nope"], "unknown multiplier 'nope'", 64),
         (["sweep", "plan", "--dir", "OUT/sw", "--units", "fpadd"], "unknown multiplier 'fpadd'", 64),
         (["sweep", "plan", "--dir", "OUT/sw", "--units", ""], "empty list", 64),

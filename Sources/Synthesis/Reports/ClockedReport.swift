@@ -13,7 +13,7 @@ extension SynthesisReport {
         generator balances) whose standard-cell netlist meets the clock, measured (S searched upward from the
         generator's estimate, then downward while a smaller S still meets it, up to S = \(c.maxStages)); its area with
         every flip-flop and its energy per operation at that clock. Each figure is a cost job (`rtlgen synth --clocks`).
-        Conditions: \(c.conditions). Each mapped netlist is proven equal to its RTL: \(ClockedCost.proofMethod).
+        Conditions: \(c.conditions). Each mapped netlist is proven equal to its RTL: \(ClockedCost.proofMethod); † marks designs whose proof against the RTL did not finish in time and that are proven equal to yosys' netlist before the library mapping instead (their word-level synthesis is trusted, as for the combinational report's † units).
         *fmax* is the chosen design's own (at least the clock); *energy* is pJ per operation (units) or per MAC
         (PEs) at the clock, one new pair every cycle: data + clock + leakage.
 
@@ -24,7 +24,7 @@ extension SynthesisReport {
             guard let st = e.stages, let f = e.figures, let en = e.energy else {
                 return "not reached up to S = \(e.searchedUpTo) (best \(fmt(1000 / e.bestPeriod, 0)) MHz) | | |"
             }
-            return "\(st) | \(fmt(f.area, 0)) (\(f.flipFlops) FFs) | \(fmt(en, 3)) (clock \(fmt(f.clockEnergy, 3))) |"
+            return "\(st)\(f.proof == ClockedCost.proofMethod ? "" : " †") | \(fmt(f.area, 0)) (\(f.flipFlops) FFs) | \(fmt(en, 3)) (clock \(fmt(f.clockEnergy, 3))) |"
         }
         let formats = c.units.reduce(into: [FloatFormat]()) { if !$0.contains($1.format) { $0.append($1.format) } }
         for f in formats {
