@@ -223,8 +223,16 @@ LIBERTY ?= /usr/local/share/osu018/osu018_stdcells.lib
 # RTL, flow.ys, the liberty, the tool versions, rtlgen's measuring code): the default set's are committed
 # in synth/results, so a fresh clone with the same tools re-measures nothing (SYNTH_CACHE=none: measure all).
 SYNTH_CACHE ?= $(if $(SYNTH_DEFAULT),synth/results,build/cost-results)
+# The iso-throughput tables (issue 23): clock targets in MHz (or none), the formats and units whose
+# least pipeline stages S meeting each are measured, the PEs' accumulators (of e4m3) and the largest S tried.
+SYNTH_CLOCKS ?= $(if $(SYNTH_DEFAULT),100,200,400,600,none)
+SYNTH_CLOCK_FORMATS ?= e4m3,e5m2,bf16
+SYNTH_CLOCK_UNITS ?= lmul,fpmul,fpmul_ftz
+SYNTH_CLOCK_PE_ACC ?= fixed,fp32
+SYNTH_CLOCK_MAX_STAGES ?= 8
 synth: $(SYNTH_FILES) $(SYNTH_ADDERS) | rtlgen
-	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY) --cache $(SYNTH_CACHE)
+	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY) --cache $(SYNTH_CACHE) \
+	  --clocks $(SYNTH_CLOCKS) --clock-formats $(SYNTH_CLOCK_FORMATS) --clock-units $(SYNTH_CLOCK_UNITS) --clock-pe-acc $(SYNTH_CLOCK_PE_ACC) --clock-max-stages $(SYNTH_CLOCK_MAX_STAGES)
 
 # Units whose last proof step timed out (marked † in the report; by default the fp16 exact
 # multipliers): their synthesised generic netlists, as make synth left them, simulated on all 2^32

@@ -77,6 +77,14 @@ struct SweepCommand: ParsableCommand {
             }
         }
 
+        @Option(name: .customLong("clock"), parsing: .unconditional, help: ArgumentHelp(
+            "A clock in MHz, \(Int(SweepPlan.Ranges.clockMHz.lowerBound))...\(Int(SweepPlan.Ranges.clockMHz.upperBound)): each point's area and energy are those of its least pipeline stages S meeting it (measured, osu018 + OpenSTA, the unit between input and output registers), so the frontiers are drawn at that throughput (default: combinational).",
+            valueName: "MHz"), transform: { s in
+                guard let v = try ClockedOptions.parseClocks(s).first, !s.contains(",") else { throw UsageError("--clock takes one frequency in MHz, e.g. 400") }
+                return v
+            })
+        var clock: Double?
+
         mutating func validate() throws {
             if quick && formats != nil { throw UsageError("--quick is a set of formats; give --quick or --formats, not both") }
             guard try !formatList.isEmpty else { throw UsageError("--formats is empty: the sweep would have no jobs; give formats, e.g. --formats e4m1-7,e5m2") }
@@ -101,10 +109,11 @@ struct SweepCommand: ParsableCommand {
             let tools = [try Tools.run("yosys", ["-V"]).stdout, try Tools.run("verilator", ["--version"]).stdout,
                          "OpenSTA " + (try Tools.run("sta", ["-version"]).stdout)]
                 .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            let plan: SweepPlan
+            var plan: SweepPlan
             do {
                 plan = try SweepPlan.make(kinds: units.kinds, formats: try formatList, samples: samples, seed: seed, randomVectors: count,
                                           proofTimeout: proofTimeout, flow: try input(flow), liberty: lib, tools: tools)
+                plan.clockMHz = clock
             } catch let e as HarnessError { throw UsageError(e.message) }
             let path = (dir as NSString).appendingPathComponent(SweepPlan.fileName)
             try OutputWriter.writeFile(try plan.encoded(), to: path)

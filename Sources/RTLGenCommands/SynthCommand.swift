@@ -43,6 +43,8 @@ struct SynthCommand: ParsableCommand {
 
     @OptionGroup var cacheOptions: CostCacheOptions
 
+    @OptionGroup var clockedOptions: ClockedOptions
+
     @Option(name: .customLong("ice40-formats"), help: ArgumentHelp("Formats whose units of --files are also placed and routed on an iCE40 UP5K (yosys synth_ice40, nextpnr-ice40), or 'none'.", valueName: "list"),
             transform: { $0 == "none" ? [] : try listItems($0, what: "--ice40-formats", example: "e4m3,e5m2").map { try SynthCommand.peFloatFormat($0) } })
     var ice40Formats: [FloatFormat] = [.e4m3, .e5m2]
@@ -170,6 +172,7 @@ struct SynthCommand: ParsableCommand {
         if !(floatPEUnits?.kinds ?? peUnits.kinds).isEmpty && peAcc.contains(where: { $0 != .fixed }) && floatArraySizes.sizes.isEmpty {
             throw UsageError("--float-array-sizes none: the float-accumulating PEs are measured with their arrays; give at least one size (e.g. 1x1), or --pe-acc fixed, or --float-pe-units none")
         }
+        try clockedOptions.check(peFormat: peFormat)
         try OutputWriter.checkDirectory(out)
         try OutputWriter.checkDirectory(work, flag: "--work")
         try cacheOptions.check()
@@ -260,6 +263,12 @@ struct SynthCommand: ParsableCommand {
         report.effort = effortRows
         if !ice40.isEmpty { report.ice40 = ICE40Section(backend: Self.ice40Backend, rows: ice40) }
         if !timedRows.isEmpty { report.timed = TimedSection(backend: timedBackend, rows: timedRows) }
+        let measuredBefore = flowConfig.cache?.measured ?? 0
+        report.clocked = try clockedOptions.run(peFormat: peFormat, liberty: liberty, work: work, cache: flowConfig.cache, seed: flowConfig.seed, say: say)
+        if let c = report.clocked {
+            print(String(format: "iso-throughput: %d unit and %d PE entries at %@ MHz, %d jobs measured, in %.1f s", c.units.count, c.pes.count,
+                         c.clocksMHz.map { String(format: "%.0f", $0) }.joined(separator: ", "), (flowConfig.cache?.measured ?? 0) - measuredBefore, c.seconds))
+        }
         try OutputWriter.write([("report.json", try report.json()), ("report.md", Data(report.markdown().utf8))], into: out)
         print(report.summaryTable())
         for line in report.largerThanTwinLines() { print(line) }

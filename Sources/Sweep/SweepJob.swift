@@ -40,11 +40,24 @@ public struct SweepRow: Codable, Sendable, Equatable {
     public var delay: Double
     public var energy: Double
     public var errors: [Errors]
+    /// With the plan's clock: the least S meeting it (nil: none up to the search's limit) and the
+    /// figures `area` and `energy` then hold (at that S and clock); nil without a clock.
+    public var clock: ClockedCost? = nil
+
+    public struct ClockedCost: Codable, Sendable, Equatable {
+        public var clockMHz: Double
+        public var stages: Int?
+        public var minPeriod: Double
+        public var flipFlops: Int
+        enum CodingKeys: String, CodingKey {
+            case stages, clockMHz = "clock_mhz", minPeriod = "min_period_ns", flipFlops = "flip_flops"
+        }
+    }
 
     public func errors(_ d: OperandDistribution) -> ProductErrorStats? { errors.first { $0.distribution == d }?.stats }
 
     enum CodingKeys: String, CodingKey {
-        case id, unit, role, format, width, verification, gates, transistors, depth, equivalence, cells, errors
+        case id, unit, role, format, width, verification, gates, transistors, depth, equivalence, cells, errors, clock
         case area = "area_um2", delay = "delay_ns", energy = "energy_pj"
     }
 }
@@ -227,9 +240,31 @@ public final class SweepJobRunner: @unchecked Sendable {
             SweepRow.Errors(distribution: d, stats: ProductError.measure(unit.kind, unit.format, pairs: operands(d)))
         }
 
-        let row = SweepRow(id: job.id, unit: unit.kind, role: unit.kind.role.rawValue, format: unit.format, width: unit.format.width,
+        var row = SweepRow(id: job.id, unit: unit.kind, role: unit.kind.role.rawValue, format: unit.format, width: unit.format.width,
                            verification: check, gates: s.gates, transistors: s.transistors, depth: s.depth, equivalence: s.equivalence.rawValue,
                            cells: lib.cells, area: lib.area, delay: lib.delay, energy: lib.energy, errors: errors)
+
+        // 4. At the plan's clock: the cost of the least S meeting it (a point that reaches it at no S
+        // up to 8 keeps its combinational figures, and the report's frontiers leave it out).
+        if let mhz = plan.clockMHz {
+            let lib = plan.liberty.path
+            let iso = IsoThroughput(cost: ClockedCost(liberty: try LibertyFlow(libertyPath: lib)), backend: ClockedBackend(liberty: lib), cache: cache,
+                                    work: (workDirectory as NSString).appendingPathComponent("clocked"))
+            let e: IsoThroughput.Entry
+            do {
+                e = try iso.search(clocks: [mhz], kind: "unit", unit: unit, accumulation: nil, module: unit.moduleName, design: { s in
+                    let u = unit.withStages(s)
+                    return ClockedDesign(kind: .unit(u), module: u.moduleName, files: [(u.fileName, try u.verilog())])
+                }, estimate: { s in
+                    s == 0 ? (try unit.withStages(1).elaboratePlanned().plan?.combinationalDelay ?? 1) : (try unit.withStages(s).elaboratePlanned().plan?.stageDelays.max() ?? 1)
+                }, progress: { _ in })[0]
+            } catch let f as SynthesisFlow.Failure { throw HarnessError(f.description) }
+            row.clock = SweepRow.ClockedCost(clockMHz: mhz, stages: e.stages, minPeriod: e.figures?.minPeriod ?? e.bestPeriod, flipFlops: e.figures?.flipFlops ?? 0)
+            if let f = e.figures, let en = e.energy {
+                row.area = f.area
+                row.energy = en
+            }
+        }
         let result = try SweepResult(plan: digest, job: job.id, rtlSHA256: rtl.sha256,
                                      seconds: ((monotonicSeconds() - start) * 10).rounded() / 10, row: row).sealed()
         try OutputWriter.writeFile(try result.encoded(), to: Self.resultPath(directory, job.id))

@@ -59,9 +59,14 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     /// `yosys -V`, `verilator --version`, `sta -version`: a tool change makes old results stale.
     public var tools: [String]
     public var jobs: [Job]
+    /// A clock in MHz (issue 23 item 5): each job's area and energy become those of its least
+    /// pipeline stages S meeting it (`IsoThroughput`), so the frontiers are drawn at a throughput.
+    /// nil (not written): the combinational figures.
+    public var clockMHz: Double?
 
     enum CodingKeys: String, CodingKey {
         case version, units, formats, distributions, samples, seed, flow, liberty, tools, jobs
+        case clockMHz = "clock_mhz"
         case randomVectors = "random_vectors", exhaustiveWidth = "exhaustive_width", proofTimeout = "proof_timeout_s"
     }
 
@@ -80,6 +85,8 @@ public struct SweepPlan: Codable, Sendable, Equatable {
         public static let jobs = 1...100_000
         /// A job's estimate in seconds (a week).
         public static let estimate = 0.0...604_800.0
+        /// A clock, MHz (as `rtlgen synth --clocks`).
+        public static let clockMHz = 1.0...5000.0
     }
 
     /// The first value outside its range, as a one-line problem, or nil.
@@ -91,6 +98,9 @@ public struct SweepPlan: Codable, Sendable, Equatable {
             ?? outside("proof_timeout_s", proofTimeout, Ranges.proofTimeout) ?? outside("exhaustive_width", exhaustiveWidth, Ranges.exhaustiveWidth)
             ?? outside("the number of jobs", jobs.count, Ranges.jobs) {
             return p
+        }
+        if let c = clockMHz, !(c.isFinite && Ranges.clockMHz.contains(c)) {
+            return "clock_mhz is \(c), outside \(Int(Ranges.clockMHz.lowerBound))...\(Int(Ranges.clockMHz.upperBound))"
         }
         if units.isEmpty { return "it has no units" }
         if formats.isEmpty { return "it has no formats" }

@@ -46,7 +46,11 @@ public struct SweepReport: Codable, Sendable, Equatable {
         case transistors
         case energy
         public var label: String { self == .transistors ? "transistors" : "energy (pJ/op)" }
-        public func value(_ r: SweepRow) -> Double { self == .transistors ? Double(r.transistors) : r.energy }
+        /// A row that reaches the plan's clock at no S costs infinitely much: no frontier holds it.
+        public func value(_ r: SweepRow) -> Double {
+            if let c = r.clock, c.stages == nil { return .infinity }
+            return self == .transistors ? Double(r.transistors) : r.energy
+        }
         public func text(_ x: Double) -> String { self == .transistors ? groupedCount(Int(x)) : String(format: "%.3f pJ", x) }
     }
 

@@ -95,7 +95,10 @@ extension CLITests {
                                  ("\"proof_timeout_s\" : 60", "\"proof_timeout_s\" : 0", "proof_timeout_s is 0, outside 1...3600"),
                                  ("\"random_vectors\" : 0", "\"random_vectors\" : -5", "random_vectors is -5"),
                                  ("\"exhaustive_width\" : 16", "\"exhaustive_width\" : 40", "exhaustive_width is 40, outside 2...16"),
-                                 ("\"samples\" : 1000", "\"samples\" : 100000000000000000000000", "a number too large for its field")] {
+                                 ("\"samples\" : 1000", "\"samples\" : 100000000000000000000000", "a number too large for its field"),
+                                 // issue 23 item 5: the clock, written only when set
+                                 ("\"seed\" : 1", "\"seed\" : 1, \"clock_mhz\" : 0", "clock_mhz is 0.0, outside 1...5000"),
+                                 ("\"seed\" : 1", "\"seed\" : 1, \"clock_mhz\" : 99999", "clock_mhz is 99999.0, outside 1...5000")] {
             #expect(text.contains(from), "the plan has no \(from): \(text.prefix(400))")
             let sweep = dir + "/sw-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: sweep, withIntermediateDirectories: false)

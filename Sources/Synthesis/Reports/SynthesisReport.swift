@@ -31,6 +31,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     public var ice40: ICE40Section?
     /// Energy with glitches (`TimedSynthesis`), when measured.
     public var timed: TimedSection?
+    /// The iso-throughput tables (`IsoThroughput`, `rtlgen synth --clocks`), when measured.
+    public var clocked: ClockedSection?
 
     public struct Activity: Codable, Sendable, Equatable {
         public var operands: String
@@ -56,7 +58,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case generator, tool, flow, activity, units, ratios, pes, arrays, behavioural, effort, proofTimeout = "proof_timeout_s", libertySetup = "liberty"
-        case ice40, timed
+        case ice40, timed, clocked
     }
 
     public init(tool: String, flow: String, activityOperations: Int, seed: UInt64, proofTimeout: Int, units: [SynthesisFlow.Result],
@@ -198,6 +200,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         s += arraySection()
         s += ice40Section()
         s += timedSection()
+        s += clockedSection()
         s += cellTable()
         s += paperContext()
         s += libertySections()
