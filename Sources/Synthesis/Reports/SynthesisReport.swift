@@ -29,6 +29,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     public var kinds: [UnitKind] = UnitKind.allCases
     /// iCE40 place-and-route rows (`ICE40Backend`), when measured.
     public var ice40: ICE40Section?
+    /// MX block dot products (`MXDotSynthesis`, `MXDotICE40`), when measured.
+    public var mx: MXDotSection?
 
     public struct Activity: Codable, Sendable, Equatable {
         public var operands: String
@@ -54,7 +56,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case generator, tool, flow, activity, units, ratios, pes, arrays, behavioural, effort, proofTimeout = "proof_timeout_s", libertySetup = "liberty"
-        case ice40
+        case ice40, mx
     }
 
     public init(tool: String, flow: String, activityOperations: Int, seed: UInt64, proofTimeout: Int, units: [SynthesisFlow.Result],
@@ -206,6 +208,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         s += effortSection()
         s += arraySection()
         s += ice40Section()
+        s += mxSection()
         s += cellTable()
         s += paperContext()
         s += libertySections()
