@@ -119,7 +119,7 @@ struct SynthCommand: ParsableCommand {
             let f: FloatFormat
             do { f = try FloatFormat.named(name) } catch { throw UsageError("--mx-formats: \(error)") }
             guard BlockFormat.elementFormats.contains(f) else {
-                throw UsageError("--mx-formats: \(f.tag) is not an MX element format; give one of \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")) or none")
+                throw UsageError("--mx-formats: \(name) is not an MX element format; give one of \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")) or none")
             }
             let b: BlockFormat
             do { b = try BlockFormat(element: f, blockSize: mxBlock) } catch { throw UsageError("--mx-block \(mxBlock): \(error)") }
