@@ -68,7 +68,7 @@ struct MXDotCommand: ParsableCommand {
         commandName: "mxdot",
         abstract: "Write an MX block dot-product module (SPEC \"MX block formats and the MX dot product\").",
         discussion: """
-        Writes mxdot_<unit>_<elem>_k<K>.v (with --stages S, mxdot_<unit>_<elem>_k<K>_p<S>.v) into --out: inputs a and b (K elements each, element i at bits [i*N +: N]), the e8m0 scales xa and xb, output y in fp32. The header says the structure (exact fixed-point product terms, an adder tree, one rounding to fp32) and where the registers sit. The file is staged and renamed into place; a refused option writes nothing.
+        Writes mxdot_<unit>_<elem>_k<K>.v (with --stages S, mxdot_<unit>_<elem>_k<K>_p<S>.v) and its manifest.json entry (unit mxdot; multiplier, block, scale, stages) into --out: inputs a and b (K elements each, element i at bits [i*N +: N]), the e8m0 scales xa and xb, output y in fp32. The header says the structure (exact fixed-point product terms, an adder tree, one rounding to fp32) and where the registers sit. The file is staged and renamed into place; a refused option writes nothing.
 
         Examples:
           rtlgen mxdot --unit lmul --format e4m3 --block 32 --out build/mx
@@ -87,8 +87,9 @@ struct MXDotCommand: ParsableCommand {
 
     func run() throws {
         let d = try options.design()
-        try OutputWriter.write([(d.fileName, Data(try d.verilog().utf8))], into: out)
-        print("wrote \(d.fileName) to \(out)")
+        _ = try Manifest.load(from: out)   // a manifest there must be readable; read again under the lock
+        try OutputWriter.write([(d.fileName, Data(try d.verilog().utf8))], into: out, manifest: [Manifest.entry(for: d)])
+        print("wrote \(d.fileName) and manifest.json to \(out)")
     }
 }
 
@@ -249,9 +250,16 @@ struct MutateMXCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Build directory.", valueName: "dir"))
     var build: String = "build/mutate-mx"
 
+    @Option(name: .customLong("gate-mutants"), parsing: .unconditional, help: ArgumentHelp("Also this many gate-level mutants (yosys mutate on the generic-gate netlist, combinational designs), 0...255 (0: none).", valueName: "n"), transform: wholeNumber)
+    var gateMutants: Int = 0
+
     mutating func validate() throws {
         try check("--every", every, in: 1...1000)
         try check("--jobs", jobs, in: Limits.jobs)
+        try check("--gate-mutants", gateMutants, in: 0...255)
+        if gateMutants > 0, try options.design().stages > 0 {
+            throw UsageError("--gate-mutants takes a combinational MX dot; drop --stages (register mutants are rtlgen mutate's)")
+        }
         try checkTestbench(testbench, [CycleTestbench.icarusFile])
         if build.isEmpty { throw UsageError("--build is an empty path; give a directory, e.g. --build build/mutate-mx") }
         try checkTools(simulatorTools([.icarus]))
@@ -267,6 +275,18 @@ struct MutateMXCommand: ParsableCommand {
         m.buildDirectory = build
         let mutants = try m.run(log: { StandardStreams.writeError(Data(($0 + "\n").utf8)) })
         print(MXMutation.render(d, mutants), terminator: "")
-        if mutants.contains(where: { $0.result == .survived }) { throw ExitCode.failure }
+        var gateSurvived = false
+        if gateMutants > 0 {
+            var g = MXGateMutation(design: d)
+            g.count = gateMutants
+            g.random = count
+            g.jobs = jobs
+            g.testbenchDirectory = testbench
+            g.buildDirectory = build
+            let gates = try g.run(log: { StandardStreams.writeError(Data(($0 + "\n").utf8)) })
+            print(MXGateMutation.render(d, gates), terminator: "")
+            gateSurvived = gates.contains { !$0.killed }
+        }
+        if mutants.contains(where: { $0.result == .survived }) || gateSurvived { throw ExitCode.failure }
     }
 }

@@ -105,6 +105,67 @@ struct SynthCommand: ParsableCommand {
             transform: { $0 == "none" ? SizeList(sizes: []) : try SizeList.parse($0) })
     var floatArraySizes: SizeList = try! SizeList.parse("16x16")
 
+    @Option(name: .customLong("mx-units"), help: ArgumentHelp("Multipliers whose MX block dot products (rtlgen mxdot) are costed through every backend, or 'none' (default: every multiplier with an MX product rule).", valueName: "list"),
+            transform: { $0 == "none" ? UnitList(kinds: []) : try UnitList.multipliers($0) })
+    var mxUnits: UnitList = UnitList(kinds: UnitKind.mxMultipliers)
+
+    @Option(name: .customLong("mx-formats"), help: ArgumentHelp("Element formats of the MX dots: \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")), or 'none'.", valueName: "list"))
+    var mxFormats: String = BlockFormat.elementFormats.map(\.tag).joined(separator: ",")
+
+    @Option(name: .customLong("mx-block"), parsing: .unconditional, help: ArgumentHelp("Elements per block K of the MX dots, a power of two 1...64 (OCP: 32).", valueName: "K"), transform: wholeNumber)
+    var mxBlock: Int = 32
+
+    @Option(name: .customLong("mx-blocks"), parsing: .unconditional, help: ArgumentHelp("Block pairs of the MX dots' activity run (N(0,1) data quantised by OCP's conversion), a multiple of 64 in 128...65536.", valueName: "n"), transform: wholeNumber)
+    var mxBlocks: Int = 8192
+
+    @Flag(name: .customLong("mx-ice40"), inversion: .prefixedNo, help: "Also place and route the MX dots on the iCE40 UP5K (a K that does not fit is followed by the largest smaller K that does).")
+    var mxICE40 = true
+
+    /// The MX dots of --mx-units x --mx-formats at --mx-block (empty for 'none').
+    func mxDesigns() throws -> [MXDotDesign] {
+        guard mxFormats != "none" else { return [] }
+        let names = try listItems(mxFormats, what: "--mx-formats", example: "e4m3,e2m1fn")
+        return try names.flatMap { name -> [MXDotDesign] in
+            let f: FloatFormat
+            do { f = try FloatFormat.named(name) } catch { throw UsageError("--mx-formats: \(error)") }
+            guard BlockFormat.elementFormats.contains(f) else {
+                throw UsageError("--mx-formats: \(name) is not an MX element format; give one of \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")) or none")
+            }
+            let b: BlockFormat
+            do { b = try BlockFormat(element: f, blockSize: mxBlock) } catch { throw UsageError("--mx-block \(mxBlock): \(error)") }
+            return try mxUnits.kinds.map { k in
+                do { return try MXDotDesign(k, b) } catch { throw UsageError("--mx-units: \(error)") }
+            }
+        }
+    }
+
+    /// The MX section: every design of `mxDesigns()` through the generic and standard-cell flow, then on the iCE40.
+    func mxSection(flow: SynthesisFlow, say: @escaping @Sendable (String) -> Void) throws -> MXDotSection? {
+        let designs = try mxDesigns()
+        guard !designs.isEmpty else { return nil }
+        var mx = MXDotSynthesis(flow: flow)
+        mx.blocks = mxBlocks
+        let rtl = (work as NSString).appendingPathComponent("mx-rtl")
+        try OutputWriter.write(try designs.map { ($0.fileName, Data(try $0.verilog().utf8)) }, into: rtl)
+        let engine = mx
+        let outcomes = WorkerPool.map(designs.count, jobs: jobs) { i -> Result<MXDotSynthesis.Row, SynthesisFlow.Failure> in
+            do {
+                let t0 = monotonicSeconds()
+                let r = try engine.run(designs[i], file: (rtl as NSString).appendingPathComponent(designs[i].fileName))
+                say(String(format: "mx %-28@ %8d transistors %9.0f um2 %7.3f ns %9.3f pJ/block  %@  %.1f s", r.module as NSString, r.transistors,
+                           r.liberty?.area ?? 0, r.liberty?.delay ?? 0, r.liberty?.energy ?? 0, MXDotSection.proofText(r) as NSString, monotonicSeconds() - t0))
+                return .success(r)
+            } catch {
+                return .failure(error as? SynthesisFlow.Failure ?? SynthesisFlow.Failure(description: "\(error)"))
+            }
+        }
+        let rows = try outcomes.map { try $0.get() }
+        let fm = FileManager.default
+        let absoluteWork = work.hasPrefix("/") ? work : (fm.currentDirectoryPath as NSString).appendingPathComponent(work)
+        let ice40 = mxICE40 ? try MXDotICE40.run(designs, backend: Self.ice40Backend, work: absoluteWork, cache: flow.cache, jobs: jobs, progress: say) : []
+        return MXDotSection(blocks: mxBlocks, seed: flow.seed, rows: rows, ice40: ice40)
+    }
+
     static func peFloatFormat(_ tag: String) throws -> FloatFormat {
         do { return try FloatFormat.named(tag) } catch { throw UsageError("\(error)") }
     }
@@ -176,8 +237,13 @@ struct SynthCommand: ParsableCommand {
         try OutputWriter.checkDirectory(out)
         try OutputWriter.checkDirectory(work, flag: "--work")
         try cacheOptions.check()
-        if !ice40Formats.isEmpty || !ice40ArraySizes.sizes.isEmpty { try checkTools(ICE40Backend().tools) }
+        try check("--mx-blocks", mxBlocks, in: 128...65536)
+        if mxBlocks % 64 != 0 { throw UsageError("--mx-blocks \(mxBlocks) is not a multiple of 64 (the activity run drives 64 lanes); give e.g. 8192") }
+        let mx = try mxDesigns()
+        if !ice40Formats.isEmpty || !ice40ArraySizes.sizes.isEmpty || (mxICE40 && !mx.isEmpty) { try checkTools(ICE40Backend().tools) }
         if behavioural != "none" { try OutputWriter.checkDirectory(behavioural, flag: "--behavioural") }
+        try checkTools(["yosys", "yosys-abc", "timeout"])
+        try LibertyFlow.checkTools(liberty: liberty)
         if timed {
             try check("--timed-operations", timedOperations, in: Limits.timedPairs)
             try checkTools(TimedActivityBackend(liberty: liberty).tools)
@@ -186,8 +252,6 @@ struct SynthCommand: ParsableCommand {
                 throw UsageError("the timed simulations need the cell models \(models.prefix(200)) beside --liberty: run 'bash scripts/install-tools.sh', or pass --no-timed")
             }
         }
-        try checkTools(["yosys", "yosys-abc", "timeout"])
-        try LibertyFlow.checkTools(liberty: liberty)
     }
 
     func run() throws {
@@ -253,6 +317,7 @@ struct SynthCommand: ParsableCommand {
             engine.operations = timedOperations
             timedRows = try engine.run(designs, work: work, jobs: jobs, progress: say)
         }
+        let mx = try mxSection(flow: flowConfig, say: say)
         let version = try Tools.run("yosys", ["-V"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         var report = SynthesisReport(tool: version, flow: flow, activityOperations: flowConfig.activityOperations,
                                      seed: flowConfig.seed, proofTimeout: proofTimeout, units: results)
@@ -269,6 +334,7 @@ struct SynthCommand: ParsableCommand {
             print(String(format: "iso-throughput: %d unit and %d PE entries at %@ MHz, %d jobs measured, in %.1f s", c.units.count, c.pes.count,
                          c.clocksMHz.map { String(format: "%.0f", $0) }.joined(separator: ", "), (flowConfig.cache?.measured ?? 0) - measuredBefore, c.seconds))
         }
+        report.mx = mx
         try OutputWriter.write([("report.json", try report.json()), ("report.md", Data(report.markdown().utf8))], into: out)
         print(report.summaryTable())
         for line in report.largerThanTwinLines() { print(line) }

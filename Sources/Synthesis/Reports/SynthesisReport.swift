@@ -33,6 +33,8 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
     public var timed: TimedSection?
     /// The iso-throughput tables (`IsoThroughput`, `rtlgen synth --clocks`), when measured.
     public var clocked: ClockedSection?
+    /// MX block dot products (`MXDotSynthesis`, `MXDotICE40`), when measured.
+    public var mx: MXDotSection?
 
     public struct Activity: Codable, Sendable, Equatable {
         public var operands: String
@@ -58,7 +60,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case generator, tool, flow, activity, units, ratios, pes, arrays, behavioural, effort, proofTimeout = "proof_timeout_s", libertySetup = "liberty"
-        case ice40, timed, clocked
+        case ice40, timed, clocked, mx
     }
 
     public init(tool: String, flow: String, activityOperations: Int, seed: UInt64, proofTimeout: Int, units: [SynthesisFlow.Result],
@@ -201,6 +203,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         s += ice40Section()
         s += timedSection()
         s += clockedSection()
+        s += mxSection()
         s += cellTable()
         s += paperContext()
         s += libertySections()
