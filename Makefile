@@ -226,7 +226,9 @@ LIBERTY ?= /usr/local/share/osu018/osu018_stdcells.lib
 SYNTH_CACHE ?= $(if $(SYNTH_DEFAULT),synth/results,build/cost-results)
 # The iso-throughput tables (issue 23): clock targets in MHz (or none), the formats and units whose
 # least pipeline stages S meeting each are measured, the PEs' accumulators (of e4m3) and the largest S tried.
-SYNTH_CLOCKS ?= $(if $(SYNTH_DEFAULT),100,200,400,600,none)
+comma := ,
+# (commas inside $(if ...) split its arguments: the list is spelt with $(comma))
+SYNTH_CLOCKS ?= $(if $(SYNTH_DEFAULT),100$(comma)200$(comma)400$(comma)600,none)
 SYNTH_CLOCK_FORMATS ?= e4m3,e5m2,bf16
 SYNTH_CLOCK_UNITS ?= lmul,fpmul,fpmul_ftz
 SYNTH_CLOCK_PE_ACC ?= fixed,fp32

@@ -56,7 +56,7 @@ extension CLITests {
         (["eval", "--unit", "lmul,fpmul", "--mantissa", "3", "--in", "IN/three.hex"], "one unit"),
         (["matmul", "--unit", "fpmul", "--mantissa", "7", "--acc", "fp16", "--a", "IN/A.hex", "--b", "IN/B.hex"], "e8m7 products are not all exact in fp16"),
         (["matmul", "--unit", "fpmul", "--mantissa", "3", "--acc", "fp32", "--acc-width", "40", "--a", "IN/A.hex", "--b", "IN/B.hex"], "--acc-width applies to --acc fixed only"),
-        (["matmul", "--unit", "fpmul", "--mantissa", "3", "--a", "IN/ragged.hex", "--b", "IN/B.hex"], "line 2: 1 values where the first row has 2"),
+        (["matmul", "--unit", "fpmul", "--mantissa", "3", "--a", "IN/ragged.hex", "--b", "IN/B.hex"], "line 2: 1 value where the first row has 2"),
         (["matmul", "--unit", "fpmul", "--mantissa", "3", "--a", "IN/A.hex", "--b", "IN/three.hex"], "B needs K = 2 rows"),
         (["matmul", "--unit", "fpmul", "--mantissa", "3", "--acc", "fp64", "--a", "IN/A.hex", "--b", "IN/B.hex"], "fp64"),
         (["matmul", "--unit", "fpmul", "--mantissa", "3", "--a", "-", "--b", "-"], "cannot both be standard input"),
