@@ -69,13 +69,35 @@ public struct SweepResult: Codable, Sendable, Equatable {
     public var plan: String
     public var job: String
     public var rtlSHA256: String
+    /// `SweepCode.fingerprint()` of the code that measured it ("" in a file written before results named it).
+    public var code: String
     /// Wall seconds the job took (not in the report: it differs run to run).
     public var seconds: Double
     public var row: SweepRow
     public var checksum: String = ""
 
     enum CodingKeys: String, CodingKey {
-        case plan, job, seconds, row, checksum, rtlSHA256 = "rtl_sha256"
+        case plan, job, seconds, row, checksum, code, rtlSHA256 = "rtl_sha256"
+    }
+
+    public init(plan: String, job: String, rtlSHA256: String, code: String, seconds: Double, row: SweepRow) {
+        self.plan = plan
+        self.job = job
+        self.rtlSHA256 = rtlSHA256
+        self.code = code
+        self.seconds = seconds
+        self.row = row
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        plan = try c.decode(String.self, forKey: .plan)
+        job = try c.decode(String.self, forKey: .job)
+        rtlSHA256 = try c.decode(String.self, forKey: .rtlSHA256)
+        code = try c.decodeIfPresent(String.self, forKey: .code) ?? ""
+        seconds = try c.decode(Double.self, forKey: .seconds)
+        row = try c.decode(SweepRow.self, forKey: .row)
+        checksum = try c.decode(String.self, forKey: .checksum)
     }
 
     /// The SHA-256 of the result's encoding with an empty checksum (without the final newline).
@@ -94,6 +116,32 @@ public struct SweepResult: Codable, Sendable, Equatable {
     public func encoded() throws -> Data { try canonicalJSON(self) }
 }
 
+/// The code that decides a sweep row, as the result files name it: rtlgen's measuring code (the
+/// cost engine, the generic, standard-cell and clocked backends, the golden model, the harness, the
+/// error measurement) and this file, hashed from the checkout's sources (`CostResources.codeFingerprint`).
+/// A result made by other code is stale, like one made from other RTL; the renderers (SweepReport,
+/// SweepRender, Pareto) are not part of it, so an edit there re-renders without re-running a job.
+public enum SweepCode {
+    public static let directories = ["Sources/Synthesis/Engine", "Sources/Synthesis/Generic", "Sources/Synthesis/StandardCells",
+                                     "Sources/Synthesis/Clocked", "Sources/FloatArith", "Sources/Verification"]
+    public static let files = ["Sources/Sweep/SweepJob.swift", "Sources/Sweep/SweepPlan.swift", "Sources/Sweep/SweepRun.swift",
+                               "Sources/Accuracy/ProductError.swift", "Sources/Accuracy/Sampling.swift", "Sources/Accuracy/Statistics.swift"]
+
+    /// The fingerprint of the checkout rtlgen runs in (or `root`).
+    public static func fingerprint(root explicitRoot: String? = nil) throws -> String {
+        let fail = { (what: String) in HarnessError("cannot read \(what) to fingerprint the sweep's measuring code; run rtlgen from the repository root (the checkout holding synth/flow.ys)") }
+        guard let root = explicitRoot ?? CostResources.repositoryRoot() else { throw fail("the checkout") }
+        let dirs: String
+        do { dirs = try CostResources.codeFingerprint(directories, root: root) } catch { throw fail("the measuring code") }
+        var text = Data("\(dirs)\n".utf8)
+        for f in files {
+            guard let d = FileManager.default.contents(atPath: (root as NSString).appendingPathComponent(f)) else { throw fail(f) }
+            text.append(Data("\(f) \(SHA256.hex(d))\n".utf8))
+        }
+        return SHA256.hex(text)
+    }
+}
+
 /// Runs one job: generate the unit, check it against the golden model on Verilator (exhaustively
 /// up to `plan.exhaustiveWidth`-bit operands), synthesise it (generic gates, CMOS transistors,
 /// standard cells, OpenSTA timing and energy; every netlist proven equal to the RTL and simulated
@@ -102,6 +150,8 @@ public final class SweepJobRunner: @unchecked Sendable {
     public let plan: SweepPlan
     public let digest: String
     public let directory: String
+    /// `SweepCode.fingerprint()`: results made by other measuring code are stale.
+    public let code: String
     /// Threads of one job's exhaustive walk.
     public var threads = 1
     public var testbenchDirectory = "testbench"
@@ -115,6 +165,7 @@ public final class SweepJobRunner: @unchecked Sendable {
         self.plan = plan
         self.digest = digest
         self.directory = directory
+        code = try SweepCode.fingerprint()
         guard let data = FileManager.default.contents(atPath: plan.liberty.path) else {
             throw HarnessError("the plan's liberty file \(plan.liberty.path) is missing; install it (bash scripts/install-tools.sh) or plan again with --liberty FILE")
         }
@@ -152,15 +203,16 @@ public final class SweepJobRunner: @unchecked Sendable {
         case unusable(String)
     }
 
-    /// Reads the result file of `job` in `dir` and judges it for the plan with `digest` and the
-    /// RTL with `rtlSHA256`, as `run` and `merge` do.
-    public static func stored(_ dir: String, job: SweepPlan.Job, digest: String, rtlSHA256: String) -> Stored {
+    /// Reads the result file of `job` in `dir` and judges it for the plan with `digest`, the
+    /// RTL with `rtlSHA256` and the measuring code `code`, as `run` and `merge` do.
+    public static func stored(_ dir: String, job: SweepPlan.Job, digest: String, rtlSHA256: String, code: String) -> Stored {
         guard let data = FileManager.default.contents(atPath: resultPath(dir, job.id)) else { return .missing }
         guard let r = try? JSONDecoder().decode(SweepResult.self, from: data) else { return .unusable("not a sweep result (unreadable)") }
         guard (try? r.computedChecksum()) == r.checksum else { return .unusable("edited: its checksum does not match its contents") }
         guard r.plan == digest else { return .unusable("from a different plan (stale)") }
         guard r.job == job.id, r.row.id == job.id else { return .unusable("the result of another job (\(r.job))") }
         guard r.rtlSHA256 == rtlSHA256 else { return .unusable("made from RTL the generator no longer writes (stale)") }
+        guard r.code == code else { return .unusable("made by measuring code that has changed since (stale)") }
         return .current(r)
     }
 
@@ -184,7 +236,7 @@ public final class SweepJobRunner: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: (workDirectory as NSString).appendingPathComponent("locks"), withIntermediateDirectories: true)
         let lock = try FileLock(lockPath(job.id))
         defer { lock.release() }
-        if case .current(let done) = Self.stored(directory, job: job, digest: digest, rtlSHA256: rtl.sha256) { return (done, true) }
+        if case .current(let done) = Self.stored(directory, job: job, digest: digest, rtlSHA256: rtl.sha256, code: code) { return (done, true) }
         return (try measure(job, rtl: rtl), false)
     }
 
@@ -265,7 +317,7 @@ public final class SweepJobRunner: @unchecked Sendable {
                 row.energy = en
             }
         }
-        let result = try SweepResult(plan: digest, job: job.id, rtlSHA256: rtl.sha256,
+        let result = try SweepResult(plan: digest, job: job.id, rtlSHA256: rtl.sha256, code: code,
                                      seconds: ((monotonicSeconds() - start) * 10).rounded() / 10, row: row).sealed()
         try OutputWriter.writeFile(try result.encoded(), to: Self.resultPath(directory, job.id))
         return result

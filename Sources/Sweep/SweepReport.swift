@@ -136,8 +136,9 @@ public struct SweepReport: Codable, Sendable, Equatable {
         let (plan, digest) = try SweepPlan.load(directory: directory)
         var rows: [SweepRow] = []
         var missing: [String] = []
+        let code = try SweepCode.fingerprint()
         for job in plan.jobs {
-            switch SweepJobRunner.stored(directory, job: job, digest: digest, rtlSHA256: try SweepJobRunner.rtl(job).sha256) {
+            switch SweepJobRunner.stored(directory, job: job, digest: digest, rtlSHA256: try SweepJobRunner.rtl(job).sha256, code: code) {
             case .current(let result): rows.append(result.row)
             case .missing: missing.append(job.id)
             case .unusable(let why):

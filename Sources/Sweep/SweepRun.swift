@@ -40,7 +40,7 @@ public enum SweepRun {
         var todo: [(job: SweepPlan.Job, rtl: SweepJobRunner.JobRTL)] = []
         for job in mine {
             let rtl = try SweepJobRunner.rtl(job)
-            if case .current = SweepJobRunner.stored(directory, job: job, digest: digest, rtlSHA256: rtl.sha256) { continue }
+            if case .current = SweepJobRunner.stored(directory, job: job, digest: digest, rtlSHA256: rtl.sha256, code: runner.code) { continue }
             todo.append((job, rtl))
         }
         let skipped = mine.count - todo.count

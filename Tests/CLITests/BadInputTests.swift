@@ -78,7 +78,7 @@ extension CLITests {
         let row = SweepRow(id: "lmul_e4m3", unit: .lmul, role: "approximate", format: .e4m3, width: 8,
                            verification: .init(method: "exhaustive", pairs: 65_536, simulator: "verilator"), gates: 1, transistors: 1, depth: 1,
                            equivalence: "proven", cells: 1, area: 1, delay: 1, energy: 1, errors: [.init(distribution: .normal, stats: stats)])
-        let stale = try SweepResult(plan: String(repeating: "0", count: 64), job: "lmul_e4m3", rtlSHA256: "", seconds: 1, row: row).sealed()
+        let stale = try SweepResult(plan: String(repeating: "0", count: 64), job: "lmul_e4m3", rtlSHA256: "", code: "", seconds: 1, row: row).sealed()
         try stale.encoded().write(to: URL(fileURLWithPath: dir + "/sweepstale/results/lmul_e4m3.json"))
         return dir
     }

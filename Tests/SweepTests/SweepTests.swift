@@ -141,7 +141,7 @@ import Units
             let job = plan.jobs[i]
             let (t, e) = figures[job.unit.rawValue]!
             let sha = SHA256.hex(Data(try SweepJobRunner.rtl(job).text.utf8))
-            let result = try SweepResult(plan: digest, job: job.id, rtlSHA256: sha, seconds: Double(i),
+            let result = try SweepResult(plan: digest, job: job.id, rtlSHA256: sha, code: try SweepCode.fingerprint(), seconds: Double(i),
                                          row: Self.row(job, transistors: t + (job.format == .e5m2 ? 10 : 0), mean: e)).sealed()
             try OutputWriter.writeFile(try result.encoded(), to: "\(dir)/results/\(job.id).json")
         }
@@ -165,6 +165,37 @@ import Units
         #expect(ra.verdicts.map(\.id) == ["lmul_e4m3", "mitchell_e4m3", "lmul_e5m2", "mitchell_e5m2"])
         #expect(ra.answer().hasPrefix("Of 2 L-Mul configurations (the bit-add form, 2 formats), 0 are on"))
         #expect(ra.differences(from: rb).isEmpty)
+    }
+
+    /// The sweep's code key follows its measuring code only: an edit of a measuring file changes
+    /// it (so its results go stale), an edit of a renderer does not; a checkout without it is refused.
+    @Test func sweepCodeFingerprintFollowsTheMeasuringCodeOnly() throws {
+        let fm = FileManager.default
+        let real = fm.currentDirectoryPath
+        func checkout(_ edit: (String) throws -> Void) throws -> String {
+            let root = fm.temporaryDirectory.appendingPathComponent("sweep-code-\(UUID().uuidString)").path
+            defer { try? fm.removeItem(atPath: root) }
+            for d in SweepCode.directories + ["Sources/Sweep", "Sources/Accuracy"] {
+                try fm.createDirectory(atPath: root + "/" + (d as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try fm.copyItem(atPath: real + "/" + d, toPath: root + "/" + d)
+            }
+            try edit(root)
+            return try SweepCode.fingerprint(root: root)
+        }
+        let append = { (root: String, file: String) in
+            let h = try FileHandle(forWritingTo: URL(fileURLWithPath: root + "/" + file))
+            h.seekToEndOfFile()
+            h.write(Data("// edited\n".utf8))
+            h.closeFile()
+        }
+        let base = try checkout { _ in }
+        #expect(base == (try SweepCode.fingerprint(root: real)))
+        #expect(try checkout { try append($0, "Sources/Sweep/SweepRender.swift") } == base)
+        #expect(try checkout { try append($0, "Sources/Accuracy/Render.swift") } == base)
+        #expect(try checkout { try append($0, "Sources/Sweep/SweepJob.swift") } != base)
+        #expect(try checkout { try append($0, "Sources/Synthesis/StandardCells/PowerAnalysis.swift") } != base)
+        #expect(try checkout { try append($0, "Sources/Accuracy/ProductError.swift") } != base)
+        #expect(throws: HarnessError.self) { try checkout { try fm.removeItem(atPath: $0 + "/Sources/Accuracy/Sampling.swift") } }
     }
 
     @Test func staleEditedMissingAndForeignResultsAreRefused() throws {
@@ -194,6 +225,13 @@ import Units
         oldRTL.rtlSHA256 = String(repeating: "1", count: 64)
         try OutputWriter.writeFile(try oldRTL.sealed().encoded(), to: path)
         #expect(refusal().contains("RTL the generator no longer writes"))
+        // measured by other code (an edit of the measuring sources since), and by code before results named it
+        for code in [String(repeating: "2", count: 64), ""] {
+            var oldCode = try JSONDecoder().decode(SweepResult.self, from: original)
+            oldCode.code = code
+            try OutputWriter.writeFile(try oldCode.sealed().encoded(), to: path)
+            #expect(refusal().contains("made by measuring code that has changed since (stale)"))
+        }
         // not JSON
         try OutputWriter.writeFile(Data("{".utf8), to: path)
         #expect(refusal().contains("not a sweep result"))
