@@ -1,5 +1,6 @@
 # lmul-rtl: generate, simulate and synthesise L-Mul units and the exact fp baseline.
-#   make            generate (if stale), simulate and synthesise the default design set
+#   make            generate (if stale), simulate (make sim-main: make sim with the 4x4/8x8 and pipelined arrays on
+#                   Icarus only) and synthesise the default design set; about 5 minutes on a fresh clone, seconds after
 #   make test       swift test, make sim on the default set, make sweep-quick and sweep-sbatch-check (what CI runs)
 #   make sim        units on Verilator and Icarus against golden vectors, then make sim-array
 #   make sim-array  PE arrays, cycle by cycle against the golden matmul; make bench-array: 16x16 lmul MAC/s;
@@ -67,7 +68,7 @@ MODULES := $(foreach f,$(FORMATS),$(foreach u,$(UNITS),$(u)_$(f)))
 MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
 .PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth
-.PHONY: synth-exhaustive sim-exhaustive-pipelined sim-array bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check glitch sim-mx mutate-mx prove sim-changed
+.PHONY: synth-exhaustive sim-exhaustive-pipelined sim-array sim-main bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check glitch sim-mx mutate-mx prove sim-changed
 
 all: units sim-changed synth
 
@@ -137,17 +138,29 @@ PIPE_ARRAY_UNITS ?= lmul
 PIPE_ARRAY_ACC ?= fp32
 PIPE_ARRAY_STAGES ?= 2
 PIPE_ARRAY_ACC_STAGES ?= 2
+ARRAY_SIM ?= $(SIM)
 sim-array: | rtlgen
-	@for acc in $(ARRAY_ACCS); do $(RTLGEN) sim-array --sizes "$(ARRAY_SIZES)" --units "$(ARRAY_UNITS)" --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $$acc --sim "$(SIM)" || exit 1; done
-	@$(if $(PIPE_ARRAY_SIZES),$(RTLGEN) sim-array --sizes "$(PIPE_ARRAY_SIZES)" --units "$(PIPE_ARRAY_UNITS)" --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $(PIPE_ARRAY_ACC) --stages $(PIPE_ARRAY_STAGES) --acc-stages $(PIPE_ARRAY_ACC_STAGES) --sim "$(SIM)",true)
+	@for acc in $(ARRAY_ACCS); do $(RTLGEN) sim-array --sizes "$(ARRAY_SIZES)" --units "$(ARRAY_UNITS)" --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $$acc --sim "$(ARRAY_SIM)" || exit 1; done
+	@$(if $(PIPE_ARRAY_SIZES),$(RTLGEN) sim-array --sizes "$(PIPE_ARRAY_SIZES)" --units "$(PIPE_ARRAY_UNITS)" --mantissa $(ARRAY_MANTISSA) $(if $(ARRAY_EXPONENT),--exponent $(ARRAY_EXPONENT)) --acc $(PIPE_ARRAY_ACC) --stages $(PIPE_ARRAY_STAGES) --acc-stages $(PIPE_ARRAY_ACC_STAGES) --sim "$(ARRAY_SIM)",true)
 
-# What `make` runs: make sim, unless its last pass saw the same unit files, testbench and rtlgen binary
-# (a stamp per selection of units, simulators and arrays); `make sim` always simulates.
-SIM_KEY := $(shell printf '%s' "$(RTL_DIR)|$(MODULES)|$(SIM)|$(PIPE_MODULES)|$(ARRAY_SIZES)|$(ARRAY_UNITS)|$(ARRAY_MANTISSA)|$(ARRAY_EXPONENT)|$(ARRAY_ACCS)|$(PIPE_ARRAY_SIZES)|$(PIPE_ARRAY_UNITS)|$(PIPE_ARRAY_ACC)|$(PIPE_ARRAY_STAGES)|$(PIPE_ARRAY_ACC_STAGES)|$(MX_UNITS)|$(MX_FORMATS)|$(MX_BLOCK)" | sha256sum | cut -c1-16)
+# What `make` simulates (sim-main): make sim's units, pipelined units and MX dots on $(SIM), and every array
+# on Icarus, but on Verilator only the arrays of MAIN_VERILATOR_ARRAY_SIZES: Verilator's builds of the 4x4 and
+# 8x8 arrays and the pipelined array take about 5 minutes on 2 cores, which make sim (and make test) still spend.
+MAIN_VERILATOR_ARRAY_SIZES ?= 2x3
+sim-main: $(MODULE_FILES) $(PIPE_MODULES:%=build/rtl/%.v) | rtlgen
+	@$(RTLGEN) sim --dir $(RTL_DIR) --modules "$(MODULES)" --sim "$(SIM)"
+	@$(RTLGEN) sim --dir build/rtl --modules "$(PIPE_MODULES)" --sim "$(SIM)"
+	@$(if $(filter icarus,$(SIM)),$(MAKE) --no-print-directory sim-array ARRAY_SIM=icarus,true)
+	@$(if $(and $(filter verilator,$(SIM)),$(MAIN_VERILATOR_ARRAY_SIZES)),$(MAKE) --no-print-directory sim-array ARRAY_SIM=verilator ARRAY_SIZES="$(MAIN_VERILATOR_ARRAY_SIZES)" PIPE_ARRAY_SIZES=,true)
+	@$(MAKE) --no-print-directory sim-mx
+
+# What `make` runs: make sim-main, unless its last pass saw the same unit files, testbench and rtlgen binary
+# (a stamp per selection of units, simulators and arrays); `make sim` and `make sim-main` always simulate.
+SIM_KEY := $(shell printf '%s' "$(RTL_DIR)|$(MODULES)|$(SIM)|$(MAIN_VERILATOR_ARRAY_SIZES)|$(PIPE_MODULES)|$(ARRAY_SIZES)|$(ARRAY_UNITS)|$(ARRAY_MANTISSA)|$(ARRAY_EXPONENT)|$(ARRAY_ACCS)|$(PIPE_ARRAY_SIZES)|$(PIPE_ARRAY_UNITS)|$(PIPE_ARRAY_ACC)|$(PIPE_ARRAY_STAGES)|$(PIPE_ARRAY_ACC_STAGES)|$(MX_UNITS)|$(MX_FORMATS)|$(MX_BLOCK)" | sha256sum | cut -c1-16)
 SIM_STAMP := build/stamps/sim-$(SIM_KEY)
 sim-changed: $(SIM_STAMP)
 $(SIM_STAMP): $(MODULE_FILES) $(wildcard testbench/*) $(RTLGEN) | rtlgen
-	@$(MAKE) --no-print-directory sim
+	@$(MAKE) --no-print-directory sim-main
 	@mkdir -p $(@D) && touch $@
 $(RTLGEN):
 	@$(MAKE) --no-print-directory rtlgen
