@@ -127,7 +127,14 @@ struct SimArrayCommand: ParsableCommand {
             }
         }
         let rtl = dir ?? "\(build)/rtl"
-        if dir == nil {
+        if let dir {
+            // a file missing from --dir is bad input (exit 64), as for rtlgen sim --dir
+            for d in designs {
+                for m in try d.modules() where !FileManager.default.fileExists(atPath: "\(dir)/\(m.name).v") {
+                    throw BadInput("--dir: \(dir)/\(m.name).v not found; generate it with: \(d.command) --out \(dir), or leave out --dir")
+                }
+            }
+        } else {
             var files: [String: Data] = [:]
             for d in designs { for (name, text) in try d.files() { files[name] = Data(text.utf8) } }
             try OutputWriter.write(files.keys.sorted().map { ($0, files[$0]!) }, into: rtl)

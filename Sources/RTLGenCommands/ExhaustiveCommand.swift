@@ -47,6 +47,10 @@ struct ExhaustiveCommand: ParsableCommand {
         for u in modules.units {
             let n = u.moduleName
             guard u.format.width <= 16 else { throw UsageError("\(n) has \(u.format.width)-bit operands; exhaustive checking takes formats of at most 16 bits") }
+            // lanes.v's ports must be wider than 64 bits (stream_abi.cpp packs them as Verilator's wide words)
+            guard lanes * u.format.width > 64 else {
+                throw UsageError("--lanes \(lanes) is too few for \(n): its \(u.format.width)-bit results need lanes x \(u.format.width) > 64 bits; give --lanes \(64 / u.format.width + 1) or more (default 32)")
+            }
             try checkInputFile("\(dir)/\(n).v", flag: "--modules",
                                hint: generateHint(u, dir))
         }

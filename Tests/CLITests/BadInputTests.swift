@@ -226,6 +226,8 @@ extension CLITests {
         (["array", "--rows", "2", "--cols", "2", "--unit", "lmul", "--format", "e2m1fn", "--overflow", "inf", "--out", "OUT/a"], "there is no infinity", 64),
         (["array", "--rows", "2", "--cols", "2", "--unit", "lmul", "--format", "", "--out", "OUT/a"], "empty format name", 64),
         (["sim-array", "--sizes", "1x1", "--units", "lmul", "--format", "e2m1fn", "--exponent", "2", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "not both", 64),
+        // --dir without the array's files: bad input (was exit 1)
+        (simArray + ["--dir", "OUT"], ".v not found; generate it with: rtlgen array", 64),
         (["bench-array", "--rows", "2", "--cols", "2", "--format", "e9m1fn", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "not a finite format", 64),
         (["mutate-array", "--format", "e2m1fnfn", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "unknown format", 64),
         (sim + ["--modules", "lmul_e4m3fn"], "'e4m3fn' is not a finite format", 64),
@@ -265,6 +267,8 @@ extension CLITests {
         // exhaustive
         (exhaustive + ["--modules", "lmul_e8m23"], "at most 16 bits", 64),
         (exhaustive + ["--modules", "lmul_e4m3", "--lanes", "7"], "--lanes 7 is out of range", 64),
+        // in range, but too few lanes for 8-bit results (lanes.v's ports must be wider than 64 bits): was a g++ static assertion
+        (exhaustive + ["--modules", "lmul_e4m3", "--lanes", "8"], "--lanes 8 is too few for lmul_e4m3", 64),
         (exhaustive + ["--modules", "lmul_e4m3", "--threads", "0"], "--threads 0", 64),
         (exhaustive + ["--modules", "lmul_e4m3", "--testbench", "/nonexistent"], "--testbench", 64),
         (exhaustive + ["--modules", ""], "empty list", 64),
