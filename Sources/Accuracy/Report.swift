@@ -195,6 +195,9 @@ public struct AccuracyReport: Codable, Equatable, Sendable {
         public var maxRelativeError: Double
         /// Standard-cell energy per operation (pJ), when the synthesis report has it.
         public var energy: Double? = nil
+        /// The same netlist's energy per operation with timed activity (OpenSTA's SDF delays,
+        /// glitches counted: the synthesis report's `energy_timed_pj`), when it has one.
+        public var energyTimed: Double? = nil
     }
 
     /// A PE's standard-cell energy per MAC (pJ), split as the synthesis report splits it.
@@ -204,6 +207,9 @@ public struct AccuracyReport: Codable, Equatable, Sendable {
         public var multiplier: Double
         public var accumulator: Double
         public var registers: Double
+        /// The PE's energy per MAC with timed activity (SDF delays, glitches counted), when the
+        /// synthesis report has it.
+        public var timed: Double? = nil
     }
 
     public struct AreaSection: Codable, Equatable, Sendable {

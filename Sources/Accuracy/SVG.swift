@@ -163,13 +163,15 @@ public enum AccuracyPlots {
 
     /// Transistors (x) against mean relative error over the exhaustive domain (y), one point per unit.
     public static func areaScatter(_ area: AccuracyReport.AreaSection, title: String = "Area against mean relative error, one point per unit",
-                                   subtitle: String? = nil, xLabel: String = "transistors", kinds: [UnitKind] = UnitKind.allCases) -> String? {
+                                   subtitle: String? = nil, xLabel: String = "transistors", kinds: [UnitKind] = UnitKind.allCases,
+                                   hollow: [String: Double] = [:]) -> String? {
         guard area.present, !area.points.isEmpty else { return nil }
         let left = 80.0, right = 30.0, top = 40.0, bottom = 60.0, plotWidth = 600.0, plotHeight = 380.0
         var svg = SVGDocument(width: left + plotWidth + right, height: top + plotHeight + bottom)
         svg.text(title, x: left, y: 20, size: 14, bold: true)
         svg.text(subtitle ?? "area: \(area.source); error: exhaustive, every in-range pair of normal inputs", x: left, y: 34, size: 10, fill: "#444")
-        let xs = area.points.map(\.transistors), ys = area.points.map { $0.meanRelativeError * 100 }
+        // hollow: a second x per module (the timed energy), drawn as a hollow marker joined to the point
+        let xs = area.points.map(\.transistors) + area.points.compactMap { hollow[$0.module] }, ys = area.points.map { $0.meanRelativeError * 100 }
         let xMax = Swift.max(xs.max()! * 1.1, 1), yMax = Swift.max(ys.max()! * 1.15, 1e-9)
         let xTicks = niceTicks(0, xMax), yTicks = niceTicks(0, yMax)
         let xTop = xTicks.last! < xMax ? xTicks.last! + (xTicks.count > 1 ? xTicks[1] - xTicks[0] : xMax) : xTicks.last!
@@ -190,6 +192,13 @@ public enum AccuracyPlots {
             func overlaps(_ o: Box) -> Bool { x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1 }
         }
         var taken = area.points.map { p in Box(x0: px(p.transistors) - 5, y0: py(p.meanRelativeError * 100) - 5, x1: px(p.transistors) + 5, y1: py(p.meanRelativeError * 100) + 5) }
+        for p in area.points {
+            guard let h = hollow[p.module] else { continue }
+            let cy = py(p.meanRelativeError * 100)
+            svg.line(px(p.transistors), cy, px(h), cy, stroke: colour(p.unit, in: kinds), width: 1)
+            svg.circle(cx: px(h), cy: cy, r: 5, fill: "#fff", stroke: colour(p.unit, in: kinds))
+            taken.append(Box(x0: px(h) - 5, y0: cy - 5, x1: px(h) + 5, y1: cy + 5))
+        }
         for p in area.points {
             let cx = px(p.transistors), cy = py(p.meanRelativeError * 100)
             svg.circle(cx: cx, cy: cy, r: 5, fill: colour(p.unit, in: kinds), stroke: "#000")

@@ -18,6 +18,8 @@ public enum SynthInput {
         public var depth: Double
         /// `liberty.energy`, pJ per operation, when the report has standard-cell figures.
         public var energy: Double? = nil
+        /// `energy_timed_pj` of the report's timed section (SDF delays), when it has the unit.
+        public var energyTimed: Double? = nil
     }
 
     /// The report at `path`, or nil when there is no file there. Throws a one-line `HarnessError`
@@ -50,9 +52,14 @@ public enum SynthInput {
             // float-accumulating PEs are labelled with their accumulator ("lmul fp32")
             let label = p.accumulation.map { "\(p.unit) \($0)" } ?? p.unit.rawValue
             return AccuracyReport.PEEnergy(module: p.module, unit: label, multiplier: m.energy, accumulator: l.energy - m.energy - l.registerEnergy,
-                                           registers: l.registerEnergy)
+                                           registers: l.registerEnergy, timed: timedEnergy(report, p.module))
         }
         return rows.isEmpty ? nil : rows
+    }
+
+    /// The timed (SDF) energy of `module` in the report's timed section, if it is there.
+    static func timedEnergy(_ report: SynthesisReport?, _ module: String) -> Double? {
+        report?.timed?.rows.first { $0.module == module }?.figures.timed
     }
 
     /// The entries of the report at `path` (nil: no file there; see `report`).
@@ -65,7 +72,7 @@ public enum SynthInput {
     public static func entries(_ report: SynthesisReport?) -> [Entry]? {
         report?.units.map { u in
             Entry(instance: u.instance, transistors: Double(u.transistors), gates: Double(u.gates),
-                  depth: Double(u.depth), energy: u.liberty?.energy)
+                  depth: Double(u.depth), energy: u.liberty?.energy, energyTimed: timedEnergy(report, u.instance.moduleName))
         }
     }
 
@@ -80,7 +87,8 @@ public enum SynthInput {
                let fmt = exhaustive.first(where: { $0.format == e.format.tag }),
                let row = fmt.rows.first(where: { $0.method == e.unit.rawValue }) {
                 points.append(AccuracyReport.AreaPoint(module: e.module, unit: e.unit.rawValue, format: e.format.tag, transistors: e.transistors, gates: e.gates,
-                                                       depth: e.depth, meanRelativeError: row.mean, maxRelativeError: row.max, energy: e.energy))
+                                                       depth: e.depth, meanRelativeError: row.mean, maxRelativeError: row.max, energy: e.energy,
+                                                       energyTimed: e.energy == nil ? nil : e.energyTimed))
             } else {
                 unmatched.append(e.module)
             }

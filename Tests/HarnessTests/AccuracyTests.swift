@@ -417,6 +417,13 @@ import Testing
         var pe = try #require(report.pes.first { $0.module == "pe_lmul_e4m3" })
         (pe.liberty!.energy, pe.liberty!.registerEnergy, pe.multiplierLiberty!.energy) = (37.5, 9, 4.5)
         report.pes = [pe]
+        // timed (SDF) energies: lmul_e4m3 and the PE have one, fpmul_e4m3 none
+        var timed = try #require(report.timed)
+        var tl = try #require(timed.rows.first { $0.module == "lmul_e4m3" }), tp = try #require(timed.rows.first { $0.module == "pe_lmul_e4m3" })
+        tl.figures.energy["sdf"] = 6.25
+        tp.figures.energy["sdf"] = 50.5
+        timed.rows = [tl, tp]
+        report.timed = timed
         try report.json().write(to: URL(fileURLWithPath: path))
         let entries = try #require(try SynthInput.load(path))
         #expect(entries.count == 4 && entries[1].transistors == 3100)
@@ -430,15 +437,32 @@ import Testing
         #expect(try XMLDocument(xmlString: svg).rootElement()?.name == "svg")
         // standard-cell energy: the scatter plots it, the PE bar splits 37.5 pJ into 4.5 + 24 + 9
         #expect(area.points.map(\.energy) == [15.5, 4.5])
+        #expect(area.points.map(\.energyTimed) == [nil, 6.25])
         let energySVG = try #require(AccuracyPlots.energyScatter(area))
         #expect(energySVG.contains("energy per operation (pJ)"))
+        // one hollow (timed) marker, for lmul_e4m3 only, right of its filled one on the same row
+        let hollow = energySVG.components(separatedBy: "\n").filter { $0.hasPrefix("<circle") && $0.contains("fill=\"#fff\"") }
+        let filled = energySVG.components(separatedBy: "\n").filter { $0.hasPrefix("<circle") && !$0.contains("fill=\"#fff\"") }
+        #expect(hollow.count == 1 && filled.count == 2)
+        func attr(_ line: String, _ name: String) -> Double? {
+            guard let r = line.range(of: " \(name)=\"") else { return nil }
+            return Double(line[r.upperBound...].prefix { $0 != "\"" })
+        }
+        // lmul's error is the larger, so its filled dot is the higher one (the smaller cy); the
+        // hollow one sits on its row, further right (6.25 pJ against 4.5)
+        let lmulDot = try #require(filled.min { (attr($0, "cy") ?? 0) < (attr($1, "cy") ?? 0) })
+        let h = try #require(hollow.first)
+        #expect(attr(h, "cy") == attr(lmulDot, "cy") && attr(h, "cx")! > attr(lmulDot, "cx")!)
+        var untimed = area
+        untimed.points = untimed.points.map { var p = $0; p.energyTimed = nil; return p }
+        #expect(try #require(AccuracyPlots.energyScatter(untimed)).components(separatedBy: "\n").filter { $0.hasPrefix("<circle") }.count == 2)
         #expect(try XMLDocument(xmlString: energySVG).rootElement()?.name == "svg")
         let pes = try #require(SynthInput.peEnergy(path))
-        #expect(pes == [AccuracyReport.PEEnergy(module: "pe_lmul_e4m3", unit: "lmul", multiplier: 4.5, accumulator: 24, registers: 9)])
+        #expect(pes == [AccuracyReport.PEEnergy(module: "pe_lmul_e4m3", unit: "lmul", multiplier: 4.5, accumulator: 24, registers: 9, timed: 50.5)])
         var withPEs = area
         withPEs.peEnergy = pes
         let bars = try #require(AccuracyPlots.peEnergyBars(withPEs))
-        #expect(bars.contains("37.5 pJ"))
+        #expect(bars.contains("37.5 pJ") && bars.contains("timed 50.5"))
         #expect(try XMLDocument(xmlString: bars).rootElement()?.name == "svg")
         #expect(AccuracyPlots.peEnergyBars(area) == nil)
 
