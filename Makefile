@@ -10,7 +10,7 @@
 #                   /usr/local/share/osu018/osu018_stdcells.lib, installed by scripts/install-tools.sh);
 #                   with behavioural twins of the exact multipliers (build/behavioural) and an ABC-effort table;
 #                   and iCE40 UP5K place and route (nextpnr-ice40: logic cells, fmax) of the e4m3/e5m2 units, PEs, 2x2 arrays;
-#                   and the MX block dot products (K = 32; lmul, mitchell, fpmul, fpmul_ftz on e4m3 and e2m1fn) through all three;
+#                   and the MX block dot products (K = 32; every MX multiplier on e4m3, e2m1fn, e3m2fn, e2m3fn) through all three;
 #                   every figure is a job cached by content in synth/results (committed: a fresh clone with the same
 #                   tools re-measures nothing; SYNTH_CACHE=none measures all, about 10 minutes on 2 cores);
 #                   make synth-exhaustive: the netlists whose RTL proof timed out, on all 2^32 inputs
@@ -246,12 +246,13 @@ SYNTH_CLOCK_FORMATS ?= e4m3,e5m2,bf16
 SYNTH_CLOCK_UNITS ?= lmul,fpmul,fpmul_ftz
 SYNTH_CLOCK_PE_ACC ?= fixed,fp32
 SYNTH_CLOCK_MAX_STAGES ?= 8
-# MX block dot products (rtlgen mxdot) through every backend at K = 32: with the default set, lmul, mitchell,
-# fpmul and fpmul_ftz on e4m3 and e2m1fn elements (their results are committed; cold, a K = 32 exact block
-# takes tens of minutes). Other units and element formats: SYNTH_MX_UNITS="lmul_formula" SYNTH_MX_FORMATS="e5m2 e2m3fn e3m2fn".
+# MX block dot products (rtlgen mxdot) through every backend at K = 32: with the default set, every MX
+# multiplier on e4m3, e2m1fn, e3m2fn and e2m3fn elements (their results are committed; cold, a K = 32 block
+# takes from seconds for e2m1fn to tens of minutes for e4m3 on 2 cores). e5m2 is not measured by default:
+# SYNTH_MX_FORMATS="e5m2".
 # A K = 32 block that does not fit the iCE40 is followed by the largest K that does.
-SYNTH_MX_UNITS ?= $(if $(SYNTH_DEFAULT),lmul mitchell fpmul fpmul_ftz,none)
-SYNTH_MX_FORMATS ?= $(if $(SYNTH_DEFAULT),e4m3 e2m1fn,none)
+SYNTH_MX_UNITS ?= $(if $(SYNTH_DEFAULT),lmul lmul_formula mitchell fpmul fpmul_ftz,none)
+SYNTH_MX_FORMATS ?= $(if $(SYNTH_DEFAULT),e4m3 e2m1fn e3m2fn e2m3fn,none)
 SYNTH_MX_BLOCK ?= 32
 synth: $(SYNTH_FILES) $(SYNTH_ADDERS) | rtlgen
 	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY) --cache $(SYNTH_CACHE) --mx-units "$(SYNTH_MX_UNITS)" --mx-formats "$(SYNTH_MX_FORMATS)" --mx-block $(SYNTH_MX_BLOCK) \
