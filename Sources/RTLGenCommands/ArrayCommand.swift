@@ -113,28 +113,33 @@ struct SimArrayCommand: ParsableCommand {
         try acc.check(element: try format.format())
         try accPipeline.refuseFixed(acc)
         try width.check(try format.format(), acc: acc)
-        if let dir { try checkInputDirectory(dir, flag: "--dir") }
+        if let dir {
+            try checkInputDirectory(dir, flag: "--dir")
+            // every file of every array must be in --dir, as rtlgen sim checks its units' files
+            for d in try designs() {
+                for m in try d.modules() {
+                    try checkInputFile("\(dir)/\(m.name).v", flag: "--dir", hint: "generate it with: \(d.command) --out \(dir), or leave out --dir")
+                }
+            }
+        }
         try OutputWriter.checkDirectory(build, flag: "--build")
     }
 
-    func run() throws {
+    /// The arrays asked for: every --sizes x --units.
+    func designs() throws -> [ArrayDesign] {
         let f = try format.format()
-        var designs: [ArrayDesign] = []
-        for (r, c) in sizes.sizes {
-            for k in units.kinds {
-                designs.append(ArrayDesign(ArithmeticUnit(k, f, overflow: format.overflow, stages: pipeline.stages), rows: r, cols: c,
-                                           accumulatorWidth: width.accWidth, floatAccumulator: acc.format, accumulatorStages: accPipeline.accStages))
+        return sizes.sizes.flatMap { (r, c) in
+            units.kinds.map { k in
+                ArrayDesign(ArithmeticUnit(k, f, overflow: format.overflow, stages: pipeline.stages), rows: r, cols: c,
+                            accumulatorWidth: width.accWidth, floatAccumulator: acc.format, accumulatorStages: accPipeline.accStages)
             }
         }
+    }
+
+    func run() throws {
+        let designs = try designs()
         let rtl = dir ?? "\(build)/rtl"
-        if let dir {
-            // a file missing from --dir is bad input (exit 64), as for rtlgen sim --dir
-            for d in designs {
-                for m in try d.modules() where !FileManager.default.fileExists(atPath: "\(dir)/\(m.name).v") {
-                    throw BadInput("--dir: \(dir)/\(m.name).v not found; generate it with: \(d.command) --out \(dir), or leave out --dir")
-                }
-            }
-        } else {
+        if dir == nil {
             var files: [String: Data] = [:]
             for d in designs { for (name, text) in try d.files() { files[name] = Data(text.utf8) } }
             try OutputWriter.write(files.keys.sorted().map { ($0, files[$0]!) }, into: rtl)

@@ -116,6 +116,6 @@ extension CLITests {
         #expect(same.status == 0, "\(same.stdout) \(same.stderr)")
         let wrong = try rtlgen(["sim-array", "--sizes", "2x2", "--units", "lmul", "--mantissa", "3", "--dir", dir + "/rtl8", "--build", dir + "/cd"] + tb)
         // the default-width design's files are not in --dir: bad input (64), naming the command that writes them
-        #expect(wrong.status == 64 && wrong.stderr.contains("pe_lmul_e4m3.v not found; generate it with: rtlgen array"), "\(wrong.stdout) \(wrong.stderr)")
+        #expect(wrong.status == 64 && wrong.stderr.contains("pe_lmul_e4m3.v does not exist; generate it with: rtlgen array"), "\(wrong.stdout) \(wrong.stderr)")
     }
 }

@@ -227,7 +227,7 @@ extension CLITests {
         (["array", "--rows", "2", "--cols", "2", "--unit", "lmul", "--format", "", "--out", "OUT/a"], "empty format name", 64),
         (["sim-array", "--sizes", "1x1", "--units", "lmul", "--format", "e2m1fn", "--exponent", "2", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "not both", 64),
         // --dir without the array's files: bad input (was exit 1)
-        (simArray + ["--dir", "OUT"], ".v not found; generate it with: rtlgen array", 64),
+        (simArray + ["--dir", "OUT"], ".v does not exist; generate it with: rtlgen array", 64),
         (["bench-array", "--rows", "2", "--cols", "2", "--format", "e9m1fn", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "not a finite format", 64),
         (["mutate-array", "--format", "e2m1fnfn", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "unknown format", 64),
         (sim + ["--modules", "lmul_e4m3fn"], "'e4m3fn' is not a finite format", 64),
