@@ -14,8 +14,9 @@ extension AccuracyReport {
         md += timed ? ": `zero delay` from zero-delay activity (every net changes at most once per operation), `timed` from the report's timed simulation with OpenSTA's SDF delays, every glitch counted (its section \"Energy with glitches\": 500 operations, Icarus Verilog; `energy_timed_pj`):\n\n" : ":\n\n"
         md += Self.table(timed ? ["module", "zero delay (pJ/op)", "timed (pJ/op)", "mean rel. error"] : ["module", "energy (pJ/op)", "mean rel. error"],
                          points.map { p in
-                             [["`\(p.module)`", String(format: "%.3f", p.energy!)], timed ? [p.energyTimed.map { String(format: "%.3f", $0) } ?? "—"] : [],
-                              [percentText(p.meanRelativeError)]].flatMap { $0 }
+                             var row = ["`\(p.module)`", String(format: "%.3f", p.energy!)]
+                             if timed { row.append(p.energyTimed.map { String(format: "%.3f", $0) } ?? "—") }
+                             return row + [percentText(p.meanRelativeError)]
                          },
                          align: timed ? [false, true, true, true] : [false, true, true]) + "\n"
         md += "![Energy per operation against mean relative error](\(Self.energyScatterFile))\n\n"

@@ -88,7 +88,7 @@ public enum SynthInput {
                let row = fmt.rows.first(where: { $0.method == e.unit.rawValue }) {
                 points.append(AccuracyReport.AreaPoint(module: e.module, unit: e.unit.rawValue, format: e.format.tag, transistors: e.transistors, gates: e.gates,
                                                        depth: e.depth, meanRelativeError: row.mean, maxRelativeError: row.max, energy: e.energy,
-                                                       energyTimed: e.energy == nil ? nil : e.energyTimed))
+                                                       energyTimed: e.energyTimed))
             } else {
                 unmatched.append(e.module)
             }
