@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Generation", dependencies: ["Units", "Toolchain", "FloatArith"]),
         .target(name: "Verification", dependencies: ["Toolchain", "Units", "HDL", "FloatArith"]),
         .target(name: "GateTiming", dependencies: ["Units", "Toolchain"]),
-        .target(name: "Synthesis", dependencies: ["GateTiming", "Generation", "Toolchain", "Units", "FloatArith"]),
+        .target(name: "Synthesis", dependencies: ["GateTiming", "Generation", "Toolchain", "Units", "HDL", "FloatArith"]),
         .target(name: "Accuracy", dependencies: ["Synthesis", "Units", "FloatArith", "Toolchain"]),
         .target(name: "Sweep", dependencies: ["Synthesis", "Accuracy", "Verification", "Generation", "Toolchain", "Units", "FloatArith"]),
         .target(

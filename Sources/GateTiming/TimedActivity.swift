@@ -86,19 +86,32 @@ public struct TimedActivity: Sendable {
             throw Failure(description: "\(design.moduleName): the netlist under \(model.rawValue) delays gives outputs the golden model does not at a \(period) ns period (\(summary); first: \(first))")
         }
         let changes = try ValueChanges(vcd: "\(directory)/activity.vcd")
+        let counts = Dictionary(changes.counts.map { (Self.canonical($0.key), $0.value) }, uniquingKeysWith: +)
         var toggles: [String: Int] = [:]
         for inst in cells.instances {
             guard let outs = cellModels.outputs[inst.type] else {
                 throw Failure(description: "\(netlist): instance \(inst.name) has cell type \(inst.type), which the cell models do not define")
             }
-            toggles[inst.name] = outs.reduce(0) { n, pin in n + (inst.pins[pin].map { changes.counts[Self.unescaped($0)] ?? 0 } ?? 0) }
+            var n = 0
+            for pin in outs {
+                guard let net = inst.pins[pin] else { continue }   // an unconnected output
+                guard let c = counts[Self.canonical(net)] else {
+                    throw Failure(description: "\(netlist): net \(net) on \(inst.name).\(pin) is not in the simulation's VCD; its changes cannot be counted")
+                }
+                n += c
+            }
+            toggles[inst.name] = n
         }
         return Result(model: model, toggles: toggles, cycles: trace.cycles - warmup)
     }
 
-    /// `\name ` (a Verilog escaped identifier) as VCD writes it.
-    static func unescaped(_ net: String) -> String {
-        net.hasPrefix("\\") ? String(net.dropFirst()).trimmingCharacters(in: .whitespaces) : net
+    /// One spelling of a net bit for the netlist (`_012_`, `y[3]`, `\\unit.a [0]`: an escaped
+    /// identifier ends at a space, then the bit select) and the VCD (`\\unit.a` declared [7:0],
+    /// counted as `\\unit.a[0]`): no leading backslash, no white space.
+    static func canonical(_ net: String) -> String {
+        var s = net.filter { !$0.isWhitespace }
+        if s.hasPrefix("\\") { s.removeFirst() }
+        return s
     }
 
     static func firstLine(_ s: String) -> String {

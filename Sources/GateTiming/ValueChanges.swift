@@ -85,8 +85,9 @@ public struct ValueChanges: Sendable {
                 change(String(t.dropFirst()), t.prefix(1))
             }
         }
-        for (code, c) in perCode {
-            guard let v = vars[code] else { continue }
+        // every dumped variable, those that never changed with 0
+        for (code, v) in vars {
+            let c = perCode[code] ?? [Int](repeating: 0, count: v.width)
             for name in v.names {
                 if v.width == 1 && v.lsb == 0 && !name.hasSuffix("]") {
                     counts[name, default: 0] += c[0]

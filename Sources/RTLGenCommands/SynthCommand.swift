@@ -254,6 +254,23 @@ struct SynthCommand: ParsableCommand {
         }
     }
 
+    /// Timed activity of every unit the iso-throughput tables chose (each (unit, S) once, with the clocks that chose it).
+    func timedClocked(_ c: ClockedSection, flow: SynthesisFlow, backend: TimedActivityBackend, say: @escaping @Sendable (String) -> Void) throws -> [TimedClockedRow] {
+        var choices: [(unit: ArithmeticUnit, clocks: [Double])] = []
+        for e in c.units {
+            guard let st = e.stages else { continue }
+            let u = ArithmeticUnit(e.unit, e.format, stages: st)
+            if let i = choices.firstIndex(where: { $0.unit == u }) { choices[i].clocks.append(e.clockMHz) } else { choices.append((u, [e.clockMHz])) }
+        }
+        var cost = ClockedCost(liberty: try LibertyFlow(libertyPath: liberty))
+        cost.seed = flow.seed
+        var engine = TimedSynthesis(flow: flow, backend: backend)
+        engine.operations = timedOperations
+        let fm = FileManager.default
+        let absoluteWork = work.hasPrefix("/") ? work : (fm.currentDirectoryPath as NSString).appendingPathComponent(work)
+        return try engine.runClocked(choices, cost: cost, clockedBackend: ClockedBackend(liberty: liberty), work: absoluteWork, jobs: jobs, progress: say)
+    }
+
     func run() throws {
         if rerender {
             let report = try loadReport()
@@ -333,6 +350,9 @@ struct SynthCommand: ParsableCommand {
         if let c = report.clocked {
             print(String(format: "iso-throughput: %d unit and %d PE entries at %@ MHz, %d jobs measured, in %.1f s", c.units.count, c.pes.count,
                          c.clocksMHz.map { String(format: "%.0f", $0) }.joined(separator: ", "), (flowConfig.cache?.measured ?? 0) - measuredBefore, c.seconds))
+        }
+        if timed, let c = report.clocked, report.timed != nil {
+            report.timed?.clocked = try timedClocked(c, flow: flowConfig, backend: timedBackend, say: say)
         }
         report.mx = mx
         try OutputWriter.write([("report.json", try report.json()), ("report.md", Data(report.markdown().utf8))], into: out)

@@ -81,6 +81,39 @@ import Units
         #expect(a != b)
         #expect(try t.job(d, sources: [file]).lines.contains { $0.hasPrefix("timed.code=") })
     }
+
+    /// The registered units at a clock: their energies restated at the clock (leakage over its
+    /// period) and L-Mul's ratio next to the iso-throughput table's zero-delay one.
+    @Test func clockedRatiosAreAtTheClock() throws {
+        var r = report()
+        func entry(_ unit: UnitKind, _ mhz: Double, energy: Double) -> IsoThroughput.Entry {
+            IsoThroughput.Entry(clockMHz: mhz, kind: "unit", unit: unit, format: .e4m3, accumulation: nil, module: "\(unit.rawValue)_e4m3", stages: 1,
+                                searchedUpTo: 1, limit: nil, figures: nil, energy: energy, bestPeriod: 1)
+        }
+        r.clocked = ClockedSection(conditions: "test", clocksMHz: [200], maxStages: 2,
+                                   units: [entry(.lmul, 200, energy: 4), entry(.fpmul, 200, energy: 16)], pes: [])
+        func clocked(_ unit: UnitKind, sdf: Double, leakage: Double) -> TimedClockedRow {
+            TimedClockedRow(module: "\(unit.rawValue)_e4m3_p1", top: "clocked_\(unit.rawValue)_e4m3_p1", unit: unit, format: .e4m3, stages: 1,
+                            clocksMHz: [200], figures: TimedFigures(operations: 100, simulationPeriod: 10, energyPeriod: 10, cells: 10,
+                                                                    energy: ["zero_delay": sdf / 2, "sdf": sdf, "inertial": sdf, "transport": 2 * sdf],
+                                                                    changes: [:], leakage: leakage))
+        }
+        r.timed?.clocked = [clocked(.lmul, sdf: 3, leakage: 1), clocked(.fpmul, sdf: 11, leakage: 2)]
+        // at 200 MHz (5 ns, half the 10 ns energy period): lmul 3 - 1 + 0.5 = 2.5, fpmul 11 - 2 + 1 = 10
+        #expect(r.timed?.clocked?[0].figures.energy(.sdf, atMHz: 200) == 2.5)
+        let q = try #require(r.timedClockedRatios().first { $0.baseline == .fpmul })
+        #expect(q.clockMHz == 200 && q.timed == 0.25 && q.zeroDelay == 0.25)
+        // transport: (6 - 0.5) / (22 - 1) = 0.262
+        #expect(q.low == 0.25 && q.high == 0.262)
+        // no fpmul_ftz choice: no ratio
+        #expect(!r.timedClockedRatios().contains { $0.baseline == .fpmulFTZ })
+        let md = r.timedClockedSection()
+        #expect(md.contains("| 200 MHz | e4m3 | `fpmul` | 1 | 10 | 16.00 | 4.50 | 10.00 | x2.22 | 10.00 | 21.00 |"))
+        #expect(md.contains("| 200 MHz | e4m3 | `lmul` | `fpmul` | 0.250 | 0.250 | 0.250 to 0.262 |"))
+        // the report round-trips with the clocked rows
+        let back = try JSONDecoder().decode(SynthesisReport.self, from: try r.json())
+        #expect(back.timed?.clocked == r.timed?.clocked)
+    }
 }
 
 extension Double {

@@ -203,6 +203,7 @@ public struct SynthesisReport: Codable, Sendable, Equatable {
         s += ice40Section()
         s += timedSection()
         s += clockedSection()
+        s += timedClockedSection()
         s += mxSection()
         s += cellTable()
         s += paperContext()

@@ -50,10 +50,33 @@ public struct TimedFigures: Codable, Sendable, Equatable {
     /// pJ per operation and cell output changes per operation, by delay model (`DelayModel` raw values).
     public var energy: [String: Double]
     public var changes: [String: Double]
+    /// pJ of leakage over the energy period, in every model's energy (nil in results from before it was kept).
+    public var leakage: Double?
+    /// Registered designs (`TimedSynthesis.measureClocked`): how their mapped netlist was proven equal to the RTL.
+    public var proof: String?
 
     enum CodingKeys: String, CodingKey {
-        case operations, cells, energy, changes
+        case operations, cells, energy, changes, leakage, proof
         case simulationPeriod = "simulation_period_ns", energyPeriod = "energy_period_ns"
+    }
+
+    public init(operations: Int, simulationPeriod: Double, energyPeriod: Double, cells: Int, energy: [String: Double], changes: [String: Double],
+                leakage: Double? = nil, proof: String? = nil) {
+        self.operations = operations
+        self.simulationPeriod = simulationPeriod
+        self.energyPeriod = energyPeriod
+        self.cells = cells
+        self.energy = energy
+        self.changes = changes
+        self.leakage = leakage
+        self.proof = proof
+    }
+
+    /// pJ per operation under `m` at a clock of `mhz`: the dynamic part is per transition (the same
+    /// at any clock), leakage scales with the period.
+    public func energy(_ m: DelayModel, atMHz mhz: Double) -> Double? {
+        guard let e = energy(m), let l = leakage else { return nil }
+        return e - l + l * (1000 / mhz) / energyPeriod
     }
 
     public func energy(_ m: DelayModel) -> Double? { energy[m.rawValue] }
@@ -162,31 +185,41 @@ public struct TimedSynthesis: Sendable {
         synth.workDirectory = dir
         let mapped = try synth.synthesize(sources: sources, top: top, scratchName: "gates")
         let m = try power.liberty.map(sources: sources, top: top, dir: mapped.directory, proofTimeout: flow.proofTimeout)
-        let sequential = d.design.signature.isClocked
+        let t = try power.timing.run(netlist: "liberty.v", top: top, sequential: d.design.signature.isClocked, liberty: backend.liberty, dir: m.directory)
+        let runs = try simulate(d.design, netlist: (m.directory as NSString).appendingPathComponent("liberty.v"),
+                                instances: m.netlist.instances.map(\.name), sta: t, trace: try self.trace(d), warmup: 1, in: m.directory)
+        return TimedFigures(operations: operations, simulationPeriod: runs.simulationPeriod, energyPeriod: power.timing.period, cells: m.cells,
+                            energy: runs.energy, changes: runs.changes, leakage: runs.leakage)
+    }
+
+    /// One Icarus run per delay model of a mapped, timed netlist on `trace` (`warmup` cycles not
+    /// counted), each cell output's changes turned into energy by the per-instance model (`InstanceEnergy`).
+    func simulate(_ design: any Design, netlist: String, instances names: [String], sta t: StaticTiming.Result, trace: CycleTrace,
+                  warmup: Int, in directory: String) throws -> (energy: [String: Double], changes: [String: Double], leakage: Double, simulationPeriod: Double) {
+        guard let power = flow.power else { throw SynthesisFlow.Failure(description: "the timed backend needs the standard-cell flow (a liberty file)") }
         let timing = power.timing
-        let t = try timing.run(netlist: "liberty.v", top: top, sequential: sequential, liberty: backend.liberty, dir: m.directory)
         var instances: [String: InstancePower] = [:]
-        for inst in m.netlist.instances {
-            guard let p0 = t.power0[inst.name], let p1 = t.power1[inst.name] else {
-                throw SynthesisFlow.Failure(description: "\(top): OpenSTA reported no power for instance \(inst.name)")
+        for name in names {
+            guard let p0 = t.power0[name], let p1 = t.power1[name] else {
+                throw SynthesisFlow.Failure(description: "\(design.moduleName): OpenSTA reported no power for instance \(name)")
             }
-            instances[inst.name] = InstancePower(dynamic0: p0.internal_ + p0.switching, dynamic1: p1.internal_ + p1.switching, leakage: p0.leakage)
+            instances[name] = InstancePower(dynamic0: p0.internal_ + p0.switching, dynamic1: p1.internal_ + p1.switching, leakage: p0.leakage)
         }
         // a cycle long enough for the slowest path (with a margin), never shorter than the energy clock
         let slowest = max(t.worstDelay, t.minPeriod ?? 0)
         let simPeriod = max(timing.period, (slowest * 1.25).rounded(.up))
         let cells = try CellModels(path: backend.cellModels)
-        var sim = TimedActivity(netlist: (m.directory as NSString).appendingPathComponent("liberty.v"), design: d.design, cellModels: cells)
+        var sim = TimedActivity(netlist: netlist, design: design, cellModels: cells)
         sim.liberty = backend.liberty
         sim.outputLoad = timing.outputLoad
         sim.period = simPeriod
+        sim.warmup = warmup
         sim.timeLimit = 1800
-        let trace = try self.trace(d)
-        var energy: [String: Double] = [:], changes: [String: Double] = [:]
+        var energy: [String: Double] = [:], changes: [String: Double] = [:], leakage = 0.0
         for model in TimedActivityBackend.models {
             let r: TimedActivity.Result
             do {
-                r = try sim.run(trace, model: model, in: (m.directory as NSString).appendingPathComponent("timed-\(model.rawValue)"))
+                r = try sim.run(trace, model: model, in: (directory as NSString).appendingPathComponent("timed-\(model.rawValue)"))
             } catch let e as TimedActivity.Failure {
                 throw SynthesisFlow.Failure(description: e.description)
             }
@@ -194,9 +227,9 @@ public struct TimedSynthesis: Sendable {
             let e = try InstanceEnergy.perCycle(power: instances, activity: activity, period: timing.period)
             energy[model.rawValue] = Self.r(e.dynamic + e.leakage, 4)
             changes[model.rawValue] = Self.r(Double(r.total) / Double(max(r.cycles, 1)), 2)
+            leakage = Self.r(e.leakage, 4)
         }
-        return TimedFigures(operations: operations, simulationPeriod: simPeriod, energyPeriod: timing.period, cells: m.cells,
-                            energy: energy, changes: changes)
+        return (energy, changes, leakage, simPeriod)
     }
 
     static func r(_ x: Double, _ digits: Int) -> Double {
