@@ -82,6 +82,29 @@ import Units
         #expect(try t.job(d, sources: [file]).lines.contains { $0.hasPrefix("timed.code=") })
     }
 
+    /// An array timed by instance: its zero-delay energy per MAC plus what its PE's timed run adds
+    /// over the same sample without delays; an array whose PE was not timed has no timed figure.
+    @Test func arraysAreTimedByInstance() throws {
+        var r = report()
+        func array(_ unit: UnitKind, _ energy: Double) -> ArraySynthesis.ArrayRow {
+            var a = ArraySynthesis.ArrayRow(module: "array_\(unit.rawValue)_e4m3_fp32_16x16", unit: unit, format: .e4m3, accumulation: "fp32", rows: 16, cols: 16,
+                                            gates: 1, flipFlops: 1, transistors: 1, depth: 1, glueGates: 0, glueFlipFlops: 0, glueTransistors: 0,
+                                            multiplierShare: 0.1, registerShare: 0.3)
+            a.liberty = ArrayLibertyFigures(cells: 1, area: 1, glueCells: 0, glueArea: 0, glueFlipFlops: 0, energyPerMAC: energy)
+            return a
+        }
+        r.arrays = [array(.lmul, 25), array(.fpmul, 45), array(.fpmulFTZ, 30)]
+        // the PE rows: lmul 20 zero delay, 30 sdf, 60 transport; fpmul 40, 60, 100; no fpmul_ftz PE
+        #expect(r.timedArrayEnergy(r.arrays[0]) == 35 && r.timedArrayEnergy(r.arrays[0], .transport) == 65)
+        #expect(r.timedArrayEnergy(r.arrays[1]) == 65)
+        #expect(r.timedArrayEnergy(r.arrays[2]) == nil)
+        #expect(r.timedArrayClaim(r.arrays[0], r.arrays[1]) == "0.538 (by instance) | 46%")
+        #expect(r.timedArrayClaim(r.arrays[0], r.arrays[2]) == "not timed | ")
+        let md = r.timedArraySection()
+        #expect(md.contains("| `array_lmul_e4m3_fp32_16x16` | fp32 | 25.00 | 10.00 | 35.00 | 35.00 | 65.00 |"))
+        #expect(!md.contains("array_fpmul_ftz"))
+    }
+
     /// The registered units at a clock: their energies restated at the clock (leakage over its
     /// period) and L-Mul's ratio next to the iso-throughput table's zero-delay one.
     @Test func clockedRatiosAreAtTheClock() throws {

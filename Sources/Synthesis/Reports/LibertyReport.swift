@@ -228,10 +228,10 @@ extension SynthesisReport {
                 }
             }
             if let big = arrays.last(where: { $0.unit == lmul && $0.accumulation == acc }), let la = big.liberty,
-               let fa = arrays.first(where: { $0.unit == fpmul && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
-                s += "| energy per MAC, \(big.rows) x \(big.cols) `\(lmul)` array / `\(fpmul)` array, \(name) accumulator | 0.20 | \(Self.fixed(la.energyPerMAC / fa.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / fa.energyPerMAC)) | not timed | |\n"
-                if let za = arrays.first(where: { $0.unit == ftz && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols })?.liberty {
-                    s += "| energy per MAC, \(big.rows) x \(big.cols) `\(lmul)` array / `\(ftz)` array, \(name) accumulator | 0.20 | \(Self.fixed(la.energyPerMAC / za.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / za.energyPerMAC)) | not timed | |\n"
+               let fullArray = arrays.first(where: { $0.unit == fpmul && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols }), let fa = fullArray.liberty {
+                s += "| energy per MAC, \(big.rows) x \(big.cols) `\(lmul)` array / `\(fpmul)` array, \(name) accumulator | 0.20 | \(Self.fixed(la.energyPerMAC / fa.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / fa.energyPerMAC)) | \(timedArrayClaim(big, fullArray)) |\n"
+                if let zArray = arrays.first(where: { $0.unit == ftz && $0.accumulation == acc && $0.rows == big.rows && $0.cols == big.cols }), let za = zArray.liberty {
+                    s += "| energy per MAC, \(big.rows) x \(big.cols) `\(lmul)` array / `\(ftz)` array, \(name) accumulator | 0.20 | \(Self.fixed(la.energyPerMAC / za.energyPerMAC, 3)) | \(Self.percent(1 - la.energyPerMAC / za.energyPerMAC)) | \(timedArrayClaim(big, zArray)) |\n"
                 }
             }
         }
