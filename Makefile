@@ -254,8 +254,11 @@ SYNTH_CLOCK_MAX_STAGES ?= 8
 SYNTH_MX_UNITS ?= $(if $(SYNTH_DEFAULT),lmul lmul_formula mitchell fpmul fpmul_ftz,none)
 SYNTH_MX_FORMATS ?= $(if $(SYNTH_DEFAULT),e4m3 e2m1fn e3m2fn e2m3fn,none)
 SYNTH_MX_BLOCK ?= 32
+# MX dots also timed (glitches counted, synth/report.md "Energy with glitches"): e2m1fn by default (a K = 32
+# dot is simulated in seconds; the larger elements' dots take minutes each).
+SYNTH_MX_TIMED_FORMATS ?= $(if $(SYNTH_DEFAULT),e2m1fn,none)
 synth: $(SYNTH_FILES) $(SYNTH_ADDERS) | rtlgen
-	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY) --cache $(SYNTH_CACHE) --mx-units "$(SYNTH_MX_UNITS)" --mx-formats "$(SYNTH_MX_FORMATS)" --mx-block $(SYNTH_MX_BLOCK) \
+	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY) --cache $(SYNTH_CACHE) --mx-units "$(SYNTH_MX_UNITS)" --mx-formats "$(SYNTH_MX_FORMATS)" --mx-block $(SYNTH_MX_BLOCK) --mx-timed-formats "$(SYNTH_MX_TIMED_FORMATS)" \
 	  --clocks $(SYNTH_CLOCKS) --clock-formats $(SYNTH_CLOCK_FORMATS) --clock-units $(SYNTH_CLOCK_UNITS) --clock-pe-acc $(SYNTH_CLOCK_PE_ACC) --clock-max-stages $(SYNTH_CLOCK_MAX_STAGES)
 
 # Units whose last proof step timed out (marked † in the report; by default the fp16 exact

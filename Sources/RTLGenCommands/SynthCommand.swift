@@ -112,6 +112,9 @@ struct SynthCommand: ParsableCommand {
     @Option(name: .customLong("mx-formats"), help: ArgumentHelp("Element formats of the MX dots: \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")), or 'none'.", valueName: "list"))
     var mxFormats: String = BlockFormat.elementFormats.map(\.tag).joined(separator: ",")
 
+    @Option(name: .customLong("mx-timed-formats"), help: ArgumentHelp("Element formats (of --mx-formats) whose MX dots are also timed (glitches counted; with --timed), or 'none'.", valueName: "list"))
+    var mxTimedFormats: String = "none"
+
     @Option(name: .customLong("mx-block"), parsing: .unconditional, help: ArgumentHelp("Elements per block K of the MX dots, a power of two 1...64 (OCP: 32).", valueName: "K"), transform: wholeNumber)
     var mxBlock: Int = 32
 
@@ -120,6 +123,19 @@ struct SynthCommand: ParsableCommand {
 
     @Flag(name: .customLong("mx-ice40"), inversion: .prefixedNo, help: "Also place and route the MX dots on the iCE40 UP5K (a K that does not fit is followed by the largest smaller K that does).")
     var mxICE40 = true
+
+    /// The MX dots of --mx-timed-formats (each also in --mx-formats).
+    func mxTimedDesigns(_ all: [MXDotDesign]) throws -> [MXDotDesign] {
+        guard mxTimedFormats != "none" else { return [] }
+        let names = try listItems(mxTimedFormats, what: "--mx-timed-formats", example: "e2m1fn")
+        return try names.flatMap { name -> [MXDotDesign] in
+            let ds = all.filter { $0.element.tag == name }
+            guard !ds.isEmpty else {
+                throw UsageError("--mx-timed-formats: \(name.prefix(20)) is not one of --mx-formats (\(mxFormats.prefix(60))); time only formats whose MX dots are costed")
+            }
+            return ds
+        }
+    }
 
     /// The MX dots of --mx-units x --mx-formats at --mx-block (empty for 'none').
     func mxDesigns() throws -> [MXDotDesign] {
@@ -240,6 +256,7 @@ struct SynthCommand: ParsableCommand {
         try check("--mx-blocks", mxBlocks, in: 128...65536)
         if mxBlocks % 64 != 0 { throw UsageError("--mx-blocks \(mxBlocks) is not a multiple of 64 (the activity run drives 64 lanes); give e.g. 8192") }
         let mx = try mxDesigns()
+        if try !mxTimedDesigns(mx).isEmpty && !timed { throw UsageError("--mx-timed-formats needs the timed simulations; drop --no-timed, or give --mx-timed-formats none") }
         if !ice40Formats.isEmpty || !ice40ArraySizes.sizes.isEmpty || (mxICE40 && !mx.isEmpty) { try checkTools(ICE40Backend().tools) }
         if behavioural != "none" { try OutputWriter.checkDirectory(behavioural, flag: "--behavioural") }
         try checkTools(["yosys", "yosys-abc", "timeout"])
@@ -353,6 +370,14 @@ struct SynthCommand: ParsableCommand {
         }
         if timed, let c = report.clocked, report.timed != nil {
             report.timed?.clocked = try timedClocked(c, flow: flowConfig, backend: timedBackend, say: say)
+        }
+        let timedMX = try mxTimedDesigns(try mxDesigns())
+        if timed, !timedMX.isEmpty, report.timed != nil {
+            var engine = TimedSynthesis(flow: flowConfig, backend: timedBackend)
+            engine.operations = timedOperations
+            let fm = FileManager.default
+            let absoluteWork = work.hasPrefix("/") ? work : (fm.currentDirectoryPath as NSString).appendingPathComponent(work)
+            report.timed?.mx = try engine.runMX(timedMX, rtl: (absoluteWork as NSString).appendingPathComponent("mx-rtl"), work: absoluteWork, jobs: jobs, progress: say)
         }
         report.mx = mx
         try OutputWriter.write([("report.json", try report.json()), ("report.md", Data(report.markdown().utf8))], into: out)

@@ -105,6 +105,26 @@ import Units
         #expect(!md.contains("array_fpmul_ftz"))
     }
 
+    /// The timed MX dots: ratios of the timed energies per block dot over each baseline, the MX
+    /// table's zero-delay ratio beside them (none here: no MX table), and a row for each dot.
+    @Test func mxDotsTimed() throws {
+        var r = report()
+        func row(_ u: UnitKind, sdf: Double, transport: Double, proven: Bool = true) -> TimedMXRow {
+            TimedMXRow(module: "mxdot_\(u.rawValue)_e2m1fn_k32", unit: u, element: "e2m1fn", blockSize: 32, libertyProven: proven,
+                       figures: TimedFigures(operations: 50, simulationPeriod: 10, energyPeriod: 10, cells: 7,
+                                             energy: ["zero_delay": sdf / 2, "sdf": sdf, "inertial": sdf, "transport": transport], changes: [:]))
+        }
+        r.timed?.mx = [row(.lmul, sdf: 40, transport: 100), row(.fpmul, sdf: 50, transport: 400, proven: false)]
+        let q = try #require(r.timedMXRatios().first)
+        #expect(r.timedMXRatios().count == 1)
+        #expect(q.unit == .lmul && q.baseline == .fpmul && q.timed == 0.8 && q.low == 0.25 && q.high == 0.8 && q.zeroDelay == nil)
+        let md = r.timedMXSection()
+        #expect(md.contains("| `mxdot_fpmul_e2m1fn_k32` ‡ | 7 |  | 25.00 | 50.00 | x2.00 | 50.00 | 400.00 |"))
+        #expect(md.contains("| e2m1fn | 32 | `lmul` | `fpmul` |  | 0.800 | 0.250 to 0.800 |"))
+        let back = try JSONDecoder().decode(SynthesisReport.self, from: try r.json())
+        #expect(back.timed?.mx == r.timed?.mx)
+    }
+
     /// The registered units at a clock: their energies restated at the clock (leakage over its
     /// period) and L-Mul's ratio next to the iso-throughput table's zero-delay one.
     @Test func clockedRatiosAreAtTheClock() throws {

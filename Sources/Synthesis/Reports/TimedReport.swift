@@ -11,8 +11,10 @@ public struct TimedSection: Codable, Sendable, Equatable {
     public var rows: [TimedRow]
     /// The iso-throughput choices inside their registers (`rtlgen synth --timed` with `--clocks`); nil without clocks.
     public var clocked: [TimedClockedRow]?
+    /// The MX block dots of `--mx-timed-formats`; nil without them.
+    public var mx: [TimedMXRow]?
 
-    enum CodingKeys: String, CodingKey { case simulator, rows, models, clocked, cellModels = "cell_models" }
+    enum CodingKeys: String, CodingKey { case simulator, rows, models, clocked, mx, cellModels = "cell_models" }
 
     public init(simulator: String, cellModels: String, models: [String], rows: [TimedRow]) {
         self.simulator = simulator
@@ -80,7 +82,7 @@ extension SynthesisReport {
             let kind = r.kind == "pe" ? "PE, \(r.accumulation ?? "fixed")" : r.kind
             s += "| `\(r.module)` | \(kind) | \(Self.grouped(f.cells)) | \(zeroDelayEnergy(r).map { Self.pj($0) } ?? "") | \(f.zeroDelay.map { Self.pj($0) } ?? "") | \(f.timed.map { Self.pj($0) } ?? "") | \(f.glitchFactor.map { "x" + Self.fixed($0, 2) } ?? "") | \(f.energy(.inertial).map { Self.pj($0) } ?? "") | \(f.energy(.transport).map { Self.pj($0) } ?? "") |\n"
         }
-        s += "\n" + timedArraySection()
+        s += "\n" + timedArraySection() + timedMXSection()
         let ratios = timedRatios()
         if !ratios.isEmpty {
             s += """
@@ -246,5 +248,60 @@ extension SynthesisReport {
     func timedArrayClaim(_ a: ArraySynthesis.ArrayRow, _ b: ArraySynthesis.ArrayRow) -> String {
         guard let x = timedArrayEnergy(a), let y = timedArrayEnergy(b), y > 0 else { return "not timed | " }
         return "\(Self.fixed(x / y, 3)) (by instance) | \(Self.percent(1 - x / y))"
+    }
+}
+
+extension SynthesisReport {
+    /// L-Mul and Mitchell over the exact multipliers inside the timed MX dots, per element format:
+    /// energy per block dot (= per MAC), zero delay (the MX table's figure) and timed.
+    public func timedMXRatios() -> [(element: String, blockSize: Int, unit: UnitKind, baseline: UnitKind, zeroDelay: Double?, timed: Double, low: Double, high: Double)] {
+        guard let rows = timed?.mx else { return [] }
+        var out: [(String, Int, UnitKind, UnitKind, Double?, Double, Double, Double)] = []
+        let keys = rows.reduce(into: [(String, Int)]()) { k, r in if !k.contains(where: { $0 == (r.element, r.blockSize) }) { k.append((r.element, r.blockSize)) } }
+        for (e, k) in keys {
+            func row(_ u: UnitKind) -> TimedMXRow? { rows.first { $0.unit == u && $0.element == e && $0.blockSize == k } }
+            for (lm, base) in kinds.comparisons {
+                guard let u = row(lm), let b = row(base), let ut = u.figures.timed, let bt = b.figures.timed, bt > 0 else { continue }
+                var spread: [Double] = []
+                for m in [DelayModel.sdf, .inertial, .transport] {
+                    if let x = u.figures.energy(m), let y = b.figures.energy(m), y > 0 { spread.append(x / y) }
+                }
+                let z = mxEnergy(u.module).flatMap { x in mxEnergy(b.module).flatMap { $0 > 0 ? x / $0 : nil } }
+                out.append((e, k, lm, base, z.map(Self.r3), Self.r3(ut / bt), Self.r3(spread.min() ?? ut / bt), Self.r3(spread.max() ?? ut / bt)))
+            }
+        }
+        return out
+    }
+
+    /// The MX table's zero-delay energy per block dot of `module`.
+    func mxEnergy(_ module: String) -> Double? { mx?.rows.first { $0.module == module }?.liberty?.energy }
+
+    func timedMXSection() -> String {
+        guard let rows = timed?.mx, !rows.isEmpty else { return "" }
+        let ops = Set(rows.map(\.figures.operations)).sorted().map { Self.grouped($0) }.joined(separator: ", ")
+        var s = """
+        ### MX block dots
+
+        Each MX dot below mapped as the MX table maps it, simulated on \(ops) block pairs of its activity sample
+        (N(0, 1) data quantised by OCP's conversion, one block dot per cycle, every result checked against the
+        golden MX dot). Energies are pJ per block dot (per MAC: divide by K); ‡ marks a liberty netlist whose proof
+        did not finish within the limit (as in the MX table).
+
+        | MX dot | cells | energy_zero_delay_pj | zero delay, sample | energy_timed_pj | glitch factor | inertial | transport |
+        |---|---:|---:|---:|---:|---:|---:|---:|
+
+        """
+        for r in rows {
+            let f = r.figures
+            s += "| `\(r.module)`\(r.libertyProven ? "" : " ‡") | \(Self.grouped(f.cells)) | \(mxEnergy(r.module).map { Self.pj($0) } ?? "") | \(f.zeroDelay.map { Self.pj($0) } ?? "") | \(f.timed.map { Self.pj($0) } ?? "") | \(f.glitchFactor.map { "x" + Self.fixed($0, 2) } ?? "") | \(f.energy(.inertial).map { Self.pj($0) } ?? "") | \(f.energy(.transport).map { Self.pj($0) } ?? "") |\n"
+        }
+        let q = timedMXRatios()
+        if !q.isEmpty {
+            s += "\n| element | K | unit | over | zero delay | timed | range |\n|---|---:|---|---|---:|---:|---|\n"
+            for x in q {
+                s += "| \(x.element) | \(x.blockSize) | `\(x.unit)` | `\(x.baseline)` | \(x.zeroDelay.map { Self.fixed($0, 3) } ?? "") | \(Self.fixed(x.timed, 3)) | \(Self.fixed(x.low, 3)) to \(Self.fixed(x.high, 3)) |\n"
+            }
+        }
+        return s + "\n"
     }
 }
