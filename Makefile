@@ -23,7 +23,10 @@
 #   make glitch     energy per operation with glitches (timed gate-level activity) of the e4m3 and bf16 units (docs/glitch.md)
 #   make sweep      design-space sweep: every multiplier x E = 4, 5, 8, M = 1...7, cost/error Pareto frontiers
 #                   (docs/sweep.*); make sweep-quick: its e4m3/e5m2/e8m3/e8m4 subset against docs/sweep.json;
-#                   make sweep-sbatch-check: the Slurm scripts' array tasks give the same report (both in make test)
+#                   make sweep-sbatch-check: the Slurm scripts' array tasks give the same report (both in make test);
+#                   make sweep-mx: the MX families (each multiplier in a K = 32 MX dot per element format, cost per MAC
+#                   against MX matmul error; docs/sweep-mx.*), from make synth's cached MX cost jobs (make sweep runs it;
+#                   make sweep-mx-check, in make test, reruns it from synth/results against docs/sweep-mx.json)
 # Variables: MANTISSA="3 2" (formats by fraction bits), EXPONENT=E (for formats SPEC gives no
 # default for), or FORMATS="e2m1fn e2m3fn e3m2fn" (any rtlgen --format name), UNITS="lmul fpmul" (default: every unit 'rtlgen units' lists), SIM="verilator icarus";
 # arrays: ARRAY_SIZES="1x1 2x3 4x4 8x8", ARRAY_UNITS="lmul fpmul", ARRAY_ACCS="fixed fp32", ARRAY_MANTISSA=3 (ARRAY_EXPONENT=E);
@@ -68,7 +71,7 @@ MODULES := $(foreach f,$(FORMATS),$(foreach u,$(UNITS),$(u)_$(f)))
 MODULE_FILES := $(MODULES:%=$(RTL_DIR)/%.v)
 
 .PHONY: all rtlgen rtl units test swift-test clean help sim sim-exhaustive bench-sim mutate accuracy accuracy-bf16 synth
-.PHONY: synth-exhaustive sim-exhaustive-pipelined sim-array sim-main bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check glitch sim-mx mutate-mx prove sim-changed
+.PHONY: synth-exhaustive sim-exhaustive-pipelined sim-array sim-main bench-array mutate-array mutate-fpadd sweep sweep-quick sweep-sbatch-check sweep-slurm-check sweep-mx sweep-mx-check glitch sim-mx mutate-mx prove sim-changed
 
 all: units sim-changed synth
 
@@ -310,6 +313,20 @@ sweep: | rtlgen
 	@$(RTLGEN) sweep plan --dir $(SWEEP_DIR) $(SWEEP_OPTIONS)
 	@$(RTLGEN) sweep run --dir $(SWEEP_DIR) --jobs $(SWEEP_JOBS)
 	@$(RTLGEN) sweep merge --dir $(SWEEP_DIR) --out $(SWEEP_OUT)
+	@$(if $(SWEEP_OPTIONS),,$(MAKE) --no-print-directory sweep-mx)
+
+# The MX families (docs/sweep-mx.md, .json, plots/sweep-mx-pareto.svg): every MX multiplier inside a K = 32
+# MX block dot on SWEEP_MX_FORMATS, costed per MAC by the cost jobs of make synth's MX section (the same keys:
+# read from SYNTH_CACHE, measured only when missing: minutes per design, hours for e5m2) against MX matmul error.
+SWEEP_MX_FORMATS ?= e4m3 e3m2fn e2m3fn e2m1fn
+SWEEP_MX_UNITS ?= lmul lmul_formula fpmul fpmul_ftz mitchell
+sweep-mx: | rtlgen
+	@$(RTLGEN) sweep mx --units "$(SWEEP_MX_UNITS)" --formats "$(SWEEP_MX_FORMATS)" --cache $(SYNTH_CACHE) --liberty $(LIBERTY) --jobs $(SWEEP_JOBS) --out docs
+
+# The same from the committed cost results only (nothing is measured), against docs/sweep-mx.json (part of make test).
+sweep-mx-check: | rtlgen
+	@$(RTLGEN) sweep mx --units "$(SWEEP_MX_UNITS)" --formats "$(SWEEP_MX_FORMATS)" --cache synth/results --cached-only --liberty $(LIBERTY) --jobs $(SWEEP_JOBS) \
+	  --work build/sweep-mx-check --out build/sweep-mx-check/report --compare docs/sweep-mx.json
 
 # The quick subset (every unit on e4m3, e5m2, e8m3, e8m4; 20 jobs, run afresh), whose rows must equal
 # the committed docs/sweep.json's rows of the same configurations (part of make test).
@@ -338,6 +355,7 @@ test: swift-test
 	@$(MAKE) --no-print-directory sim
 	@$(MAKE) --no-print-directory sweep-quick
 	@$(MAKE) --no-print-directory sweep-sbatch-check
+	@$(MAKE) --no-print-directory sweep-mx-check
 
 clean:
 	rm -rf build

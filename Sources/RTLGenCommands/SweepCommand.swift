@@ -22,8 +22,9 @@ struct SweepCommand: ParsableCommand {
           rtlgen sweep run --dir build/sweep              every job, on this machine
           rtlgen sweep run --dir build/sweep --shard 3/8  one share of 8 (a Slurm task)
           rtlgen sweep merge --dir build/sweep --out docs the report, into docs/
+          rtlgen sweep mx --out docs                      the MX families: docs/sweep-mx.*
         """,
-        subcommands: [Plan.self, Run.self, Merge.self]
+        subcommands: [Plan.self, Run.self, Merge.self, MX.self]
     )
 
     static let defaultDirectory = "build/sweep"
@@ -226,6 +227,105 @@ struct SweepCommand: ParsableCommand {
                     throw UsageError("\(diffs.count) of \(counted(report.rows.count, "row")) differ from \(compare!) (first: \(diffs[0])); if the generator or flow changed on purpose, rerun make sweep and commit docs/sweep.*")
                 }
                 print("sweep merge: all \(counted(report.rows.count, "row")) equal their rows in \(compare!)")
+            }
+        }
+    }
+
+    struct MX: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mx",
+            abstract: "The MX families: every multiplier inside a K = 32 MX block dot per element format, cost per MAC against MX matmul error.",
+            discussion: """
+            Writes sweep-mx.md, sweep-mx.json and plots/sweep-mx-pareto.svg into --out. Each configuration is the MX dot rtlgen mxdot writes (K = 32, OCP's block size; the error measurement's blocks are 32 long): its cost is the cost job of rtlgen synth's MX section (same key, so a design make synth costed is read from --cache, not measured again; an uncached K = 32 MX dot takes minutes, e5m2 hours), divided by K; its error is MX matmul on N(0, 1) and Student-t(3) data quantised by OCP's conversion (docs/accuracy.md section 5, the same code and seed). --cached-only refuses, before measuring anything, when a design is not in the cache. --compare checks the rows against another sweep-mx.json.
+
+            Examples:
+              rtlgen sweep mx --out docs
+              rtlgen sweep mx --formats e2m1fn,e4m3 --units lmul,fpmul --out build/sweep-mx-report
+            """
+        )
+
+        @Option(help: ArgumentHelp("Multipliers, comma-separated: \(UnitKind.mxMultipliers.map(\.rawValue).joined(separator: ", ")) (default: all).", valueName: "list"),
+                transform: { try UnitList.multipliers($0) })
+        var units: UnitList = UnitList(kinds: UnitKind.mxMultipliers)
+
+        @Option(help: ArgumentHelp("Element formats, comma-separated: \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")) (default: \(MX.defaultFormats)).", valueName: "list"))
+        var formats: String = MX.defaultFormats
+
+        /// The element formats make synth costs by default (an e5m2 K = 32 MX dot takes hours to map).
+        static let defaultFormats = "e4m3,e3m2fn,e2m3fn,e2m1fn"
+
+        @Option(help: ArgumentHelp("Output directory for sweep-mx.md, sweep-mx.json and plots/sweep-mx-pareto.svg.", valueName: "dir"))
+        var out: String = "docs"
+
+        @Option(help: ArgumentHelp("Scratch directory (the MX dots' RTL, yosys files).", valueName: "dir"))
+        var work: String = "build/sweep-mx"
+
+        @Option(parsing: .unconditional, help: ArgumentHelp("Jobs run at once, 1...64 (default: the number of cores).", valueName: "n"), transform: wholeNumber)
+        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(help: ArgumentHelp("Liberty file of the standard cells (scripts/install-tools.sh installs it here).", valueName: "file"))
+        var liberty: String = LibertyLibrary.defaultPath
+
+        @OptionGroup var cacheOptions: CostCacheOptions
+
+        @Flag(name: .customLong("cached-only"), help: "Refuse when a design's cost is not in --cache, instead of measuring it.")
+        var cachedOnly = false
+
+        @Option(help: ArgumentHelp("A sweep-mx.json whose rows of the same configurations must equal these (exit non-zero otherwise).", valueName: "file"))
+        var compare: String?
+
+        func designs() throws -> [MXDotDesign] {
+            let names = try listItems(formats, what: "--formats", example: "e4m3,e2m1fn")
+            return try names.flatMap { name -> [MXDotDesign] in
+                let f: FloatFormat
+                do { f = try FloatFormat.named(name) } catch { throw UsageError("--formats: \(error)") }
+                let b = try MXDesignOptions.blockFormat(f, MXAccuracy.blockSize, flag: "--formats")
+                return try units.kinds.map { k in
+                    do { return try MXDotDesign(k, b) } catch { throw UsageError("--units: \(error)") }
+                }
+            }
+        }
+
+        mutating func validate() throws {
+            _ = try designs()
+            try check("--jobs", jobs, in: Limits.jobs)
+            try OutputWriter.checkDirectory(out)
+            try OutputWriter.checkDirectory(work, flag: "--work")
+            if let compare { try checkInputFile(compare, flag: "--compare", hint: "give the sweep-mx.json of an earlier run, e.g. docs/sweep-mx.json") }
+            if cachedOnly && cacheOptions.cache == "none" { throw UsageError("--cached-only with --cache none reads nothing; give a --cache directory, e.g. synth/results") }
+            try cacheOptions.check()
+            try LibertyFlow.checkTools(liberty: liberty)
+        }
+
+        func run() throws {
+            var against: MXSweepReport?
+            if let compare {
+                guard let data = FileManager.default.contents(atPath: compare), let other = try? MXSweepReport.load(data) else {
+                    throw UsageError("--compare \(compare) is not an MX sweep report; give a sweep-mx.json written by rtlgen sweep mx")
+                }
+                against = other
+            }
+            var flow = SynthesisFlow()
+            flow.power = PowerAnalysis(liberty: try LibertyFlow(libertyPath: liberty))
+            flow.workDirectory = (work as NSString).appendingPathComponent("synth")
+            flow.cache = try cacheOptions.store()
+            var sweep = MXSweep(designs: try designs(), flow: flow)
+            sweep.jobs = jobs
+            sweep.cachedOnly = cachedOnly
+            let report = try sweep.run(rtlDirectory: (work as NSString).appendingPathComponent("rtl")) { line in
+                StandardStreams.writeOutputLater(Data((line + "\n").utf8))
+            }
+            try OutputWriter.write([("sweep-mx.json", try report.json()), ("sweep-mx.md", Data(report.markdown().utf8)),
+                                    ("plots/sweep-mx-pareto.svg", Data(report.svg().utf8))], into: out)
+            let cache = flow.cache.map { ", \($0.hits) cost results reused, \($0.measured) measured" } ?? ""
+            print("sweep mx: \(counted(report.rows.count, "configuration"))\(cache); wrote \(out)/sweep-mx.md, \(out)/sweep-mx.json, \(out)/plots/sweep-mx-pareto.svg")
+            print(report.answer() + ".")
+            if let against {
+                let diffs = report.differences(from: against)
+                if !diffs.isEmpty {
+                    throw UsageError("\(diffs.count) of \(counted(report.rows.count, "row")) differ from \(compare!) (first: \(diffs[0])); if the generator or flow changed on purpose, rerun make sweep-mx and commit docs/sweep-mx.*")
+                }
+                print("sweep mx: all \(counted(report.rows.count, "row")) equal their rows in \(compare!)")
             }
         }
     }

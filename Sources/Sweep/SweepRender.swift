@@ -25,10 +25,13 @@ extension SweepReport {
     }
 
     /// A verdict cell: "**on the frontier**" or "`fpmul_e4m2`: 12% cheaper, 0.81x the error".
-    func cell(_ j: Judgement) -> String {
-        guard let d = j.dominatedBy, let saving = j.costSaving else { return "**on the frontier**" }
+    func cell(_ j: Judgement) -> String { Self.verdictCell(dominatedBy: j.dominatedBy, costSaving: j.costSaving, errorRatio: j.errorRatio) }
+
+    /// The cell of one judgement (this report's and the MX families'): on the frontier, or who dominates and by how much.
+    static func verdictCell(dominatedBy: String?, costSaving: Double?, errorRatio: Double?) -> String {
+        guard let d = dominatedBy, let saving = costSaving else { return "**on the frontier**" }
         let cost = saving <= 0 ? "same cost" : String(format: saving < 0.01 ? "%.1f%% cheaper" : "%.0f%% cheaper", 100 * saving)
-        let err = j.errorRatio.map { $0 < 1 ? String(format: "%.3gx the error", $0) : "same error" } ?? "same error"
+        let err = errorRatio.map { $0 < 1 ? String(format: "%.3gx the error", $0) : "same error" } ?? "same error"
         return "`\(d)`: \(cost), \(err)"
     }
 
@@ -147,13 +150,7 @@ extension SweepReport {
         var svg = SVGDocument(width: left + 2 * panelW + gapX + 30, height: top + 2 * panelH + gapY + 60)
         svg.text("Cost against error of every configuration (\(rows.count)), \(d.label) operands; frontier in black, L-Mul points ringed",
                  x: left, y: 24, size: 15, bold: true)
-        var lx = left
-        for u in setup.units.map(\.rawValue) {
-            let colour = AccuracyPlots.colour(u, in: kinds)
-            svg.circle(cx: lx + 5, cy: 44, r: 5, fill: colour)
-            svg.text(u, x: lx + 14, y: 48, size: 12)
-            lx += 14 + Double(u.count) * 7.5 + 24
-        }
+        SweepPlot.legend(&svg, units: setup.units, kinds: kinds, left: left, y: 44)
         for (pi, cost) in Cost.allCases.enumerated() {
             for (pj, metric) in Metric.allCases.enumerated() {
                 let c = Criterion(cost: cost, metric: metric, distribution: d)
@@ -164,74 +161,13 @@ extension SweepReport {
         return svg.render()
     }
 
-    /// Powers of ten and their 2x and 5x multiples within [lo, hi].
-    static func logTicks(_ lo: Double, _ hi: Double) -> [Double] {
-        var out: [Double] = []
-        var p = pow(10, (log10(lo)).rounded(.down))
-        while p <= hi {
-            for m in [1.0, 2, 3, 5] where m * p >= lo && m * p <= hi { out.append(m * p) }
-            p *= 10
-        }
-        return out
-    }
-
-    static func tick(_ x: Double, percent: Bool) -> String {
-        if percent { return String(format: "%g%%", 100 * x) }
-        return x >= 1000 ? groupedCount(Int(x)) : String(format: "%g", x)
-    }
-
     func panel(_ svg: inout SVGDocument, _ c: Criterion, x0: Double, y0: Double, w: Double, h: Double) {
-        let pts = rows.map { r in (r, value(r.id, c)) }.filter { $0.1.error > 0 && $0.1.error.isFinite && $0.1.cost > 0 }
-        guard let minC = pts.map(\.1.cost).min(), let maxC = pts.map(\.1.cost).max(),
-              let minE = pts.map(\.1.error).min(), let maxE = pts.map(\.1.error).max() else { return }
-        let (cl, ch) = (log10(minC) - 0.05, log10(maxC) + 0.05)
-        let (el, eh) = (log10(minE) - 0.1, log10(maxE) + 0.1)
-        func px(_ v: Double) -> Double { x0 + (log10(v) - cl) / (ch - cl) * w }
-        func py(_ v: Double) -> Double { y0 + h - (log10(v) - el) / (eh - el) * h }
-        svg.rect(x: x0, y: y0, width: w, height: h, fill: "#fafafa", stroke: "#ccc")
-        for t in Self.logTicks(pow(10, cl), pow(10, ch)) {
-            svg.line(px(t), y0, px(t), y0 + h, stroke: "#e6e6e6", width: 0.5)
-            svg.text(Self.tick(t, percent: false), x: px(t), y: y0 + h + 14, size: 10, anchor: .middle)
+        let points = rows.map { r -> SweepPlot.Point in
+            let v = value(r.id, c)
+            return SweepPlot.Point(id: r.id, unit: r.unit, cost: v.cost, error: v.error)
         }
-        for t in Self.logTicks(pow(10, el), pow(10, eh)) {
-            svg.line(x0, py(t), x0 + w, py(t), stroke: "#e6e6e6", width: 0.5)
-            svg.text(Self.tick(t, percent: true), x: x0 - 5, y: py(t) + 3, size: 10, anchor: .end)
-        }
-        svg.text("\(c.cost.label), log scale", x: x0 + w / 2, y: y0 + h + 32, size: 12, anchor: .middle)
-        svg.text("\(c.metric.label), log scale", x: x0 - 52, y: y0 + h / 2, size: 12, anchor: .middle, rotate: -90)
-        svg.text("\(c.cost.rawValue) vs \(c.metric.rawValue) error", x: x0, y: y0 - 8, size: 13, bold: true)
-        // The frontier as a staircase: from each member across to the next one's cost, then down.
-        let members = frontiers.first { $0.criterion == c }!.members.filter { id in pts.contains { $0.0.id == id } }
-        var path: [String] = []
-        for (k, id) in members.enumerated() {
-            let v = value(id, c)
-            path.append("\(SVGDocument.number(px(v.cost))),\(SVGDocument.number(py(v.error)))")
-            if k + 1 < members.count {
-                let next = value(members[k + 1], c)
-                path.append("\(SVGDocument.number(px(next.cost))),\(SVGDocument.number(py(v.error)))")
-            }
-        }
-        svg.element("polyline", [("points", path.joined(separator: " ")), ("fill", "none"), ("stroke", "#000"), ("stroke-width", "1.2")])
-        for (r, v) in pts {
-            let lmul = kinds.lmulForms.contains(r.unit)
-            svg.circle(cx: px(v.cost), cy: py(v.error), r: lmul ? 4.5 : 3.5, fill: AccuracyPlots.colour(r.unit.rawValue, in: kinds), stroke: lmul ? "#000" : nil)
-        }
-        // Frontier labels where they fit: beside the point (right above, right below, left above,
-        // left below), never over another label or outside the panel; a crowded member stays unlabelled.
-        var placed: [(x0: Double, y0: Double, x1: Double, y1: Double)] = []
-        for id in members {
-            let v = value(id, c)
-            let (x, y) = (px(v.cost), py(v.error))
-            let width = Double(id.count) * 5.1, height = 9.0
-            for (dx, dy, anchor) in [(6.0, -5.0, SVGDocument.Anchor.start), (6, 12, .start), (-6, -5, .end), (-6, 12, .end)] {
-                let start = anchor == .start ? x + dx : x + dx - width
-                let box = (x0: start, y0: y + dy - height, x1: start + width, y1: y + dy + 2)
-                guard box.x0 >= x0, box.x1 <= x0 + w, box.y0 >= y0, box.y1 <= y0 + h else { continue }
-                if placed.contains(where: { $0.x0 < box.x1 && box.x0 < $0.x1 && $0.y0 < box.y1 && box.y0 < $0.y1 }) { continue }
-                placed.append(box)
-                svg.text(id, x: x + dx, y: y + dy, size: 9, anchor: anchor, fill: "#333")
-                break
-            }
-        }
+        SweepPlot.panel(&svg, points: points, members: frontiers.first { $0.criterion == c }!.members, kinds: kinds,
+                        costLabel: c.cost.label, errorLabel: c.metric.label, title: "\(c.cost.rawValue) vs \(c.metric.rawValue) error",
+                        x0: x0, y0: y0, w: w, h: h)
     }
 }

@@ -68,29 +68,9 @@ public struct SweepReport: Codable, Sendable, Equatable {
         public var label: String { "\(cost.rawValue) vs \(metric.rawValue), \(distribution.label)" }
     }
 
-    public struct Frontier: Codable, Sendable, Equatable {
-        public var criterion: Criterion
-        /// Frontier configurations by increasing cost.
-        public var members: [String]
-    }
-
-    public struct Judgement: Codable, Sendable, Equatable {
-        public var criterion: Criterion
-        /// Nil: on the frontier. Otherwise the cheapest configuration that dominates this one, what
-        /// fraction of this one's cost it saves, and its error as a multiple of this one's.
-        public var dominatedBy: String?
-        public var costSaving: Double?
-        public var errorRatio: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case criterion, dominatedBy = "dominated_by", costSaving = "cost_saving", errorRatio = "error_ratio"
-        }
-    }
-
-    public struct Verdict: Codable, Sendable, Equatable {
-        public var id: String
-        public var judgements: [Judgement]
-    }
+    public typealias Frontier = ParetoFrontier<Criterion>
+    public typealias Judgement = ParetoJudgement<Criterion>
+    public typealias Verdict = ParetoVerdict<Criterion>
 
     enum CodingKeys: String, CodingKey { case generator, setup, rows, frontiers, verdicts }
 
@@ -104,21 +84,9 @@ public struct SweepReport: Codable, Sendable, Equatable {
         self.kinds = kinds
         self.setup = setup
         self.rows = rows
-        frontiers = []
         let approximate = rows.indices.filter { rows[$0].role == UnitRole.approximate.rawValue }
-        verdicts = approximate.map { Verdict(id: rows[$0].id, judgements: []) }
-        for c in Self.criteria(setup.distributions) {
-            let points = rows.map { Pareto.Point(cost: c.cost.value($0), error: $0.errors(c.distribution).map(c.metric.value) ?? .infinity) }
-            frontiers.append(Frontier(criterion: c, members: Pareto.frontier(points).map { rows[$0].id }))
-            for (v, i) in approximate.enumerated() {
-                if let d = Pareto.cheapestDominator(of: i, in: points) {
-                    verdicts[v].judgements.append(Judgement(criterion: c, dominatedBy: rows[d].id,
-                                                            costSaving: 1 - points[d].cost / points[i].cost,
-                                                            errorRatio: points[i].error > 0 ? points[d].error / points[i].error : nil))
-                } else {
-                    verdicts[v].judgements.append(Judgement(criterion: c))
-                }
-            }
+        (frontiers, verdicts) = Pareto.judge(ids: rows.map(\.id), judged: approximate, criteria: Self.criteria(setup.distributions)) { i, c in
+            Pareto.Point(cost: c.cost.value(rows[i]), error: rows[i].errors(c.distribution).map(c.metric.value) ?? .infinity)
         }
     }
 

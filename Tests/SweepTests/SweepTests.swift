@@ -30,6 +30,45 @@ import Units
         #expect(!Pareto.Point(cost: 1, error: 1).dominates(Pareto.Point(cost: 1, error: 1)))
     }
 
+    // MARK: MX families
+
+    static func mxRow(_ kind: UnitKind, _ element: String, transistors: Double, energy: Double, mean: Double) -> MXSweepReport.Row {
+        let errors = OperandDistribution.allCases.map { MXSweepReport.Errors(distribution: $0, frobenius: 2 * mean, mean: mean, p99: 3 * mean) }
+        return MXSweepReport.Row(id: "mxdot_\(kind.rawValue)_\(element)_k32", unit: kind, role: kind.role.rawValue, element: element, blockSize: 32,
+                                 transistorsPerMAC: transistors, areaPerMAC: 1, energyPerMAC: energy, delay: 1, proof: "proven = RTL",
+                                 checkedBlocks: 8192, errors: errors)
+    }
+
+    @Test func mxFamiliesFrontierAndVerdictsOnHandMadeRows() throws {
+        let setup = MXSweepReport.Setup(units: [.lmul, .fpmul, .mitchell], formats: ["e4m3", "e2m1fn"], blockSize: 32, activityBlocks: 8192,
+                                        seed: 1, outputs: 10, length: 64, liberty: "x.lib", proofTimeout: 60)
+        let rows = [Self.mxRow(.lmul, "e4m3", transistors: 100, energy: 5, mean: 0.02),     // frontier by transistors
+                    Self.mxRow(.fpmul, "e4m3", transistors: 150, energy: 4, mean: 0.01),    // frontier (least error)
+                    Self.mxRow(.mitchell, "e4m3", transistors: 120, energy: 6, mean: 0.03), // dominated by lmul_e4m3
+                    Self.mxRow(.lmul, "e2m1fn", transistors: 40, energy: 2, mean: 0.20)]    // frontier (cheapest)
+        let r = MXSweepReport(setup: setup, rows: rows)
+        let byTransistors = MXSweepReport.Criterion(cost: .transistors, metric: .mean, distribution: .normal)
+        #expect(r.frontiers.first { $0.criterion == byTransistors }?.members == ["mxdot_lmul_e2m1fn_k32", "mxdot_lmul_e4m3_k32", "mxdot_fpmul_e4m3_k32"])
+        // by energy, fpmul_e4m3 (4 pJ, 1%) dominates lmul_e4m3 (5 pJ, 2%) and mitchell_e4m3
+        let byEnergy = MXSweepReport.Criterion(cost: .energy, metric: .mean, distribution: .normal)
+        #expect(r.frontiers.first { $0.criterion == byEnergy }?.members == ["mxdot_lmul_e2m1fn_k32", "mxdot_fpmul_e4m3_k32"])
+        // verdicts for the approximate rows only, one judgement per criterion
+        #expect(r.verdicts.map(\.id) == ["mxdot_lmul_e4m3_k32", "mxdot_mitchell_e4m3_k32", "mxdot_lmul_e2m1fn_k32"])
+        #expect(r.verdicts.allSatisfy { $0.judgements.count == MXSweepReport.criteria(OperandDistribution.allCases).count })
+        let mitchell = try #require(r.verdicts.first { $0.id == "mxdot_mitchell_e4m3_k32" }?.judgements.first { $0.criterion == byTransistors })
+        #expect(mitchell.dominatedBy == "mxdot_lmul_e4m3_k32")
+        #expect(abs(mitchell.costSaving! - (1 - 100.0 / 120)) < 1e-12 && abs(mitchell.errorRatio! - 0.02 / 0.03) < 1e-12)
+        let lmulByEnergy = try #require(r.verdicts.first { $0.id == "mxdot_lmul_e4m3_k32" }?.judgements.first { $0.criterion == byEnergy })
+        #expect(lmulByEnergy.dominatedBy == "mxdot_fpmul_e4m3_k32" && abs(lmulByEnergy.costSaving! - 0.2) < 1e-12)
+        // the JSON reads back to the same report, and a changed row is found by --compare
+        let back = try MXSweepReport.load(try r.json())
+        #expect(back == r && back.differences(from: r).isEmpty)
+        var other = r
+        other.rows[2].energyPerMAC = 6.5
+        #expect(r.differences(from: other) == ["mxdot_mitchell_e4m3_k32 differs"])
+        #expect(r.markdown().contains("| `mxdot_mitchell_e4m3_k32` | 120 | 6.000 | 6% | 3% | 9% | `mxdot_lmul_e4m3_k32`: 17% cheaper, 0.667x the error |"))
+    }
+
     // MARK: Plans and shares
 
     static let input = SweepPlan.Input(path: "x", name: "x", sha256: "0")
@@ -270,6 +309,40 @@ import Units
 /// Markdown and plot are what the renderer makes of it, and the README gives its answer.
 @Suite struct CommittedSweepTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// docs/sweep-mx.json: rendered as committed, its frontiers those of its rows, and every figure the one
+    /// the other committed reports give for the same design: cost per MAC = synth/report.json's MX row over
+    /// K, errors = docs/accuracy.json's MX matmul row (the same jobs and the same measurement).
+    @Test func docsSweepMXAgreesWithTheSynthesisAndAccuracyReports() throws {
+        let json = try Data(contentsOf: URL(fileURLWithPath: Self.root + "/docs/sweep-mx.json"))
+        let report = try MXSweepReport.load(json)
+        #expect(try report.json() == json)
+        let derived = MXSweepReport(setup: report.setup, rows: report.rows)
+        #expect(derived.frontiers == report.frontiers && derived.verdicts == report.verdicts)
+        #expect(try String(contentsOfFile: Self.root + "/docs/sweep-mx.md", encoding: .utf8) == report.markdown())
+        #expect(try String(contentsOfFile: Self.root + "/docs/plots/sweep-mx-pareto.svg", encoding: .utf8) == report.svg())
+        #expect(report.rows.count == report.setup.units.count * report.setup.formats.count && report.rows.count >= 20)
+        let synth = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.root + "/synth/report.json"))) as? [String: Any])
+        let mxRows = try #require((synth["mx"] as? [String: Any])?["rows"] as? [[String: Any]])
+        // decoded, not JSONSerialization'd: Foundation's parser may not give back a double's last bit
+        struct Accuracy: Decodable { struct MX: Decodable { var rows: [MXAccuracy.Row] }; var mx: MX }
+        let mxErrors = try JSONDecoder().decode(Accuracy.self, from: Data(contentsOf: URL(fileURLWithPath: Self.root + "/docs/accuracy.json"))).mx.rows
+        for r in report.rows {
+            let s = try #require(mxRows.first { $0["module"] as? String == r.id }, "\(r.id) is not in synth/report.json")
+            let lib = try #require(s["liberty"] as? [String: Any])
+            let k = Double(r.blockSize)
+            #expect(abs(r.transistorsPerMAC * k - ((s["transistors"] as? NSNumber)?.doubleValue ?? -1)) < 1e-9, "\(r.id) transistors")
+            #expect(abs(r.energyPerMAC * k - ((lib["energy"] as? NSNumber)?.doubleValue ?? -1)) < 1e-9 * k, "\(r.id) energy")
+            #expect(abs(r.areaPerMAC * k - ((lib["area"] as? NSNumber)?.doubleValue ?? -1)) < 1e-6 * k, "\(r.id) area")
+            for e in r.errors {
+                let a = try #require(mxErrors.first { $0.distribution == e.distribution.rawValue && $0.element == r.element && $0.method == r.unit.rawValue })
+                #expect(e.frobenius == a.frobenius && e.mean == a.meanScaled && e.p99 == a.p99Scaled, "\(r.id) \(e.distribution)")
+            }
+        }
+        let readme = try String(contentsOfFile: Self.root + "/README.md", encoding: .utf8)
+        func words(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        #expect(words(readme).contains(words(report.answer())), "README lacks: \(report.answer())")
+    }
 
     @Test func docsSweepIsConsistentWithItsRows() throws {
         let json = try Data(contentsOf: URL(fileURLWithPath: Self.root + "/docs/sweep.json"))
