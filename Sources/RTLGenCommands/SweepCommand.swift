@@ -29,6 +29,14 @@ struct SweepCommand: ParsableCommand {
 
     static let defaultDirectory = "build/sweep"
 
+    /// The end of a --compare run (merge and mx alike): the first of `diffs` refused, or all rows said equal.
+    static func compared(_ diffs: [String], rows: Int, file: String, command: String, rerun: String, docs: String) throws {
+        if !diffs.isEmpty {
+            throw UsageError("\(diffs.count) of \(counted(rows, "row")) differ from \(file) (first: \(diffs[0])); if the generator or flow changed on purpose, rerun \(rerun) and commit \(docs)")
+        }
+        print("\(command): all \(counted(rows, "row")) equal their rows in \(file)")
+    }
+
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "plan",
@@ -222,11 +230,7 @@ struct SweepCommand: ParsableCommand {
             print("sweep merge: \(counted(report.rows.count, "configuration")); wrote \(out)/sweep.md, \(out)/sweep.json, \(out)/plots/sweep-pareto.svg")
             print(report.answer() + ".")
             if let against {
-                let diffs = report.differences(from: against)
-                if !diffs.isEmpty {
-                    throw UsageError("\(diffs.count) of \(counted(report.rows.count, "row")) differ from \(compare!) (first: \(diffs[0])); if the generator or flow changed on purpose, rerun make sweep and commit docs/sweep.*")
-                }
-                print("sweep merge: all \(counted(report.rows.count, "row")) equal their rows in \(compare!)")
+                try SweepCommand.compared(report.differences(from: against), rows: report.rows.count, file: compare!, command: "sweep merge", rerun: "make sweep", docs: "docs/sweep.*")
             }
         }
     }
@@ -321,11 +325,7 @@ struct SweepCommand: ParsableCommand {
             print("sweep mx: \(counted(report.rows.count, "configuration"))\(cache); wrote \(out)/sweep-mx.md, \(out)/sweep-mx.json, \(out)/plots/sweep-mx-pareto.svg")
             print(report.answer() + ".")
             if let against {
-                let diffs = report.differences(from: against)
-                if !diffs.isEmpty {
-                    throw UsageError("\(diffs.count) of \(counted(report.rows.count, "row")) differ from \(compare!) (first: \(diffs[0])); if the generator or flow changed on purpose, rerun make sweep-mx and commit docs/sweep-mx.*")
-                }
-                print("sweep mx: all \(counted(report.rows.count, "row")) equal their rows in \(compare!)")
+                try SweepCommand.compared(report.differences(from: against), rows: report.rows.count, file: compare!, command: "sweep mx", rerun: "make sweep-mx", docs: "docs/sweep-mx.*")
             }
         }
     }

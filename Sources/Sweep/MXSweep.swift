@@ -22,9 +22,11 @@ public struct MXSweep: Sendable {
     public var flow: SynthesisFlow
     /// Block pairs of each cost job's activity run (as `rtlgen synth --mx-blocks`).
     public var activityBlocks = 8192
-    /// MX matmul: outputs per distribution and their length (as `rtlgen accuracy`'s section 5).
-    public var outputs = 2_000
-    public var length = 256
+    /// MX matmul: outputs per distribution, their length and the data's seed, `rtlgen accuracy`'s
+    /// section 5 (read from its options, so both reports measure the same error).
+    public var outputs = AccuracyOptions().mxOutputs
+    public var length = AccuracyOptions().mxLength
+    public var errorSeed = AccuracyOptions().seed
     public var jobs = 1
     /// Refuse, before measuring anything, when a design's cost is not in the cache (a K = 32 MX dot
     /// takes minutes to hours to measure); `make test`'s check runs this way.
@@ -76,7 +78,7 @@ public struct MXSweep: Sendable {
         let rows: [MXDotSynthesis.Row]
         do { rows = try costs.map { try $0.get() } } catch let f as SynthesisFlow.Failure { throw HarnessError(f.description) }
         progress("sweep mx: MX matmul error, \(groupedCount(outputs)) outputs of length \(length) per distribution")
-        let accuracy = MXAccuracy.measure(length: length, outputs: outputs, seed: flow.seed, jobs: jobs)
+        let accuracy = MXAccuracy.measure(length: length, outputs: outputs, seed: errorSeed, jobs: jobs)
         let out = try zip(designs, rows).map { d, r -> MXSweepReport.Row in
             guard let lib = r.liberty else { throw HarnessError("\(r.module): no standard-cell figures (the sweep needs a liberty file)") }
             let errors = try OperandDistribution.allCases.map { dist -> MXSweepReport.Errors in
