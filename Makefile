@@ -236,8 +236,14 @@ SYNTH_FLOAT_PE_UNITS ?= $(if $(SYNTH_DEFAULT),lmul fpmul fpmul_ftz mitchell,none
 SYNTH_ADDERS ?= $(if $(SYNTH_DEFAULT),build/rtl/fpadd_e8m23.v build/rtl/fpadd_e8m7.v build/rtl/fpadd_e5m10.v,)
 # The standard-cell library (OSU 0.18 um from Debian's qflow-tech-osu018; scripts/install-tools.sh).
 LIBERTY ?= /usr/local/share/osu018/osu018_stdcells.lib
+# Another technology (technologies/<name>.json: ihp-sg13g2, sky130hd, gf180mcu, asap7), its files found under
+# PDK_ROOT (a PDK checkout; CI: ../shared/pdk), e.g. make synth TECHNOLOGY=sky130hd PDK_ROOT=../shared/pdk
+# SYNTH_TIMED=--no-timed SYNTH_OUT=build/synth-sky130hd (timed simulation needs generated cell models, not yet).
+TECHNOLOGY ?= osu018
+PDK_ROOT ?=
+SYNTH_TIMED ?=
 # Results are kept per job in SYNTH_CACHE, keyed by the content of everything that decides them (the
-# RTL, flow.ys, the liberty, the tool versions, rtlgen's measuring code): the default set's are committed
+# RTL, flow.ys, the liberty, the tool versions, each backend's version): the default set's are committed
 # in synth/results, so a fresh clone with the same tools re-measures nothing (SYNTH_CACHE=none: measure all).
 SYNTH_CACHE ?= $(if $(SYNTH_DEFAULT),synth/results,build/cost-results)
 # The iso-throughput tables (issue 23): clock targets in MHz (or none), the formats and units whose
@@ -262,7 +268,7 @@ SYNTH_MX_BLOCK ?= 32
 # e4m3 dots are not timed by default (their mapping alone takes tens of minutes).
 SYNTH_MX_TIMED_FORMATS ?= $(if $(SYNTH_DEFAULT),e2m1fn e3m2fn e2m3fn,none)
 synth: $(SYNTH_FILES) $(SYNTH_ADDERS) | rtlgen
-	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY) --cache $(SYNTH_CACHE) --mx-units "$(SYNTH_MX_UNITS)" --mx-formats "$(SYNTH_MX_FORMATS)" --mx-block $(SYNTH_MX_BLOCK) --mx-timed-formats "$(SYNTH_MX_TIMED_FORMATS)" \
+	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY) --technology $(TECHNOLOGY) $(if $(PDK_ROOT),--pdk-root $(PDK_ROOT)) $(SYNTH_TIMED) --cache $(SYNTH_CACHE) --mx-units "$(SYNTH_MX_UNITS)" --mx-formats "$(SYNTH_MX_FORMATS)" --mx-block $(SYNTH_MX_BLOCK) --mx-timed-formats "$(SYNTH_MX_TIMED_FORMATS)" \
 	  --clocks $(SYNTH_CLOCKS) --clock-formats $(SYNTH_CLOCK_FORMATS) --clock-units $(SYNTH_CLOCK_UNITS) --clock-pe-acc $(SYNTH_CLOCK_PE_ACC) --clock-max-stages $(SYNTH_CLOCK_MAX_STAGES)
 
 # Units whose last proof step timed out (marked † in the report; by default the fp16 exact

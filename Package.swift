@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "UnitsTests", dependencies: ["Units", "HDL", "FloatArith"]),
         .testTarget(name: "HarnessTests", dependencies: ["GateTiming", "Accuracy", "Synthesis", "Verification", "Generation", "Toolchain", "Units", "HDL", "FloatArith"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Accuracy", "Synthesis", "Generation", "Toolchain", "Units", "FloatArith"]),
-        .testTarget(name: "CLITests", dependencies: ["RTLGenCommands", "Sweep", "Accuracy", "Generation", "Toolchain", "Units", "FloatArith"]),
+        .testTarget(name: "CLITests", dependencies: ["RTLGenCommands", "Sweep", "Accuracy", "Synthesis", "Generation", "Toolchain", "Units", "FloatArith"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -43,6 +43,8 @@ struct SynthCommand: ParsableCommand {
 
     @OptionGroup var cacheOptions: CostCacheOptions
 
+    @OptionGroup var technologyOptions: TechnologyOptions
+
     @OptionGroup var clockedOptions: ClockedOptions
 
     @Option(name: .customLong("ice40-formats"), help: ArgumentHelp("Formats whose units of --files are also placed and routed on an iCE40 UP5K (yosys synth_ice40, nextpnr-ice40), or 'none'.", valueName: "list"),
@@ -237,6 +239,13 @@ struct SynthCommand: ParsableCommand {
             return
         }
         guard let files else { throw UsageError("--files is missing; give the unit files to synthesise, e.g. --files rtl/lmul_e4m3.v") }
+        if let (t, prepared) = try technologyOptions.resolve(), t.name != "osu018" {
+            guard liberty == LibertyLibrary.defaultPath else { throw UsageError("--technology \(t.name) and --liberty both name a cell library; give one of them") }
+            guard !timed || t.cellModels != "generated" else {
+                throw UsageError("--technology \(t.name): its timed simulation needs cell models generated from the liberty, which rtlgen does not write yet; pass --no-timed")
+            }
+            liberty = prepared
+        }
         _ = try files.checkUnits()
         try checkFlowScript(flow)
         try check("--proof-timeout", proofTimeout, in: 1...3600)

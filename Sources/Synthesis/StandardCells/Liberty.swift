@@ -12,6 +12,10 @@ public struct LibertyLibrary: Sendable {
     public var voltage: Double
     /// `leakage_power_unit`, e.g. "1nW".
     public var leakageUnit: String
+    /// What one leakage unit is in nW (`cell_leakage_power` x this = nW), or nil for a unit not known.
+    public var leakageToNanowatts: Double? {
+        ["1pw": 1e-3, "1nw": 1, "1uw": 1e3, "1mw": 1e6][leakageUnit.filter { !" \"".contains($0) }.lowercased()]
+    }
     public var cells: [String: Cell]
 
     public struct Cell: Sendable {
@@ -118,7 +122,12 @@ public struct LibertyLibrary: Sendable {
                     if tokens[p] == ":" {
                         p += 1
                         var value: [String] = []
-                        while p < tokens.count && tokens[p] != ";" && tokens[p] != "}" { value.append(unquote(tokens[p])); p += 1 }
+                        // up to `;`, or to the next statement where the semicolon is missing (ASAP7
+                        // writes `area : 0.2` and a newline): a token followed by `(` or `:` starts one
+                        while p < tokens.count && tokens[p] != ";" && tokens[p] != "}" && tokens[p] != "{" {
+                            if !value.isEmpty && p + 1 < tokens.count && (tokens[p + 1] == "(" || tokens[p + 1] == ":") { break }
+                            value.append(unquote(tokens[p])); p += 1
+                        }
                         if p < tokens.count && tokens[p] == ";" { p += 1 }
                         g.attributes[name] = value.joined(separator: " ")
                     } else if tokens[p] == "(" {
@@ -178,6 +187,9 @@ public indirect enum BoolExpr: Sendable, Equatable {
         case .xor(let a, let b): return a.evaluate(value) ^ b.evaluate(value)
         }
     }
+
+    /// `parse`, or nil where the text is not a function.
+    public static func parseOrNil(_ text: String) -> BoolExpr? { try? parse(text) }
 
     public static func parse(_ text: String, origin: String = "function") throws -> BoolExpr {
         var tokens: [String] = []

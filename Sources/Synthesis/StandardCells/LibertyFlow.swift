@@ -14,8 +14,8 @@ public struct LibertyFlow: Sendable {
     public init(libertyPath: String) throws {
         self.libertyPath = libertyPath
         library = try LibertyLibrary(path: libertyPath)
-        guard library.leakageUnit == "1nW" else {
-            throw SynthesisFlow.Failure(description: "\(libertyPath): leakage_power_unit is '\(library.leakageUnit)'; the power analysis expects 1nW (the OSU 0.18 um library from scripts/install-tools.sh)")
+        guard library.leakageToNanowatts != nil else {
+            throw SynthesisFlow.Failure(description: "\(libertyPath): leakage_power_unit is '\(library.leakageUnit)'; give a liberty stating 1pW, 1nW, 1uW or 1mW")
         }
     }
 
@@ -64,6 +64,30 @@ public struct LibertyFlow: Sendable {
         return s
     }
 
+    /// The proof netlist's model of a flip-flop cell as a plain `$_DFF_P_`: a cell with inputs CLK and
+    /// D whose next state is D (osu018's), or any cell whose next state and positive clock are single
+    /// input pins, its other inputs (resets, which the flow ties inactive: every register is a plain
+    /// `$_DFF_P_` after `dfflegalize`) left open and each output its function of the state.
+    static func plainFlipFlopModel(_ cell: LibertyLibrary.Cell) -> String? {
+        guard let ff = cell.flipFlop else { return nil }
+        if cell.inputs.count == 2 && ff.next == .variable("D") {
+            return "module \(cell.name) (input CLK, input D, output Q);\n  \\$_DFF_P_ _TECHMAP_REPLACE_ (.C(CLK), .D(D), .Q(Q));\nendmodule\n"
+        }
+        guard case .variable(let d) = ff.next, case .variable(let clk) = BoolExpr.parseOrNil(ff.clock) ?? .constant(false),
+              cell.inputs.contains(d), cell.inputs.contains(clk) else { return nil }
+        var outputs: [String] = []
+        for (pin, f) in cell.outputs {
+            switch f {
+            case .variable(ff.state): outputs.append("  assign \(pin) = \(ff.state);\n")
+            case .variable(ff.stateInverted), .not(.variable(ff.state)): outputs.append("  assign \(pin) = ~\(ff.state);\n")
+            default: return nil
+            }
+        }
+        let ports = cell.inputs.map { "input \($0)" } + cell.outputs.map { "output \($0.pin)" }
+        return "module \(cell.name) (\(ports.joined(separator: ", ")));\n  wire \(ff.state);\n"
+            + "  \\$_DFF_P_ _TECHMAP_REPLACE_ (.C(\(clk)), .D(\(d)), .Q(\(ff.state)));\n" + outputs.joined() + "endmodule\n"
+    }
+
     public struct Mapped: Sendable {
         public var netlist: CellNetlist
         public var directory: String
@@ -82,8 +106,7 @@ public struct LibertyFlow: Sendable {
         let absolute = { (p: String) in p.hasPrefix("/") ? p : (fm.currentDirectoryPath as NSString).appendingPathComponent(p) }
         var prelude = blackBoxes.map { "read_verilog -lib -noautowire \(absolute($0))\n" }.joined()
         prelude += "read_verilog -noautowire \(sources.map(absolute).joined(separator: " "))\nhierarchy -check -top \(top)\nproc; flatten; opt_clean\n"
-        let dffs = library.cells.values.filter { $0.isSequential && $0.inputs.count == 2 && $0.flipFlop?.next == .variable("D") }.map(\.name).sorted()
-        let dffMap = dffs.map { "module \($0) (input CLK, input D, output Q);\n  \\$_DFF_P_ _TECHMAP_REPLACE_ (.C(CLK), .D(D), .Q(Q));\nendmodule\n" }.joined()
+        let dffMap = library.cells.keys.sorted().compactMap { Self.plainFlipFlopModel(library.cells[$0]!) }.joined()
         try dffMap.write(toFile: (dir as NSString).appendingPathComponent("dffmap.v"), atomically: true, encoding: .utf8)
         try script(prelude: prelude, blackBoxes: !blackBoxes.isEmpty)
             .write(toFile: (dir as NSString).appendingPathComponent("liberty.ys"), atomically: true, encoding: .utf8)

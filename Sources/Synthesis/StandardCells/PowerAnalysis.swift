@@ -185,8 +185,9 @@ public struct PowerAnalysis: Sendable {
         let g = try liberty.map(sources: sources, top: top, dir: dir, blackBoxes: [cellFile], proofTimeout: 1)
         let n = rows * cols
         var glueLeak = 0.0
-        for (t, c) in g.cellsByType { glueLeak += Double(c) * (liberty.library.cells[t]?.leakage ?? 0) }
-        // leakage_power_unit 1 nW (checked when the library is read): nW x ns = 1e-6 pJ
+        let toNW = liberty.library.leakageToNanowatts ?? 1
+        for (t, c) in g.cellsByType { glueLeak += Double(c) * (liberty.library.cells[t]?.leakage ?? 0) * toNW }
+        // in nW (the library's unit scaled when it was read): nW x ns = 1e-6 pJ
         let glueEnergy = Double(g.flipFlops) * (cell.flipFlopClockEnergy ?? 0) + glueLeak * timing.period * 1e-6
         return ArrayLibertyFigures(cells: n * cell.cells + g.cells, area: Self.r(Double(n) * cell.area + g.area, 1), glueCells: g.cells,
                                    glueArea: Self.r(g.area, 1), glueFlipFlops: g.flipFlops,

@@ -35,8 +35,10 @@ public struct StaticTiming: Sendable {
     public struct Power: Sendable { public var internal_: Double; public var switching: Double; public var leakage: Double }
 
     public func run(netlist file: String, top: String, sequential: Bool, liberty: String, dir: String) throws -> Result {
+        // constraints and reports in ns and pF whatever units the library states (ASAP7: ps, fF)
         var tcl = """
         read_liberty \(liberty)
+        set_cmd_units -time ns -capacitance pF -power W
         read_verilog \(file)
         link_design \(top)
 
