@@ -1,7 +1,8 @@
 import FloatArith
 
 /// Block pairs that exercise an MX dot design (SPEC "MX block formats and the MX dot product"):
-/// every element pair's product, the corner blocks, and seeded random blocks. The expected results
+/// every element pair's product, the corner blocks, the rounding-decision blocks
+/// (MXRoundingStimulus.swift) and seeded random blocks. The expected results
 /// come from the golden model (`MXDotDesign.golden`), never from these lists.
 extension MXDotDesign {
     public enum VectorSet: String, CaseIterable, Sendable {
@@ -10,6 +11,9 @@ extension MXDotDesign {
         /// NaN scales, NaN and infinite elements, inf * 0, infinities of both signs, exact
         /// cancellation, negative zeros, overflow, fp32 subnormal results, the extreme scales.
         case corners
+        /// Blocks solved for the decisions of the rounding to fp32 (`roundingBlocks`): every
+        /// binade, G/R/S combination, tie parity, carry and the overflow boundary.
+        case rounding
         /// Seeded random blocks.
         case random
     }
@@ -160,6 +164,7 @@ extension MXDotDesign {
             switch s {
             case .pairs: return pairBlocks()
             case .corners: return cornerBlocks()
+            case .rounding: return roundingBlocks()
             case .random: return randomBlocks(count: random, seed: seed)
             }
         }

@@ -46,7 +46,7 @@ public struct MXGateMutation: Sendable {
         for (k, line) in lines.enumerated() { apply += "design -load gates; \(line); opt_clean; write_verilog -noattr mutant\(k + 1).v; " }
         let a = try Tools.run("yosys", ["-q", "-p", apply], in: dir)
         guard a.status == 0 else { throw HarnessError("yosys mutate failed on the gate netlist of \(d.moduleName): \(a.firstErrorLine)") }
-        let trace = d.trace(d.blocks(d.element.width <= 6 ? MXDotDesign.VectorSet.allCases : [.corners, .random], random: random, seed: seed))
+        let trace = d.trace(d.blocks(d.element.width <= 6 ? MXDotDesign.VectorSet.allCases : [.corners, .rounding, .random], random: random, seed: seed))
         let files = try CycleTestbench.write(trace, name: d.moduleName, directory: dir)
         let testbench = testbenchDirectory
         @Sendable func passes(_ file: String, _ sub: String) throws -> Bool {
