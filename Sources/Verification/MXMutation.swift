@@ -111,7 +111,7 @@ public struct MXMutation: Sendable {
     /// Proves the mutant in `mutant` equal to the design in `original` for every input: a yosys
     /// miter (`miter -equiv -flatten`) and `sat -prove trigger 0` (combinational designs; a
     /// pipelined one with `-seq` over its latency from any register state is not attempted).
-    static func equivalence(_ d: MXDotDesign, original: String, mutant: String, directory: String, timeLimit: Double) -> Equivalence {
+    public static func equivalence(_ d: MXDotDesign, original: String, mutant: String, directory: String, timeLimit: Double) -> Equivalence {
         guard d.stages == 0 else { return .unproven("pipelined: the sat miter is for combinational designs") }
         do {
             let rename = { (file: String, name: String) throws -> Void in
