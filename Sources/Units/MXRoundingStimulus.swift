@@ -166,20 +166,23 @@ extension MXDotDesign {
         var absolute: [(value: UInt128, pair: (UInt32, UInt32))] = []
         for (m, p) in products { for (e, pair) in p.exponents { absolute.append((UInt128(m) << UInt128(e - lsb), pair)) } }
         absolute.sort { $0.value < $1.value }
+        // keyed by the leading one's place and the bit below it (each half of a leading-zero count's last mux)
         var byTop: [Int: [(pair: (UInt32, UInt32), negative: Bool)]] = [:]
         func top(_ v: UInt128) -> Int { 127 - v.leadingZeroBitCount }
-        for x in absolute where byTop[top(x.value)] == nil { byTop[top(x.value)] = [(x.pair, false)] }
+        func key(_ v: UInt128) -> Int { let t = top(v); return 2 * t + (t > 0 ? Int((v >> UInt128(t - 1)) & 1) : 0) }
+        for x in absolute where byTop[key(x.value)] == nil { byTop[key(x.value)] = [(x.pair, false)] }
         if k >= 2 {
             for i in absolute.indices {
                 for j in max(0, i - 3)..<i where absolute[i].value != absolute[j].value {
-                    let t = top(absolute[i].value - absolute[j].value)
+                    let t = key(absolute[i].value - absolute[j].value)
                     if byTop[t] == nil { byTop[t] = [(absolute[i].pair, false), (absolute[j].pair, true)] }
-                    let u = top(absolute[i].value + absolute[j].value)
+                    let u = key(absolute[i].value + absolute[j].value)
                     if byTop[u] == nil { byTop[u] = [(absolute[i].pair, false), (absolute[j].pair, false)] }
                 }
             }
         }
-        for (t, terms) in byTop.sorted(by: { $0.key < $1.key }) {
+        for (key, terms) in byTop.sorted(by: { $0.key < $1.key }) {
+            let t = key / 2
             for (n, target) in [0, -140, 127].enumerated() {
                 let scaleSum = target - (t + lsb) + 254
                 guard scaleSum >= 0 && scaleSum <= 508 else { continue }
