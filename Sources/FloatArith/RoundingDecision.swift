@@ -149,13 +149,17 @@ public struct RoundingCoverage: Sendable, Equatable {
     /// both sides. A class needing more bits than `span` (a normal G needs M + 2: M + 1 kept bits
     /// and the guard) is left out; `subnormalReachable` narrows the subnormal G/R/S classes when
     /// the values are single products (block size 1), whose bit patterns are few.
-    public func requirements(span: Int, subnormalPatterns: Set<Int>? = nil) -> [Requirement] {
+    /// `onSubnormalGrid`: every exact value is a multiple of the smallest subnormal (a sum of two
+    /// values of the format, the adder's): a subnormal result is then exact, so nothing lies below
+    /// the smallest subnormal and no subnormal G/R/S, tie or carry is reachable.
+    public func requirements(span: Int, subnormalPatterns: Set<Int>? = nil, onSubnormalGrid: Bool = false) -> [Requirement] {
         let m = format.mantissaBits, maxField = format.maxFiniteExponentField
+        let subnormalPatterns = onSubnormalGrid ? [0] : subnormalPatterns
         var out: [Requirement] = []
         let missingFields = (1...maxField).filter { !normalFields.contains($0) }
         out.append(Requirement(name: "normal binades (\(maxField))", reached: missingFields.isEmpty))
         out.append(Requirement(name: "subnormal binades (\(m))", reached: subnormalBinades.count == m))
-        out.append(Requirement(name: "below the smallest subnormal", reached: belowSubnormal > 0))
+        if !onSubnormalGrid { out.append(Requirement(name: "below the smallest subnormal", reached: belowSubnormal > 0)) }
         for c in 0..<8 {
             let need = c & 1 != 0 ? m + 4 : c & 2 != 0 ? m + 3 : c & 4 != 0 ? m + 2 : 1
             if span >= need { out.append(Requirement(name: "normal G/R/S = \(Self.grsName(c))", reached: grs[0][c] > 0)) }
@@ -170,7 +174,7 @@ public struct RoundingCoverage: Sendable, Equatable {
         }
         if subnormalPatterns?.contains(4) ?? true { out.append(Requirement(name: "subnormal tie, even", reached: ties[1][0] > 0)) }
         if span >= 2 && subnormalPatterns?.contains(4) ?? true { out.append(Requirement(name: "subnormal tie, odd", reached: ties[1][1] > 0)) }
-        if span >= m + 1 { out.append(Requirement(name: "subnormal rounds up to the smallest normal", reached: subnormalToNormal > 0)) }
+        if span >= m + 1 && !onSubnormalGrid { out.append(Requirement(name: "subnormal rounds up to the smallest normal", reached: subnormalToNormal > 0)) }
         let needs: [(RoundingDecision.OverflowSide, Int)] = [(.maxFiniteExact, m + 1), (.roundsDownToMaxFinite, m + 3), (.atThreshold, m + 2),
                                                               (.aboveThreshold, m + 3), (.beyondRange, 1)]
         for (side, need) in needs where span >= need {
