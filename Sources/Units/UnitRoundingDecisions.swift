@@ -112,7 +112,7 @@ extension ArithmeticUnit {
         }
         struct Key: Hashable { let offset: Int, pattern: Int, allOnes: Bool }
         let offsets = [m, m - 1, m - 2, 2, 1, 0, -1, -2, -3].filter { $0 <= m }
-        var found: [Key: (UInt64, UInt64, Int, Bool)] = [:]
+        var found: [Key: [(UInt64, UInt64, Int, Bool)]] = [:]
         for c in candidates {
             let n = value(c)
             guard n != 0 else { continue }
@@ -123,15 +123,15 @@ extension ArithmeticUnit {
                 let below: UInt128 = j - 2 > 0 ? n & ((UInt128(1) << UInt128(j - 2)) - 1) : 0
                 let p = (bit(j) << 3) | (bit(j - 1) << 2) | (bit(j - 2) << 1) | (below != 0 ? 1 : 0)
                 let ones = o >= 0 && j >= 0 && (n >> UInt128(j)) == (UInt128(1) << UInt128(o + 1)) - 1
-                for key in [Key(offset: o, pattern: p, allOnes: false)] + (ones && o >= m - 1 ? [Key(offset: o, pattern: p, allOnes: true)] : []) where found[key] == nil {
-                    found[key] = c
+                for key in [Key(offset: o, pattern: p, allOnes: false)] + (ones && o >= m - 1 ? [Key(offset: o, pattern: p, allOnes: true)] : []) where (found[key]?.count ?? 0) < 4 {
+                    found[key, default: []].append(c)
                 }
             }
         }
         // placement: the exponent fields that put N's leading one at unbiased exponent k
         var out: [(UInt32, UInt32)] = []
         var flip = false
-        func place(_ c: (UInt64, UInt64, Int, Bool), k: Int) {
+        @discardableResult func place(_ c: (UInt64, UInt64, Int, Bool), k: Int) -> Bool {
             let n = value(c)
             let t = 127 - n.leadingZeroBitCount
             flip.toggle()
@@ -140,16 +140,19 @@ extension ArithmeticUnit {
                 // (sa * sb) * 2^(ea + eb - 2 bias - 2M): ea + eb = k - t + 2 bias + 2M
                 let e = k - t + 2 * f.bias + 2 * m
                 let ea = min(max(e / 2, 1), maxField), eb = e - ea
-                guard eb >= 1 && eb <= maxField else { return }
+                guard eb >= 1 && eb <= maxField else { return false }
                 out.append((sign | UInt32(ea << m) | UInt32(c.0 - one), UInt32(eb << m) | UInt32(c.1 - one)))
             } else {
                 // sa * 2^(ea - bias - M) and sb * 2^(eb - bias - M), ea = eb + d: N's unit is eb's place
                 let eb = k - t + f.bias + m, ea = eb + c.2
-                guard eb >= 1 && ea <= maxField else { return }
+                guard eb >= 1 && ea <= maxField else { return false }
                 let other: UInt32 = c.3 != flip ? f.signMask : 0
                 out.append((sign | UInt32(ea << m) | UInt32(c.0 - one), other | UInt32(eb << m) | UInt32(c.1 - one)))
             }
+            return true
         }
+        // the first of a class's candidates whose exponent fields fit
+        func place(_ cs: [(UInt64, UInt64, Int, Bool)], k: Int) { _ = cs.first { place($0, k: k) } }
         let emin = 1 - f.bias
         let maxK = maxField - f.bias
         for (key, c) in found.sorted(by: { ($0.key.offset, $0.key.pattern) < ($1.key.offset, $1.key.pattern) }) {
@@ -160,7 +163,7 @@ extension ArithmeticUnit {
             }
         }
         // every binade from below the subnormal range to beyond the largest one
-        let near = found.filter { $0.value.2 <= 0 }.sorted { ($0.key.offset, $0.key.pattern) < ($1.key.offset, $1.key.pattern) }
+        let near = found.compactMapValues { $0.first { $0.2 <= 0 } }.sorted { ($0.key.offset, $0.key.pattern) < ($1.key.offset, $1.key.pattern) }
         if let any = near.first(where: { $0.key.offset == m && $0.key.pattern == 0b1101 })?.value ?? near.first?.value {
             for k in (emin - m - 3)...(maxK + 1) { place(any, k: k) }
         }
