@@ -49,8 +49,12 @@ extension ArithmeticUnit {
 
     /// The classes the unit can reach: a product of two significands has at most 2M + 2 bits; a
     /// sum of two values any span, but on the smallest subnormal's grid (a subnormal sum is exact).
-    public func roundingRequirements(_ c: RoundingCoverage) -> [RoundingCoverage.Requirement] {
-        kind.role.isMultiplier ? c.requirements(span: 2 * format.mantissaBits + 2) : c.requirements(span: 128, onSubnormalGrid: true)
+    /// `exhaustive`: the pairs are every input, so a class they miss is unreachable (e4m3's
+    /// overflow threshold 1.1101b * 2^8 would need the prime 29 as a product of two 4-bit
+    /// significands): only the classes reached are listed.
+    public func roundingRequirements(_ c: RoundingCoverage, exhaustive: Bool = false) -> [RoundingCoverage.Requirement] {
+        let all = kind.role.isMultiplier ? c.requirements(span: 2 * format.mantissaBits + 2) : c.requirements(span: 128, onSubnormalGrid: true)
+        return exhaustive ? all.filter(\.reached) : all
     }
 }
 
@@ -117,6 +121,8 @@ extension ArithmeticUnit {
             let n = value(c)
             guard n != 0 else { continue }
             let t = 127 - n.leadingZeroBitCount
+            // a difference that borrows below sa's leading one cannot reach the largest binade: left out
+            if c.2 >= 0 && t < m + c.2 { continue }
             for o in offsets {
                 let j = t - o
                 func bit(_ i: Int) -> Int { i >= 0 && i < 128 ? Int((n >> UInt128(i)) & 1) : 0 }

@@ -94,8 +94,10 @@ public final class UnitSimulation: @unchecked Sendable {
         var seen = Set<String>()
         for unit in config.units where unit.rounds && seen.insert(unit.withStages(0).moduleName).inserted {
             guard let c = unit.roundingCoverage(pairs(unit, config)) else { continue }
-            let req = unit.roundingRequirements(c)
-            out += "\(unit.withStages(0).moduleName): rounding decisions exercised (\(req.filter(\.reached).count) of \(req.count) reachable classes): \(c.summary())\n"
+            let exhaustive = VectorPlan.standard(for: unit.format, random: config.random, seed: config.seed) == .exhaustive
+            let req = unit.roundingRequirements(c, exhaustive: exhaustive)
+            out += "\(unit.withStages(0).moduleName): rounding decisions exercised (\(req.filter(\.reached).count) of \(req.count) reachable classes"
+                + "\(exhaustive ? ", every input: the classes missed are unreachable" : "")): \(c.summary())\n"
             let missing = req.filter { !$0.reached }.map(\.name)
             if !missing.isEmpty { out += "WARNING \(unit.withStages(0).moduleName): rounding decisions not exercised: \(missing.joined(separator: "; "))\n" }
         }
