@@ -160,7 +160,7 @@ struct SimMXCommand: ParsableCommand {
         commandName: "sim-mx",
         abstract: "Check MX block dot designs against the golden model on Verilator and Icarus.",
         discussion: """
-        For every --units x --formats design with --block K (and --stages S), writes the module into --build/rtl and drives it through the cycle testbench with every element pair (each alone in a lane, zeros elsewhere, exhaustive over the element format), the corner blocks and --count seeded random blocks. One table, one closing line; exit 1 on any mismatch.
+        For every --units x --formats design with --block K (and --stages S), writes the module into --build/rtl and drives it through the cycle testbench with every element pair (each alone in a lane, zeros elsewhere, exhaustive over the element format), the corner blocks, the rounding-decision blocks and --count seeded random blocks. The rounding-decision blocks are solved for the decisions of the one rounding to fp32: the exact sum in every binade (subnormal and below included), every guard/round/sticky combination in the normal and the subnormal range, ties of both parities, rounding carries, and the overflow boundary from both sides (fp32's largest finite value exactly, just above it, the rounding threshold, just above that), and the sum's leading one at every place of the adder word. One table; then, per design, the decisions the run exercised (counted from the golden model's exact sums) and any class the design can reach that it missed; one closing line. Exit 1 on any mismatch or a missed decision class.
 
         Examples:
           rtlgen sim-mx --units lmul,fpmul --formats e4m3,e2m1fn --block 32
