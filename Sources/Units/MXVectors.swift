@@ -59,6 +59,8 @@ extension MXDotDesign {
         out.append(block(fill(negZero), lanes([0: negZero], 0)))
         out.append(block(lanes([k - 1: 0], negZero), fill(one)))
         out.append(block(fill(negZero), fill(negZero)))
+        // one positive zero in each lane among negative zeros (+0): every input of the all-negative-zero AND
+        for i in 0..<k where i != 0 && i != k - 1 { out.append(block(lanes([i: 0], negZero), fill(one))) }
         // NaN scales, with zeros and with ones
         for (xa, xb) in [(0xFF, 0x7F), (0x7F, 0xFF), (0xFF, 0xFF), (0xFF, 0x00)] as [(UInt8, UInt8)] {
             out.append(block(fill(one), fill(one), xa, xb))
