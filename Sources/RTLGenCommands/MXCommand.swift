@@ -253,7 +253,7 @@ struct MutateMXCommand: ParsableCommand {
     @Option(name: .customLong("proof-timeout"), parsing: .unconditional, help: ArgumentHelp("Seconds each survivor's equivalence proof may take, 0...3600 (0: none; every survivor then fails).", valueName: "s"), transform: wholeNumber)
     var proofTimeout: Int = 120
 
-    @Option(name: .customLong("gate-mutants"), parsing: .unconditional, help: ArgumentHelp("Also this many gate-level mutants (yosys mutate on the generic-gate netlist, combinational designs), 0...255 (0: none).", valueName: "n"), transform: wholeNumber)
+    @Option(name: .customLong("gate-mutants"), parsing: .unconditional, help: ArgumentHelp("Also this many gate-level mutants (yosys mutate on the generic-gate netlist, combinational designs; survivors proven equivalent or not like the source mutants), 0...255 (0: none).", valueName: "n"), transform: wholeNumber)
     var gateMutants: Int = 0
 
     mutating func validate() throws {
@@ -286,11 +286,12 @@ struct MutateMXCommand: ParsableCommand {
             g.count = gateMutants
             g.random = count
             g.jobs = jobs
+            g.proofTimeLimit = Double(proofTimeout)
             g.testbenchDirectory = testbench
             g.buildDirectory = build
             let gates = try g.run(log: { StandardStreams.writeError(Data(($0 + "\n").utf8)) })
             print(MXGateMutation.render(d, gates), terminator: "")
-            gateSurvived = gates.contains { !$0.killed }
+            gateSurvived = gates.contains { !$0.killed && $0.equivalence != .proven }
         }
         if !MXMutation.unexplained(mutants).isEmpty || gateSurvived { throw ExitCode.failure }
     }

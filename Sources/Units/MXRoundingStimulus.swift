@@ -165,7 +165,7 @@ extension MXDotDesign {
         let lsb = productLSB
         var absolute: [(value: UInt128, pair: (UInt32, UInt32))] = []
         for (m, p) in products { for (e, pair) in p.exponents { absolute.append((UInt128(m) << UInt128(e - lsb), pair)) } }
-        absolute.sort { $0.value < $1.value }
+        absolute.sort { ($0.value, $0.pair.0, $0.pair.1) < ($1.value, $1.pair.0, $1.pair.1) }   // deterministic: no dictionary order
         // keyed by the leading one's place and the bit below it (each half of a leading-zero count's last mux)
         var byTop: [Int: [(pair: (UInt32, UInt32), negative: Bool)]] = [:]
         func top(_ v: UInt128) -> Int { 127 - v.leadingZeroBitCount }
@@ -193,6 +193,23 @@ extension MXDotDesign {
                     b[lanes[i]] = term.pair.1
                 }
                 let xa = (t + n) % 2 == 0 ? min(scaleSum, 254) : scaleSum / 2
+                out.append(BlockPair(a: a, b: b, xa: UInt8(xa), xb: UInt8(scaleSum - xa)))
+            }
+        }
+        // exact zero sums, which take no rounding (+0; -0 when every product is a negative zero),
+        // at every scale sum: a product and its negation, zeros, negative zeros
+        let representatives = odd.flatMap { m in products[m]!.exponents.keys.sorted().map { products[m]!.exponents[$0]! } }
+        if !representatives.isEmpty {
+            for (i, scaleSum) in (0...508).enumerated() {
+                let pair = representatives[(i * 7) % representatives.count]
+                let xa = i % 2 == 0 ? min(scaleSum, 254) : scaleSum / 2
+                var a = [UInt32](repeating: i % 3 == 0 ? f.signMask : 0, count: k), b = [UInt32](repeating: 0, count: k)
+                if k >= 2 {
+                    let l0 = i % k, l1 = (i + 1 + (i / k)) % k == l0 ? (l0 + 1) % k : (i + 1 + (i / k)) % k
+                    // the negation on a's sign or on b's, in either lane
+                    a[l0] = pair.0; b[l0] = pair.1
+                    if (i / 2) % 2 == 0 { a[l1] = pair.0 | f.signMask; b[l1] = pair.1 } else { a[l1] = pair.0; b[l1] = pair.1 | f.signMask }
+                }
                 out.append(BlockPair(a: a, b: b, xa: UInt8(xa), xb: UInt8(scaleSum - xa)))
             }
         }

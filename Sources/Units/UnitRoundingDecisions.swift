@@ -161,7 +161,7 @@ extension ArithmeticUnit {
         func place(_ cs: [(UInt64, UInt64, Int, Bool)], k: Int) { _ = cs.first { place($0, k: k) } }
         let emin = 1 - f.bias
         let maxK = maxField - f.bias
-        for (key, c) in found.sorted(by: { ($0.key.offset, $0.key.pattern) < ($1.key.offset, $1.key.pattern) }) {
+        for (key, c) in found.sorted(by: { ($0.key.offset, $0.key.pattern, $0.key.allOnes ? 1 : 0) < ($1.key.offset, $1.key.pattern, $1.key.allOnes ? 1 : 0) }) {
             if key.offset == m {
                 for k in (key.allOnes ? [maxK, maxK - 1, emin] : [emin, emin + 1, 0, maxK]) { place(c, k: k) }
             } else {
@@ -169,7 +169,7 @@ extension ArithmeticUnit {
             }
         }
         // every binade from below the subnormal range to beyond the largest one
-        let near = found.compactMapValues { $0.first { $0.2 <= 0 } }.sorted { ($0.key.offset, $0.key.pattern) < ($1.key.offset, $1.key.pattern) }
+        let near = found.compactMapValues { $0.first { $0.2 <= 0 } }.sorted { ($0.key.offset, $0.key.pattern, $0.key.allOnes ? 1 : 0) < ($1.key.offset, $1.key.pattern, $1.key.allOnes ? 1 : 0) }
         if let any = near.first(where: { $0.key.offset == m && $0.key.pattern == 0b1101 })?.value ?? near.first?.value {
             for k in (emin - m - 3)...(maxK + 1) { place(any, k: k) }
         }

@@ -114,9 +114,11 @@ public struct MXMutation: Sendable {
     public static func equivalence(_ d: MXDotDesign, original: String, mutant: String, directory: String, timeLimit: Double) -> Equivalence {
         guard d.stages == 0 else { return .unproven("pipelined: the sat miter is for combinational designs") }
         do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let rename = { (file: String, name: String) throws -> Void in
                 let text = try String(contentsOfFile: file, encoding: .utf8)
                     .replacingOccurrences(of: "module \(d.moduleName) (", with: "module \(name) (")
+                    .replacingOccurrences(of: "module \(d.moduleName)(", with: "module \(name)(")   // yosys' write_verilog
                 try text.write(toFile: "\(directory)/\(name).v", atomically: true, encoding: .utf8)
             }
             try rename(original, "gold")
