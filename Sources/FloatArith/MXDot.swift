@@ -98,15 +98,8 @@ public enum MXDot {
         if positiveInfinity && negativeInfinity { return nan }
         if positiveInfinity { return 0x7F80_0000 }
         if negativeInfinity { return 0xFF80_0000 }
-        let nonzero = products.filter { $0.significand != 0 }
-        guard let lowest = nonzero.map(\.exponent).min() else {
+        guard let (sum, lowest) = exactSum(products) else {
             return products.allSatisfy(\.negative) ? 0x8000_0000 : 0
-        }
-        // Exact: every product is below 2^72 (SPEC's formats), aligned to the lowest exponent.
-        var sum: Int128 = 0
-        for p in nonzero {
-            let v = Int128(p.significand) << (p.exponent - lowest)
-            sum += p.negative ? -v : v
         }
         if sum == 0 { return 0 }                     // exact cancellation: +0
         var magnitude = sum.magnitude
@@ -122,5 +115,35 @@ public enum MXDot {
         let significand = UInt64(magnitude | sticky)
         return Rounding.round(.fp32, sign: sum < 0 ? 1 : 0, significand: significand, exponent: lowest + shift + ea + eb,
                               flushSubnormals: false, overflow: .infinity)
+    }
+
+    /// The exact sum of finite products: `sum * 2^lowest` (two's complement), `lowest` the smallest
+    /// exponent of a nonzero product; nil when every product is zero. Exact: every product is below
+    /// 2^72 (SPEC's formats), aligned to the lowest exponent.
+    static func exactSum(_ products: [ExactValue]) -> (sum: Int128, lowest: Int)? {
+        let nonzero = products.filter { $0.significand != 0 }
+        guard let lowest = nonzero.map(\.exponent).min() else { return nil }
+        var sum: Int128 = 0
+        for p in nonzero {
+            let v = Int128(p.significand) << (p.exponent - lowest)
+            sum += p.negative ? -v : v
+        }
+        return (sum, lowest)
+    }
+
+    /// The exact scaled sum `2^(xa-127) * 2^(xb-127) * sum p_i` that `dot` rounds once to fp32, as
+    /// `magnitude * 2^exponent` with its sign; nil when the result is a special (NaN scale, NaN or
+    /// infinite product) or the sum is exactly zero (no rounding takes place).
+    public static func scaledSum(_ a: [UInt32], _ b: [UInt32], xa: UInt8, xb: UInt8, element f: FloatFormat, rule: MXProductRule)
+        -> (negative: Bool, magnitude: UInt128, exponent: Int)? {
+        let scale = ScaleFormat.e8m0
+        guard let ea = scale.exponent(xa), let eb = scale.exponent(xb) else { return nil }
+        var products: [ExactValue] = []
+        for i in a.indices {
+            guard case .finite(let v) = product(a[i], b[i], f, rule) else { return nil }
+            products.append(v)
+        }
+        guard let (sum, lowest) = exactSum(products), sum != 0 else { return nil }
+        return (sum < 0, sum.magnitude, lowest + ea + eb)
     }
 }

@@ -73,6 +73,7 @@ struct SimCommand: ParsableCommand {
         let sim = UnitSimulation(config) { StandardStreams.writeError(Data(($0 + "\n").utf8)) }
         let outcomes = try sim.run()
         print(SimulationReport.render(outcomes), terminator: "")
+        print(UnitSimulation.decisions(sim.config), terminator: "")
         if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }
 }

@@ -1,7 +1,8 @@
 import FloatArith
 
 /// Block pairs that exercise an MX dot design (SPEC "MX block formats and the MX dot product"):
-/// every element pair's product, the corner blocks, and seeded random blocks. The expected results
+/// every element pair's product, the corner blocks, the rounding-decision blocks
+/// (MXRoundingStimulus.swift) and seeded random blocks. The expected results
 /// come from the golden model (`MXDotDesign.golden`), never from these lists.
 extension MXDotDesign {
     public enum VectorSet: String, CaseIterable, Sendable {
@@ -10,6 +11,9 @@ extension MXDotDesign {
         /// NaN scales, NaN and infinite elements, inf * 0, infinities of both signs, exact
         /// cancellation, negative zeros, overflow, fp32 subnormal results, the extreme scales.
         case corners
+        /// Blocks solved for the decisions of the rounding to fp32 (`roundingBlocks`): every
+        /// binade, G/R/S combination, tie parity, carry and the overflow boundary.
+        case rounding
         /// Seeded random blocks.
         case random
     }
@@ -55,6 +59,8 @@ extension MXDotDesign {
         out.append(block(fill(negZero), lanes([0: negZero], 0)))
         out.append(block(lanes([k - 1: 0], negZero), fill(one)))
         out.append(block(fill(negZero), fill(negZero)))
+        // one positive zero in each lane among negative zeros (+0): every input of the all-negative-zero AND
+        for i in 0..<k where i != 0 && i != k - 1 { out.append(block(lanes([i: 0], negZero), fill(one))) }
         // NaN scales, with zeros and with ones
         for (xa, xb) in [(0xFF, 0x7F), (0x7F, 0xFF), (0xFF, 0xFF), (0xFF, 0x00)] as [(UInt8, UInt8)] {
             out.append(block(fill(one), fill(one), xa, xb))
@@ -160,6 +166,7 @@ extension MXDotDesign {
             switch s {
             case .pairs: return pairBlocks()
             case .corners: return cornerBlocks()
+            case .rounding: return roundingBlocks()
             case .random: return randomBlocks(count: random, seed: seed)
             }
         }

@@ -8,8 +8,9 @@ import Units
 /// then `count` one-gate changes from yosys `mutate -list` (a cell input bit inverted, tied to a
 /// constant or to another bit), each written as its own netlist in one yosys process and driven on
 /// Icarus with sim-mx's trace of the design (every element pair for elements of up to 6 bits, the
-/// corner blocks, seeded random blocks). The unmutated gate netlist must pass the trace first. A
-/// mutant the trace does not kill survives (equivalence unproven: the trace is not exhaustive).
+/// corner blocks, the rounding-decision blocks, seeded random blocks). The unmutated gate netlist
+/// must pass the trace first. A mutant the trace does not kill is then proven equivalent to the
+/// unmutated netlist, or not, by yosys (`MXMutation.equivalence`: a miter, sat for every input).
 public struct MXGateMutation: Sendable {
     public var design: MXDotDesign
     public var count = 16
@@ -18,6 +19,8 @@ public struct MXGateMutation: Sendable {
     public var buildDirectory = "build/mutate-mx"
     public var testbenchDirectory = "testbench"
     public var jobs = 2
+    /// Seconds each survivor's equivalence proof may take (0: none).
+    public var proofTimeLimit: Double = 120
 
     public init(design: MXDotDesign) { self.design = design }
 
@@ -25,6 +28,8 @@ public struct MXGateMutation: Sendable {
         public let index: Int
         public let description: String
         public let killed: Bool
+        /// For a survivor: its equivalence proof.
+        public var equivalence: MXMutation.Equivalence? = nil
     }
 
     public func run(log: @escaping @Sendable (String) -> Void = { _ in }) throws -> [Mutant] {
@@ -46,7 +51,7 @@ public struct MXGateMutation: Sendable {
         for (k, line) in lines.enumerated() { apply += "design -load gates; \(line); opt_clean; write_verilog -noattr mutant\(k + 1).v; " }
         let a = try Tools.run("yosys", ["-q", "-p", apply], in: dir)
         guard a.status == 0 else { throw HarnessError("yosys mutate failed on the gate netlist of \(d.moduleName): \(a.firstErrorLine)") }
-        let trace = d.trace(d.blocks(d.element.width <= 6 ? MXDotDesign.VectorSet.allCases : [.corners, .random], random: random, seed: seed))
+        let trace = d.trace(d.blocks(d.element.width <= 6 ? MXDotDesign.VectorSet.allCases : [.corners, .rounding, .random], random: random, seed: seed))
         let files = try CycleTestbench.write(trace, name: d.moduleName, directory: dir)
         let testbench = testbenchDirectory
         @Sendable func passes(_ file: String, _ sub: String) throws -> Bool {
@@ -63,8 +68,14 @@ public struct MXGateMutation: Sendable {
         let out = WorkerPool.map(lines.count, jobs: jobs) { k -> Result<Mutant, HarnessError> in
             do {
                 let killed = try !passes("mutant\(k + 1).v", "m\(k + 1)")
+                var mutant = Mutant(index: k + 1, description: MutationRun.describeGateMutation(lines[k]), killed: killed)
+                if !killed {
+                    mutant.equivalence = proofTimeLimit > 0
+                        ? MXMutation.equivalence(d, original: "\(dir)/gates.v", mutant: "\(dir)/mutant\(k + 1).v", directory: "\(dir)/m\(k + 1)", timeLimit: proofTimeLimit)
+                        : .unproven("no proof run")
+                }
                 try? FileManager.default.removeItem(atPath: "\(dir)/m\(k + 1)")
-                return .success(Mutant(index: k + 1, description: MutationRun.describeGateMutation(lines[k]), killed: killed))
+                return .success(mutant)
             } catch { return .failure(error as? HarnessError ?? HarnessError("\(error)")) }
         }
         return try out.map { try $0.get() }
@@ -72,8 +83,16 @@ public struct MXGateMutation: Sendable {
 
     public static func render(_ d: MXDotDesign, _ mutants: [Mutant]) -> String {
         let killed = mutants.filter(\.killed).count
-        var out = "\(d.moduleName): \(mutants.count) gate mutants: \(killed) killed, \(mutants.count - killed) survived\n"
-        for m in mutants where !m.killed { out += "  survived (not killed by the trace; equivalence unproven): gate mutant \(m.index): \(m.description)\n" }
+        let equivalent = mutants.filter { $0.equivalence == .proven }.count
+        var out = "\(d.moduleName): \(mutants.count) gate mutants: \(killed) killed, \(equivalent) proven equivalent (yosys sat miter), \(mutants.count - killed - equivalent) survived unexplained\n"
+        for m in mutants where !m.killed {
+            switch m.equivalence {
+            case .proven?: out += "  equivalent (proven, sat): gate mutant \(m.index): \(m.description)\n"
+            case .counterexample(let c)?: out += "  SURVIVED, NOT EQUIVALENT (a stimulus gap; counterexample \(c)): gate mutant \(m.index): \(m.description)\n"
+            case .unproven(let why)?: out += "  SURVIVED, equivalence unproven (\(why)): gate mutant \(m.index): \(m.description)\n"
+            case nil: out += "  SURVIVED: gate mutant \(m.index): \(m.description)\n"
+            }
+        }
         return out
     }
 }

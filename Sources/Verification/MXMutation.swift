@@ -5,9 +5,13 @@ import Units
 
 /// Mutation of the MX dot designs: every operator and sized constant on the right-hand side of the
 /// module's assignments changed one at a time (`MutationRun.sourceMutations`, the units' source
-/// mutants), each simulated on Icarus with the design's golden trace (every element pair, the
-/// corners and seeded random blocks). A mutant the trace does not kill survives; with a
-/// non-exhaustive trace a survivor is not proven equivalent, and the report lists each one.
+/// mutants), each simulated on Icarus with the design's golden trace (every element pair for
+/// elements of up to 6 bits, the corners, the rounding-decision blocks and seeded random blocks).
+/// The trace is not exhaustive, so a mutant it does not kill is then proven equivalent to the
+/// unmutated design, or not, by yosys (a miter of the two, `sat -prove trigger 0`: every input):
+/// where `rtlgen mutate` proves its survivors by exhaustive simulation of 8-bit operands, an MX
+/// block's inputs are too many to enumerate. A survivor with a counterexample is a stimulus gap
+/// (the counterexample block is printed); one whose proof times out is unproven.
 public struct MXMutation: Sendable {
     public var design: MXDotDesign
     /// Every element pair for element formats of up to 6 bits (4,096 pairs); the 8-bit formats'
@@ -24,13 +28,29 @@ public struct MXMutation: Sendable {
 
     public init(design: MXDotDesign) {
         self.design = design
-        sets = design.element.width <= 6 ? MXDotDesign.VectorSet.allCases : [.corners, .random]
+        sets = design.element.width <= 6 ? MXDotDesign.VectorSet.allCases : [.corners, .rounding, .random]
+    }
+
+    /// Seconds each survivor's equivalence proof may take (0: no proofs).
+    public var proofTimeLimit: Double = 120
+
+    /// What yosys said of a survivor.
+    public enum Equivalence: Sendable, Equatable {
+        /// `sat -prove trigger 0` on the miter: equal for every input.
+        case proven
+        /// A block on which the mutant differs: the trace missed it.
+        case counterexample(String)
+        /// The proof did not finish (or was not run): why.
+        case unproven(String)
     }
 
     public struct Mutant: Sendable {
         public let line: Int
         public let description: String
         public let result: MutationRun.SourceMutant.Result
+        /// For a survivor: its equivalence proof.
+        public var equivalence: Equivalence? = nil
+        public var provenEquivalent: Bool { equivalence == .proven }
     }
 
     public func run(log: @escaping @Sendable (String) -> Void = { _ in }) throws -> [Mutant] {
@@ -76,21 +96,82 @@ public struct MXMutation: Sendable {
                 else if r.failure == nil { result = .survived }
                 else { result = .stillborn(r.failure!) }
             }
+            var mutant = Mutant(line: lineNumber, description: description, result: result)
+            if result == .survived {
+                mutant.equivalence = proofTimeLimit > 0 ? Self.equivalence(d, original: originalFile, mutant: mfile, directory: mdir, timeLimit: proofTimeLimit)
+                    : .unproven("no proof run")
+            }
             try? FileManager.default.removeItem(atPath: mdir)
-            return Mutant(line: lineNumber, description: description, result: result)
+            return mutant
         })
         progress.finish()
         return out
     }
 
+    /// Proves the mutant in `mutant` equal to the design in `original` for every input: a yosys
+    /// miter (`miter -equiv -flatten`) and `sat -prove trigger 0` (combinational designs; a
+    /// pipelined one with `-seq` over its latency from any register state is not attempted).
+    public static func equivalence(_ d: MXDotDesign, original: String, mutant: String, directory: String, timeLimit: Double) -> Equivalence {
+        guard d.stages == 0 else { return .unproven("pipelined: the sat miter is for combinational designs") }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let rename = { (file: String, name: String) throws -> Void in
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                    .replacingOccurrences(of: "module \(d.moduleName) (", with: "module \(name) (")
+                    .replacingOccurrences(of: "module \(d.moduleName)(", with: "module \(name)(")   // yosys' write_verilog
+                try text.write(toFile: "\(directory)/\(name).v", atomically: true, encoding: .utf8)
+            }
+            try rename(original, "gold")
+            try rename(mutant, "gate")
+            let script = "read_verilog gold.v; read_verilog gate.v; proc; opt_clean; miter -equiv -flatten -make_outputs gold gate miter; "
+                + "hierarchy -top miter; flatten; opt -fast; sat -prove trigger 0 -show-inputs miter"
+            let r = try Tools.run("yosys", ["-q", "-p", script, "-l", "sat.log"], in: directory, timeLimit: timeLimit)
+            if r.timedOut != nil { return .unproven("the sat proof timed out after \(Int(timeLimit)) s") }
+            let log = (try? String(contentsOfFile: "\(directory)/sat.log", encoding: .utf8)) ?? r.output
+            if log.contains("SAT proof finished - no model found: SUCCESS!") { return .proven }
+            if log.contains("SAT proof finished - model found: FAIL!") {
+                var v: [String: UInt64] = [:]
+                for line in log.split(separator: "\n") {
+                    let f = line.split(separator: " ", omittingEmptySubsequences: true)
+                    guard f.count == 4, f[0].hasPrefix("\\in_"), let x = UInt64(f[3], radix: 2) else { continue }
+                    v[String(f[0].dropFirst(4))] = x
+                }
+                let n = d.element.width, k = d.blockSize
+                guard let a = v["a"], let b = v["b"], let xa = v["xa"], let xb = v["xb"] else { return .counterexample("(yosys' table lacks an input; see \(directory)/sat.log)") }
+                let p = MXDotDesign.BlockPair(a: (0..<k).map { UInt32((a >> UInt64($0 * n)) & ((1 << UInt64(n)) - 1)) },
+                                              b: (0..<k).map { UInt32((b >> UInt64($0 * n)) & ((1 << UInt64(n)) - 1)) },
+                                              xa: UInt8(xa), xb: UInt8(xb))
+                let hex = { (x: [UInt32]) in x.map { String($0, radix: 16) }.joined(separator: " ") }
+                return .counterexample("xa \(String(p.xa, radix: 16)) xb \(String(p.xb, radix: 16)) a [\(hex(p.a))] b [\(hex(p.b))]: golden \(String(format: "%08x", d.golden(p)))")
+            }
+            return .unproven("yosys gave no verdict: \(r.firstErrorLine)")
+        } catch {
+            return .unproven("\(error)")
+        }
+    }
+
+    /// Survivors not proven equivalent (a counterexample or no verdict): `mutate-mx` fails on any.
+    public static func unexplained(_ mutants: [Mutant]) -> [Mutant] { mutants.filter { $0.result == .survived && !$0.provenEquivalent } }
+
     public static func render(_ d: MXDotDesign, _ mutants: [Mutant]) -> String {
         let killed = mutants.filter { if case .killed = $0.result { return true } else { return false } }.count
         let survived = mutants.filter { $0.result == .survived }
+        let equivalent = survived.filter(\.provenEquivalent)
         let stillborn = mutants.count - killed - survived.count
-        var out = "\(d.moduleName): \(mutants.count) source mutants: \(killed) killed, \(survived.count) survived, \(stillborn) stillborn"
+        var out = "\(d.moduleName): \(mutants.count) source mutants: \(killed) killed, \(equivalent.count) proven equivalent (yosys sat miter), "
+            + "\(survived.count - equivalent.count) survived unexplained, \(stillborn) stillborn"
         let live = killed + survived.count
-        out += String(format: "; %.1f%% of the mutants that compiled killed\n", live == 0 ? 100 : 100 * Double(killed) / Double(live))
-        for s in survived { out += "  survived (not killed by the trace; equivalence unproven): line \(s.line): \(s.description)\n" }
+        out += String(format: "; %.1f%% of the mutants that compiled killed", live == 0 ? 100 : 100 * Double(killed) / Double(live))
+        let nonEquivalent = live - equivalent.count
+        out += String(format: ", %.1f%% of the non-equivalent ones\n", nonEquivalent == 0 ? 100 : 100 * Double(killed) / Double(nonEquivalent))
+        for s in equivalent { out += "  equivalent (proven, sat): line \(s.line): \(s.description)\n" }
+        for s in survived where !s.provenEquivalent {
+            switch s.equivalence {
+            case .counterexample(let c)?: out += "  SURVIVED, NOT EQUIVALENT (a stimulus gap; counterexample \(c)): line \(s.line): \(s.description)\n"
+            case .unproven(let why)?: out += "  SURVIVED, equivalence unproven (\(why)): line \(s.line): \(s.description)\n"
+            default: out += "  SURVIVED: line \(s.line): \(s.description)\n"
+            }
+        }
         return out
     }
 }

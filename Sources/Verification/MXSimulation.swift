@@ -25,7 +25,11 @@ public struct MXSimulation: Sendable {
         public let run: CycleTestbench.Run
         /// The first mismatch, decoded (nil when none).
         public let firstMismatch: String?
-        public var passed: Bool { run.passed }
+        /// The rounding decisions the blocks exercised, and the classes the design can reach.
+        public let coverage: RoundingCoverage
+        public let requirements: [RoundingCoverage.Requirement]
+        public var missing: [String] { requirements.filter { !$0.reached }.map(\.name) }
+        public var passed: Bool { run.passed && missing.isEmpty }
     }
 
     /// Writes each design's Verilog into `<build>/rtl` and checks it on every simulator.
@@ -37,12 +41,15 @@ public struct MXSimulation: Sendable {
             try writeIfChanged(Data(try d.verilog().utf8), to: "\(rtl)/\(d.fileName)")
             let blocks = d.blocks(sets, random: random, seed: seed)
             let trace = d.trace(blocks)
+            let coverage = d.roundingCoverage(blocks)
+            let requirements = d.roundingRequirements(coverage)
             log("sim-mx: \(d.moduleName): \(blocks.count) block pairs on \(simulators.map(\.rawValue).joined(separator: ", "))")
             let runs = try CycleTestbench.check(d, trace: trace, rtlDirectory: rtl, simulators: simulators, buildDirectory: buildDirectory,
                                                 testbench: testbenchDirectory, report: 3, timeLimit: timeLimit, log: log)
             for (sim, r) in runs {
                 rows.append(Row(design: d, simulator: sim, blocks: blocks.count, run: r,
-                                firstMismatch: r.mismatches.first.map { Self.describe($0, d, trace) }))
+                                firstMismatch: r.mismatches.first.map { Self.describe($0, d, trace) },
+                                coverage: coverage, requirements: requirements))
             }
         }
         return rows
@@ -69,10 +76,19 @@ public struct MXSimulation: Sendable {
         var t = TextTable(header: ["design", "simulator", "block pairs", "checked", "mismatches", "result"], rightAligned: [2, 3, 4])
         for r in rows {
             t.rows.append([r.design.moduleName, r.simulator.rawValue, "\(r.blocks)", "\(r.run.checked ?? 0)", "\(r.run.mismatchCount ?? 0)",
-                           r.passed ? "PASS" : "FAIL"])
+                           r.run.passed ? (r.missing.isEmpty ? "PASS" : "FAIL (coverage)") : "FAIL"])
         }
         var out = t.render() + "\n"
-        for r in rows where !r.passed {
+        // the decisions of the rounding to fp32 each design's blocks exercised (once per design)
+        var seen = Set<String>()
+        for r in rows where seen.insert(r.design.moduleName).inserted {
+            let reached = r.requirements.filter(\.reached).count
+            out += "\(r.design.moduleName): rounding decisions exercised (\(reached) of \(r.requirements.count) required classes): \(r.coverage.summary())\n"
+            if !r.missing.isEmpty {
+                out += "\(r.design.moduleName): REQUIRED ROUNDING DECISIONS NOT EXERCISED: \(r.missing.joined(separator: "; "))\n"
+            }
+        }
+        for r in rows where !r.run.passed {
             out += "\(r.design.moduleName) on \(r.simulator.rawValue): \(r.run.failure ?? r.firstMismatch ?? "mismatch")\n"
         }
         let failed = rows.filter { !$0.passed }.count

@@ -80,14 +80,37 @@ public final class UnitSimulation: @unchecked Sendable {
         try run(try preflight())
     }
 
+    /// The operand pairs `rtlgen sim` drives a unit with: exhaustive for formats of up to 8 bits,
+    /// else the corner operands crossed and `random` seeded pairs, then the rounding-decision pairs.
+    public static func pairs(_ unit: ArithmeticUnit, _ config: SimulationConfig) -> [(UInt32, UInt32)] {
+        let plan = VectorPlan.standard(for: unit.format, random: config.random, seed: config.seed)
+        return Vectors.pairs(unit.format, plan: plan) + (plan == .exhaustive ? [] : unit.roundingPairs())
+    }
+
+    /// One line per unit that rounds: the rounding decisions its pairs exercise (the MX dots'
+    /// list, `RoundingCoverage`), and a warning naming any reachable class they miss.
+    public static func decisions(_ config: SimulationConfig) -> String {
+        var out = ""
+        var seen = Set<String>()
+        for unit in config.units where unit.rounds && seen.insert(unit.withStages(0).moduleName).inserted {
+            guard let c = unit.roundingCoverage(pairs(unit, config)) else { continue }
+            let exhaustive = VectorPlan.standard(for: unit.format, random: config.random, seed: config.seed) == .exhaustive
+            let req = unit.roundingRequirements(c, exhaustive: exhaustive)
+            out += "\(unit.withStages(0).moduleName): rounding decisions exercised (\(req.filter(\.reached).count) of \(req.count) reachable classes"
+                + "\(exhaustive ? ", every input: the classes missed are unreachable" : "")): \(c.summary())\n"
+            let missing = req.filter { !$0.reached }.map(\.name)
+            if !missing.isEmpty { out += "WARNING \(unit.withStages(0).moduleName): rounding decisions not exercised: \(missing.joined(separator: "; "))\n" }
+        }
+        return out
+    }
+
     /// Checks each design (a unit of any stage count) in its file against its golden trace.
     public func run(_ units: [(ArithmeticUnit, String)]) throws -> [SimulationOutcome] {
         let traceDir = "\(config.buildDirectory)/vectors"
         // Golden traces, written only when their content changes.
         var jobs: [Job] = []
         for (unit, file) in units {
-            let plan = VectorPlan.standard(for: unit.format, random: config.random, seed: config.seed)
-            let trace = unit.trace(Vectors.pairs(unit.format, plan: plan))
+            let trace = unit.trace(Self.pairs(unit, config))
             let files = try CycleTestbench.write(trace, name: unit.moduleName, directory: traceDir)
             jobs.append(Job(module: unit.moduleName, unit: unit, file: file, trace: trace, files: files))
         }

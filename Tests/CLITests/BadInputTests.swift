@@ -669,6 +669,7 @@ extension CLITests {
         (["mxdot", "--unit", "lmul", "--format", "e4m3", "--out", "OUT/mx"], "--stages", 0...0),
         (["sim-mx", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "--count", 0...0),
         (["mutate-mx", "--unit", "lmul", "--format", "e4m3", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "--every", 1...1),
+        (["mutate-mx", "--unit", "lmul", "--format", "e4m3", "--build", "OUT/b", "--testbench", "ROOT/testbench"], "--proof-timeout", 0...3600),
         (prove + ["--modules", "lmul_e4m3"], "--time-limit", 1...86_400),
         (prove + ["--modules", "lmul_e4m3"], "--fallback-time-limit", 1...86_400),
         (prove + ["--modules", "lmul_e4m3"], "--gate-mutant", 1...1000),

@@ -42,7 +42,8 @@ import Verification
         #expect(rows.count == 2)
         for r in rows {
             #expect(r.passed, "\(d.moduleName) on \(r.simulator): \(r.run.failure ?? r.firstMismatch ?? "")")
-            #expect(r.run.checked == pairs + d.cornerBlocks().count + 500)
+            #expect(r.run.checked == pairs + d.cornerBlocks().count + d.roundingBlocks().count + 500)
+            #expect(r.missing.isEmpty, "\(d.moduleName): rounding decisions not exercised: \(r.missing)")
         }
     }
 
@@ -55,14 +56,15 @@ import Verification
         let dir = try scratch(d.moduleName)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var s = MXSimulation(designs: [d])
-        s.sets = [.corners, .random]
+        s.sets = [.corners, .rounding, .random]
         s.random = 1500
         s.buildDirectory = dir
         s.testbenchDirectory = repoRoot + "/testbench"
         let rows = try s.run()
         for r in rows {
-            #expect(r.passed && r.run.checked == d.cornerBlocks().count + 1500, "\(d.moduleName) on \(r.simulator): \(r.run.failure ?? r.firstMismatch ?? "")")
-            #expect(r.run.cycles == d.cornerBlocks().count + 1500 + stages)
+            let blocks = d.cornerBlocks().count + d.roundingBlocks().count + 1500
+            #expect(r.passed && r.run.checked == blocks, "\(d.moduleName) on \(r.simulator): \(r.run.failure ?? r.firstMismatch ?? "") \(r.missing)")
+            #expect(r.run.cycles == blocks + stages)
         }
     }
 
