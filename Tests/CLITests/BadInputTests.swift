@@ -268,7 +268,7 @@ extension CLITests {
         (exhaustive + ["--modules", "lmul_e8m23"], "at most 16 bits", 64),
         (exhaustive + ["--modules", "lmul_e4m3", "--lanes", "7"], "--lanes 7 is out of range", 64),
         // in range, but too few lanes for 8-bit results (lanes.v's ports must be wider than 64 bits): was a g++ static assertion
-        (exhaustive + ["--modules", "lmul_e4m3", "--lanes", "8"], "--lanes 8 is too few for lmul_e4m3", 64),
+        (exhaustive + ["--modules", "lmul_e4m3", "--lanes", "8"], "--lanes 8 is too few for lmul_e4m3: its 8-bit results need lanes x 8 > 64 bits; give --lanes 9...256", 64),
         (exhaustive + ["--modules", "lmul_e4m3", "--threads", "0"], "--threads 0", 64),
         (exhaustive + ["--modules", "lmul_e4m3", "--testbench", "/nonexistent"], "--testbench", 64),
         (exhaustive + ["--modules", ""], "empty list", 64),
