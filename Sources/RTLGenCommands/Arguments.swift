@@ -176,9 +176,11 @@ struct ModuleList: CustomStringConvertible, Sendable {
         if let p = base.range(of: "_p", options: .backwards), !base[p.upperBound...].isEmpty,
            base[p.upperBound...].allSatisfy({ $0.isASCII && $0.isNumber }) {
             let digits = base[p.upperBound...]
-            guard let s = Int(digits), (1...ArithmeticUnit.maxStages).contains(s), "\(s)" == digits else {
-                throw UsageError("'\(name)': _p<S> takes S = 1...\(ArithmeticUnit.maxStages) register stages, without leading zeros (SPEC \"Ports\")")
+            guard let s = Int(digits), s >= 1, "\(s)" == digits else {
+                if digits.first != "0" { throw UsageError(RegisterStages.outOfRange(spelled: "'\(name)': _p\(digits)")) }
+                throw UsageError("'\(name)': a pipelined variant has 1 or more stages, _p<S> with S = 1...\(ArithmeticUnit.maxStages) without leading zeros (SPEC \"Ports\"); the combinational module has no _p")
             }
+            if let why = RegisterStages.refusal(s, spelled: "'\(name)': _p\(s)") { throw UsageError(why) }
             base = String(base[..<p.lowerBound])
         }
         if base.hasSuffix("_ovf_inf") { base.removeLast("_ovf_inf".count) }
