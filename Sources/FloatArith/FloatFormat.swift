@@ -44,6 +44,9 @@ public struct FloatFormat: Hashable, Sendable, CustomStringConvertible {
         case notAFiniteFormat(String)
         /// A `--format` name that is no format.
         case unknownName(String)
+        /// A name that would be a format written another way (capitals, leading zeros): the
+        /// canonical spelling beside it. Every option that takes a format name takes only that.
+        case notCanonical(String, canonical: String)
         public var description: String {
             switch self {
             case .exponentOutOfRange(let e):
@@ -57,6 +60,8 @@ public struct FloatFormat: Hashable, Sendable, CustomStringConvertible {
                     + (name == "e4m3fn" ? " (OCP E4M3FN, which has a NaN, is e4m3)" : "")
             case .unknownName(let name):
                 return (name.isEmpty ? "empty format name" : "unknown format '\(name)'") + "; give " + FloatFormat.validNames
+            case .notCanonical(let name, let canonical):
+                return "'\(name)' is not a format name as written; write \(canonical) (format names are lowercase, without leading zeros)"
             }
         }
     }
@@ -138,15 +143,33 @@ public struct FloatFormat: Hashable, Sendable, CustomStringConvertible {
         return f
     }
 
-    /// Resolves a `--format` name: e4m3, e5m2, bf16, fp16, fp32, any `e<E>m<M>` (IEEE-style, or
-    /// E4M3FN for e4m3), or one of the finite formats e2m1fn, e2m3fn, e3m2fn.
+    /// Resolves a format name, the one parser of every option that takes one (`--format`,
+    /// `--formats`, `--mx-formats`, ...): e4m3, e5m2, bf16, fp16, fp32, any `e<E>m<M>` (IEEE-style,
+    /// or E4M3FN for e4m3), or one of the finite formats e2m1fn, e2m3fn, e3m2fn. Only the canonical
+    /// spelling is taken: `E4M3` or `e04m3` is refused with `notCanonical` naming `e4m3`.
     public static func named(_ name: String) throws(FormatError) -> FloatFormat {
-        switch name {
-        case "bf16": return .bf16
-        case "fp16": return .fp16
-        case "fp32": return .fp32
-        default: break
+        let lower = name.lowercased()
+        let f: FloatFormat
+        do {
+            f = try spelled(lower)
+        } catch {
+            switch error {                         // say it with the user's spelling
+            case .unknownName: throw .unknownName(name)
+            case .notAFiniteFormat: throw .notAFiniteFormat(name)
+            default: throw error
+            }
         }
+        let canonical = aliases.keys.contains(lower) ? lower : f.tag
+        guard name == canonical else { throw .notCanonical(name, canonical: canonical) }
+        return f
+    }
+
+    /// The common names a format name may be instead of its tag.
+    static let aliases: [String: FloatFormat] = ["bf16": .bf16, "fp16": .fp16, "fp32": .fp32]
+
+    /// The format `name` spells, leading zeros allowed (`named` refuses them).
+    private static func spelled(_ name: String) throws(FormatError) -> FloatFormat {
+        if let f = aliases[name] { return f }
         guard let (e, m, finite) = fields(ofName: name) else { throw .unknownName(name) }
         if finite { return try FloatFormat(finiteExponent: e, mantissa: m) }
         return try FloatFormat(exponent: e, mantissa: m)

@@ -209,24 +209,30 @@ extension Module {
         }
         // Registers: for source `src` and cut t, the bits read at stage t or later, ascending.
         var registers: [Int: [Int: (node: Int, bits: [Int])]] = [:]
+        /// `src`'s register at cut t, made with every missing one below it, lowest cut first. A loop,
+        /// not a recursion on t - 1: the chain is as long as S, and S = 30,000 overflowed the stack.
         func register(_ src: Int, _ t: Int) -> (node: Int, bits: [Int]) {
             if let r = registers[src]?[t] { return r }
-            let held = need[src]!.filter { $0.value >= t }.map(\.key).sorted()
-            let input: Int
-            if t - 1 == stage[src] {
-                input = pack(copy[src]!, held)
-            } else {
-                let prev = register(src, t - 1)
-                input = pack(prev.node, held.map { prev.bits.firstIndex(of: $0)! })
+            var first = t                        // the lowest cut still missing
+            while first - 1 > stage[src] && registers[src]?[first - 1] == nil { first -= 1 }
+            for u in first...t {
+                let held = need[src]!.filter { $0.value >= u }.map(\.key).sorted()
+                let input: Int
+                if u - 1 == stage[src] {
+                    input = pack(copy[src]!, held)
+                } else {
+                    let prev = registers[src]![u - 1]!
+                    input = pack(prev.node, held.map { prev.bits.firstIndex(of: $0)! })
+                }
+                let width = held.count
+                let regName = fresh("\(base[src] ?? "n\(src)")_s\(u)")
+                let whole = width == nodes[src].width
+                let r = m.register(regName, width, comment: "cut \(u): \(whole ? "" : "\(width) of the \(nodes[src].width) bits of ")\(base[src] ?? "an expression") from stage \(u - 1)")
+                m.next(r, sig(input))
+                cuts[u - 1].append((regName, width))
+                registers[src, default: [:]][u] = (r.node, held)
             }
-            let width = held.count
-            let regName = fresh("\(base[src] ?? "n\(src)")_s\(t)")
-            let whole = width == nodes[src].width
-            let r = m.register(regName, width, comment: "cut \(t): \(whole ? "" : "\(width) of the \(nodes[src].width) bits of ")\(base[src] ?? "an expression") from stage \(t - 1)")
-            m.next(r, sig(input))
-            cuts[t - 1].append((regName, width))
-            registers[src, default: [:]][t] = (r.node, held)
-            return (r.node, held)
+            return registers[src]![t]!
         }
         /// Old node `o`'s value in stage `t`, later than its own: its bits from the cut-t registers.
         func crossing(_ o: Int, at t: Int) -> Int {

@@ -83,6 +83,21 @@ func listItems(_ s: String, what: String, example: String) throws -> [String] {
     return items
 }
 
+/// A list option of format names: the one list helper's items (`listItems`), each read by the one
+/// format-name parser (`FloatFormat.named`: canonical lowercase names only), and a format named
+/// twice under two spellings (bf16,e8m7) refused like a repeated item.
+func formatList(_ s: String, flag: String, example: String) throws -> [FloatFormat] {
+    let items = try listItems(s, what: flag, example: example)
+    var seen: [FloatFormat: String] = [:]
+    return try items.map { name in
+        let f: FloatFormat
+        do { f = try FloatFormat.named(name) } catch { throw UsageError("\(flag): \(error)") }
+        if let first = seen[f] { throw UsageError("\(flag): '\(name)' and '\(first)' are the same format; give each format once") }
+        seen[f] = name
+        return f
+    }
+}
+
 /// Every registered unit (multipliers and accumulation adders), for messages.
 var unitNames: String { UnitKind.registry.map(\.rawValue).joined(separator: ", ") }
 /// The multipliers (what a PE or array can be built with), for messages.
@@ -176,20 +191,27 @@ struct ModuleList: CustomStringConvertible, Sendable {
         if let p = base.range(of: "_p", options: .backwards), !base[p.upperBound...].isEmpty,
            base[p.upperBound...].allSatisfy({ $0.isASCII && $0.isNumber }) {
             let digits = base[p.upperBound...]
-            guard let s = Int(digits), (1...ArithmeticUnit.maxStages).contains(s), "\(s)" == digits else {
-                throw UsageError("'\(name)': _p<S> takes S = 1...\(ArithmeticUnit.maxStages) register stages, without leading zeros (SPEC \"Ports\")")
+            guard let s = Int(digits), s >= 1, "\(s)" == digits else {
+                if digits.first != "0" { throw UsageError(RegisterStages.outOfRange(spelled: "'\(name)': _p\(digits)")) }
+                throw UsageError("'\(name)': a pipelined variant has 1 or more stages, _p<S> with S = 1...\(ArithmeticUnit.maxStages) without leading zeros (SPEC \"Ports\"); the combinational module has no _p")
             }
+            if let why = RegisterStages.refusal(s, spelled: "'\(name)': _p\(s)") { throw UsageError(why) }
             base = String(base[..<p.lowerBound])
         }
         if base.hasSuffix("_ovf_inf") { base.removeLast("_ovf_inf".count) }
-        guard let sep = base.range(of: "_e", options: .backwards) else { throw UsageError("'\(name)' is not a unit module name (\(form))") }
+        // (_E too: a format written in capitals is named back in its canonical spelling below)
+        guard let sep = base.range(of: "_e", options: [.backwards, .caseInsensitive]) else { throw UsageError("'\(name)' is not a unit module name (\(form))") }
         let kind = String(base[..<sep.lowerBound]), tag = String(base[base.index(after: sep.lowerBound)...])
         guard UnitKind(rawValue: kind) != nil else { throw UsageError("'\(name)': unknown unit '\(kind)'; valid units are \(unitNames)") }
-        guard FloatFormat.fields(ofName: tag) != nil else { throw UsageError("'\(name)': '\(tag)' is not a format (e<E>m<M>, e.g. e4m3, or e2m1fn, e2m3fn, e3m2fn)") }
         let f: FloatFormat
         do {
-            f = try FloatFormat.named(tag)
+            f = try FloatFormat.named(tag)          // the one format-name parser, as every option
         } catch {
+            if case .notCanonical(_, let canonical) = error as FloatFormat.FormatError? {
+                let written = name.replacingOccurrences(of: "_" + tag, with: "_" + canonical)
+                throw UsageError("'\(name)': '\(tag)' is not a format name as written; write \(written) (format names are lowercase, without leading zeros)")
+            }
+            guard FloatFormat.fields(ofName: tag) != nil else { throw UsageError("'\(name)': '\(tag)' is not a format (e<E>m<M>, e.g. e4m3, or e2m1fn, e2m3fn, e3m2fn)") }
             throw UsageError("'\(name)': \(tag) is not a format: \(error)")
         }
         if let k = UnitKind(rawValue: kind),

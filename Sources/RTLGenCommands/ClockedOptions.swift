@@ -16,7 +16,7 @@ struct ClockedOptions: ParsableArguments {
     var clocks: [Double] = []
 
     @Option(name: .customLong("clock-formats"), help: ArgumentHelp("Formats of the iso-throughput units (a --format name each).", valueName: "list"),
-            transform: { try listItems($0, what: "--clock-formats", example: "e4m3,e5m2,bf16").map { try SynthCommand.peFloatFormat($0) } })
+            transform: { try formatList($0, flag: "--clock-formats", example: "e4m3,e5m2,bf16") })
     var clockFormats: [FloatFormat] = [.e4m3, .e5m2, .bf16]
 
     @Option(name: .customLong("clock-units"), help: ArgumentHelp("Multipliers of the iso-throughput table, or 'none'.", valueName: "list"),

@@ -31,8 +31,11 @@ struct ExhaustiveCommand: ParsableCommand {
             transform: wholeNumber)
     var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, Limits.jobs.upperBound)
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Copies of the unit evaluated per model step, 8...256.", valueName: "n"), transform: wholeNumber)
+    @Option(parsing: .unconditional, help: ArgumentHelp("Copies of the unit evaluated per model step, \(laneRange.lowerBound)...\(laneRange.upperBound) (at least 64 / the result width + 1: 9 for 8-bit units, 5 for 16-bit ones).", valueName: "n"), transform: wholeNumber)
     var lanes: Int = 32
+
+    /// `--lanes`: any count in it gives the same verdict (ExhaustiveStream.rowLength pads each row to whole groups).
+    static let laneRange = 8...256
 
     @Option(help: ArgumentHelp("Build directory.", valueName: "dir"))
     var build: String = "build/sim"
@@ -42,14 +45,16 @@ struct ExhaustiveCommand: ParsableCommand {
 
     mutating func validate() throws {
         try check("--threads", threads, in: Limits.jobs)
-        try check("--lanes", lanes, in: 8...256)
+        try check("--lanes", lanes, in: Self.laneRange)
         try checkInputDirectory(dir, flag: "--dir")
         for u in modules.units {
             let n = u.moduleName
             guard u.format.width <= 16 else { throw UsageError("\(n) has \(u.format.width)-bit operands; exhaustive checking takes formats of at most 16 bits") }
             // lanes.v's ports must be wider than 64 bits (stream_abi.cpp packs them as Verilator's wide words)
-            guard lanes * u.format.width > 64 else {
-                throw UsageError("--lanes \(lanes) is too few for \(n): its \(u.format.width)-bit results need lanes x \(u.format.width) > 64 bits; give --lanes \(64 / u.format.width + 1) or more (default 32)")
+            let least = ExhaustiveStream.minimumLanes(u)
+            guard lanes >= least else {
+                let w = u.signature.resultWidth
+                throw UsageError("--lanes \(lanes) is too few for \(n): its \(w)-bit results need lanes x \(w) > 64 bits; give --lanes \(least)...\(Self.laneRange.upperBound) (default 32)")
             }
             try checkInputFile("\(dir)/\(n).v", flag: "--modules",
                                hint: generateHint(u, dir))

@@ -190,10 +190,7 @@ struct SimMXCommand: ParsableCommand {
     @OptionGroup var simulation: SimulationOptions
 
     func designs() throws -> [MXDotDesign] {
-        let names = try listItems(formats, what: "formats", example: "e4m3,e2m1fn")
-        return try names.flatMap { name -> [MXDotDesign] in
-            let f: FloatFormat
-            do { f = try FloatFormat.named(name) } catch { throw UsageError("--formats: \(error)") }
+        return try formatList(formats, flag: "--formats", example: "e4m3,e2m1fn").flatMap { f -> [MXDotDesign] in
             let b = try MXDesignOptions.blockFormat(f, block, flag: "--formats")
             return try units.kinds.map { k in
                 do { return try MXDotDesign(k, b, stages: stages) } catch { throw UsageError("\(error)") }

@@ -11,8 +11,13 @@ struct StagesOption: ParsableArguments {
     var stages: Int?
 
     mutating func validate() throws {
-        if let stages { try check("--stages", stages, in: 0...ArithmeticUnit.maxStages) }
+        if let stages { try checkStages(stages) }
     }
+}
+
+/// `--stages S` of a unit, checked against the one range (`RegisterStages`) with its one message.
+func checkStages(_ stages: Int, _ design: RegisterStages.Design = .unit) throws {
+    if let why = RegisterStages.refusal(stages, spelled: "--stages \(stages)", design) { throw UsageError(why) }
 }
 
 /// `--clock-ns T`: the clock period a pipelined unit must meet; the generator picks the least S.
@@ -64,6 +69,6 @@ struct ArrayStagesOption: ParsableArguments {
     var stages: Int = 0
 
     mutating func validate() throws {
-        try check("--stages", stages, in: 0...ArithmeticUnit.maxStages)
+        try checkStages(stages)
     }
 }

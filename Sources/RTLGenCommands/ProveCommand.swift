@@ -62,13 +62,9 @@ struct ProveCommand: ParsableCommand {
     static func parseModules(_ s: String) throws -> [ProofSubject] {
         try listItems(s, what: "module names", example: "lmul_e8m23").map { name in
             if let subject = ProofCatalogue.subject(module: name) { return subject }
-            // say what is wrong with the name: the unit-name parser's message, or no description
-            var base = name
-            if let r = name.range(of: "_p", options: .backwards), Int(name[r.upperBound...]) != nil { base = String(name[..<r.lowerBound]) }
-            let u = try ModuleList.unit(base)
-            if let r = name.range(of: "_p", options: .backwards), let s = Int(name[r.upperBound...]), s < 1 {
-                throw UsageError("'\(name)': a pipelined variant has 1 or more stages (_p1, _p2, ...)")
-            }
+            // say what is wrong with the name: the unit-name parser's message (an S out of
+            // RegisterStages' range included, the same line generate and sim give), or no description
+            let u = try ModuleList.unit(name)
             throw UsageError("'\(name)': \(u.kind.rawValue) has no behavioural description to prove it against; units with one: \(BehaviouralSpec.entries.map(\.kind.rawValue).joined(separator: ", "))")
         }
     }

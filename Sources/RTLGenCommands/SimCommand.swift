@@ -36,9 +36,11 @@ struct SimCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Build directory for vectors, models and waveforms.", valueName: "dir"))
     var build: String = "build/sim"
 
-    @OptionGroup var simulation: SimulationOptions
-
+    // before `simulation`: groups are validated in this order, so an --stages out of range is
+    // refused before the simulators are looked for
     @OptionGroup var pipeline: StagesOption
+
+    @OptionGroup var simulation: SimulationOptions
 
     /// The units checked: the named modules, or with --stages S their `_p<S>` variants.
     var units: [ArithmeticUnit] { pipeline.stages.map { s in modules.units.map { $0.withStages(s) } } ?? modules.units }

@@ -80,8 +80,10 @@ struct SweepCommand: ParsableCommand {
         var formatList: [FloatFormat] {
             get throws {
                 guard let formats else { return quick ? SweepPlan.quickFormats : SweepPlan.defaultFormats }
-                do { return try FloatFormat.parseList(formats) } catch let e as HarnessError {
-                    throw UsageError(e.message)
+                // the one list helper and the one format-name parser, as every option taking formats
+                let items = try listItems(formats, what: "--formats", example: "e4m1-7,e5m2")
+                do { return try FloatFormat.parseList(items) } catch let e as HarnessError {
+                    throw UsageError("--formats: \(e.message)")
                 }
             }
         }
@@ -279,10 +281,7 @@ struct SweepCommand: ParsableCommand {
         var compare: String?
 
         func designs() throws -> [MXDotDesign] {
-            let names = try listItems(formats, what: "--formats", example: "e4m3,e2m1fn")
-            return try names.flatMap { name -> [MXDotDesign] in
-                let f: FloatFormat
-                do { f = try FloatFormat.named(name) } catch { throw UsageError("--formats: \(error)") }
+            return try formatList(formats, flag: "--formats", example: "e4m3,e2m1fn").flatMap { f -> [MXDotDesign] in
                 let b = try MXDesignOptions.blockFormat(f, MXAccuracy.blockSize, flag: "--formats")
                 return try units.kinds.map { k in
                     do { return try MXDotDesign(k, b) } catch { throw UsageError("--units: \(error)") }

@@ -48,7 +48,7 @@ struct SynthCommand: ParsableCommand {
     @OptionGroup var clockedOptions: ClockedOptions
 
     @Option(name: .customLong("ice40-formats"), help: ArgumentHelp("Formats whose units of --files are also placed and routed on an iCE40 UP5K (yosys synth_ice40, nextpnr-ice40), or 'none'.", valueName: "list"),
-            transform: { $0 == "none" ? [] : try listItems($0, what: "--ice40-formats", example: "e4m3,e5m2").map { try SynthCommand.peFloatFormat($0) } })
+            transform: { $0 == "none" ? [] : try formatList($0, flag: "--ice40-formats", example: "e4m3,e5m2") })
     var ice40Formats: [FloatFormat] = [.e4m3, .e5m2]
 
     @Option(name: .customLong("ice40-array-sizes"), help: ArgumentHelp("Array sizes RxC of the fixed-point PEs placed on the iCE40 (with the PEs of --pe-units and --float-pe-units), or 'none'.", valueName: "list"),
@@ -129,11 +129,11 @@ struct SynthCommand: ParsableCommand {
     /// The MX dots of --mx-timed-formats (each also in --mx-formats).
     func mxTimedDesigns(_ all: [MXDotDesign]) throws -> [MXDotDesign] {
         guard mxTimedFormats != "none" else { return [] }
-        let names = try listItems(mxTimedFormats, what: "--mx-timed-formats", example: "e2m1fn")
-        return try names.flatMap { name -> [MXDotDesign] in
-            let ds = all.filter { $0.element.tag == name }
+        let formats = try formatList(mxTimedFormats, flag: "--mx-timed-formats", example: "e2m1fn")
+        return try formats.flatMap { f -> [MXDotDesign] in
+            let ds = all.filter { $0.element == f }
             guard !ds.isEmpty else {
-                throw UsageError("--mx-timed-formats: \(name.prefix(20)) is not one of --mx-formats (\(mxFormats.prefix(60))); time only formats whose MX dots are costed")
+                throw UsageError("--mx-timed-formats: \(f.tag) is not one of --mx-formats (\(mxFormats.prefix(60))); time only formats whose MX dots are costed")
             }
             return ds
         }
@@ -142,12 +142,10 @@ struct SynthCommand: ParsableCommand {
     /// The MX dots of --mx-units x --mx-formats at --mx-block (empty for 'none').
     func mxDesigns() throws -> [MXDotDesign] {
         guard mxFormats != "none" else { return [] }
-        let names = try listItems(mxFormats, what: "--mx-formats", example: "e4m3,e2m1fn")
-        return try names.flatMap { name -> [MXDotDesign] in
-            let f: FloatFormat
-            do { f = try FloatFormat.named(name) } catch { throw UsageError("--mx-formats: \(error)") }
+        let formats = try formatList(mxFormats, flag: "--mx-formats", example: "e4m3,e2m1fn")
+        return try formats.flatMap { f -> [MXDotDesign] in
             guard BlockFormat.elementFormats.contains(f) else {
-                throw UsageError("--mx-formats: \(name) is not an MX element format; give one of \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")) or none")
+                throw UsageError("--mx-formats: \(f.tag) is not an MX element format; give one of \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")) or none")
             }
             let b: BlockFormat
             do { b = try BlockFormat(element: f, blockSize: mxBlock) } catch { throw UsageError("--mx-block \(mxBlock): \(error)") }

@@ -21,8 +21,8 @@ struct TestbenchCommand: ParsableCommand {
         """
     )
 
-    /// Register stages a unit can be generated with here.
-    static let stageRange = 0...16
+    /// Register stages a unit can be generated with: the one range (`RegisterStages`).
+    static var stageRange: ClosedRange<Int> { RegisterStages.range(.unit) }
 
     @Option(help: ArgumentHelp("The unit: \(UnitKind.nameList(all: true)).", valueName: "unit"), transform: UnitName.parse)
     var unit: UnitName
@@ -40,7 +40,7 @@ struct TestbenchCommand: ParsableCommand {
 
     mutating func validate() throws {
         try checkSupported([unit.kind], try format.format(), format.overflow)
-        try check("--stages", stages, in: Self.stageRange)
+        try checkStages(stages)
         try OutputWriter.checkDirectory(out)
     }
 

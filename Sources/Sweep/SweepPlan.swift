@@ -229,23 +229,22 @@ public struct SweepPlan: Codable, Sendable, Equatable {
 }
 
 extension FloatFormat {
-    /// The format named `eEmM` (or a finite `e2m1fn`, `e2m3fn`, `e3m2fn`), or a one-line error.
+    /// The format a name names, as every option takes it (`FloatFormat.named`: canonical
+    /// lowercase names only), or a one-line error.
     public static func parse(_ tag: String) throws -> FloatFormat {
-        guard let (e, m, finite) = FloatFormat.fields(ofName: tag.lowercased()) else {
-            throw HarnessError("'\(tag)' is not a format; write eEmM, e.g. e4m3 or e8m7, or e2m1fn, e2m3fn, e3m2fn")
-        }
-        do {
-            return finite ? try FloatFormat(finiteExponent: e, mantissa: m) : try FloatFormat(exponent: e, mantissa: m)
-        } catch { throw HarnessError("\(tag): \(error.description)") }
+        do { return try FloatFormat.named(tag) } catch { throw HarnessError(error.description) }
     }
 
-    /// Formats from a list like `e4m1-7,e5m2,e8m3`: `eEmA-B` is M = A...B.
-    public static func parseList(_ text: String) throws -> [FloatFormat] {
+    /// Formats from the items of a list like `e4m1-7,e5m2,e8m3` (split by the command's one list
+    /// helper): `eEmA-B` is M = A...B. A format named twice, by two items or by a range and an
+    /// item, is refused as the list helper refuses a repeated item.
+    public static func parseList(_ items: [String]) throws -> [FloatFormat] {
         var out: [FloatFormat] = []
-        for item in text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) {
+        for item in items {
             if let dash = item.firstIndex(of: "-") {
                 let first = try parse(String(item[..<dash]))
-                guard !first.isFinite, let last = Int(item[item.index(after: dash)...]), last >= first.mantissaBits else {
+                let end = item[item.index(after: dash)...]
+                guard !first.isFinite, let last = Int(end), "\(last)" == end, last >= first.mantissaBits else {
                     throw HarnessError("'\(item)' is not a format range; write eEmA-B with A <= B, e.g. e4m1-7")
                 }
                 for m in first.mantissaBits...last { out.append(try parse("e\(first.exponentBits)m\(m)")) }
@@ -254,6 +253,7 @@ extension FloatFormat {
             }
         }
         var seen = Set<FloatFormat>()
-        return out.filter { seen.insert($0).inserted }
+        for f in out where !seen.insert(f).inserted { throw HarnessError("'\(f.tag)' is listed twice; give each format once") }
+        return out
     }
 }

@@ -22,8 +22,8 @@ public struct ArithmeticUnit: Hashable, Sendable, Design {
     /// `<kind>_<format>[_ovf_inf][_p<S>]` (SPEC "Ports").
     public var moduleName: String { kind.moduleName(format, overflow: overflow) + (stages == 0 ? "" : "_p\(stages)") }
 
-    /// The most register stages the generator places (`--stages`): more than any unit has operations on its longest path.
-    public static let maxStages = 32
+    /// The most register stages the generator places (`--stages`, `_p<S>`): `RegisterStages.range(.unit)`'s top.
+    public static var maxStages: Int { RegisterStages.range(.unit).upperBound }
 
     /// The same unit with `stages` register stages.
     public func withStages(_ stages: Int) -> ArithmeticUnit { ArithmeticUnit(kind, format, overflow: overflow, stages: stages) }

@@ -22,7 +22,8 @@ public struct MXDotDesign: Design, Hashable {
     public let stages: Int
     public let rule: MXProductRule
 
-    public static let stageRange = 0...8
+    /// `RegisterStages.range(.mxDot)`: two cut points, then output registers.
+    public static var stageRange: ClosedRange<Int> { RegisterStages.range(.mxDot) }
 
     public enum Refusal: Error, Equatable, CustomStringConvertible {
         case noMXProduct(UnitKind)
@@ -32,7 +33,7 @@ public struct MXDotDesign: Design, Hashable {
             case .noMXProduct(let k):
                 return "\(k.rawValue) has no MX product rule (SPEC \"MX block formats\" covers the multipliers); give one of \(UnitKind.mxMultipliers.map(\.rawValue).joined(separator: ", "))"
             case .stages(let s):
-                return "--stages \(s) is out of range; give \(MXDotDesign.stageRange.lowerBound)...\(MXDotDesign.stageRange.upperBound) (0: combinational)"
+                return RegisterStages.outOfRange(spelled: "--stages \(s)", .mxDot)
             }
         }
     }

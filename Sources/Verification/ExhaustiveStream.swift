@@ -73,6 +73,24 @@ public struct ExhaustiveStream {
         }
     }
 
+    /// The stimulus words handed to `stream_eval` for one row of `values` words: the least whole
+    /// number of groups of `lanes` that holds them. `stream_eval` evaluates `count / lanes` whole
+    /// groups and leaves the rest of its output untouched, so a row that is not a multiple of the
+    /// lane count would read stale words for its last `values mod lanes` results (every lane count
+    /// that does not divide 2^N did, until this rounded up).
+    public static func rowLength(values: Int, lanes: Int) -> Int {
+        precondition(values >= 1 && lanes >= 1)
+        return (values + lanes - 1) / lanes * lanes
+    }
+
+    /// The fewest lanes the streaming library takes for `unit`: lanes.v's ports (lanes x the
+    /// stimulus width and lanes x the result width) must both be wider than 64 bits, since
+    /// stream_abi.cpp packs them as Verilator's wide words.
+    public static func minimumLanes(_ unit: ArithmeticUnit) -> Int {
+        let s = unit.signature
+        return 64 / min(s.stimulusWidth, s.resultWidth) + 1
+    }
+
     /// What one work item (`chunk` values of `a`, every `b`) found.
     struct Tally: Sendable {
         var vectors: UInt64 = 0
@@ -98,9 +116,12 @@ public struct ExhaustiveStream {
         // the stimulus word is {a, b} (a on top), the result word y: the cycle trace's packing
         let aShift = UInt32(sig.offset(of: "a"))
         let n = 1 << unit.format.width
-        // stream_eval evaluates whole groups of lanes: a row shorter than one group (4-bit formats
-        // have 16 values of b) is evaluated as one group, b repeating, and its first n results read
-        let row = max(n, lanes)
+        // stream_eval evaluates whole groups of lanes only, so each row of n values of b is padded
+        // up to a whole number of groups (b repeating) and its first n results read
+        let row = Self.rowLength(values: n, lanes: lanes)
+        guard api.lanes() == Int32(lanes) else {
+            throw HarnessError("the streaming library for \(unit.moduleName) has \(api.lanes()) lanes, expected \(lanes)")
+        }
         let aCount = min(limitA ?? n, n)
         let chunk = 16                                   // values of a per work item
         let itemsPerPass = (aCount + chunk - 1) / chunk

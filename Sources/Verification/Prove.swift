@@ -96,16 +96,10 @@ public enum ProofCatalogue {
         return nil
     }
 
-    /// `<unit>_<format>[_ovf_inf][_p<S>]` with a behavioural description.
+    /// `<unit>_<format>[_ovf_inf][_p<S>]` with a behavioural description; S in the one range every
+    /// command takes (`RegisterStages`: a proof of S = 300 took yosys to 7 GB, S = 30,000 crashed).
     public static func unit(module: String) -> ArithmeticUnit? {
-        var base = module, stages = 0
-        if let r = module.range(of: "_p", options: .backwards), let s = Int(module[r.upperBound...]), s >= 1,
-           String(s) == module[r.upperBound...] {
-            base = String(module[..<r.lowerBound])
-            stages = s
-        }
-        guard let u = ArithmeticUnit(moduleName: base) else { return nil }
-        return u.withStages(stages)
+        ArithmeticUnit(moduleName: module)
     }
 
     @Sendable static func arithmeticUnit(_ module: String) -> ProofSubject? {

@@ -81,9 +81,17 @@ import Testing
         for bad in ["e4m3fn", "e5m2fn", "e2m2fn", "e3m1fn", "e8m7fn"] {
             #expect(throws: FloatFormat.FormatError.notAFiniteFormat(bad)) { try FloatFormat.named(bad) }
         }
-        for bad in ["", "e2m1fnfn", "e2m1f", "E2M1FN", "fp8", "bf16fn", "e4m3 ", "e+4m3", "e4m-3", "fn"] {
+        for bad in ["", "e2m1fnfn", "e2m1f", "fp8", "bf16fn", "e4m3 ", "e+4m3", "e4m-3", "fn"] {
             #expect(throws: FloatFormat.FormatError.unknownName(bad)) { try FloatFormat.named(bad) }
         }
+        // issue 38 item 6: one rule for every option, canonical lowercase names without leading
+        // zeros; any other spelling of a format is refused naming the canonical one
+        for (bad, canonical) in [("E2M1FN", "e2m1fn"), ("E4M3", "e4m3"), ("e04m3", "e4m3"), ("e4m03", "e4m3"), ("BF16", "bf16"),
+                                 ("Fp32", "fp32"), ("E08M7", "e8m7")] {
+            #expect(throws: FloatFormat.FormatError.notCanonical(bad, canonical: canonical)) { try FloatFormat.named(bad) }
+        }
+        #expect(FloatFormat.FormatError.notCanonical("E4M3", canonical: "e4m3").description.contains("write e4m3"))
+        #expect(throws: FloatFormat.FormatError.notAFiniteFormat("E4M3FN")) { try FloatFormat.named("E4M3FN") }
         #expect(throws: FloatFormat.FormatError.exponentOutOfRange(99)) { try FloatFormat.named("e99m1") }
         #expect(throws: FloatFormat.FormatError.mantissaOutOfRange(24)) { try FloatFormat.named("e8m24") }
         #expect(FloatFormat.FormatError.notAFiniteFormat("e4m3fn").description.contains("e2m1fn, e2m3fn, e3m2fn"))

@@ -74,7 +74,7 @@ import Units
     static let input = SweepPlan.Input(path: "x", name: "x", sha256: "0")
 
     static func plan(_ kinds: [UnitKind] = UnitKind.allCases, _ formats: String = SweepPlan.defaultFormats.map(\.tag).joined(separator: ",")) throws -> SweepPlan {
-        try SweepPlan.make(kinds: kinds, formats: try FloatFormat.parseList(formats), samples: 2_000, seed: 1, randomVectors: 1_000,
+        try SweepPlan.make(kinds: kinds, formats: try FloatFormat.parseList(formats.split(separator: ",").map(String.init)), samples: 2_000, seed: 1, randomVectors: 1_000,
                            proofTimeout: 60, flow: input, liberty: input, tools: ["t"])
     }
 
@@ -89,13 +89,22 @@ import Units
     }
 
     @Test func formatListsAndRefusals() throws {
-        #expect(try FloatFormat.parseList("e4m1-3,e8m7,e4m2").map(\.tag) == ["e4m1", "e4m2", "e4m3", "e8m7"])
+        #expect(try FloatFormat.parseList(["e4m1-3", "e8m7", "e5m2"]).map(\.tag) == ["e4m1", "e4m2", "e4m3", "e8m7", "e5m2"])
         // the finite formats by name, never as a range (e2m1fn-3 would read as IEEE-style e2m1...e2m3)
-        #expect(try FloatFormat.parseList("e2m1fn,e2m1,e3m2fn").map(\.tag) == ["e2m1fn", "e2m1", "e3m2fn"])
-        for bad in ["e4", "x4m3", "e9m3", "e4m0", "e4m3-2", "e4m3-x", "e4m3fn", "e2m1fn-3", "e2m1fnfn"] {
-            #expect(throws: HarnessError.self) { try FloatFormat.parseList(bad) }
+        #expect(try FloatFormat.parseList(["e2m1fn", "e2m1", "e3m2fn"]).map(\.tag) == ["e2m1fn", "e2m1", "e3m2fn"])
+        #expect(try FloatFormat.parseList(["bf16", "e5m2"]).map(\.tag) == ["e8m7", "e5m2"])
+        for bad in ["e4", "x4m3", "e9m3", "e4m0", "e4m3-2", "e4m3-x", "e4m3fn", "e2m1fn-3", "e2m1fnfn",
+                    // issue 38 item 6: the canonical spelling only, as every option takes format names
+                    "E4M3", "e04m3", "E4m1-3", "e4m1-07", "e4m1-+3", "BF16"] {
+            #expect(throws: HarnessError.self) { try FloatFormat.parseList([bad]) }
         }
-        #expect(try FloatFormat.parseList("").isEmpty)
+        #expect((try? FloatFormat.parseList(["E4M3"])) == nil)
+        do { _ = try FloatFormat.parseList(["E4M3"]) } catch let e as HarnessError { #expect(e.message.contains("write e4m3")) }
+        // a format named twice, by two items or by a range and an item, is refused like a repeated list item
+        for twice in [["e4m3", "e4m3"], ["e4m1-3", "e4m2"], ["e4m3", "E4M3"]] {
+            #expect(throws: HarnessError.self) { try FloatFormat.parseList(twice) }
+        }
+        #expect(try FloatFormat.parseList([]).isEmpty)
         #expect(throws: HarnessError.self) { try Self.plan(UnitKind.allCases, "") }
         #expect(throws: HarnessError.self) { try Self.plan([], "e4m3") }
         #expect(throws: HarnessError.self) { try Self.plan(UnitKind.adders, "e5m2") }

@@ -124,6 +124,21 @@ import Units
         #expect(throws: HDLError.self) { _ = try flat.pipelined(0, name: "none", doc: []) }
     }
 
+    /// Placing S registers is a loop, not a recursion as deep as S (issue 38 item 2: S = 30,000 ended
+    /// in SIGSEGV, about 25,000 frames of `Module.pipelined`): the builder, called directly, makes
+    /// S = 100,000 (far beyond the range any command takes), and a long chain still delays by exactly S.
+    @Test func aVeryDeepPipelineIsBuiltWithoutRecursion() throws {
+        let s = 100_000
+        let flat = try ArithmeticUnit(.lmul, .e4m3).elaborate()
+        let (piped, plan) = try flat.pipelined(s, name: "lmul_e4m3_p\(s)", doc: [])
+        #expect(plan.cuts.count == s && plan.cuts.allSatisfy { !$0.isEmpty })
+        #expect(piped.registers.count >= s)
+        #expect(plan.stageDelays.count == s + 1)
+        // the chains the loop builds are registers in order: at S = 300 every e5m2 pair of a spread
+        // comes out exactly S cycles after it went in
+        if let bad = try Self.firstMismatch(ArithmeticUnit(.lmul, .e5m2, stages: 300), Self.allPairs(.e5m2, stride: 97)) { Issue.record("\(bad)") }
+    }
+
     /// `_p<S>` module names read back (SPEC "Ports"), and nothing else does.
     @Test func pipelinedNamesReadBack() {
         #expect(ArithmeticUnit(moduleName: "fpmul_e4m3_p2") == ArithmeticUnit(.fpmul, .e4m3, stages: 2))
