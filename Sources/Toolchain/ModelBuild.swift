@@ -111,11 +111,8 @@ public enum Verilator {
         runtimeLock.lock()
         defer { runtimeLock.unlock() }
         try FileManager.default.createDirectory(atPath: (dir as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let fd = open(dir + ".lock", O_CREAT | O_RDWR, 0o644)
-        guard fd >= 0 else { throw HarnessError("cannot open \(dir).lock; check that \(buildDirectory) is writable") }
-        defer { close(fd) }
-        flock(fd, LOCK_EX)
-        defer { flock(fd, LOCK_UN) }
+        let lock = try FileLock(dir + ".lock", advice: "check that \(buildDirectory) is writable")
+        defer { lock.release() }
         let objects = ["verilated.o", "verilated_vcd_c.o", "verilated_threads.o"].map { "\(dir)/\($0)" }
         let stamp = "\(dir)/stamp"
         if (try? String(contentsOfFile: stamp, encoding: .utf8)) == version, objects.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
