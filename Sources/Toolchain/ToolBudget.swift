@@ -57,13 +57,15 @@ public enum ToolBudget {
     public static let buildPerKB: Double = 20
 
     /// A simulation run (the Verilator testbench executable, vvp): a floor of 30 s (start-up,
-    /// reading the trace) plus 200 ns per cycle per bit of the design's flattened logic (its
-    /// nodes' widths summed over every instance). Icarus, the slower simulator, ran e4m3 `fpmul`
-    /// at 58,000 cycles a second on a machine loaded 7 times over its 2 cores, a few tens of ns
-    /// per cycle-bit; the limit is several times that. An e4m3 unit's 65,536 vectors get well
-    /// under a minute, so a unit that never settles is stopped within a minute.
+    /// reading the trace) plus 400 ns per cycle per bit of the design's flattened logic (its
+    /// nodes' widths summed over every instance). Icarus, the slower simulator, measured on this
+    /// 2-core machine under a load of 5 to 14: e4m3 `lmul` (278 bits) 65,536 cycles in 0.6 s and
+    /// bf16 `fpmul` (1,163 bits) 178,400 in 7.4 s, about 35 ns per cycle-bit; a K = 32 e4m3 MX dot
+    /// (26,980 bits) 67,874 cycles in about 10 s, 5 ns. The limit is 10 times the worst of these. An
+    /// e4m3 unit's 65,536 vectors get well under a minute, so a unit that never settles is stopped
+    /// within a minute.
     public static let simulationFloor: Double = 30
-    public static let simulationPerCycleBit: Double = 200e-9
+    public static let simulationPerCycleBit: Double = 400e-9
 
     /// A timed gate-level simulation (vvp of a mapped netlist with cell delays, `TimedActivity`):
     /// a floor of 30 minutes (the fixed limit it had before, which every timed run of `make
