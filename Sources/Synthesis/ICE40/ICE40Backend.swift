@@ -17,7 +17,6 @@ public struct ICE40Backend: DesignCostBackend {
     public var seed = 1
     /// The target frequency nextpnr is given (MHz); fmax is reported whether or not it is met.
     public var targetMHz = 12
-    /// Seconds one yosys or nextpnr run may take.
     /// Seconds each of yosys and nextpnr may take; nil: `ToolBudget.synthesis`'s limit for the design's sources.
     public var timeLimit: Double? = nil
 
