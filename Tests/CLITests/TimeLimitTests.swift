@@ -39,3 +39,34 @@ extension CLITests {
                 "\(given.stdout)\(given.stderr)")
     }
 }
+
+extension CLITests {
+    /// A synthesis that never ends (a yosys that answers -V, then hangs) is stopped at the
+    /// synthesis limit, scaled by RTLGEN_TIME_SCALE, with the message naming it: exit 1.
+    @Test func aHangingSynthesisIsStoppedAtItsScaledLimit() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let real = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let fake = "#!/bin/sh\nif [ \"$1\" = \"-V\" ]; then echo 'Yosys 0.0 (hanging stand-in)'; exit 0; fi\nexec sleep 1000\n"
+        try FileManager.default.createDirectory(atPath: dir + "/bin", withIntermediateDirectories: true)
+        try fake.write(toFile: dir + "/bin/yosys", atomically: true, encoding: .utf8)
+        chmod(dir + "/bin/yosys", 0o755)
+        let start = Date()
+        let (r, timedOut) = try rtlgenAtRoot(["synth", "--files", "rtl/lmul_e4m3.v", "--out", dir + "/out", "--work", dir + "/work", "--cache", "none",
+                                              "--clock-units", "none", "--pe-units", "none", "--float-pe-units", "none", "--mx-units", "none",
+                                              "--ice40-formats", "none", "--ice40-array-sizes", "none", "--no-timed", "--no-effort", "--no-mx-ice40"],
+                                             environment: ["PATH": dir + "/bin:" + real, "RTLGEN_TIME_SCALE": "0.01"], timeout: 120)
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(!timedOut)
+        #expect(r.status == 1, "exit \(r.status): \(r.stderr)")
+        // 0.01 x (1200 s + 60 s per KB of a 2 KB unit), rounded up
+        let pattern = /yosys on lmul_e4m3 \(gold\.ys\) stopped at its time limit of (\d+) s \(synthesis of [\d,]+ (KB|bytes) of Verilog\); set RTLGEN_TIME_SCALE=2/
+        let match = r.stderr.firstMatch(of: pattern)
+        #expect(match != nil, "\(r.stderr)")
+        if let seconds = match.flatMap({ Double($0.1) }) {
+            #expect(seconds >= 12 && seconds <= 15, "limit \(seconds) s")
+            #expect(elapsed < seconds + 30, "stopped after \(elapsed) s")
+        }
+        #expect(r.stderr.split(separator: "\n").filter { $0.contains("stopped at its time limit") }.count == 1)
+    }
+}
