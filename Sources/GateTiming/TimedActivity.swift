@@ -23,6 +23,7 @@ public struct TimedActivity: Sendable {
     public var period = 10.0
     /// Cycles simulated before counting starts (the power-up X values settle in them).
     public var warmup = 1
+    /// Seconds the simulation may take; nil: `ToolBudget.timedSimulation`'s limit for the trace and netlist.
     public var timeLimit: Double? = nil
 
     public init(netlist: String, design: any Design, cellModels: CellModels) {
@@ -72,12 +73,15 @@ public struct TimedActivity: Sendable {
             try writeSDF(netlist: netlist, top: design.moduleName, directory: directory)
         }
         let build = try Tools.run("iverilog", flags + ["-o", "tb_timed.vvp", "-s", "tb_timed", "tb_timed.v", "tb_wrap.v", netlist, "cells.v"],
-                                  in: directory, timeLimit: timeLimit)
-        guard build.status == 0, build.timedOut == nil else {
+                                  in: directory, limit: ToolBudget.build(sources: [netlist]))
+        if let stopped = build.timeLimitMessage(on: "\(design.moduleName)'s timed testbench") { throw Failure(description: stopped) }
+        guard build.status == 0 else {
             throw Failure(description: "\(design.moduleName): iverilog failed on the timed testbench: \(Self.firstLine(build.output))")
         }
-        let sim = try Tools.run("vvp", ["-n", "tb_timed.vvp"], in: directory, timeLimit: timeLimit)
-        if let limit = sim.timedOut { throw Failure(description: "\(design.moduleName): the \(model.rawValue) simulation did not finish within \(Int(limit)) s") }
+        let limit = timeLimit.map { ToolBudget.given($0, option: "the timed simulation's time limit") }
+            ?? ToolBudget.timedSimulation(cycles: trace.cycles, netlistBytes: ToolBudget.bytes(of: [netlist]))
+        let sim = try Tools.run("vvp", ["-n", "tb_timed.vvp"], in: directory, limit: limit)
+        if let stopped = sim.timeLimitMessage(on: "\(design.moduleName) (\(model.rawValue) delays)") { throw Failure(description: stopped) }
         guard sim.status == 0, let summary = sim.stdout.split(separator: "\n").first(where: { $0.hasPrefix("SUMMARY") }) else {
             throw Failure(description: "\(design.moduleName): vvp failed on the timed testbench: \(Self.firstLine(sim.output))")
         }
@@ -131,8 +135,9 @@ public struct TimedActivity: Sendable {
 
         """
         try Data(tcl.utf8).write(to: URL(fileURLWithPath: "\(directory)/sdf.tcl"), options: .atomic)
-        let r = try Tools.run("sta", ["-no_init", "-no_splash", "sdf.tcl"], in: directory, timeLimit: timeLimit)
-        guard r.status == 0, r.timedOut == nil, FileManager.default.fileExists(atPath: "\(directory)/design.sdf") else {
+        let r = try Tools.run("sta", ["-no_init", "-no_splash", "sdf.tcl"], in: directory, limit: ToolBudget.synthesis(sources: [netlist]))
+        if let stopped = r.timeLimitMessage(on: "\(top)'s SDF") { throw Failure(description: stopped) }
+        guard r.status == 0, FileManager.default.fileExists(atPath: "\(directory)/design.sdf") else {
             throw Failure(description: "\(top): OpenSTA did not write the SDF: \(Self.firstLine(r.output))")
         }
     }

@@ -224,8 +224,11 @@ public enum OutputWriter {
     public static func write(_ files: [(name: String, contents: Data)], into directory: String, manifest entries: [Manifest.Entry]? = nil) throws {
         try checkDirectory(directory)
         let created = try makeDirectories(directory)
-        let lock: DirectoryLock
-        do { lock = try DirectoryLock(directory) } catch {
+        let lock: FileLock
+        do {
+            // a run stopped by a signal leaves no lock file (FileLock registers it with ExitCleanup)
+            lock = try FileLock((directory as NSString).appendingPathComponent(lockName), advice: "choose a directory you can write to")
+        } catch {
             removeEmpty(created)
             throw error
         }
@@ -448,44 +451,4 @@ public final class StreamedFile {
     }
 
     deinit { abandon() }
-}
-
-/// An exclusive `flock` on `<directory>/.manifest.json.lock`, held until `release()` (or until the
-/// process dies, when the kernel drops it). The lock file is removed on release; a waiter that
-/// then holds a lock on the removed file notices (its inode is no longer the path's) and retries.
-final class DirectoryLock {
-    let path: String
-    private var fd: Int32
-    private var cleanup: Int?
-
-    init(_ directory: String) throws {
-        path = (directory as NSString).appendingPathComponent(OutputWriter.lockName)
-        while true {
-            let f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard f >= 0 else { throw HarnessError("cannot lock \(path): \(OutputWriter.errnoText()); choose a directory you can write to") }
-            while flock(f, LOCK_EX) != 0 {
-                if errno != EINTR {
-                    close(f)
-                    throw HarnessError("cannot lock \(path): \(OutputWriter.errnoText())")
-                }
-            }
-            var held = stat(), current = stat()
-            if fstat(f, &held) == 0 && stat(path, &current) == 0 && held.st_ino == current.st_ino && held.st_dev == current.st_dev {
-                fd = f
-                cleanup = ExitCleanup.add(path)   // a run stopped by a signal leaves no lock file
-                return
-            }
-            close(f)
-        }
-    }
-
-    func release() {
-        guard fd >= 0 else { return }
-        unlink(path)
-        close(fd)
-        fd = -1
-        if let cleanup { ExitCleanup.remove(cleanup) }
-    }
-
-    deinit { release() }
 }

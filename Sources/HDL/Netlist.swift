@@ -119,6 +119,20 @@ public final class Module: Sendable {
         registers.isEmpty && instances.allSatisfy { $0.module.isCombinational }
     }
 
+    /// The size of its logic flattened: every node's width, summed over this module and every
+    /// instance (a module instantiated 256 times counts 256 times). What a simulator evaluates per
+    /// cycle grows with it; `ToolBudget.simulation` scales its limit by it.
+    public var flattenedBits: Int {
+        var memo: [String: Int] = [:]
+        func bits(_ m: Module) -> Int {
+            if let b = memo[m.name] { return b }
+            let b = m.nodes.reduce(0) { $0 + $1.width } + m.instances.reduce(0) { $0 + bits($1.module) }
+            memo[m.name] = b
+            return b
+        }
+        return bits(self)
+    }
+
     /// This module and every module it instantiates (depth first, each once, dependencies first).
     public var hierarchy: [Module] {
         var seen = Set<String>()

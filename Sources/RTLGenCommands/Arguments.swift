@@ -313,15 +313,15 @@ struct SimulationOptions: ParsableArguments {
     var jobs: Int = 2
 
     @Option(name: .customLong("time-limit"), parsing: .unconditional,
-            help: ArgumentHelp("Seconds one simulation run may take, \(Limits.timeLimit.lowerBound)...\(Limits.timeLimit.upperBound); a run past it is stopped and fails.",
+            help: ArgumentHelp("Seconds one simulation run may take, \(Limits.timeLimit.lowerBound)...\(Limits.timeLimit.upperBound); a run past it is stopped and fails. Default: a limit that follows the run's work, \(Int(ToolBudget.simulationFloor)) s plus \(Int(ToolBudget.simulationPerCycleBit * 1e9)) ns per cycle per bit of the design's logic (times \(ToolBudget.scaleVariable), default 1).",
                                valueName: "s"), transform: wholeNumber)
-    var timeLimit: Int = Int(CycleTestbench.defaultTimeLimit)
+    var timeLimit: Int?
 
     var simulators: [SimulatorKind] { sim.simulators }
 
     mutating func validate() throws {
         try check("--jobs", jobs, in: Limits.jobs)
-        try check("--time-limit", timeLimit, in: Limits.timeLimit)
+        if let timeLimit { try check("--time-limit", timeLimit, in: Limits.timeLimit) }
         try checkTestbench(testbench, CycleTestbench.files(for: sim.simulators))
         try checkTools(simulatorTools(sim.simulators))
     }

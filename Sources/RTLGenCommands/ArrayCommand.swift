@@ -150,7 +150,7 @@ struct SimArrayCommand: ParsableCommand {
         s.testbenchDirectory = simulation.testbench
         s.seed = seed
         s.jobs = simulation.jobs
-        s.timeLimit = Double(simulation.timeLimit)
+        s.timeLimit = simulation.timeLimit.map(Double.init)
         let outcomes = try s.run { StandardStreams.writeError(Data(($0 + "\n").utf8)) }
         print(ArraySimulation.render(outcomes), terminator: "")
         if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }

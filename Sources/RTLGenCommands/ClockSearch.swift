@@ -106,7 +106,9 @@ struct ClockSearch {
 
         """
         try script.write(toFile: (dir as NSString).appendingPathComponent("liberty.ys"), atomically: true, encoding: .utf8)
-        let y = try Tools.run("yosys", ["-q", "liberty.ys"], in: dir)
+        let y = try Tools.run("yosys", ["-q", "liberty.ys"], in: dir,
+                              limit: ToolBudget.synthesis(sources: [unitFile, wrapFile]))
+        if let stopped = y.timeLimitMessage(on: "\(wrap.name) (liberty.ys)") { throw UsageError(stopped) }
         guard y.status == 0 else {
             throw UsageError("\(wrap.name): yosys liberty mapping failed: \(y.output.split(separator: "\n").first { $0.contains("ERROR") } ?? "exit \(y.status)") (script \(dir)/liberty.ys)")
         }

@@ -210,7 +210,7 @@ struct SimMXCommand: ParsableCommand {
         s.simulators = simulation.simulators
         s.buildDirectory = build
         s.testbenchDirectory = simulation.testbench
-        s.timeLimit = Double(simulation.timeLimit)
+        s.timeLimit = simulation.timeLimit.map(Double.init)
         let rows = try s.run(log: { StandardStreams.writeError(Data(($0 + "\n").utf8)) })
         print(MXSimulation.render(rows), terminator: "")
         if rows.contains(where: { !$0.passed }) { throw ExitCode.failure }

@@ -68,7 +68,7 @@ struct SimCommand: ParsableCommand {
         var config = SimulationConfig(rtlDirectory: dir, units: units, simulators: simulation.simulators)
         config.buildDirectory = build
         config.testbenchDirectory = simulation.testbench
-        config.timeLimit = Double(simulation.timeLimit)
+        config.timeLimit = simulation.timeLimit.map(Double.init)
         config.random = count
         config.seed = seed
         config.jobs = simulation.jobs

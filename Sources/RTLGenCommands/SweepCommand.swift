@@ -117,8 +117,9 @@ struct SweepCommand: ParsableCommand {
             let libraryName = try LibertyFlow(libertyPath: liberty).library.name
             var lib = try input(liberty)
             lib.name = "\(libraryName) (\(lib.name))"
-            let tools = [try Tools.run("yosys", ["-V"]).stdout, try Tools.run("verilator", ["--version"]).stdout,
-                         "OpenSTA " + (try Tools.run("sta", ["-version"]).stdout)]
+            let tools = [try Tools.run("yosys", ["-V"], limit: ToolBudget.query()).stdout,
+                         try Tools.run("verilator", ["--version"], limit: ToolBudget.query()).stdout,
+                         "OpenSTA " + (try Tools.run("sta", ["-version"], limit: ToolBudget.query()).stdout)]
                 .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             var plan: SweepPlan
             do {

@@ -359,7 +359,7 @@ struct SynthCommand: ParsableCommand {
             timedRows = try engine.run(designs, work: work, jobs: jobs, progress: say)
         }
         let mx = try mxSection(flow: flowConfig, say: say)
-        let version = try Tools.run("yosys", ["-V"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let version = try Tools.run("yosys", ["-V"], limit: ToolBudget.query()).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         var report = SynthesisReport(tool: version, flow: flow, activityOperations: flowConfig.activityOperations,
                                      seed: flowConfig.seed, proofTimeout: proofTimeout, units: results)
         report.pes = pes

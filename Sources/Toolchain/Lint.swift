@@ -13,14 +13,17 @@ public enum Lint {
     /// anything or failed.
     public static func check(_ file: String, top: String, directory: String) throws -> [Finding] {
         var findings: [Finding] = []
-        let v = try Tools.run("verilator", ["--lint-only", "-Wall", "-y", directory, "--top-module", top, file])
-        if v.status != 0 || !v.output.isEmpty { findings.append(Finding(tool: "verilator", file: file, output: v.output)) }
-        let i = try Tools.run("iverilog", ["-Wall", "-y", directory, "-s", top, "-o", "/dev/null", file])
-        if i.status != 0 || !i.output.isEmpty { findings.append(Finding(tool: "iverilog", file: file, output: i.output)) }
         let sources = submoduleFiles(file, directory: directory) + [file]
+        let limit = ToolBudget.lint(sources: sources)
+        let report = { (tool: String, r: Tools.Result) in
+            if r.status != 0 || !r.output.isEmpty {
+                findings.append(Finding(tool: tool, file: file, output: r.timeLimitMessage(on: file) ?? r.output))
+            }
+        }
+        report("verilator", try Tools.run("verilator", ["--lint-only", "-Wall", "-y", directory, "--top-module", top, file], limit: limit))
+        report("iverilog", try Tools.run("iverilog", ["-Wall", "-y", directory, "-s", top, "-o", "/dev/null", file], limit: limit))
         let script = sources.map { "read_verilog \($0)" }.joined(separator: "; ") + "; hierarchy -check -top \(top)"
-        let y = try Tools.run("yosys", ["-q", "-p", script])
-        if y.status != 0 || !y.output.isEmpty { findings.append(Finding(tool: "yosys", file: file, output: y.output)) }
+        report("yosys", try Tools.run("yosys", ["-q", "-p", script], limit: limit))
         return findings
     }
 

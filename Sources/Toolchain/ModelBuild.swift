@@ -79,7 +79,10 @@ public struct VerilatorModel: Sendable {
         announce()
         try? FileManager.default.removeItem(atPath: directory)
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        guard let r = try? Tools.run("verilator", args) else { return .failure(BuildFailure(message: "verilator did not start")) }
+        guard let r = try? Tools.run("verilator", args, limit: ToolBudget.build(sources: sources + dependencies)) else {
+            return .failure(BuildFailure(message: "verilator did not start"))
+        }
+        if let stopped = r.timeLimitMessage(on: "the model of \(top)") { return .failure(BuildFailure(message: stopped)) }
         guard r.status == 0, FileManager.default.fileExists(atPath: product) else {
             let errors = r.output.split(separator: "\n").filter { $0.contains("%Error") || $0.contains("error:") }
             return .failure(BuildFailure(message: "verilator build failed: " + (errors.first.map(String.init) ?? r.output.split(separator: "\n").suffix(2).joined(separator: " | "))))
@@ -92,7 +95,7 @@ public struct VerilatorModel: Sendable {
 public enum Verilator {
     /// `verilator --version`, read once per run (it is part of every stamp).
     public static let version: String =
-        (try? Tools.run("verilator", ["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? "unknown"
+        (try? Tools.run("verilator", ["--version"], limit: ToolBudget.query()).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? "unknown"
 
     /// The Verilator runtime (verilated.o and friends), compiled once per Verilator version and
     /// linked into every testbench executable, so a model build compiles only its own design.
@@ -108,11 +111,8 @@ public enum Verilator {
         runtimeLock.lock()
         defer { runtimeLock.unlock() }
         try FileManager.default.createDirectory(atPath: (dir as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let fd = open(dir + ".lock", O_CREAT | O_RDWR, 0o644)
-        guard fd >= 0 else { throw HarnessError("cannot open \(dir).lock; check that \(buildDirectory) is writable") }
-        defer { close(fd) }
-        flock(fd, LOCK_EX)
-        defer { flock(fd, LOCK_UN) }
+        let lock = try FileLock(dir + ".lock", advice: "check that \(buildDirectory) is writable")
+        defer { lock.release() }
         let objects = ["verilated.o", "verilated_vcd_c.o", "verilated_threads.o"].map { "\(dir)/\($0)" }
         let stamp = "\(dir)/stamp"
         if (try? String(contentsOfFile: stamp, encoding: .utf8)) == version, objects.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
@@ -125,7 +125,9 @@ public enum Verilator {
         try "module seed (input wire clk, input wire [7:0] stim, output wire [7:0] out);\n    assign out = stim ^ {8{clk}};\nendmodule\n"
             .write(toFile: seed, atomically: true, encoding: .utf8)
         let r = try Tools.run("verilator", ["--cc", "--exe", "--build", "-O3", "--trace", "-j", "2", "--prefix", "Vdut", "--top-module", "seed",
-                                            "-Mdir", "\(dir)/obj", "-o", "seed_tb", seed, absolutePath(testbench)])
+                                            "-Mdir", "\(dir)/obj", "-o", "seed_tb", seed, absolutePath(testbench)],
+                              limit: ToolBudget.build(sources: [seed, absolutePath(testbench)]))
+        if let stopped = r.timeLimitMessage(on: "the Verilator runtime") { throw HarnessError(stopped) }
         guard r.status == 0 else { throw HarnessError("compiling the Verilator runtime failed: \(r.firstErrorLine)") }
         for o in objects {
             try FileManager.default.copyItem(atPath: "\(dir)/obj/\((o as NSString).lastPathComponent)", toPath: o)
@@ -161,7 +163,10 @@ public struct IcarusModel: Sendable {
         let out = "\(directory)/tb.vvp"
         let args = ["-g2005", "-DDUT=\(top)"] + parameters.map { "-P\(testbenchModule).\($0.0)=\($0.1)" }
             + libraries.flatMap { ["-y", $0] } + ["-o", out, testbench] + sources
-        guard let r = try? Tools.run("iverilog", args) else { return .failure(BuildFailure(message: "iverilog did not start")) }
+        guard let r = try? Tools.run("iverilog", args, limit: ToolBudget.build(sources: [testbench] + sources)) else {
+            return .failure(BuildFailure(message: "iverilog did not start"))
+        }
+        if let stopped = r.timeLimitMessage(on: "the model of \(top)") { return .failure(BuildFailure(message: stopped)) }
         guard r.status == 0 else {
             return .failure(BuildFailure(message: "iverilog failed: " + r.firstErrorLine))
         }

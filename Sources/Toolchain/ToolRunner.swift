@@ -8,6 +8,9 @@ public enum Tools {
         public let stderr: String
         /// The time limit the run was stopped at, if it was.
         public var timedOut: Double? = nil
+        /// The program run (its name as given) and the limit it ran under.
+        public var tool = ""
+        public var limit: ToolLimit? = nil
         public var output: String { stdout + stderr }
 
         /// The line a person needs from a failed run: the first that says "error" (yosys'
@@ -44,29 +47,25 @@ public enum Tools {
         for sim in simulators { for tool in sim.tools { _ = try find(tool) } }
     }
 
-    /// The time limit of a tool run that names none: long enough for any synthesis or build here,
-    /// short of forever.
-    public static let defaultTimeLimit: Double = 4 * 3600
-
     /// Runs `tool` with `arguments`, capturing both streams. The tool runs in a process group of
     /// its own (so its children, such as verilator's make and g++, are found with it), registered
     /// while it runs so `ChildProcesses.stopAll` can stop it when rtlgen is stopped; past
-    /// `timeLimit` seconds the group is terminated, then killed, and the result says so. Throws
-    /// only when the tool is missing or cannot start.
+    /// `limit` (every run names one: `ToolBudget` computes them) the group is terminated, then
+    /// killed, and the result says so (`timeLimitMessage`). Throws only when the tool is missing
+    /// or cannot start.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil,
-                           environment: [String: String]? = nil, stdin: Data? = nil, timeLimit: Double? = nil) throws -> Result {
+                           environment: [String: String]? = nil, stdin: Data? = nil, limit: ToolLimit) throws -> Result {
         let exe = tool.hasPrefix("/") ? tool : try find(tool)
         var env = ProcessInfo.processInfo.environment
         if let extra = environment { env.merge(extra) { _, new in new } }
         let child = try SpawnedProcess(exe, arguments, directory: directory, environment: env, stdin: stdin != nil)
         if let data = stdin { child.write(data) }
-        let limit = timeLimit ?? defaultTimeLimit
-        let timedOut = !child.wait(seconds: limit)
+        let timedOut = !child.wait(seconds: limit.seconds)
         if timedOut { child.stop() }
         let (status, out, err) = child.finish()
         return Result(status: status, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
-                      timedOut: timedOut ? limit : nil)
+                      timedOut: timedOut ? limit.seconds : nil, tool: (tool as NSString).lastPathComponent, limit: limit)
     }
 
     final class DataBox: @unchecked Sendable { var data = Data() }

@@ -212,15 +212,18 @@ public struct ArrayMutationRun: Sendable {
             try originals[name]!.write(toFile: "\(absolute)/\(name).v", atomically: true, encoding: .utf8)
         }
         let read = "read_verilog \(d.unit.moduleName).v \(d.pe.moduleName).v; hierarchy -top \(d.pe.moduleName); proc; opt_clean"
+        let peSources = [d.unit.moduleName, d.pe.moduleName].map { "\(absolute)/\($0).v" }
         let list = try Tools.run("yosys", ["-q", "-p", "\(read); mutate -list \(gateMutants) -seed \(seed) -o mutations.ys \(d.pe.moduleName)"],
-                                 in: absolute)
+                                 in: absolute, limit: ToolBudget.synthesis(sources: peSources))
+        if let stopped = list.timeLimitMessage(on: "\(d.pe.moduleName) (mutate -list)") { throw HarnessError(stopped) }
         guard list.status == 0 else { throw HarnessError("yosys mutate failed on \(d.pe.fileName): \(list.firstErrorLine)") }
         let lines = try String(contentsOfFile: "\(absolute)/mutations.ys", encoding: .utf8).split(separator: "\n").map(String.init)
         var script = "\(read); design -save original"
         for (i, line) in lines.enumerated() {
             script += "; design -load original; \(line); opt_clean; select \(d.pe.moduleName); write_verilog -noattr -selected mutant_\(i + 1).v; select -clear"
         }
-        let w = try Tools.run("yosys", ["-q", "-p", script], in: absolute)
+        let w = try Tools.run("yosys", ["-q", "-p", script], in: absolute, limit: ToolBudget.synthesis(sources: peSources))
+        if let stopped = w.timeLimitMessage(on: "\(d.pe.moduleName) (its gate mutants)") { throw HarnessError(stopped) }
         guard w.status == 0 else { throw HarnessError("yosys could not write the PE mutants: \(w.firstErrorLine)") }
         return try lines.enumerated().map { i, line in
             GateMutantText(index: i + 1, description: MutationRun.describeGateMutation(line),
@@ -244,7 +247,9 @@ public struct ArrayMutationRun: Sendable {
                 .write(toFile: "\(abs)/gate.v", atomically: true, encoding: .utf8)
             let script = "read_verilog \(d.unit.fileName) gold.v gate.v; proc; opt_clean; miter -equiv -flatten -make_outputs gold gate miter; "
                 + "hierarchy -top miter; sat -verify -tempinduct -prove trigger 0 -set-init-zero -seq 1 miter"
-            return try Tools.run("yosys", ["-q", "-p", script], in: abs).status == 0
+            // a proof that does not finish within a synthesis' limit counts as not proven
+            return try Tools.run("yosys", ["-q", "-p", script], in: abs,
+                                 limit: ToolBudget.synthesis(sources: ["\(abs)/\(d.unit.fileName)", "\(abs)/gold.v", "\(abs)/gate.v"])).status == 0
         } catch {
             return false
         }

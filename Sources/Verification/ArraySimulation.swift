@@ -382,8 +382,9 @@ public struct ArraySimulation: Sendable {
     public var report = 10
     public var jobs = 2
     public var seed: UInt64 = 1
-    /// Seconds one simulation run may take (a FAIL row past it).
-    public var timeLimit = CycleTestbench.defaultTimeLimit
+    /// Seconds one simulation run may take (a FAIL row past it); nil: `ToolBudget.simulation`'s
+    /// limit for the array and its trace.
+    public var timeLimit: Double? = nil
     /// No progress lines (mutation runs call this once per mutant).
     public var quiet = false
     /// Replaces the standard job list (benchmarks, tests).
@@ -473,7 +474,7 @@ public struct ArraySimulation: Sendable {
     func runOne(_ t: Task, _ sim: SimulatorKind, _ exe: String) -> Outcome {
         let d = t.design, s = t.stimulus
         let start = monotonicSeconds()
-        let r = CycleTestbench.run(sim, executable: exe, trace: t.trace, files: t.files, report: report, timeLimit: timeLimit)
+        let r = CycleTestbench.run(sim, d, executable: exe, trace: t.trace, files: t.files, report: report, timeLimit: timeLimit)
         let seconds = monotonicSeconds() - start
         // a run that applied every cycle checked every result the stimulus expects
         let results = r.cycles == s.cycles ? s.results : 0

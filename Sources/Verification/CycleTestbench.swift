@@ -9,8 +9,14 @@ import Units
 /// two testbench files serve units of any stage count, arrays and every later design alike.
 public enum CycleTestbench {
     public static let verilatorFile = "tb_cycle.cpp"
-    /// Seconds one simulation run may take unless told otherwise (`--time-limit`).
-    public static let defaultTimeLimit: Double = 600
+    /// The time limit of one run of `d` over `cycles` cycles: `given` seconds when the user gave
+    /// them (`--time-limit`), else `ToolBudget.simulation`'s, which follows the cycles and the
+    /// design's flattened size.
+    public static func timeLimit(_ given: Double?, _ d: some Design, cycles: Int) -> ToolLimit {
+        if let given { return ToolBudget.given(given, option: "--time-limit") }
+        let bits = (try? d.modules())?.map(\.flattenedBits).max() ?? 0
+        return ToolBudget.simulation(cycles: cycles, bits: bits)
+    }
     public static let icarusFile = "tb_cycle.v"
 
     /// The testbench files a run on these simulators needs.
@@ -93,25 +99,28 @@ public enum CycleTestbench {
     /// Runs a built model on the trace's files; with `vcd`, a failing run leaves a short waveform
     /// around the first mismatch there (Verilator replays it in the same process, Icarus in a
     /// second pass).
-    public static func run(_ simulator: SimulatorKind, executable: String, trace: CycleTrace, files: (stimulus: String, expected: String),
-                           report: Int, vcd: String? = nil, timeLimit: Double = defaultTimeLimit) -> Run {
+    /// `timeLimit`: seconds the user gave (`--time-limit`), else `timeLimit(_:_:cycles:)`'s.
+    public static func run(_ simulator: SimulatorKind, _ d: some Design, executable: String, trace: CycleTrace, files: (stimulus: String, expected: String),
+                           report: Int, vcd: String? = nil, timeLimit given: Double? = nil) -> Run {
         let s = trace.signature
+        let design = d.moduleName
+        let timeLimit = Self.timeLimit(given, d, cycles: trace.cycles)
         let result: Tools.Result
         do {
             switch simulator {
             case .verilator:
                 result = try Tools.run(executable, [files.stimulus, files.expected, "--sw", "\(s.stimulusWidth)", "--rw", "\(s.resultWidth)",
                                                     "--report", "\(report)"] + (s.isClocked ? ["--clocked"] : []) + (vcd.map { ["--vcd", $0] } ?? []),
-                                       timeLimit: timeLimit)
+                                       limit: timeLimit)
             case .icarus:
-                result = try Tools.run("vvp", ["-n", executable, "+stim=\(files.stimulus)", "+expect=\(files.expected)"], timeLimit: timeLimit)
+                result = try Tools.run("vvp", ["-n", executable, "+stim=\(files.stimulus)", "+expect=\(files.expected)"], limit: timeLimit)
             }
         } catch {
             return Run(failure: "\(error)")
         }
         var run = parse(result.stdout, resultWidth: s.resultWidth)
-        if let limit = result.timedOut {
-            run.failure = "stopped at the time limit of \(formatSeconds(limit)) (the design never settled, or the trace is too long for the limit; raise --time-limit)"
+        if let stopped = result.timeLimitMessage(on: design) {
+            run.failure = stopped + " (the design never settled, or the trace is too long for the limit)"
         } else if run.cycles == nil {
             run.failure = "the testbench did not finish: " + result.output.split(separator: "\n").prefix(3).joined(separator: " | ")
         } else if run.cycles != trace.cycles {
@@ -121,7 +130,7 @@ public enum CycleTestbench {
         }
         if simulator == .icarus, let vcd, let first = run.mismatches.first, run.failure == nil {
             if let again = try? Tools.run("vvp", ["-n", executable, "+stim=\(files.stimulus)", "+expect=\(files.expected)",
-                                                  "+vcd=\(vcd)", "+vcd_from=\(max(first.cycle - 3, 0))"], timeLimit: timeLimit) {
+                                                  "+vcd=\(vcd)", "+vcd_from=\(max(first.cycle - 3, 0))"], limit: timeLimit) {
                 run.vcd = parse(again.stdout, resultWidth: s.resultWidth).vcd
             }
         }
@@ -209,7 +218,7 @@ extension CycleTestbench {
     /// simulator: build, run, and what each run printed. The unit and array checks are this with
     /// their own traces and mismatch decoding.
     public static func check(_ d: some Design, trace: CycleTrace, rtlDirectory: String, simulators: [SimulatorKind],
-                             buildDirectory: String, testbench: String, report: Int = 10, timeLimit: Double = defaultTimeLimit,
+                             buildDirectory: String, testbench: String, report: Int = 10, timeLimit: Double? = nil,
                              log: @escaping @Sendable (String) -> Void = { _ in }) throws -> [(SimulatorKind, Run)] {
         try Tools.require(simulators)
         let rtl = URL(fileURLWithPath: rtlDirectory).standardizedFileURL.path
@@ -228,11 +237,12 @@ extension CycleTestbench {
                 : icarus(d, files: files, libraries: [rtl], cycles: trace.cycles, report: report, directory: dir, testbench: testbench)
             switch built {
             case .failure(let f): return (sim, Run(failure: f.message))
-            case .success(let exe): return (sim, run(sim, executable: exe, trace: trace, files: traceFiles, report: report, timeLimit: timeLimit))
+            case .success(let exe):
+                return (sim, run(sim, d, executable: exe, trace: trace, files: traceFiles, report: report, timeLimit: timeLimit))
             }
         }
     }
 }
 
 /// "600 s", "2.5 s".
-func formatSeconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : "\(s) s" }
+func formatSeconds(_ s: Double) -> String { ToolBudget.secondsText(s) }

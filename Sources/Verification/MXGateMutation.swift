@@ -44,12 +44,17 @@ public struct MXGateMutation: Sendable {
         // (the same synthesis in both processes: ABC's names do not survive a Verilog round trip)
         let synthesis = "read_verilog -noautowire \(d.fileName); hierarchy -check -top \(d.moduleName); proc; flatten; opt_clean; synth -flatten -noabc -top \(d.moduleName); "
             + "abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; opt_clean -purge; "
-        let y = try Tools.run("yosys", ["-q", "-p", synthesis + "write_verilog -noattr gates.v; mutate -list \(count) -seed \(seed) -o mutations.ys"], in: dir)
+        let rtl = ["\(dir)/\(d.fileName)"]
+        let y = try Tools.run("yosys", ["-q", "-p", synthesis + "write_verilog -noattr gates.v; mutate -list \(count) -seed \(seed) -o mutations.ys"], in: dir,
+                              limit: ToolBudget.synthesis(sources: rtl))
+        if let stopped = y.timeLimitMessage(on: "\(d.moduleName) (gate netlist and mutation list)") { throw HarnessError(stopped) }
         guard y.status == 0 else { throw HarnessError("yosys could not write the gate netlist of \(d.moduleName): \(y.firstErrorLine)") }
         let lines = try String(contentsOfFile: "\(dir)/mutations.ys", encoding: .utf8).split(separator: "\n").map(String.init).filter { $0.hasPrefix("mutate ") }
         var apply = synthesis + "design -save gates; "
         for (k, line) in lines.enumerated() { apply += "design -load gates; \(line); opt_clean; write_verilog -noattr mutant\(k + 1).v; " }
-        let a = try Tools.run("yosys", ["-q", "-p", apply], in: dir)
+        // one synthesis per mutant in one process
+        let a = try Tools.run("yosys", ["-q", "-p", apply], in: dir, limit: ToolBudget.synthesis(bytes: ToolBudget.bytes(of: rtl) * (lines.count + 1)))
+        if let stopped = a.timeLimitMessage(on: "\(d.moduleName) (\(lines.count) gate mutants)") { throw HarnessError(stopped) }
         guard a.status == 0 else { throw HarnessError("yosys mutate failed on the gate netlist of \(d.moduleName): \(a.firstErrorLine)") }
         let trace = d.trace(d.blocks(d.element.width <= 6 ? MXDotDesign.VectorSet.allCases : [.corners, .rounding, .random], random: random, seed: seed))
         let files = try CycleTestbench.write(trace, name: d.moduleName, directory: dir)
@@ -58,7 +63,7 @@ public struct MXGateMutation: Sendable {
             switch CycleTestbench.icarus(d, files: ["\(dir)/\(file)"], cycles: trace.cycles, report: 3, directory: "\(dir)/\(sub)", testbench: testbench) {
             case .failure(let f): throw HarnessError("Icarus could not build \(file) of \(d.moduleName): \(f.message)")
             case .success(let vvp):
-                let r = CycleTestbench.run(.icarus, executable: vvp, trace: trace, files: files, report: 3)
+                let r = CycleTestbench.run(.icarus, d, executable: vvp, trace: trace, files: files, report: 3)
                 if let n = r.mismatchCount { return n == 0 }
                 throw HarnessError("\(file) of \(d.moduleName) did not finish its trace: \(r.failure ?? "no result")")
             }

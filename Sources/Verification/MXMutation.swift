@@ -71,7 +71,7 @@ public struct MXMutation: Sendable {
         switch CycleTestbench.icarus(d, files: [originalFile], cycles: trace.cycles, report: 3, directory: "\(dir)/original", testbench: testbenchDirectory) {
         case .failure(let f): throw HarnessError("Icarus could not build \(d.moduleName): \(f.message)")
         case .success(let vvp):
-            let r = CycleTestbench.run(.icarus, executable: vvp, trace: trace, files: files, report: 3)
+            let r = CycleTestbench.run(.icarus, d, executable: vvp, trace: trace, files: files, report: 3)
             guard r.passed else { throw HarnessError("the unmutated \(d.moduleName) fails its trace: \(r.failure ?? counted(r.mismatchCount ?? 0, "mismatch", "mismatches"))") }
         }
         log("mutate-mx: \(d.moduleName): \(mutations.count) source mutants of \(all.count) on Icarus, \(trace.cycles) cycles each")
@@ -91,7 +91,7 @@ public struct MXMutation: Sendable {
             switch CycleTestbench.icarus(d, files: [mfile], cycles: trace.cycles, report: 3, directory: mdir, testbench: testbench) {
             case .failure(let f): result = .stillborn(f.message)
             case .success(let vvp):
-                let r = CycleTestbench.run(.icarus, executable: vvp, trace: trace, files: files, report: 3)
+                let r = CycleTestbench.run(.icarus, d, executable: vvp, trace: trace, files: files, report: 3)
                 if let n = r.mismatchCount, n > 0 { result = .killed(decoded: r.mismatches.first.map { !MXSimulation.describe($0, d, trace).isEmpty } ?? false) }
                 else if r.failure == nil { result = .survived }
                 else { result = .stillborn(r.failure!) }

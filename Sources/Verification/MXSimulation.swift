@@ -14,7 +14,8 @@ public struct MXSimulation: Sendable {
     public var simulators: [SimulatorKind] = [.verilator, .icarus]
     public var buildDirectory = "build/sim-mx"
     public var testbenchDirectory = "testbench"
-    public var timeLimit = CycleTestbench.defaultTimeLimit
+    /// Seconds one simulation run may take; nil: `ToolBudget.simulation`'s limit for the dot and its trace.
+    public var timeLimit: Double? = nil
 
     public init(designs: [MXDotDesign]) { self.designs = designs }
 

@@ -126,7 +126,9 @@ public struct MutationRun: Sendable {
         let script = "read_verilog \((source as NSString).lastPathComponent); hierarchy -top \(module); proc; flatten; opt_clean; "
             + "mutate -list \(gateMutants) -seed \(seed) -ctrl mutsel 8 1 -o \(dir)/mutations.ys; script \(dir)/mutations.ys; opt_clean; "
             + "write_verilog -noattr \(dir)/mutants.v"
-        let y = try Tools.run("yosys", ["-q", "-p", script], in: (source as NSString).deletingLastPathComponent)
+        let y = try Tools.run("yosys", ["-q", "-p", script], in: (source as NSString).deletingLastPathComponent,
+                              limit: ToolBudget.synthesis(sources: [source]))
+        if let stopped = y.timeLimitMessage(on: "\(module) (mutate -list)") { throw HarnessError(stopped) }
         guard y.status == 0 else { throw HarnessError("yosys mutate failed on \(file): \(y.firstErrorLine)") }
         let lines = try String(contentsOfFile: "\(dir)/mutations.ys", encoding: .utf8).split(separator: "\n").map(String.init)
         var model = VerilatorModel(top: module, sources: ["\(dir)/mutants.v", "\(testbenchDirectory)/tb_mutants.cpp"], directory: "\(dir)/verilator")
@@ -138,7 +140,12 @@ public struct MutationRun: Sendable {
         }
         var killed: [String: Set<Int>] = [:]
         for set in ["full", "corners", "sampled"] {
-            let r = try Tools.run(tb, ["\(dir)/\(set).hex", "--mutants", "\(lines.count)"])
+            // the vectors once per mutant and once unmutated, through the netlist of all mutants
+            // (an eighth of its gate-level Verilog's bytes counted as bits: generous)
+            let vectors = ((try? String(contentsOfFile: "\(dir)/\(set).hex", encoding: .utf8)) ?? "").split(separator: "\n").count
+            let r = try Tools.run(tb, ["\(dir)/\(set).hex", "--mutants", "\(lines.count)"],
+                                  limit: ToolBudget.simulation(cycles: vectors * (lines.count + 1), bits: ToolBudget.bytes(of: ["\(dir)/mutants.v"]) / 8))
+            if let stopped = r.timeLimitMessage(on: "\(module)'s gate mutants (\(set) vectors)") { throw HarnessError(stopped) }
             guard r.status == 0 else {
                 throw HarnessError("the unmutated netlist of \(module) (mutsel = 0) fails its vectors after yosys: \(r.output.split(separator: "\n").first ?? "")")
             }
@@ -244,7 +251,7 @@ public struct MutationRun: Sendable {
             case .failure(let f):
                 result = .stillborn(f.message)
             case .success(let vvp):
-                let r = CycleTestbench.run(.icarus, executable: vvp, trace: trace, files: files, report: 3)
+                let r = CycleTestbench.run(.icarus, unit, executable: vvp, trace: trace, files: files, report: 3)
                 if let mm = r.mismatchCount, mm > 0 {
                     // the same decoding `rtlgen sim` prints
                     let decoded = r.mismatches.first.flatMap { m -> Bool? in

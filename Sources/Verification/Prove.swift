@@ -414,7 +414,8 @@ public struct Prover: Sendable {
     /// `.proven` when yosys succeeds).
     private func run(script: String, in dir: String, verdict: Bool = true, limit: Double? = nil) throws -> Run {
         try "\(script)\n".replacingOccurrences(of: "; ", with: "\n").write(toFile: "\(dir)/prove.ys", atomically: true, encoding: .utf8)
-        let r = try Tools.run("yosys", ["-q", "-s", "prove.ys", "-l", "prove.log"], in: dir, timeLimit: limit ?? timeLimit)
+        let r = try Tools.run("yosys", ["-q", "-s", "prove.ys", "-l", "prove.log"], in: dir,
+                              limit: ToolBudget.given(limit ?? timeLimit, option: limit == nil ? "--time-limit" : "--fallback-time-limit"))
         if r.timedOut != nil { return .timedOut }
         let logText = (try? String(contentsOfFile: "\(dir)/prove.log", encoding: .utf8)) ?? r.output
         if r.status != 0 {
@@ -549,13 +550,15 @@ public enum ProofMutant {
         try FileManager.default.createDirectory(atPath: abs, withIntermediateDirectories: true)
         let source = URL(fileURLWithPath: file).standardizedFileURL.path
         let list = try Tools.run("yosys", ["-q", "-p", "read_verilog \(source); hierarchy -top \(module); proc; flatten; opt_clean; mutate -list \(index) -seed \(seed) -o \(abs)/mutations.ys \(module)"],
-                                 timeLimit: 300)
+                                 limit: ToolBudget.synthesis(sources: [source]))
+        if let stopped = list.timeLimitMessage(on: "\(module) (mutate -list)") { throw HarnessError(stopped) }
         guard list.status == 0 else { throw HarnessError("yosys mutate failed on \(file): \(list.output.split(separator: "\n").first ?? "")") }
         let lines = try String(contentsOfFile: "\(abs)/mutations.ys", encoding: .utf8).split(separator: "\n").map(String.init)
         guard index >= 1, index <= lines.count else { throw HarnessError("\(module) has \(lines.count) gate mutants for seed \(seed); give --gate-mutant 1...\(lines.count)") }
         let line = lines[index - 1]
         let w = try Tools.run("yosys", ["-q", "-p", "read_verilog \(source); hierarchy -top \(module); proc; flatten; opt_clean; \(line); opt_clean; write_verilog -noattr \(abs)/\(module).v"],
-                              timeLimit: 300)
+                              limit: ToolBudget.synthesis(sources: [source]))
+        if let stopped = w.timeLimitMessage(on: "\(module) (gate mutant \(index))") { throw HarnessError(stopped) }
         guard w.status == 0 else { throw HarnessError("yosys could not apply gate mutant \(index) to \(module): \(w.output.split(separator: "\n").first ?? "")") }
         return (abs, MutationRun.describeGateMutation(line))
     }

@@ -102,7 +102,7 @@ public enum RegisterMutation {
             switch CycleTestbench.icarus(unit, files: [file], cycles: trace.cycles, report: 3, directory: mdir, testbench: testbench) {
             case .failure(let f): return Outcome(mutant: mutants[k], survived: false, failure: f.message)
             case .success(let vvp):
-                let r = CycleTestbench.run(.icarus, executable: vvp, trace: trace, files: files, report: 3)
+                let r = CycleTestbench.run(.icarus, unit, executable: vvp, trace: trace, files: files, report: 3)
                 if let n = r.mismatchCount, n > 0 { return Outcome(mutant: mutants[k], survived: false, failure: nil) }
                 return Outcome(mutant: mutants[k], survived: r.failure == nil, failure: r.failure)
             }

@@ -53,7 +53,7 @@ public struct SimulationBenchmark {
                 let start = monotonicSeconds()
                 let trace = unit.trace(Vectors.pairs(unit.format, plan: plan))
                 let files = try CycleTestbench.write(trace, name: "trace", directory: dir)
-                let r = CycleTestbench.run(sim, executable: exe, trace: trace, files: files, report: 3)
+                let r = CycleTestbench.run(sim, unit, executable: exe, trace: trace, files: files, report: 3)
                 let seconds = monotonicSeconds() - start
                 guard r.passed, r.checked == count else { throw HarnessError("\(module) failed its trace on \(method); run make sim") }
                 rows.append(Row(module: module, method: method, vectors: UInt64(count), seconds: seconds))

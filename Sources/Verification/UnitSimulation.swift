@@ -18,8 +18,9 @@ public struct SimulationConfig: Sendable {
     /// Random pairs after the corner cases, for formats wider than 8 bits.
     public var random = 100_000
     public var seed: UInt64 = 1
-    /// Seconds one simulation run may take (a FAIL row past it).
-    public var timeLimit = CycleTestbench.defaultTimeLimit
+    /// Seconds one simulation run may take (a FAIL row past it); nil: `ToolBudget.simulation`'s
+    /// limit for the unit and its trace.
+    public var timeLimit: Double? = nil
 
     public init(rtlDirectory: String, units: [ArithmeticUnit], simulators: [SimulatorKind]) {
         self.rtlDirectory = rtlDirectory
@@ -152,7 +153,7 @@ public final class UnitSimulation: @unchecked Sendable {
         let vcd = "\(config.buildDirectory)/\(sim.rawValue)/\(job.module)/failure.vcd"
         try? FileManager.default.removeItem(atPath: vcd)
         let start = monotonicSeconds()
-        let r = CycleTestbench.run(sim, executable: exe, trace: job.trace, files: job.files, report: config.report, vcd: vcd,
+        let r = CycleTestbench.run(sim, job.unit, executable: exe, trace: job.trace, files: job.files, report: config.report, vcd: vcd,
                                    timeLimit: config.timeLimit)
         let seconds = monotonicSeconds() - start
         let signature = job.trace.signature

@@ -105,11 +105,11 @@ import Verification
             let d = try design(UnitKind(rawValue: u)!, FloatFormat.named(f), k, stages: s)
             let path = "\(dir)/\(d.fileName)"
             try d.verilog().write(toFile: path, atomically: true, encoding: .utf8)
-            let v = try Tools.run("verilator", ["--lint-only", "-Wall", path])
+            let v = try Tools.run("verilator", ["--lint-only", "-Wall", path], limit: ToolBudget.lint(sources: [path]))
             #expect(v.status == 0 && v.output.isEmpty, "\(d.moduleName): \(v.output)")
-            let i = try Tools.run("iverilog", ["-o", "/dev/null", path])
+            let i = try Tools.run("iverilog", ["-o", "/dev/null", path], limit: ToolBudget.lint(sources: [path]))
             #expect(i.status == 0 && i.output.isEmpty, "\(d.moduleName): \(i.output)")
-            let y = try Tools.run("yosys", ["-q", "-p", "read_verilog \(path); hierarchy -top \(d.moduleName); proc"])
+            let y = try Tools.run("yosys", ["-q", "-p", "read_verilog \(path); hierarchy -top \(d.moduleName); proc"], limit: ToolBudget.lint(sources: [path]))
             #expect(y.status == 0 && !y.output.lowercased().contains("warning"), "\(d.moduleName): \(y.output)")
             // deterministic: the same design, the same bytes
             #expect(try d.verilog() == (try String(contentsOfFile: path, encoding: .utf8)))

@@ -158,7 +158,7 @@ import Units
         let rtl = dir + "/\(unit.moduleName).v"
         try Data(try unit.verilog().utf8).write(to: URL(fileURLWithPath: rtl))
         let lib = LibertyLibrary.defaultPath
-        let y = try Tools.run("yosys", ["-q", "-p", "read_verilog -noautowire \(rtl); hierarchy -check -top \(unit.moduleName); proc; flatten; synth -flatten -noabc; abc -liberty \(lib); opt_clean; rename -enumerate; write_verilog -noattr -noexpr \(dir)/liberty.v; write_json \(dir)/liberty.json"], in: dir)
+        let y = try Tools.run("yosys", ["-q", "-p", "read_verilog -noautowire \(rtl); hierarchy -check -top \(unit.moduleName); proc; flatten; synth -flatten -noabc; abc -liberty \(lib); opt_clean; rename -enumerate; write_verilog -noattr -noexpr \(dir)/liberty.v; write_json \(dir)/liberty.json"], in: dir, limit: ToolBudget.synthesis(sources: [rtl]))
         try #require(y.status == 0, "\(y.output)")
         var rng = SplitMix64(seed: 7)
         let pairs = (0..<200).map { _ in (UInt32(rng.next() & 0xFF), UInt32(rng.next() & 0xFF)) }

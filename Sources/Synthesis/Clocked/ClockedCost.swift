@@ -225,7 +225,9 @@ public struct ClockedCost: Sendable {
         """
         for (name, script) in [("gold.ys", gold), ("map.ys", map)] {
             try script.write(toFile: (dir as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
-            let y = try Tools.run("yosys", ["-q", name], in: dir)
+            let y = try Tools.run("yosys", ["-q", name], in: dir,
+                                  limit: ToolBudget.synthesis(bytes: files.reduce(0) { $0 + $1.text.utf8.count }))
+            if let stopped = y.timeLimitMessage(on: "\(top) (\(name))") { throw SynthesisFlow.Failure(description: stopped) }
             guard y.status == 0 else {
                 let line = y.output.split(separator: "\n").first { $0.contains("ERROR") } ?? "exit \(y.status)"
                 throw SynthesisFlow.Failure(description: "\(top): yosys \(name) failed: \(line) (script \(dir)/\(name))")
@@ -276,7 +278,9 @@ public struct ClockedCost: Sendable {
     func prove(top: String, dir: String) throws -> String {
         let abc = try Tools.find("yosys-abc")
         func dsec(_ gold: String, _ limit: Int) throws -> Bool? {
-            let r = try Tools.run("timeout", ["-s", "KILL", String(limit), abc, "-c", "dsec \(gold) gate.blif"], in: dir)
+            let r = try Tools.run("timeout", ["-s", "KILL", String(limit), abc, "-c", "dsec \(gold) gate.blif"], in: dir,
+                                  limit: ToolBudget.bounded(by: limit, option: "--proof-timeout"))
+            if let stopped = r.timeLimitMessage(on: "\(top) (dsec \(gold))") { throw SynthesisFlow.Failure(description: stopped) }
             if [124, 137, 9].contains(r.status) { return nil }
             if r.output.contains("Networks are equivalent") { return true }
             let line = r.output.split(separator: "\n").first { $0.contains("NOT EQUIVALENT") || $0.contains("rror") || $0.contains("UNDECIDED") } ?? "yosys-abc exit \(r.status)"

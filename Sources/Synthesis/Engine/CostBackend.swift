@@ -136,7 +136,7 @@ public enum ToolVersions {
         if let v = known.withLock({ $0[tool] }) { return v }
         let r: (status: Int32, output: String)
         do {
-            let run = try Tools.run(tool, arguments)
+            let run = try Tools.run(tool, arguments, limit: ToolBudget.query())
             r = (run.status, run.output)
         } catch {
             throw SynthesisFlow.Failure(description: "\(tool) is not on PATH: run 'bash scripts/install-tools.sh'")

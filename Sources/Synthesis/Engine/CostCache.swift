@@ -37,9 +37,12 @@ public struct CostJob: Sendable {
 /// Cost results on disk, one small file per job: `<directory>/<key>.json`. `make synth` keeps its
 /// in `synth/results/` (committed, so a fresh clone with the same tools re-measures nothing) and
 /// `rtlgen sweep` reads and writes the same directory. A file is written under a temporary name and
-/// renamed into place; a job is measured under an exclusive `flock` on `<key>.lock`, so two runs
-/// sharing the directory measure it once (the second waits and reads the first's result); a
-/// killed run leaves no result for the job it was measuring, and the next run measures it. A file
+/// renamed into place; a job is measured under an exclusive lock (`FileLock`) on
+/// `.locks/<key>.lock`, so two runs sharing the directory measure it once (the second waits and
+/// reads the first's result). The locks live in the hidden `.locks/` subdirectory (ignored by
+/// git), never beside the results: a run stopped by a signal removes its lock, and a lock left
+/// by a SIGKILLed run is removed by the next run that takes a lock there (`FileLock.removeStale`).
+/// A killed run leaves no result for the job it was measuring, and the next run measures it. A file
 /// that does not parse, names another key or fails its checksum is refused in one line.
 public struct CostCache: Sendable {
     public let directory: String
@@ -72,8 +75,7 @@ public struct CostCache: Sendable {
             counters.withLock { $0.hits += 1 }
             return r
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let lock = try JobLock((directory as NSString).appendingPathComponent("\(job.key).lock"))
+        let lock = try self.lock(job)
         defer { lock.release() }
         // another run may have measured it while this one waited for the lock
         if let r: R = try load(file, job: job) {
@@ -97,6 +99,25 @@ public struct CostCache: Sendable {
         return r
     }
 
+    /// The directory of the per-job lock files.
+    public var lockDirectory: String { (directory as NSString).appendingPathComponent(".locks") }
+
+    /// Holds `job`'s lock (waiting for another run that holds it), after clearing the locks
+    /// killed runs left.
+    func lock(_ job: CostJob) throws -> FileLock {
+        do {
+            try FileManager.default.createDirectory(atPath: lockDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw SynthesisFlow.Failure(description: "cannot create \(lockDirectory): \(StandardStreams.plainWords(error)); choose a --cache directory you can write to")
+        }
+        FileLock.removeStale(in: lockDirectory)
+        do {
+            return try FileLock((lockDirectory as NSString).appendingPathComponent("\(job.key).lock"), advice: "choose a --cache directory you can write to")
+        } catch let e as HarnessError {
+            throw SynthesisFlow.Failure(description: e.message)
+        }
+    }
+
     /// nil when there is no file; throws when there is one this job cannot use.
     func load<R: Codable>(_ file: String, job: CostJob) throws -> R? {
         guard let data = FileManager.default.contents(atPath: file) else { return nil }
@@ -109,43 +130,4 @@ public struct CostCache: Sendable {
         guard (try? SHA256.hex(canonicalJSON(stored.result))) == stored.sha256 else { throw refuse("its checksum does not match: edited or torn") }
         return stored.result
     }
-}
-
-/// An exclusive `flock` on a per-job lock file, held until `release()` or until the process dies
-/// (the kernel drops it). The file is removed on release; a waiter whose locked file is no longer
-/// the path's retries.
-final class JobLock {
-    let path: String
-    private var fd: Int32
-
-    init(_ path: String) throws {
-        self.path = path
-        while true {
-            let f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard f >= 0 else {
-                throw SynthesisFlow.Failure(description: "cannot lock \(path): \(String(cString: strerror(errno))); choose a --cache directory you can write to")
-            }
-            while flock(f, LOCK_EX) != 0 {
-                if errno != EINTR {
-                    close(f)
-                    throw SynthesisFlow.Failure(description: "cannot lock \(path): \(String(cString: strerror(errno)))")
-                }
-            }
-            var held = stat(), current = stat()
-            if fstat(f, &held) == 0 && stat(path, &current) == 0 && held.st_ino == current.st_ino && held.st_dev == current.st_dev {
-                fd = f
-                return
-            }
-            close(f)
-        }
-    }
-
-    func release() {
-        guard fd >= 0 else { return }
-        unlink(path)
-        close(fd)
-        fd = -1
-    }
-
-    deinit { release() }
 }

@@ -83,7 +83,8 @@ public enum SynthesisEffort {
             """
         }
         try text.write(toFile: (dir as NSString).appendingPathComponent("effort.ys"), atomically: true, encoding: .utf8)
-        let y = try Tools.run("yosys", ["-q", "effort.ys"], in: dir)
+        let y = try Tools.run("yosys", ["-q", "effort.ys"], in: dir, limit: ToolBudget.synthesis(sources: [file]))
+        if let stopped = y.timeLimitMessage(on: "\(module) (effort.ys)") { throw SynthesisFlow.Failure(description: stopped) }
         guard y.status == 0 else {
             throw SynthesisFlow.Failure(description: "\(module): yosys failed re-mapping with the effort scripts (script \(dir)/effort.ys)")
         }

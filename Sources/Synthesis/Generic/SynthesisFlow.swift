@@ -259,7 +259,8 @@ public struct SynthesisFlow: Sendable {
         for (script, labels) in steps {
             try (prelude + "script \(absolute(flowScript)) \(labels)\n")
                 .write(toFile: (dir as NSString).appendingPathComponent(script), atomically: true, encoding: .utf8)
-            let y = try Tools.run("yosys", ["-q", script], in: dir)
+            let y = try Tools.run("yosys", ["-q", script], in: dir, limit: ToolBudget.synthesis(sources: sources + blackBoxes))
+            if let stopped = y.timeLimitMessage(on: "\(top) (\(script))") { throw Failure(description: stopped) }
             guard y.status == 0 else {
                 let line = y.output.split(separator: "\n").first { $0.contains("ERROR") } ?? Substring(y.output.split(separator: "\n").last ?? "")
                 throw Failure(description: "\(top): yosys failed: \(line) (script \(dir)/\(script))")
@@ -330,7 +331,9 @@ public struct SynthesisFlow: Sendable {
         let abc = try Tools.find("yosys-abc")
         let (gold, gate) = (try latchesSorted(dir: dir, gold), try latchesSorted(dir: dir, gate))
         let command = miter ? "miter -n \(gold) \(gate); &get -n; &cec -m" : "cec -n \(gold) \(gate)"
-        let r = try Tools.run("timeout", ["-s", "KILL", String(timeout), abc, "-c", command], in: dir)
+        let r = try Tools.run("timeout", ["-s", "KILL", String(timeout), abc, "-c", command], in: dir,
+                              limit: ToolBudget.bounded(by: timeout, option: "--proof-timeout"))
+        if let stopped = r.timeLimitMessage(on: "\(gate) against \(gold) in \(dir)") { throw Failure(description: stopped) }
         // timeout -s KILL: 124 or 137, or 9 when the signal is reported as the status
         if [124, 137, 9].contains(r.status) { return .timeout }
         if r.output.contains("Networks are equivalent") { return .equivalent }

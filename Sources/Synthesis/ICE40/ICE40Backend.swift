@@ -17,8 +17,12 @@ public struct ICE40Backend: DesignCostBackend {
     public var seed = 1
     /// The target frequency nextpnr is given (MHz); fmax is reported whether or not it is met.
     public var targetMHz = 12
-    /// Seconds one yosys or nextpnr run may take.
-    public var timeLimit: Double = 1800
+    /// Seconds each of yosys and nextpnr may take; nil: `ToolBudget.synthesis`'s limit for the design's sources.
+    public var timeLimit: Double? = nil
+
+    func timeLimit(_ d: MeasuredDesign) -> ToolLimit {
+        timeLimit.map { ToolBudget.given($0, option: "the iCE40 backend's time limit") } ?? ToolBudget.synthesis(sources: d.sources)
+    }
 
     public init() {}
 
@@ -99,16 +103,18 @@ public struct ICE40Backend: DesignCostBackend {
 
         """
         try script.write(toFile: path("ice40.ys"), atomically: true, encoding: .utf8)
-        let y = try Tools.run("yosys", ["-q", "ice40.ys"], in: work, timeLimit: timeLimit)
-        guard y.status == 0, y.timedOut == nil else {
+        let y = try Tools.run("yosys", ["-q", "ice40.ys"], in: work, limit: timeLimit(d))
+        if let stopped = y.timeLimitMessage(on: "\(d.top) (ice40.ys)") { throw SynthesisFlow.Failure(description: stopped) }
+        guard y.status == 0 else {
             let line = y.output.split(separator: "\n").first { $0.contains("ERROR") } ?? Substring(y.output.split(separator: "\n").last ?? "")
             throw SynthesisFlow.Failure(description: "\(d.top): yosys synth_ice40 failed: \(line) (script \(work)/ice40.ys)")
         }
         let stat = try SynthesisFlow.stat(Data(contentsOf: URL(fileURLWithPath: path("ice40.stat.json"))), module: d.top)
         let p = try Tools.run("nextpnr-ice40", ["--\(device)", "--package", package, "--json", "ice40.json", "--freq", String(targetMHz),
-                                                "--seed", String(seed), "--log", "nextpnr.log", "-q"], in: work, timeLimit: timeLimit)
+                                                "--seed", String(seed), "--log", "nextpnr.log", "-q"], in: work, limit: timeLimit(d))
+        if let stopped = p.timeLimitMessage(on: d.top) { throw SynthesisFlow.Failure(description: stopped) }
         let log = (try? String(contentsOfFile: path("nextpnr.log"), encoding: .utf8)) ?? p.output
-        guard p.status == 0, p.timedOut == nil else {
+        guard p.status == 0 else {
             let line = log.split(separator: "\n").first { $0.contains("ERROR") } ?? "exit \(p.status)"
             throw SynthesisFlow.Failure(description: "\(d.top): nextpnr-ice40 failed: \(line) (log \(work)/nextpnr.log)")
         }

@@ -149,7 +149,8 @@ public struct MXDotSynthesis: Sendable {
         for (script, labels) in [("gold.ys", "gold:coarse"), ("coarse.ys", "coarse:map"), ("map.ys", "map:")] {
             try (prelude + "script \(absolute(flow.flowScript)) \(labels)\n")
                 .write(toFile: (dir as NSString).appendingPathComponent(script), atomically: true, encoding: .utf8)
-            let y = try Tools.run("yosys", ["-q", script], in: dir)
+            let y = try Tools.run("yosys", ["-q", script], in: dir, limit: ToolBudget.synthesis(sources: sources))
+            if let stopped = y.timeLimitMessage(on: "\(top) (\(script))") { throw SynthesisFlow.Failure(description: stopped) }
             guard y.status == 0 else {
                 let line = y.output.split(separator: "\n").first { $0.contains("ERROR") } ?? Substring(y.output.split(separator: "\n").last ?? "")
                 throw SynthesisFlow.Failure(description: "\(top): yosys failed: \(line) (script \(dir)/\(script))")
@@ -191,7 +192,8 @@ public struct MXDotSynthesis: Sendable {
         try "".write(toFile: (dir as NSString).appendingPathComponent("dffmap.v"), atomically: true, encoding: .utf8)
         try liberty.script(prelude: prelude, blackBoxes: false)
             .write(toFile: (dir as NSString).appendingPathComponent("liberty.ys"), atomically: true, encoding: .utf8)
-        let y = try Tools.run("yosys", ["-q", "liberty.ys"], in: dir)
+        let y = try Tools.run("yosys", ["-q", "liberty.ys"], in: dir, limit: ToolBudget.synthesis(sources: sources))
+        if let stopped = y.timeLimitMessage(on: "\(top) (liberty.ys)") { throw SynthesisFlow.Failure(description: stopped) }
         guard y.status == 0 else {
             let line = y.output.split(separator: "\n").first { $0.contains("ERROR") } ?? Substring(y.output.split(separator: "\n").last ?? "")
             throw SynthesisFlow.Failure(description: "\(top): yosys liberty mapping failed: \(line) (script \(dir)/liberty.ys)")

@@ -110,7 +110,8 @@ public struct LibertyFlow: Sendable {
         try dffMap.write(toFile: (dir as NSString).appendingPathComponent("dffmap.v"), atomically: true, encoding: .utf8)
         try script(prelude: prelude, blackBoxes: !blackBoxes.isEmpty)
             .write(toFile: (dir as NSString).appendingPathComponent("liberty.ys"), atomically: true, encoding: .utf8)
-        let y = try Tools.run("yosys", ["-q", "liberty.ys"], in: dir)
+        let y = try Tools.run("yosys", ["-q", "liberty.ys"], in: dir, limit: ToolBudget.synthesis(sources: sources + blackBoxes))
+        if let stopped = y.timeLimitMessage(on: "\(top) (liberty.ys)") { throw SynthesisFlow.Failure(description: stopped) }
         guard y.status == 0 else {
             let line = y.output.split(separator: "\n").first { $0.contains("ERROR") } ?? Substring(y.output.split(separator: "\n").last ?? "")
             throw SynthesisFlow.Failure(description: "\(top): yosys liberty mapping failed: \(line) (script \(dir)/liberty.ys)")

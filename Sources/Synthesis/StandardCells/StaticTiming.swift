@@ -81,7 +81,9 @@ public struct StaticTiming: Sendable {
         """
         let script = (dir as NSString).appendingPathComponent("sta.tcl")
         try tcl.write(toFile: script, atomically: true, encoding: .utf8)
-        let r = try Tools.run("sta", ["-no_init", "-no_splash", "sta.tcl"], in: dir)
+        let r = try Tools.run("sta", ["-no_init", "-no_splash", "sta.tcl"], in: dir,
+                              limit: ToolBudget.synthesis(sources: [file.hasPrefix("/") ? file : (dir as NSString).appendingPathComponent(file)]))
+        if let stopped = r.timeLimitMessage(on: "\(top) (script \(script))") { throw SynthesisFlow.Failure(description: stopped) }
         if let e = r.output.split(separator: "\n").first(where: { $0.hasPrefix("Error") || $0.hasPrefix("Warning") }) {
             throw SynthesisFlow.Failure(description: "\(top): OpenSTA: \(e) (script \(script))")
         }

@@ -209,7 +209,6 @@ public struct TimedSynthesis: Sendable {
         sim.outputLoad = timing.outputLoad
         sim.period = simPeriod
         sim.warmup = warmup
-        sim.timeLimit = 1800
         var energy: [String: Double] = [:], changes: [String: Double] = [:], leakage = 0.0
         for model in TimedActivityBackend.models {
             let r: TimedActivity.Result
