@@ -125,7 +125,7 @@ public struct MXMutation: Sendable {
             try rename(mutant, "gate")
             let script = "read_verilog gold.v; read_verilog gate.v; proc; opt_clean; miter -equiv -flatten -make_outputs gold gate miter; "
                 + "hierarchy -top miter; flatten; opt -fast; sat -prove trigger 0 -show-inputs miter"
-            let r = try Tools.run("yosys", ["-q", "-p", script, "-l", "sat.log"], in: directory, timeLimit: timeLimit)
+            let r = try Tools.run("yosys", ["-q", "-p", script, "-l", "sat.log"], in: directory, limit: ToolBudget.given(timeLimit, option: "--proof-timeout"))
             if r.timedOut != nil { return .unproven("the sat proof timed out after \(Int(timeLimit)) s") }
             let log = (try? String(contentsOfFile: "\(directory)/sat.log", encoding: .utf8)) ?? r.output
             if log.contains("SAT proof finished - no model found: SUCCESS!") { return .proven }

@@ -195,7 +195,7 @@ public enum LibertyPreparation {
             throw Technology.Failure("technology \(technology): cannot read \(q(path))")
         }
         if data.starts(with: [0x1f, 0x8b]) {
-            let r = try Tools.run("gzip", ["-dc", path], timeLimit: 120)
+            let r = try Tools.run("gzip", ["-dc", path], limit: ToolBudget.build(bytes: data.count))
             guard r.status == 0 else { throw Technology.Failure("technology \(technology): \(q(path)) is not a readable gzip file") }
             return r.stdout
         }
