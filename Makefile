@@ -5,6 +5,7 @@
 #   make sim        units on Verilator and Icarus against golden vectors, then make sim-array
 #   make sim-array  PE arrays, cycle by cycle against the golden matmul; make bench-array: 16x16 lmul MAC/s;
 #                   make mutate-array: array/cell/PE mutants the array check must kill; make mutate-fpadd: the adder
+#                   make mutate-mx: the mutants of a K = 2 MX dot (lmul, e4m3) the MX check must kill
 #   make synth      yosys area/depth/activity report of e4m3, e5m2, bf16, fp16 units, PEs and arrays into synth/,
 #                   with standard-cell area, OpenSTA timing and energy per operation (LIBERTY=file; default
 #                   /usr/local/share/osu018/osu018_stdcells.lib, installed by scripts/install-tools.sh);
@@ -124,6 +125,15 @@ MX_FORMATS ?= e4m3 e2m1fn
 MX_BLOCK ?= 32
 sim-mx: | rtlgen
 	@$(RTLGEN) sim-mx --units "$(MX_UNITS)" --formats "$(MX_FORMATS)" --block $(MX_BLOCK) --sim "$(SIM)"
+
+# Mutation testing of the MX dot check (rtlgen mutate-mx): every one-operator and one-constant source mutant
+# of one small MX dot, simulated on Icarus, must be killed (exit 1 if any survives). Default: the first example
+# of 'rtlgen mutate-mx --help', lmul on e4m3 elements at K = 2; MUTATE_MX_UNIT, _FORMAT, _BLOCK choose another.
+MUTATE_MX_UNIT ?= lmul
+MUTATE_MX_FORMAT ?= e4m3
+MUTATE_MX_BLOCK ?= 2
+mutate-mx: | rtlgen
+	@$(RTLGEN) mutate-mx --unit $(MUTATE_MX_UNIT) --format $(MUTATE_MX_FORMAT) --block $(MUTATE_MX_BLOCK)
 
 # Systolic arrays (docs/array.md), generated into build/sim-array/rtl and checked cycle by cycle
 # against the golden matmul on $(SIM); the default set takes about 45 s on 2 cores, mostly
