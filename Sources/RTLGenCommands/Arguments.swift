@@ -240,6 +240,86 @@ func checkInputFile(_ path: String, flag: String, hint: String) throws {
     guard FileManager.default.isReadableFile(atPath: path) else { throw UsageError("\(flag): \(shown) is not readable; \(hint)") }
 }
 
+/// A liberty file must be one yosys and OpenSTA can read: a readable regular file, not empty, not
+/// compressed, starting (after comments) with a `library (` group whose braces balance. A cheap
+/// structural check before any work, so that an empty, junk, gzipped or truncated file, /dev/null
+/// or a directory is one line and exit 64, not a tool's error after minutes of synthesis.
+func checkLiberty(_ path: String, flag: String = "--liberty") throws {
+    let hint = "give an uncompressed liberty file, e.g. \(flag) \(LibertyLibrary.defaultPath) (bash scripts/install-tools.sh installs it)"
+    try checkInputFile(path, flag: flag, hint: hint)
+    let shown = path.count > 200 ? shortQuote(path, limit: 200) : path
+    let data: Data
+    do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+        throw UsageError("\(flag): \(shown) is not readable; \(hint)")
+    }
+    if let problem = libertyProblem(data) { throw UsageError("\(flag): \(shown) \(problem); \(hint)") }
+}
+
+/// What is wrong with `data` as a liberty file (nil: it looks like one).
+func libertyProblem(_ data: Data) -> String? {
+    if data.isEmpty { return "is empty" }
+    let magic: [(bytes: [UInt8], name: String)] = [([0x1F, 0x8B], "gzip"), ([0x42, 0x5A, 0x68], "bzip2"), ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz"),
+                                                   ([0x28, 0xB5, 0x2F, 0xFD], "zstd"), ([0x50, 0x4B, 0x03, 0x04], "zip")]
+    if let m = magic.first(where: { data.starts(with: $0.bytes) }) {
+        return "is \(m.name)-compressed (unpack it first, e.g. \(m.name == "gzip" ? "gunzip -k" : m.name == "zip" ? "unzip" : m.name == "bzip2" ? "bunzip2 -k" : m.name == "xz" ? "unxz -k" : "unzstd") FILE)"
+    }
+    return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> String? in
+        let b = raw.bindMemory(to: UInt8.self)
+        let n = b.count
+        var i = 0
+        var depth = 0
+        var sawGroup = false
+        var first = true
+        while i < n {
+            let c = b[i]
+            if c == 0x2F, i + 1 < n, b[i + 1] == 0x2A {            // /* comment */
+                var j = i + 2
+                while j + 1 < n && !(b[j] == 0x2A && b[j + 1] == 0x2F) { j += 1 }
+                guard j + 1 < n else { return "is truncated: a comment is never closed" }
+                i = j + 2
+                continue
+            }
+            if c == 0x2F, i + 1 < n, b[i + 1] == 0x2F {            // // comment
+                while i < n && b[i] != 0x0A { i += 1 }
+                continue
+            }
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x5C { i += 1; continue }   // blanks, line continuations
+            if first {
+                // the first token must be `library` followed by `(`
+                let word = Array("library".utf8)
+                var j = i
+                guard n - i >= word.count, Array(b[i..<(i + word.count)]) == word else {
+                    return c == 0 || c >= 0x80 ? "is not a liberty file (it is binary, not text)" : "does not start like a liberty file (a 'library (' group)"
+                }
+                j += word.count
+                while j < n && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
+                guard j < n, b[j] == 0x28 else { return "does not start like a liberty file (a 'library (' group)" }
+                first = false
+                i = j
+                continue
+            }
+            if c == 0x22 {                                          // "string"
+                var j = i + 1
+                while j < n && b[j] != 0x22 { j += b[j] == 0x5C ? 2 : 1 }
+                guard j < n else { return "is truncated: a quoted string is never closed" }
+                i = j + 1
+                continue
+            }
+            if c == 0x7B { depth += 1; sawGroup = true }
+            if c == 0x7D {
+                depth -= 1
+                if depth < 0 { return "is malformed: a '}' closes no group" }
+            }
+            if c == 0 { return "is not a liberty file (it holds NUL bytes, not text)" }
+            i += 1
+        }
+        if first { return "holds only comments and blanks, no 'library (' group" }
+        if !sawGroup { return "is truncated: its library group has no body" }
+        if depth > 0 { return "is truncated: \(depth) group\(depth == 1 ? " is" : "s are") never closed" }
+        return nil
+    }
+}
+
 /// A yosys flow script must have the labels rtlgen runs it by (`script FILE gold:coarse`,
 /// `coarse:map`, `map:`), else yosys runs nothing, exits 0 and writes no figures.
 func checkFlowScript(_ path: String) throws {
