@@ -271,8 +271,13 @@ SYNTH_MX_BLOCK ?= 32
 # default (cold, 1 to 5 minutes per e2m1fn dot and 5 to 15 per FP6 dot on 2 cores; results committed); the
 # e4m3 dots are not timed by default (their mapping alone takes tens of minutes).
 SYNTH_MX_TIMED_FORMATS ?= $(if $(SYNTH_DEFAULT),e2m1fn e3m2fn e2m3fn,none)
+# iCE40 UP5K place and route (rtlgen synth costs none unless asked): the units of these formats, the PEs,
+# and the fixed-point PEs' arrays of SYNTH_ICE40_ARRAY_SIZES.
+SYNTH_ICE40_FORMATS ?= e4m3,e5m2
+SYNTH_ICE40_ARRAY_SIZES ?= 2x2
 synth: $(SYNTH_FILES) $(SYNTH_ADDERS) | rtlgen
 	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY) --cache $(SYNTH_CACHE) --mx-units "$(SYNTH_MX_UNITS)" --mx-formats "$(SYNTH_MX_FORMATS)" --mx-block $(SYNTH_MX_BLOCK) --mx-timed-formats "$(SYNTH_MX_TIMED_FORMATS)" \
+	  --ice40-formats $(SYNTH_ICE40_FORMATS) --ice40-array-sizes $(SYNTH_ICE40_ARRAY_SIZES) \
 	  --clocks $(SYNTH_CLOCKS) --clock-formats $(SYNTH_CLOCK_FORMATS) --clock-units $(SYNTH_CLOCK_UNITS) --clock-pe-acc $(SYNTH_CLOCK_PE_ACC) --clock-max-stages $(SYNTH_CLOCK_MAX_STAGES)
 
 # Units whose last proof step timed out (marked † in the report; by default the fp16 exact
