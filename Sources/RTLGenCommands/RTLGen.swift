@@ -378,6 +378,7 @@ struct VectorsCommand: ParsableCommand {
     mutating func validate() throws {
         try checkSupported([unit.kind], try format.format(), format.overflow)
         try OutputWriter.checkFile(out)
+        if OutputWriter.namesStandardOutput(out) { out = "-" }   // the vectors to the stream, the note to stderr
     }
 
     func run() throws {
