@@ -267,7 +267,7 @@ func libertyProblem(_ data: Data) -> String? {
         let b = raw.bindMemory(to: UInt8.self)
         let n = b.count
         var i = 0
-        var depth = 0
+        var depth = 0, parens = 0
         var sawGroup = false
         var first = true
         while i < n {
@@ -295,7 +295,7 @@ func libertyProblem(_ data: Data) -> String? {
                 while j < n && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
                 guard j < n, b[j] == 0x28 else { return "does not start like a liberty file (a 'library (' group)" }
                 first = false
-                i = j
+                i = j   // the '(' is counted below
                 continue
             }
             if c == 0x22 {                                          // "string"
@@ -310,12 +310,18 @@ func libertyProblem(_ data: Data) -> String? {
                 depth -= 1
                 if depth < 0 { return "is malformed: a '}' closes no group" }
             }
+            if c == 0x28 { parens += 1 }
+            if c == 0x29 {
+                parens -= 1
+                if parens < 0 { return "is malformed: a ')' closes nothing" }
+            }
             if c == 0 { return "is not a liberty file (it holds NUL bytes, not text)" }
             i += 1
         }
         if first { return "holds only comments and blanks, no 'library (' group" }
         if !sawGroup { return "is truncated: its library group has no body" }
         if depth > 0 { return "is truncated: \(depth) group\(depth == 1 ? " is" : "s are") never closed" }
+        if parens > 0 { return "is malformed: \(parens) '(' \(parens == 1 ? "is" : "are") never closed" }
         return nil
     }
 }

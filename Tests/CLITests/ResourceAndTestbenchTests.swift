@@ -89,7 +89,8 @@ extension CLITests {
     }
 
     /// Item 3 and 20: a plan's numbers are checked against the ranges of the options that write
-    /// them, before any job starts; a number too big for its field is named as such.
+    /// them, before any job starts; a number too big for its field is named as such. Bad input
+    /// found before any work: exit 64 (issue 38; it was 1).
     @Test func sweepPlanValuesAreRangeChecked() throws {
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -112,17 +113,18 @@ extension CLITests {
             try write(text.replacingOccurrences(of: from, with: to), sweep + "/plan.json")
             let (r, timedOut) = try rtlgenAtRoot(["sweep", "run", "--dir", sweep])
             #expect(!timedOut)
-            expectOneLine(r, status: 1, mentions: says, "plan with \(to)")
+            expectOneLine(r, status: 64, mentions: says, "plan with \(to)")
             #expect(!FileManager.default.fileExists(atPath: sweep + "/results"), "jobs started")
         }
     }
 
     /// Item 18: a failure found while working exits 1 whatever its type (a library file that does
-    /// not parse), with no pointer to --help; item 24's words.
+    /// not parse), with no pointer to --help; item 24's words. (A truncated one, 'library (broken
+    /// { cell (', is now refused before any work by --liberty's check: issue 38, the bad-input table.)
     @Test func workingFailuresExitOneAndWordsArePlain() throws {
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try write("library (broken { cell (\n", dir + "/bad.lib")
+        try write("library (broken) { }\n", dir + "/bad.lib")
         let (r, _) = try rtlgenAtRoot(["sweep", "plan", "--dir", dir + "/sw", "--liberty", dir + "/bad.lib"])
         #expect(r.status == 1 && !r.stderr.contains("--help") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
         // Foundation's words for a file that does not decode are replaced by what is wrong
