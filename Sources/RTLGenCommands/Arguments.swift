@@ -79,7 +79,7 @@ func listItems(_ s: String, what: String, example: String) throws -> [String] {
     let items = s.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
     guard !items.isEmpty else { throw UsageError("empty list; give \(what), e.g. \(example)") }
     var seen = Set<String>()
-    for i in items where !seen.insert(i).inserted { throw UsageError("'\(i)' is listed twice; give each \(what.hasSuffix("s") ? String(what.dropLast()) : what) once") }
+    for i in items where !seen.insert(i).inserted { throw UsageError("\(shortQuote(i, limit: 200)) is listed twice; give each \(what.hasSuffix("s") ? String(what.dropLast()) : what) once") }
     return items
 }
 
@@ -92,8 +92,8 @@ var multiplierNames: String { UnitKind.allCases.map(\.rawValue).joined(separator
 func unitKind(_ name: String, multipliers: Bool = false) throws -> UnitKind {
     let valid = multipliers ? UnitKind.allCases : UnitKind.registry
     guard let k = UnitKind(rawValue: name), valid.contains(k) else {
-        throw UsageError(multipliers ? "unknown multiplier '\(name)'; valid multipliers are \(multiplierNames)"
-                                     : "unknown unit '\(name)'; valid units are \(unitNames)")
+        throw UsageError(multipliers ? "unknown multiplier \(shortQuote(name, limit: 200)); valid multipliers are \(multiplierNames)"
+                                     : "unknown unit \(shortQuote(name, limit: 200)); valid units are \(unitNames)")
     }
     return k
 }
@@ -138,7 +138,7 @@ struct SimulatorList: CustomStringConvertible, Sendable {
     }
     static func simulator(_ n: String) throws -> SimulatorKind {
         guard let k = SimulatorKind(rawValue: n) else {
-            throw UsageError("unknown simulator '\(n)'; valid simulators are \(SimulatorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw UsageError("unknown simulator \(shortQuote(n, limit: 200)); valid simulators are \(SimulatorKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return k
     }
@@ -153,7 +153,7 @@ struct SizeList: CustomStringConvertible, Sendable {
         return SizeList(sizes: try listItems(s, what: "sizes", example: "1x1,4x4").map { item in
             let p = item.split(separator: "x", omittingEmptySubsequences: false)
             guard p.count == 2, let r = try? wholeNumber(String(p[0])), let c = try? wholeNumber(String(p[1])), range.contains(r), range.contains(c) else {
-                throw UsageError("'\(item)' is not an array size; give RxC with R and C in 1...\(ArrayDesign.maxDimension), e.g. 4x4")
+                throw UsageError("\(shortQuote(item, limit: 200)) is not an array size; give RxC with R and C in 1...\(ArrayDesign.maxDimension), e.g. 4x4")
             }
             return (r, c)
         })
@@ -177,26 +177,26 @@ struct ModuleList: CustomStringConvertible, Sendable {
            base[p.upperBound...].allSatisfy({ $0.isASCII && $0.isNumber }) {
             let digits = base[p.upperBound...]
             guard let s = Int(digits), (1...ArithmeticUnit.maxStages).contains(s), "\(s)" == digits else {
-                throw UsageError("'\(name)': _p<S> takes S = 1...\(ArithmeticUnit.maxStages) register stages, without leading zeros (SPEC \"Ports\")")
+                throw UsageError("\(shortQuote(name, limit: 200)): _p<S> takes S = 1...\(ArithmeticUnit.maxStages) register stages, without leading zeros (SPEC \"Ports\")")
             }
             base = String(base[..<p.lowerBound])
         }
         if base.hasSuffix("_ovf_inf") { base.removeLast("_ovf_inf".count) }
-        guard let sep = base.range(of: "_e", options: .backwards) else { throw UsageError("'\(name)' is not a unit module name (\(form))") }
+        guard let sep = base.range(of: "_e", options: .backwards) else { throw UsageError("\(shortQuote(name, limit: 200)) is not a unit module name (\(form))") }
         let kind = String(base[..<sep.lowerBound]), tag = String(base[base.index(after: sep.lowerBound)...])
-        guard UnitKind(rawValue: kind) != nil else { throw UsageError("'\(name)': unknown unit '\(kind)'; valid units are \(unitNames)") }
-        guard FloatFormat.fields(ofName: tag) != nil else { throw UsageError("'\(name)': '\(tag)' is not a format (e<E>m<M>, e.g. e4m3, or e2m1fn, e2m3fn, e3m2fn)") }
+        guard UnitKind(rawValue: kind) != nil else { throw UsageError("\(shortQuote(name, limit: 200)): unknown unit \(shortQuote(kind, limit: 200)); valid units are \(unitNames)") }
+        guard FloatFormat.fields(ofName: tag) != nil else { throw UsageError("\(shortQuote(name, limit: 200)): \(shortQuote(tag, limit: 200)) is not a format (e<E>m<M>, e.g. e4m3, or e2m1fn, e2m3fn, e3m2fn)") }
         let f: FloatFormat
         do {
             f = try FloatFormat.named(tag)
         } catch {
-            throw UsageError("'\(name)': \(tag) is not a format: \(error)")
+            throw UsageError("\(shortQuote(name, limit: 200)): \(tag) is not a format: \(error)")
         }
         if let k = UnitKind(rawValue: kind),
            let reason = ArithmeticUnit(k, f, overflow: name.hasSuffix("_ovf_inf") ? .infinity : .saturate).unsupportedReason {
-            throw UsageError("'\(name)': \(reason)")
+            throw UsageError("\(shortQuote(name, limit: 200)): \(reason)")
         }
-        throw UsageError("'\(name)' is not a unit module name (\(form)); module names spell E and M without leading zeros")
+        throw UsageError("\(shortQuote(name, limit: 200)) is not a unit module name (\(form)); module names spell E and M without leading zeros")
     }
     var description: String { names.joined(separator: ",") }
 }

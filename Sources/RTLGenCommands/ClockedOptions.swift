@@ -25,7 +25,7 @@ struct ClockedOptions: ParsableArguments {
 
     @Option(name: .customLong("clock-pe-acc"), help: ArgumentHelp("Accumulators of the iso-throughput PEs (of --pe-format, with --clock-units), or 'none'.", valueName: "list"),
             transform: { s in s == "none" ? [] : try listItems(s, what: "--clock-pe-acc", example: "fixed,fp32").map { item in
-                guard let a = Accumulation(rawValue: item) else { throw UsageError("--clock-pe-acc: '\(item)' is not an accumulator; give fixed, fp32, bf16 or fp16") }
+                guard let a = Accumulation(rawValue: item) else { throw UsageError("--clock-pe-acc: \(shortQuote(item, limit: 200)) is not an accumulator; give fixed, fp32, bf16 or fp16") }
                 return a
             } })
     var clockPEAcc: [Accumulation] = [.fixed, .fp32]

@@ -93,7 +93,7 @@ struct SynthCommand: ParsableCommand {
 
     @Option(name: .customLong("pe-acc"), help: ArgumentHelp("Accumulators of the PEs: fixed (SPEC's exact fixed point, with --array-sizes) and/or fp32, bf16, fp16 (fpadd in the PE, with --float-array-sizes).", valueName: "list"),
             transform: { s in try listItems(s, what: "--pe-acc", example: "fixed,fp32").map { item in
-                guard let a = Accumulation(rawValue: item) else { throw UsageError("--pe-acc: '\(item)' is not an accumulator; give fixed, fp32, bf16 or fp16") }
+                guard let a = Accumulation(rawValue: item) else { throw UsageError("--pe-acc: \(shortQuote(item, limit: 200)) is not an accumulator; give fixed, fp32, bf16 or fp16") }
                 return a
             } })
     var peAcc: [Accumulation] = [.fixed, .fp32]
