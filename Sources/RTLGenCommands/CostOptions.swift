@@ -11,7 +11,6 @@ struct CostCacheOptions: ParsableArguments {
     func check() throws {
         guard cache != "none" else { return }
         try OutputWriter.checkDirectory(cache, flag: "--cache")
-        _ = try CostResources.codeFingerprint(CostResources.engineSources)
     }
 
     func store() throws -> CostCache? { cache == "none" ? nil : CostCache(directory: cache) }

@@ -69,7 +69,7 @@ public struct SweepResult: Codable, Sendable, Equatable {
     public var plan: String
     public var job: String
     public var rtlSHA256: String
-    /// `SweepCode.fingerprint()` of the code that measured it ("" in a file written before results named it).
+    /// `SweepCode.fingerprint` of the code that measured it ("" in a file written before results named it).
     public var code: String
     /// Wall seconds the job took (not in the report: it differs run to run).
     public var seconds: Double
@@ -116,29 +116,18 @@ public struct SweepResult: Codable, Sendable, Equatable {
     public func encoded() throws -> Data { try canonicalJSON(self) }
 }
 
-/// The code that decides a sweep row, as the result files name it: rtlgen's measuring code (the
-/// cost engine, the generic, standard-cell and clocked backends, the golden model, the harness, the
-/// error measurement) and this file, hashed from the checkout's sources (`CostResources.codeFingerprint`).
-/// A result made by other code is stale, like one made from other RTL; the renderers (SweepReport,
-/// SweepRender, Pareto) are not part of it, so an edit there re-renders without re-running a job.
+/// The code that decides a sweep row, as the result files name it: the sweep's own version (the
+/// golden model, the harness and the error measurement as the sweep uses them; raised by hand when
+/// they change what a row says) and the version of every cost backend a row reads. Where the Swift
+/// code lives decides nothing: moving or refactoring it leaves every result current.
 public enum SweepCode {
-    public static let directories = ["Sources/Synthesis/Engine", "Sources/Synthesis/Generic", "Sources/Synthesis/StandardCells",
-                                     "Sources/Synthesis/Clocked", "Sources/FloatArith", "Sources/Verification"]
-    public static let files = ["Sources/Sweep/SweepJob.swift", "Sources/Sweep/SweepPlan.swift", "Sources/Sweep/SweepRun.swift",
-                               "Sources/Accuracy/ProductError.swift", "Sources/Accuracy/Sampling.swift", "Sources/Accuracy/Statistics.swift"]
+    /// Raise when a sweep row's verification or error measurement changes what it reports.
+    public static let version = 1
 
-    /// The fingerprint of the checkout rtlgen runs in (or `root`).
-    public static func fingerprint(root explicitRoot: String? = nil) throws -> String {
-        let fail = { (what: String) in HarnessError("cannot read \(what) to fingerprint the sweep's measuring code; run rtlgen from the repository root (the checkout holding synth/flow.ys)") }
-        guard let root = explicitRoot ?? CostResources.repositoryRoot() else { throw fail("the checkout") }
-        let dirs: String
-        do { dirs = try CostResources.codeFingerprint(directories, root: root) } catch { throw fail("the measuring code") }
-        var text = Data("\(dirs)\n".utf8)
-        for f in files {
-            guard let d = FileManager.default.contents(atPath: (root as NSString).appendingPathComponent(f)) else { throw fail(f) }
-            text.append(Data("\(f) \(SHA256.hex(d))\n".utf8))
-        }
-        return SHA256.hex(text)
+    /// The line result files name: `sweep=1 generic=1 stdcell=1 clocked=1`.
+    public static var fingerprint: String {
+        let backends: [any CostBackend] = [GenericGatesBackend(flowScript: ""), StandardCellBackend(liberty: ""), ClockedBackend(liberty: "")]
+        return (["sweep=\(version)"] + backends.map { "\($0.name)=\($0.version)" }).joined(separator: " ")
     }
 }
 
@@ -150,7 +139,7 @@ public final class SweepJobRunner: @unchecked Sendable {
     public let plan: SweepPlan
     public let digest: String
     public let directory: String
-    /// `SweepCode.fingerprint()`: results made by other measuring code are stale.
+    /// `SweepCode.fingerprint`: results made by other measuring code are stale.
     public let code: String
     /// Threads of one job's exhaustive walk.
     public var threads = 1
@@ -165,7 +154,7 @@ public final class SweepJobRunner: @unchecked Sendable {
         self.plan = plan
         self.digest = digest
         self.directory = directory
-        code = try SweepCode.fingerprint()
+        code = SweepCode.fingerprint
         guard let data = FileManager.default.contents(atPath: plan.liberty.path) else {
             throw HarnessError("the plan's liberty file \(plan.liberty.path) is missing; install it (bash scripts/install-tools.sh) or plan again with --liberty FILE")
         }

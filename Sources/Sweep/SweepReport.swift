@@ -104,7 +104,7 @@ public struct SweepReport: Codable, Sendable, Equatable {
         let (plan, digest) = try SweepPlan.load(directory: directory)
         var rows: [SweepRow] = []
         var missing: [String] = []
-        let code = try SweepCode.fingerprint()
+        let code = SweepCode.fingerprint
         for job in plan.jobs {
             switch SweepJobRunner.stored(directory, job: job, digest: digest, rtlSHA256: try SweepJobRunner.rtl(job).sha256, code: code) {
             case .current(let result): rows.append(result.row)

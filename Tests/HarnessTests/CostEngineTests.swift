@@ -127,48 +127,35 @@ import Units
         #expect(throws: SynthesisFlow.Failure.self) { try StandardCellBackend(liberty: dir + "/none.lib").inputs() }
     }
 
-    /// A backend's code fingerprint covers the .swift files directly in its directories and nothing
-    /// else: an edit of a listed directory's file changes it, an edit under Reports/ (rendering),
-    /// a subdirectory or a non-Swift file does not; a listed directory with no code is an error.
-    @Test func codeFingerprintFollowsTheBackendsDirectoriesOnly() throws {
-        let root = try scratch("code")
-        defer { try? FileManager.default.removeItem(atPath: root) }
+    /// A job's key holds each backend's hand-raised version and what the tools see, never a Swift
+    /// source: the same job keyed from a directory holding nothing but the flow script (as a copy of
+    /// the binary outside the checkout would) has the same key, and raising a version re-keys it.
+    @Test func keysNameBackendVersionsNotSwiftSources() throws {
         let fm = FileManager.default
-        for d in ["Sources/Synthesis/Engine", "Sources/Synthesis/ICE40/Notes", "Sources/Synthesis/Reports", "Sources/Synthesis/Empty"] {
-            try fm.createDirectory(atPath: root + "/" + d, withIntermediateDirectories: true)
+        let elsewhere = try scratch("outside")
+        defer { try? fm.removeItem(atPath: elsewhere) }
+        try fm.createDirectory(atPath: elsewhere + "/synth", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: CostResources.flowScript, toPath: elsewhere + "/synth/flow.ys")
+        try fm.copyItem(atPath: "rtl/lmul_e4m3.v", toPath: elsewhere + "/lmul_e4m3.v")
+        func job(_ root: String, _ backends: [any CostBackend]) throws -> CostJob {
+            var j = CostJob("unit lmul_e4m3")
+            try j.addFile("rtl.0.lmul_e4m3.v", path: root + "/" + (root == elsewhere ? "lmul_e4m3.v" : "rtl/lmul_e4m3.v"))
+            for b in backends { try j.add(backend: b) }
+            return j
         }
-        let write = { (path: String, text: String) in try text.write(toFile: root + "/" + path, atomically: true, encoding: .utf8) }
-        try write("Sources/Synthesis/Engine/Cache.swift", "let a = 1\n")
-        try write("Sources/Synthesis/ICE40/Backend.swift", "let b = 2\n")
-        try write("Sources/Synthesis/Reports/Table.swift", "let c = 3\n")
-        let dirs = ["Sources/Synthesis/Engine", "Sources/Synthesis/ICE40"]
-        // a fresh root per state: fingerprints are cached per (root, directories) in a process
-        func fingerprint() throws -> String {
-            let copy = try scratch("code-copy")
-            try fm.removeItem(atPath: copy)
-            try fm.copyItem(atPath: root, toPath: copy)
-            defer { try? fm.removeItem(atPath: copy) }
-            return try CostResources.codeFingerprint(dirs, root: copy)
+        let here = fm.currentDirectoryPath
+        let inCheckout = try job(here, [GenericGatesBackend(flowScript: here + "/synth/flow.ys"), StandardCellBackend(liberty: LibertyLibrary.defaultPath)])
+        let outside = try job(elsewhere, [GenericGatesBackend(flowScript: elsewhere + "/synth/flow.ys"), StandardCellBackend(liberty: LibertyLibrary.defaultPath)])
+        #expect(inCheckout.key == outside.key)
+        #expect(inCheckout.lines.contains("generic.version=1") && inCheckout.lines.contains("stdcell.version=1"))
+        #expect(!inCheckout.lines.contains { $0.contains(".swift") || $0.contains("Sources/") || $0.contains(".code=") })
+        struct Raised: CostBackend {
+            var name: String { "generic" }
+            var tools: [String] { [] }
+            var version: Int { 2 }
+            func inputs() throws -> [(String, String)] { try GenericGatesBackend(flowScript: CostResources.flowScript).inputs() }
         }
-        let base = try fingerprint()
-        #expect(try CostResources.codeFingerprint(dirs.reversed(), root: root) == CostResources.codeFingerprint(dirs, root: root))
-        try write("Sources/Synthesis/Reports/Table.swift", "let c = 4\n")
-        try write("Sources/Synthesis/ICE40/Notes/Draft.swift", "let d = 5\n")
-        try write("Sources/Synthesis/ICE40/README.md", "notes\n")
-        #expect(try fingerprint() == base)
-        try write("Sources/Synthesis/ICE40/Backend.swift", "let b = 3\n")
-        let edited = try fingerprint()
-        #expect(edited != base)
-        try write("Sources/Synthesis/ICE40/Extra.swift", "let e = 6\n")
-        #expect(try fingerprint() != edited)
-        #expect(throws: SynthesisFlow.Failure.self) { try CostResources.codeFingerprint(["Sources/Synthesis/Empty"], root: root) }
-        // every registered yosys backend lists the engine, and the stdcell backend the generic flow it starts from
-        #expect(GenericGatesBackend(flowScript: "f").codeDirectories.contains("Sources/Synthesis/Engine"))
-        #expect(StandardCellBackend(liberty: "l").codeDirectories.contains("Sources/Synthesis/Generic"))
-        #expect(!ICE40Backend().codeDirectories.contains("Sources/Synthesis/StandardCells"))
-        for b in [GenericGatesBackend(flowScript: "f").codeDirectories, StandardCellBackend(liberty: "l").codeDirectories, ICE40Backend().codeDirectories] {
-            #expect(!b.contains { $0.hasSuffix("/Reports") })
-        }
+        #expect(try job(here, [Raised()]).key != (try job(here, [GenericGatesBackend(flowScript: here + "/synth/flow.ys")])).key)
     }
 
     /// nextpnr-ice40's log, as version 0.4 prints it: the utilisation table and the last fmax line.

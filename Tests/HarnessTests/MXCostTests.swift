@@ -50,7 +50,7 @@ import Verification
         var more = mx
         more.blocks = 256
         #expect((try mx.job(f, file: ff)).key != (try more.job(f, file: ff)).key, "the activity run's size decides the energy")
-        #expect(a.inputs["mxdot.code"] != nil && a.inputs["generic.code"] != nil)
+        #expect(a.inputs["mxdot.version"] != nil && a.inputs["generic.version"] != nil)
     }
 
     /// nextpnr's utilisation lines: over the device is "does not fit" with the cells asked for.

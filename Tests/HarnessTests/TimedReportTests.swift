@@ -79,7 +79,7 @@ import Units
         t.operations = 2000
         let b = try t.job(d, sources: [file]).key
         #expect(a != b)
-        #expect(try t.job(d, sources: [file]).lines.contains { $0.hasPrefix("timed.code=") })
+        #expect(try t.job(d, sources: [file]).lines.contains { $0.hasPrefix("timed.version=") })
     }
 
     /// An array timed by instance: its zero-delay energy per MAC plus what its PE's timed run adds

@@ -10,8 +10,7 @@ public struct ClockedBackend: CostBackend {
     public init(liberty: String) { self.liberty = liberty }
     public var name: String { "clocked" }
     public var tools: [String] { ["yosys", "yosys-abc", "sta", "timeout"] }
-    /// The engine, the generic flow (its activity operands), the standard-cell code it calls (LibertyFlow, StaticTiming, CellNetlist) and its own.
-    public var codeDirectories: [String] { Self.engineCode + ["Sources/Synthesis/Generic", "Sources/Synthesis/StandardCells", "Sources/Synthesis/Clocked"] }
+    public var version: Int { 1 }
     public func inputs() throws -> [(String, String)] {
         guard let lib = FileManager.default.contents(atPath: liberty) else {
             throw SynthesisFlow.Failure(description: "liberty file \(liberty) not found: run 'bash scripts/install-tools.sh' (or give LIBERTY=/path/to/osu018_stdcells.lib)")

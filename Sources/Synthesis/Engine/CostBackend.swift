@@ -15,16 +15,13 @@ public protocol CostBackend: Sendable {
     var tools: [String] { get }
     /// name -> content hash or version of everything outside the design that decides its figures.
     func inputs() throws -> [(String, String)]
-    /// Repository-relative directories whose `.swift` files (directly in each, not recursively)
-    /// are the code that decides its figures; `CostJob.add(backend:)` puts their SHA-256 into the
-    /// job's key as `<name>.code`, so an edit there re-measures exactly this backend's jobs.
-    /// Rendering code lives in `Sources/Synthesis/Reports`, which no backend lists.
-    var codeDirectories: [String] { get }
-}
-
-extension CostBackend {
-    /// The engine (job keys, result files) and the generic flow every yosys-based backend runs first.
-    public static var engineCode: [String] { ["Sources/Synthesis/Engine"] }
+    /// The version of the Swift code that turns this backend's tool output into figures (parsing,
+    /// pricing, checks), raised by hand whenever that code changes what it reports. `CostJob.add(backend:)`
+    /// puts it into the job's key as `<name>.version`, beside the content of what the tools are given,
+    /// so moving or refactoring Swift code re-measures nothing, and a guard test per backend
+    /// (CostGuardTests) re-measures one small design against its committed result to catch a change
+    /// of post-processing without a raise.
+    var version: Int { get }
 }
 
 /// A backend that measures any `MeasuredDesign` (its Verilog and port signature) into metrics.
@@ -105,7 +102,7 @@ public struct GenericGatesBackend: CostBackend {
         }
         return [("flow.ys", SHA256.hex(flow)), ("yosys", try ToolVersions.version("yosys", ["-V"]))]
     }
-    public var codeDirectories: [String] { Self.engineCode + ["Sources/Synthesis/Generic"] }
+    public var version: Int { 1 }
 }
 
 /// Standard cells: the liberty mapping, OpenSTA timing and energy (`LibertyFlow`, `PowerAnalysis`).
@@ -121,8 +118,7 @@ public struct StandardCellBackend: CostBackend {
         return [("liberty", SHA256.hex(lib)), ("yosys", try ToolVersions.version("yosys", ["-V"])),
                 ("sta", try ToolVersions.version("sta", ["-version"]))]
     }
-    /// The liberty mapping starts from the generic flow's netlist.
-    public var codeDirectories: [String] { Self.engineCode + ["Sources/Synthesis/Generic", "Sources/Synthesis/StandardCells"] }
+    public var version: Int { 1 }
 }
 
 /// The registered backends, by name (the CLI's `--backends` and the report read this list).
@@ -176,38 +172,4 @@ public enum CostResources {
     public static var flowScript: String { "synth/flow.ys" }
     /// The default result directory (committed): `synth/results`.
     public static var resultsDirectory: String { "synth/results" }
-
-    /// The directory every backend lists: checked by `--cache` before any work.
-    public static let engineSources = ["Sources/Synthesis/Engine"]
-
-    static let fingerprintCache = Locked([[String]: String]())
-
-    /// SHA-256 over the `.swift` files directly in `directories` (names and contents, sorted): a
-    /// backend's code fingerprint, part of its jobs' keys, so a change to the code that measures
-    /// re-measures. Read from the checkout (see `repositoryRoot`).
-    public static func codeFingerprint(_ directories: [String], root explicitRoot: String? = nil) throws -> String {
-        let dirs = Array(Set(directories)).sorted()
-        let cacheKey = [explicitRoot ?? ""] + dirs
-        if let f = fingerprintCache.withLock({ $0[cacheKey] }) { return f }
-        guard let root = explicitRoot ?? repositoryRoot() else {
-            throw SynthesisFlow.Failure(description: "cannot find the checkout (synth/flow.ys) to fingerprint the measuring code; run from the repository root or pass --cache none")
-        }
-        var text = Data()
-        let fm = FileManager.default
-        for dir in dirs {
-            let path = (root as NSString).appendingPathComponent(dir)
-            guard let names = try? fm.contentsOfDirectory(atPath: path), names.contains(where: { $0.hasSuffix(".swift") }) else {
-                throw SynthesisFlow.Failure(description: "cannot read the measuring code \(dir) in \(root) to fingerprint it; run from the repository root or pass --cache none")
-            }
-            for name in names.filter({ $0.hasSuffix(".swift") }).sorted() {
-                guard let d = fm.contents(atPath: (path as NSString).appendingPathComponent(name)) else { continue }
-                text.append(Data("\(dir)/\(name)\n".utf8))
-                text.append(Data(SHA256.hex(d).utf8))
-                text.append(0x0a)
-            }
-        }
-        let f = SHA256.hex(text)
-        fingerprintCache.withLock { $0[cacheKey] = f }
-        return f
-    }
 }

@@ -4,8 +4,8 @@ import Toolchain
 
 /// A costing job: "measure design D with backend(s) B". Its key is the SHA-256 of every input
 /// that decides its figures, one `name=value` line each, sorted: the design's RTL (a hash per
-/// file), the backend's inputs (script and liberty hashes, tool versions), the fingerprint of each
-/// backend's measuring code and the job's parameters. Two jobs with the same key give the same figures, so
+/// file), the backend's inputs (script and liberty hashes, tool versions), each backend's version
+/// (raised by hand when its post-processing changes) and the job's parameters; no Swift source. Two jobs with the same key give the same figures, so
 /// a result stored under the key is reused instead of re-measured.
 public struct CostJob: Sendable {
     /// What is measured, for people: "unit lmul_e4m3", "pe pe_lmul_e4m3_fp32".
@@ -26,7 +26,7 @@ public struct CostJob: Sendable {
     public mutating func addData(_ name: String, _ data: Data) { inputs[name] = SHA256.hex(data) }
     public mutating func add(backend: CostBackend) throws {
         for (k, v) in try backend.inputs() { inputs["\(backend.name).\(k)"] = v }
-        inputs["\(backend.name).code"] = try CostResources.codeFingerprint(backend.codeDirectories)
+        inputs["\(backend.name).version"] = String(backend.version)
     }
 
     /// The inputs as the sorted `name=value` lines the key hashes.

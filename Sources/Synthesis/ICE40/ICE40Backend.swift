@@ -24,7 +24,7 @@ public struct ICE40Backend: DesignCostBackend {
 
     public var name: String { "ice40" }
     public var tools: [String] { ["yosys", "nextpnr-ice40"] }
-    public var codeDirectories: [String] { Self.engineCode + ["Sources/Synthesis/ICE40"] }
+    public var version: Int { 1 }
     public var device: String { "up5k" }
     public var package: String { "sg48" }
 

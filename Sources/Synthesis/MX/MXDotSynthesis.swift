@@ -218,13 +218,12 @@ public struct MXDotSynthesis: Sendable {
     }
 }
 
-/// The MX measuring code as a job input: `CostJob.add(backend:)` puts the hash of Engine/ and MX/
-/// into the key (the generic, standard-cell and iCE40 backends add their own directories), so an
-/// edit here re-measures the MX jobs only.
+/// The MX dot's own post-processing as a job input: `CostJob.add(backend:)` puts its version into
+/// the key (the generic, standard-cell and iCE40 backends add their own).
 public struct MXDotCostBackend: CostBackend {
     public init() {}
     public var name: String { "mxdot" }
-    public var codeDirectories: [String] { Self.engineCode + ["Sources/Synthesis/MX"] }
+    public var version: Int { 1 }
     public var tools: [String] { [] }
     public func inputs() throws -> [(String, String)] { [] }
 }

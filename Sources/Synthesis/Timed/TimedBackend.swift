@@ -25,12 +25,7 @@ public struct TimedActivityBackend: CostBackend {
         }
         return [("cell_models", SHA256.hex(models)), ("iverilog", try ToolVersions.version("iverilog", ["-V"]))]
     }
-    /// The mapping and the power model are the standard-cell backend's; the design files are written
-    /// by `MeasuredDesign(_:directory:)` (in ICE40/); the simulation is GateTiming's.
-    public var codeDirectories: [String] {
-        Self.engineCode + ["Sources/Synthesis/Generic", "Sources/Synthesis/StandardCells", "Sources/Synthesis/ICE40",
-                           "Sources/Synthesis/Timed", "Sources/GateTiming"]
-    }
+    public var version: Int { 1 }
 
     /// The delay models every timed job runs: zero delay (the same sample without delays, the
     /// glitch factor's denominator), SDF (the reported timed figure) and the two bounds.

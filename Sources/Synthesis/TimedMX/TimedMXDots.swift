@@ -17,7 +17,7 @@ public struct TimedMXBackend: CostBackend {
     public var name: String { "timed_mx" }
     public var tools: [String] { timed.tools + ["yosys-abc", "timeout"] }
     public func inputs() throws -> [(String, String)] { try timed.inputs() }
-    public var codeDirectories: [String] { timed.codeDirectories + ["Sources/Synthesis/MX", "Sources/Synthesis/TimedMX"] }
+    public var version: Int { 1 }
 }
 
 /// One MX dot's timed figures: per block dot (one result of K products); per MAC is these / K.
