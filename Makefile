@@ -5,6 +5,7 @@
 #   make sim        units on Verilator and Icarus against golden vectors, then make sim-array
 #   make sim-array  PE arrays, cycle by cycle against the golden matmul; make bench-array: 16x16 lmul MAC/s;
 #                   make mutate-array: array/cell/PE mutants the array check must kill; make mutate-fpadd: the adder
+#                   make mutate-mx: the mutants of a K = 2 MX dot (lmul, e4m3) the MX check must kill
 #   make synth      yosys area/depth/activity report of e4m3, e5m2, bf16, fp16 units, PEs and arrays into synth/,
 #                   with standard-cell area, OpenSTA timing and energy per operation (LIBERTY=file; default
 #                   /usr/local/share/osu018/osu018_stdcells.lib, installed by scripts/install-tools.sh);
@@ -124,6 +125,15 @@ MX_FORMATS ?= e4m3 e2m1fn
 MX_BLOCK ?= 32
 sim-mx: | rtlgen
 	@$(RTLGEN) sim-mx --units "$(MX_UNITS)" --formats "$(MX_FORMATS)" --block $(MX_BLOCK) --sim "$(SIM)"
+
+# Mutation testing of the MX dot check (rtlgen mutate-mx): every one-operator and one-constant source mutant
+# of one small MX dot, simulated on Icarus, must be killed (exit 1 if any survives). Default: the first example
+# of 'rtlgen mutate-mx --help', lmul on e4m3 elements at K = 2; MUTATE_MX_UNIT, _FORMAT, _BLOCK choose another.
+MUTATE_MX_UNIT ?= lmul
+MUTATE_MX_FORMAT ?= e4m3
+MUTATE_MX_BLOCK ?= 2
+mutate-mx: | rtlgen
+	@$(RTLGEN) mutate-mx --unit $(MUTATE_MX_UNIT) --format $(MUTATE_MX_FORMAT) --block $(MUTATE_MX_BLOCK)
 
 # Systolic arrays (docs/array.md), generated into build/sim-array/rtl and checked cycle by cycle
 # against the golden matmul on $(SIM); the default set takes about 45 s on 2 cores, mostly
@@ -267,8 +277,13 @@ SYNTH_MX_BLOCK ?= 32
 # default (cold, 1 to 5 minutes per e2m1fn dot and 5 to 15 per FP6 dot on 2 cores; results committed); the
 # e4m3 dots are not timed by default (their mapping alone takes tens of minutes).
 SYNTH_MX_TIMED_FORMATS ?= $(if $(SYNTH_DEFAULT),e2m1fn e3m2fn e2m3fn,none)
+# iCE40 UP5K place and route (rtlgen synth costs none unless asked): the units of these formats, the PEs,
+# and the fixed-point PEs' arrays of SYNTH_ICE40_ARRAY_SIZES.
+SYNTH_ICE40_FORMATS ?= e4m3,e5m2
+SYNTH_ICE40_ARRAY_SIZES ?= 2x2
 synth: $(SYNTH_FILES) $(SYNTH_ADDERS) | rtlgen
 	@$(RTLGEN) synth --files "$(SYNTH_FILES) $(SYNTH_ADDERS)" --out $(SYNTH_OUT) --jobs $(SYNTH_JOBS) --pe-units "$(SYNTH_PE_UNITS)" --float-pe-units "$(SYNTH_FLOAT_PE_UNITS)" --pe-acc fixed,fp32 --liberty $(LIBERTY) --technology $(TECHNOLOGY) $(if $(PDK_ROOT),--pdk-root $(PDK_ROOT)) $(SYNTH_TIMED) --cache $(SYNTH_CACHE) --mx-units "$(SYNTH_MX_UNITS)" --mx-formats "$(SYNTH_MX_FORMATS)" --mx-block $(SYNTH_MX_BLOCK) --mx-timed-formats "$(SYNTH_MX_TIMED_FORMATS)" \
+	  --ice40-formats $(SYNTH_ICE40_FORMATS) --ice40-array-sizes $(SYNTH_ICE40_ARRAY_SIZES) \
 	  --clocks $(SYNTH_CLOCKS) --clock-formats $(SYNTH_CLOCK_FORMATS) --clock-units $(SYNTH_CLOCK_UNITS) --clock-pe-acc $(SYNTH_CLOCK_PE_ACC) --clock-max-stages $(SYNTH_CLOCK_MAX_STAGES)
 
 # Units whose last proof step timed out (marked † in the report; by default the fp16 exact

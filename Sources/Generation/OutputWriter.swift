@@ -132,10 +132,17 @@ public enum OutputWriter {
         }
     }
 
+    /// Whether `path` spells this process's standard output (/dev/stdout, /dev/fd/1, /proc/self/fd/1):
+    /// written as `-` is, straight to the stream, whether it is a terminal, a pipe or a file (renaming
+    /// a temporary file over it would fail for a pipe and bypass the stream for a file).
+    public static func namesStandardOutput(_ path: String) -> Bool {
+        ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"].contains(URL(fileURLWithPath: path).standardizedFileURL.path)
+    }
+
     /// Checks that a single output file can be written at `path` (`-`: standard output).
     public static func checkFile(_ path: String, flag: String = "--out") throws {
         guard !path.isEmpty else { throw HarnessError("\(flag) is an empty path; give a file path, or - for standard output") }
-        if path == "-" { return }
+        if path == "-" || namesStandardOutput(path) { return }
         if let why = lengthProblem(path) { throw HarnessError("\(flag) \(why); choose a shorter path") }
         if path.hasSuffix("/") {
             throw HarnessError("\(flag) \(path) ends in '/', which names a directory; this command writes one file: give a file path, e.g. \(flag) \(path)out.txt")
@@ -144,7 +151,12 @@ public enum OutputWriter {
         switch resolution(path) {
         case .path(let p): target = p
         case .loop: throw HarnessError("\(flag) \(path) is a symlink loop; remove the link or give another path")
-        case .dangling(let to): throw HarnessError("\(flag) \(path) is a symlink to \(to), which does not exist; remove the link or give another path")
+        case .dangling(let to):
+            // /dev/stderr, /proc/self/fd/N: a descriptor open on a pipe or socket, not a file to replace
+            if ["pipe:[", "socket:[", "anon_inode:"].contains(where: { (to as NSString).lastPathComponent.hasPrefix($0) }) {
+                throw HarnessError("\(flag) \(path) is an open pipe or socket, not a file; give a file path, or \(flag) - for standard output")
+            }
+            throw HarnessError("\(flag) \(path) is a symlink to \(to), which does not exist; remove the link or give another path")
         }
         let shown = target == URL(fileURLWithPath: path).standardizedFileURL.path ? path : "\(path) (-> \(target))"
         switch node(target) {
@@ -386,6 +398,7 @@ public final class StreamedFile {
     private var done = false
 
     public init(_ path: String) throws {
+        let path = OutputWriter.namesStandardOutput(path) ? "-" : path
         self.path = path
         try OutputWriter.checkFile(path)
         if path == "-" { return }

@@ -79,7 +79,7 @@ func listItems(_ s: String, what: String, example: String) throws -> [String] {
     let items = s.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
     guard !items.isEmpty else { throw UsageError("empty list; give \(what), e.g. \(example)") }
     var seen = Set<String>()
-    for i in items where !seen.insert(i).inserted { throw UsageError("'\(i)' is listed twice; give each \(what.hasSuffix("s") ? String(what.dropLast()) : what) once") }
+    for i in items where !seen.insert(i).inserted { throw UsageError("\(shortQuote(i, limit: 200)) is listed twice; give each \(what.hasSuffix("s") ? String(what.dropLast()) : what) once") }
     return items
 }
 
@@ -107,8 +107,8 @@ var multiplierNames: String { UnitKind.allCases.map(\.rawValue).joined(separator
 func unitKind(_ name: String, multipliers: Bool = false) throws -> UnitKind {
     let valid = multipliers ? UnitKind.allCases : UnitKind.registry
     guard let k = UnitKind(rawValue: name), valid.contains(k) else {
-        throw UsageError(multipliers ? "unknown multiplier '\(name)'; valid multipliers are \(multiplierNames)"
-                                     : "unknown unit '\(name)'; valid units are \(unitNames)")
+        throw UsageError(multipliers ? "unknown multiplier \(shortQuote(name, limit: 200)); valid multipliers are \(multiplierNames)"
+                                     : "unknown unit \(shortQuote(name, limit: 200)); valid units are \(unitNames)")
     }
     return k
 }
@@ -153,7 +153,7 @@ struct SimulatorList: CustomStringConvertible, Sendable {
     }
     static func simulator(_ n: String) throws -> SimulatorKind {
         guard let k = SimulatorKind(rawValue: n) else {
-            throw UsageError("unknown simulator '\(n)'; valid simulators are \(SimulatorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw UsageError("unknown simulator \(shortQuote(n, limit: 200)); valid simulators are \(SimulatorKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return k
     }
@@ -168,7 +168,7 @@ struct SizeList: CustomStringConvertible, Sendable {
         return SizeList(sizes: try listItems(s, what: "sizes", example: "1x1,4x4").map { item in
             let p = item.split(separator: "x", omittingEmptySubsequences: false)
             guard p.count == 2, let r = try? wholeNumber(String(p[0])), let c = try? wholeNumber(String(p[1])), range.contains(r), range.contains(c) else {
-                throw UsageError("'\(item)' is not an array size; give RxC with R and C in 1...\(ArrayDesign.maxDimension), e.g. 4x4")
+                throw UsageError("\(shortQuote(item, limit: 200)) is not an array size; give RxC with R and C in 1...\(ArrayDesign.maxDimension), e.g. 4x4")
             }
             return (r, c)
         })
@@ -192,33 +192,33 @@ struct ModuleList: CustomStringConvertible, Sendable {
            base[p.upperBound...].allSatisfy({ $0.isASCII && $0.isNumber }) {
             let digits = base[p.upperBound...]
             guard let s = Int(digits), s >= 1, "\(s)" == digits else {
-                if digits.first != "0" { throw UsageError(RegisterStages.outOfRange(spelled: "'\(name)': _p\(digits)")) }
-                throw UsageError("'\(name)': a pipelined variant has 1 or more stages, _p<S> with S = 1...\(ArithmeticUnit.maxStages) without leading zeros (SPEC \"Ports\"); the combinational module has no _p")
+                if digits.first != "0" { throw UsageError(RegisterStages.outOfRange(spelled: "\(shortQuote(name, limit: 200)): _p\(digits)")) }
+                throw UsageError("\(shortQuote(name, limit: 200)): a pipelined variant has 1 or more stages, _p<S> with S = 1...\(ArithmeticUnit.maxStages) without leading zeros (SPEC \"Ports\"); the combinational module has no _p")
             }
             if let why = RegisterStages.refusal(s, spelled: "'\(name)': _p\(s)") { throw UsageError(why) }
             base = String(base[..<p.lowerBound])
         }
         if base.hasSuffix("_ovf_inf") { base.removeLast("_ovf_inf".count) }
         // (_E too: a format written in capitals is named back in its canonical spelling below)
-        guard let sep = base.range(of: "_e", options: [.backwards, .caseInsensitive]) else { throw UsageError("'\(name)' is not a unit module name (\(form))") }
+        guard let sep = base.range(of: "_e", options: [.backwards, .caseInsensitive]) else { throw UsageError("\(shortQuote(name, limit: 200)) is not a unit module name (\(form))") }
         let kind = String(base[..<sep.lowerBound]), tag = String(base[base.index(after: sep.lowerBound)...])
-        guard UnitKind(rawValue: kind) != nil else { throw UsageError("'\(name)': unknown unit '\(kind)'; valid units are \(unitNames)") }
+        guard UnitKind(rawValue: kind) != nil else { throw UsageError("\(shortQuote(name, limit: 200)): unknown unit \(shortQuote(kind, limit: 200)); valid units are \(unitNames)") }
         let f: FloatFormat
         do {
             f = try FloatFormat.named(tag)          // the one format-name parser, as every option
         } catch {
             if case .notCanonical(_, let canonical) = error as FloatFormat.FormatError? {
                 let written = name.replacingOccurrences(of: "_" + tag, with: "_" + canonical)
-                throw UsageError("'\(name)': '\(tag)' is not a format name as written; write \(written) (format names are lowercase, without leading zeros)")
+                throw UsageError("\(shortQuote(name, limit: 200)): '\(tag)' is not a format name as written; write \(written) (format names are lowercase, without leading zeros)")
             }
-            guard FloatFormat.fields(ofName: tag) != nil else { throw UsageError("'\(name)': '\(tag)' is not a format (e<E>m<M>, e.g. e4m3, or e2m1fn, e2m3fn, e3m2fn)") }
-            throw UsageError("'\(name)': \(tag) is not a format: \(error)")
+            guard FloatFormat.fields(ofName: tag) != nil else { throw UsageError("\(shortQuote(name, limit: 200)): \(shortQuote(tag, limit: 200)) is not a format (e<E>m<M>, e.g. e4m3, or e2m1fn, e2m3fn, e3m2fn)") }
+            throw UsageError("\(shortQuote(name, limit: 200)): \(tag) is not a format: \(error)")
         }
         if let k = UnitKind(rawValue: kind),
            let reason = ArithmeticUnit(k, f, overflow: name.hasSuffix("_ovf_inf") ? .infinity : .saturate).unsupportedReason {
-            throw UsageError("'\(name)': \(reason)")
+            throw UsageError("\(shortQuote(name, limit: 200)): \(reason)")
         }
-        throw UsageError("'\(name)' is not a unit module name (\(form)); module names spell E and M without leading zeros")
+        throw UsageError("\(shortQuote(name, limit: 200)) is not a unit module name (\(form)); module names spell E and M without leading zeros")
     }
     var description: String { names.joined(separator: ",") }
 }
@@ -260,6 +260,92 @@ func checkInputFile(_ path: String, flag: String, hint: String) throws {
     var s = stat()
     guard stat(path, &s) == 0, s.st_mode & S_IFMT == S_IFREG else { throw UsageError("\(flag): \(shown) is not a regular file (a FIFO, socket or device); \(hint)") }
     guard FileManager.default.isReadableFile(atPath: path) else { throw UsageError("\(flag): \(shown) is not readable; \(hint)") }
+}
+
+/// A liberty file must be one yosys and OpenSTA can read: a readable regular file, not empty, not
+/// compressed, starting (after comments) with a `library (` group whose braces balance. A cheap
+/// structural check before any work, so that an empty, junk, gzipped or truncated file, /dev/null
+/// or a directory is one line and exit 64, not a tool's error after minutes of synthesis.
+func checkLiberty(_ path: String, flag: String = "--liberty") throws {
+    let hint = "give an uncompressed liberty file, e.g. \(flag) \(LibertyLibrary.defaultPath) (bash scripts/install-tools.sh installs it)"
+    try checkInputFile(path, flag: flag, hint: hint)
+    let shown = path.count > 200 ? shortQuote(path, limit: 200) : path
+    let data: Data
+    do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+        throw UsageError("\(flag): \(shown) is not readable; \(hint)")
+    }
+    if let problem = libertyProblem(data) { throw UsageError("\(flag): \(shown) \(problem); \(hint)") }
+}
+
+/// What is wrong with `data` as a liberty file (nil: it looks like one).
+func libertyProblem(_ data: Data) -> String? {
+    if data.isEmpty { return "is empty" }
+    let magic: [(bytes: [UInt8], name: String)] = [([0x1F, 0x8B], "gzip"), ([0x42, 0x5A, 0x68], "bzip2"), ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz"),
+                                                   ([0x28, 0xB5, 0x2F, 0xFD], "zstd"), ([0x50, 0x4B, 0x03, 0x04], "zip")]
+    if let m = magic.first(where: { data.starts(with: $0.bytes) }) {
+        return "is \(m.name)-compressed (unpack it first, e.g. \(m.name == "gzip" ? "gunzip -k" : m.name == "zip" ? "unzip" : m.name == "bzip2" ? "bunzip2 -k" : m.name == "xz" ? "unxz -k" : "unzstd") FILE)"
+    }
+    return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> String? in
+        let b = raw.bindMemory(to: UInt8.self)
+        let n = b.count
+        var i = 0
+        var depth = 0, parens = 0
+        var sawGroup = false
+        var first = true
+        while i < n {
+            let c = b[i]
+            if c == 0x2F, i + 1 < n, b[i + 1] == 0x2A {            // /* comment */
+                var j = i + 2
+                while j + 1 < n && !(b[j] == 0x2A && b[j + 1] == 0x2F) { j += 1 }
+                guard j + 1 < n else { return "is truncated: a comment is never closed" }
+                i = j + 2
+                continue
+            }
+            if c == 0x2F, i + 1 < n, b[i + 1] == 0x2F {            // // comment
+                while i < n && b[i] != 0x0A { i += 1 }
+                continue
+            }
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x5C { i += 1; continue }   // blanks, line continuations
+            if first {
+                // the first token must be `library` followed by `(`
+                let word = Array("library".utf8)
+                var j = i
+                guard n - i >= word.count, Array(b[i..<(i + word.count)]) == word else {
+                    return c == 0 || c >= 0x80 ? "is not a liberty file (it is binary, not text)" : "does not start like a liberty file (a 'library (' group)"
+                }
+                j += word.count
+                while j < n && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
+                guard j < n, b[j] == 0x28 else { return "does not start like a liberty file (a 'library (' group)" }
+                first = false
+                i = j   // the '(' is counted below
+                continue
+            }
+            if c == 0x22 {                                          // "string"
+                var j = i + 1
+                while j < n && b[j] != 0x22 { j += b[j] == 0x5C ? 2 : 1 }
+                guard j < n else { return "is truncated: a quoted string is never closed" }
+                i = j + 1
+                continue
+            }
+            if c == 0x7B { depth += 1; sawGroup = true }
+            if c == 0x7D {
+                depth -= 1
+                if depth < 0 { return "is malformed: a '}' closes no group" }
+            }
+            if c == 0x28 { parens += 1 }
+            if c == 0x29 {
+                parens -= 1
+                if parens < 0 { return "is malformed: a ')' closes nothing" }
+            }
+            if c == 0 { return "is not a liberty file (it holds NUL bytes, not text)" }
+            i += 1
+        }
+        if first { return "holds only comments and blanks, no 'library (' group" }
+        if !sawGroup { return "is truncated: its library group has no body" }
+        if depth > 0 { return "is truncated: \(depth) group\(depth == 1 ? " is" : "s are") never closed" }
+        if parens > 0 { return "is malformed: \(parens) '(' \(parens == 1 ? "is" : "are") never closed" }
+        return nil
+    }
 }
 
 /// A yosys flow script must have the labels rtlgen runs it by (`script FILE gold:coarse`,

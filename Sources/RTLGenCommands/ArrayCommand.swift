@@ -291,7 +291,7 @@ struct MutateArrayCommand: ParsableCommand {
         if let only {
             let known = Set(ArrayMutation.standard(try design()).map(\.name))
             if let bad = only.first(where: { !known.contains($0) }) {
-                throw UsageError("unknown mutant '\(bad)'; the standard mutants are \(known.sorted().joined(separator: ", "))")
+                throw UsageError("unknown mutant \(shortQuote(bad, limit: 200)); the standard mutants are \(known.sorted().joined(separator: ", "))")
             }
         }
         try checkTestbench(testbench, CycleTestbench.files(for: [sim]))

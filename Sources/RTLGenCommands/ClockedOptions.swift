@@ -12,7 +12,7 @@ import Units
 struct ClockedOptions: ParsableArguments {
     @Option(name: .customLong("clocks"), parsing: .unconditional, help: ArgumentHelp(
         "Clock targets in MHz for the iso-throughput table (each \(ClockedOptions.range.lowerBound)...\(ClockedOptions.range.upperBound), e.g. 100,200,400,600), or 'none'.",
-        valueName: "list"), transform: ClockedOptions.parseClocks)
+        valueName: "list"), transform: { try ClockedOptions.parseClocks($0) })
     var clocks: [Double] = []
 
     @Option(name: .customLong("clock-formats"), help: ArgumentHelp("Formats of the iso-throughput units (a --format name each).", valueName: "list"),
@@ -25,7 +25,7 @@ struct ClockedOptions: ParsableArguments {
 
     @Option(name: .customLong("clock-pe-acc"), help: ArgumentHelp("Accumulators of the iso-throughput PEs (of --pe-format, with --clock-units), or 'none'.", valueName: "list"),
             transform: { s in s == "none" ? [] : try listItems(s, what: "--clock-pe-acc", example: "fixed,fp32").map { item in
-                guard let a = Accumulation(rawValue: item) else { throw UsageError("--clock-pe-acc: '\(item)' is not an accumulator; give fixed, fp32, bf16 or fp16") }
+                guard let a = Accumulation(rawValue: item) else { throw UsageError("--clock-pe-acc: \(shortQuote(item, limit: 200)) is not an accumulator; give fixed, fp32, bf16 or fp16") }
                 return a
             } })
     var clockPEAcc: [Accumulation] = [.fixed, .fp32]
@@ -41,14 +41,16 @@ struct ClockedOptions: ParsableArguments {
         s == 0 ? (try u.withStages(1).elaboratePlanned().plan?.combinationalDelay ?? 1) : (try u.withStages(s).elaboratePlanned().plan?.stageDelays.max() ?? 1)
     }
 
-    static func parseClocks(_ s: String) throws -> [Double] {
-        if s == "none" { return [] }
-        return try listItems(s, what: "--clocks", example: "100,200,400,600").map { item in
+    /// `flag`'s clocks in MHz (`--clocks` here, `--clock` of sweep plan): each message names the option given.
+    static func parseClocks(_ s: String, flag: String = "--clocks") throws -> [Double] {
+        if s == "none" && flag == "--clocks" { return [] }
+        let example = flag == "--clocks" ? "100,200,400,600" : "400"
+        return try listItems(s, what: flag, example: example).map { item in
             let digits = item.filter { $0 != "." }
             guard !digits.isEmpty, item.filter({ $0 == "." }).count <= 1, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Double(item) else {
-                throw UsageError("--clocks: '\(item.prefix(20))' is not a frequency in MHz; give positive decimal numbers, e.g. 100,200,400,600")
+                throw UsageError("\(flag): \(shortQuote(item, limit: 20)) is not a frequency in MHz; give \(flag == "--clocks" ? "positive decimal numbers" : "a positive decimal number"), e.g. \(example)")
             }
-            guard range.contains(v) else { throw UsageError("--clocks: \(item) MHz is out of range; give \(range.lowerBound)...\(range.upperBound) MHz") }
+            guard range.contains(v) else { throw UsageError("\(flag): \(item) MHz is out of range; give \(range.lowerBound)...\(range.upperBound) MHz") }
             return v
         }
     }

@@ -52,6 +52,7 @@ struct GlitchCommand: ParsableCommand {
         for (flag, path) in [("--liberty", liberty), ("--cell-models", modelsPath)] {
             try checkInputFile(path, flag: flag, hint: "run 'bash scripts/install-tools.sh' or give the path of one")
         }
+        try checkLiberty(liberty)
         try checkFlowScript(flow)
         try OutputWriter.checkDirectory(work, flag: "--work")
         try checkTools(["yosys", "yosys-abc", "sta", "iverilog", "vvp"])

@@ -76,6 +76,7 @@ struct EvalCommand: ParsableCommand {
         if input.isEmpty { throw UsageError("--in is an empty path; give a file or - for standard input") }
         if input != "-" { try checkReadable(input, flag: "--in") }
         try OutputWriter.checkFile(out)
+        try checkOutputIsNotInput([("--in", input)], out: out)
     }
 
     func run() throws {
@@ -158,6 +159,7 @@ struct MatmulCommand: ParsableCommand {
         for (flag, path) in [("--a", a), ("--b", b)] where path != "-" { try checkReadable(path, flag: flag) }
         if a == "-" && b == "-" { throw UsageError("--a and --b cannot both be standard input; give one of them as a file") }
         try OutputWriter.checkFile(out)
+        try checkOutputIsNotInput([("--a", a), ("--b", b)], out: out)
     }
 
     func run() throws {
@@ -198,6 +200,23 @@ struct MatmulCommand: ParsableCommand {
             for (j, e) in row.enumerated() { text += "\(i) \(j) \(e.sum.hexDigits) \(e.invalid ? 1 : 0)\n" }
         }
         try emit(text, to: out)
+    }
+}
+
+/// Refuses an output file that is one of the inputs (the same file by device and inode, so also
+/// through a symlink, a hard link or standard input redirected from it): the result, renamed over
+/// it, would replace the input. Standard output and a file that does not exist yet are fine.
+func checkOutputIsNotInput(_ inputs: [(flag: String, path: String)], out: String) throws {
+    guard out != "-" else { return }
+    var o = stat()
+    guard stat(out, &o) == 0, o.st_mode & S_IFMT == S_IFREG else { return }
+    for (flag, path) in inputs {
+        var i = stat()
+        let found = path == "-" ? fstat(0, &i) == 0 : stat(path, &i) == 0
+        if found && i.st_dev == o.st_dev && i.st_ino == o.st_ino {
+            let what = path == "-" ? "\(flag) - (standard input is read from it)" : "\(flag) \(shortQuote(path, limit: 200))"
+            throw UsageError("--out \(shortQuote(out, limit: 200)) is the same file as \(what); writing it would replace the input: give another --out path")
+        }
     }
 }
 

@@ -119,6 +119,7 @@ struct MXEvalCommand: ParsableCommand {
         if input != "-" { try checkReadable(input, flag: "--in") }
         if options.stages != 0 { throw UsageError("--stages does not change the golden result; drop it") }
         try OutputWriter.checkFile(out)
+        try checkOutputIsNotInput([("--in", input)], out: out)
     }
 
     func run() throws {
@@ -201,6 +202,8 @@ struct SimMXCommand: ParsableCommand {
     mutating func validate() throws {
         _ = try designs()
         if build.isEmpty { throw UsageError("--build is an empty path; give a directory, e.g. --build build/sim-mx") }
+        // a file, device, FIFO or unwritable place is bad input before any work (it was exit 1 when the build began)
+        try OutputWriter.checkDirectory(build, flag: "--build")
     }
 
     func run() throws {
@@ -263,6 +266,7 @@ struct MutateMXCommand: ParsableCommand {
         }
         try checkTestbench(testbench, [CycleTestbench.icarusFile])
         if build.isEmpty { throw UsageError("--build is an empty path; give a directory, e.g. --build build/mutate-mx") }
+        try OutputWriter.checkDirectory(build, flag: "--build")
         try checkTools(simulatorTools([.icarus]))
     }
 

@@ -62,10 +62,24 @@ struct ProveCommand: ParsableCommand {
     static func parseModules(_ s: String) throws -> [ProofSubject] {
         try listItems(s, what: "module names", example: "lmul_e8m23").map { name in
             if let subject = ProofCatalogue.subject(module: name) { return subject }
-            // say what is wrong with the name: the unit-name parser's message (an S out of
-            // RegisterStages' range included, the same line generate and sim give), or no description
+            // say what is wrong with the name: the unit-name parser's message (a malformed _p<S>,
+            // an unknown unit or format), a PE that has no description, or a unit that has none
+            if let r = name.range(of: "_p", options: .backwards), name[r.upperBound...] == "0" {
+                throw UsageError("\(shortQuote(name, limit: 200)): a pipelined variant has 1 or more stages (_p1, _p2, ...)")
+            }
+            if name.hasPrefix("pe_") {
+                let inner = String(name.dropFirst(3))
+                let u: ArithmeticUnit
+                do { u = try ModuleList.unit(inner) } catch let e as UsageError {
+                    throw UsageError("\(shortQuote(name, limit: 200)): a PE is pe_<unit>_<format> of a unit module name, and \(e.message)")
+                }
+                if u.stages > 0 {
+                    throw UsageError("\(shortQuote(name, limit: 200)): prove takes the PE of a combinational multiplier only (pe_\(u.withStages(0).moduleName)); a PE with a pipelined multiplier is checked by simulation: rtlgen sim-array --stages \(u.stages)")
+                }
+                throw UsageError("\(shortQuote(name, limit: 200)): \(u.kind.rawValue)'s PE has no behavioural description to prove it against; PEs with one: pe_<unit>_<format> of \(BehaviouralSpec.entries.filter { $0.kind.role.isMultiplier }.map(\.kind.rawValue).joined(separator: ", "))")
+            }
             let u = try ModuleList.unit(name)
-            throw UsageError("'\(name)': \(u.kind.rawValue) has no behavioural description to prove it against; units with one: \(BehaviouralSpec.entries.map(\.kind.rawValue).joined(separator: ", "))")
+            throw UsageError("\(shortQuote(name, limit: 200)): \(u.kind.rawValue) has no behavioural description to prove it against; units with one: \(BehaviouralSpec.entries.map(\.kind.rawValue).joined(separator: ", "))")
         }
     }
 

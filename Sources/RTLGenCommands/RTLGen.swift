@@ -42,6 +42,7 @@ public struct RTLGen: ParsableCommand {
     /// malformed line of an input file found while working) exits 64 (EX_USAGE); any other failure
     /// while working exits 1, whatever its type.
     public static func run(_ arguments: [String]) -> Int32 {
+        commandLine = arguments
         if let first = arguments.first, !first.hasPrefix("-"), first != "help", !commandNames.contains(first) {
             say("unknown command \(shortQuote(first)); the commands are \(commandNames.joined(separator: ", ")) (see rtlgen --help)")
             return ExitCode.validationFailure.rawValue
@@ -75,10 +76,21 @@ public struct RTLGen: ParsableCommand {
         StandardStreams.writeError("rtlgen: error: \(clamped(message))\n")
     }
 
+    /// The command line being run, so that a message quoting one of its values verbatim (ArgumentParser's
+    /// own, or a module's that cannot use `shortQuote`) shows the value's control characters escaped
+    /// instead of ending the line at its newline.
+    nonisolated(unsafe) static var commandLine: [String] = []
+
     /// `message` on one line with every word longer than 200 bytes (a pasted file, a huge value)
-    /// cut to a quoted prefix and its length.
+    /// cut to a quoted prefix and its length. A value of the command line in it has its control
+    /// characters escaped first (a newline in an option value does not end the message), and
+    /// whatever control characters are left are escaped too: nothing reaches the terminal raw.
     static func clamped(_ message: String) -> String {
-        let line = message.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? ""
+        var message = message
+        for a in commandLine.sorted(by: { $0.count > $1.count }) where a.unicodeScalars.count > 1 && a.unicodeScalars.contains(where: isTerminalControl) {
+            message = message.replacingOccurrences(of: a, with: escapedControls(a))
+        }
+        let line = escapedControls(message.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).first.map(String.init) ?? "")
         guard line.utf8.count > 400 else { return line }
         return line.split(separator: " ", omittingEmptySubsequences: false)
             .map { $0.utf8.count > 200 ? "\($0.prefix(40))... (\($0.utf8.count) bytes)" : String($0) }.joined(separator: " ")
@@ -117,20 +129,25 @@ public struct RTLGen: ParsableCommand {
     }
 
     /// A parse or validation failure: help (exit 0), ours (one line, exit 64), or ArgumentParser's
-    /// own (an unknown option named as unknown, with a pointer to --help; exit 64).
+    /// own (one line pointing at the command's own --help; exit 64). An unknown option, whether
+    /// ArgumentParser names it or reports something else instead, is said one way:
+    /// "unknown option '--x' for rtlgen sim (did you mean '--y'?). Run 'rtlgen sim --help' for the options."
     static func parseFailure(_ error: Error, _ arguments: [String]) -> Int32 {
         let code = exitCode(for: error)
         if code == .success {
             print(fullMessage(for: error))
             return 0
         }
-        let text = RTLGen.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
-        let first = text.split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-        if !first.hasPrefix("Unknown option"), let unknown = unknownOption(arguments) {
+        let text = escapingCommandLine(RTLGen.message(for: error)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let first = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).first.map(String.init) ?? "invalid arguments"
+        let path = commandPath(arguments)
+        let help = "Run 'rtlgen \(helpPath(arguments)) --help' for the options."
+        if let unknown = unknownOption(arguments) ?? (first.hasPrefix("Unknown option") ? quoted(in: first) : nil) {
             // ArgumentParser reports some unknown options as something else ("Missing --mantissa",
-            // or a validate() error of the options it did read)
-            let path = commandPath(arguments)
-            say("unknown option \(shortQuote(unknown)) for rtlgen\(path.isEmpty ? "" : " " + path). Run 'rtlgen \(path.isEmpty ? "" : path + " ")--help' for the options.")
+            // or a validate() error of the options it did read); its own wording names the root's help
+            let suggestion = first.range(of: "Did you mean ").flatMap { quoted(in: String(first[$0.upperBound...])) }
+                ?? nearest(unknown, among: options(of: resolvedCommand(arguments).0).map(\.name))
+            say("unknown option \(shortQuote(unknown)) for rtlgen\(path.isEmpty ? "" : " " + path)\(suggestion.map { " (did you mean \(shortQuote($0))?)" } ?? ""). \(help)")
             return ExitCode.validationFailure.rawValue
         }
         let message: String
@@ -139,12 +156,49 @@ public struct RTLGen: ParsableCommand {
             // with the option and value): it already says what to do.
             message = first
         } else {
-            // ArgumentParser's own ("Missing value ..."): point at --help.
-            message = first.hasSuffix(".") || first.hasSuffix("?") ? "\(first) Run 'rtlgen --help' for the options."
-                : "\(first). Run 'rtlgen --help' for the options."
+            // ArgumentParser's own ("Missing value ..."): point at the command's --help.
+            message = first.hasSuffix(".") || first.hasSuffix("?") ? "\(first) \(help)" : "\(first). \(help)"
         }
         say(message)
         return ExitCode.validationFailure.rawValue
+    }
+
+    /// `text` with every value of the command line that holds a control character (a newline, an
+    /// ESC sequence) escaped where it appears verbatim, so that it neither reaches the terminal
+    /// raw nor ends the message early.
+    static func escapingCommandLine(_ text: String) -> String {
+        var text = text
+        for a in commandLine.sorted(by: { $0.count > $1.count }) where a.unicodeScalars.count > 1 && a.unicodeScalars.contains(where: isTerminalControl) {
+            text = text.replacingOccurrences(of: a, with: escapedControls(a))
+        }
+        return text
+    }
+
+    /// The declared option nearest `name` (at most two edits away), for "did you mean".
+    static func nearest(_ name: String, among known: [String]) -> String? {
+        guard name.hasPrefix("--"), name.count < 64 else { return nil }
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            var row = Array(0...b.count)
+            for i in 1...max(a.count, 1) where !a.isEmpty {
+                var previous = row[0]
+                row[0] = i
+                for j in stride(from: 1, through: b.count, by: 1) {
+                    let old = row[j]
+                    row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    previous = old
+                }
+            }
+            return row[b.count]
+        }
+        let n = Array(name)
+        let scored = known.filter { $0.hasPrefix("--") && $0 != name }.map { ($0, distance(n, Array($0))) }.filter { $0.1 <= 2 }
+        return scored.min { $0.1 < $1.1 }?.0
+    }
+
+    /// The text between the first pair of single quotes of `s`.
+    static func quoted(in s: String) -> String? {
+        guard let open = s.firstIndex(of: "'"), let close = s[s.index(after: open)...].firstIndex(of: "'") else { return nil }
+        return String(s[s.index(after: open)..<close])
     }
 
     /// The subcommand words at the start of `arguments` ("sweep run"), empty for the default.
@@ -159,39 +213,66 @@ public struct RTLGen: ParsableCommand {
         return words.joined(separator: " ")
     }
 
-    /// The first `--option` of `arguments` that the command they name does not declare (ArgumentParser
-    /// reports some of them as a missing required option instead, e.g. 'rtlgen --format bf16').
-    static func unknownOption(_ arguments: [String]) -> String? {
+    /// The words whose --help lists the options `arguments` were given to: the command path, with
+    /// the default subcommand spelt out ("generate" for none, "sweep" has none).
+    static func helpPath(_ arguments: [String]) -> String {
+        let (command, path) = resolvedCommand(arguments)
+        if command == Generate.self && path.isEmpty { return "generate" }
+        return path
+    }
+
+    /// The command `arguments` run and the subcommand words naming it.
+    static func resolvedCommand(_ arguments: [String]) -> (ParsableCommand.Type, String) {
         var command: ParsableCommand.Type = Generate.self
         var level: [ParsableCommand.Type] = configuration.subcommands
-        var rest = arguments[...]
-        while let a = rest.first, let c = level.first(where: { $0._commandName == a }) {
+        var words: [String] = []
+        for a in arguments {
+            guard let c = level.first(where: { $0._commandName == a }) else { break }
             command = c
+            words.append(a)
             level = c.configuration.subcommands
-            rest = rest.dropFirst()
         }
         if !command.configuration.subcommands.isEmpty, let d = command.configuration.defaultSubcommand { command = d }
-        let known = Set(longOptions(of: command) + ["--help", "-h", "--version"])
-        for a in rest {
+        return (command, words.joined(separator: " "))
+    }
+
+    /// The first option of `arguments` (`--long`, `--long=value` or `-x`) that the command they name
+    /// does not declare; a value given to an option that takes one is skipped, whatever it looks
+    /// like (`--shard -1/2`). ArgumentParser reports some unknown options as a missing required
+    /// option instead, e.g. 'rtlgen --format bf16 --bogus'.
+    static func unknownOption(_ arguments: [String]) -> String? {
+        let (command, path) = resolvedCommand(arguments)
+        let words = path.split(separator: " ").count
+        let declared = options(of: command)
+        let known = Set(declared.map(\.name) + ["--help", "-h", "--version"])
+        let valued = Set(declared.filter(\.takesValue).map(\.name))
+        var rest = arguments.dropFirst(words)
+        while let a = rest.first {
+            rest = rest.dropFirst()
             if a == "--" { break }
-            guard a.hasPrefix("--") else { continue }
+            guard a.hasPrefix("-"), a != "-" else { continue }
+            // a negative number is a value, never an option of ours
+            if a.dropFirst().first.map({ $0.isNumber || $0 == "." }) ?? false { continue }
             let name = String(a.split(separator: "=", maxSplits: 1).first ?? "")
             if !known.contains(name) { return name }
+            if valued.contains(name) && !a.contains("=") { rest = rest.dropFirst() }
         }
         return nil
     }
 
-    /// Every `--long` name `command` declares, option groups included (by reflection over a
-    /// default instance's help, which ArgumentParser builds from the declarations).
-    static func longOptions(of command: ParsableCommand.Type) -> [String] {
+    /// Every `--long` name `command` declares and whether it takes a value (`--out <dir>`), read from
+    /// its help, which ArgumentParser builds from the declarations (option groups included).
+    static func options(of command: ParsableCommand.Type) -> [(name: String, takesValue: Bool)] {
         let help = command.helpMessage(columns: 10_000)
-        var names: [String] = []
+        var found: [(name: String, takesValue: Bool)] = []
         for line in help.split(separator: "\n") {
-            for word in line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "<" || $0 == "[" || $0 == "]" || $0 == "/" }) where word.hasPrefix("--") {
-                names.append(String(word.split(separator: "=").first ?? word))
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "[" || $0 == "]" || $0 == "/" })
+            for (i, word) in words.enumerated() where word.hasPrefix("--") {
+                let takesValue = i + 1 < words.count && words[i + 1].hasPrefix("<")
+                found.append((String(word.split(separator: "=").first ?? word), takesValue))
             }
         }
-        return names
+        return found
     }
 
     /// The subcommands' names.
@@ -378,6 +459,7 @@ struct VectorsCommand: ParsableCommand {
     mutating func validate() throws {
         try checkSupported([unit.kind], try format.format(), format.overflow)
         try OutputWriter.checkFile(out)
+        if OutputWriter.namesStandardOutput(out) { out = "-" }   // the vectors to the stream, the note to stderr
     }
 
     func run() throws {

@@ -91,7 +91,7 @@ struct SweepCommand: ParsableCommand {
         @Option(name: .customLong("clock"), parsing: .unconditional, help: ArgumentHelp(
             "A clock in MHz, \(Int(SweepPlan.Ranges.clockMHz.lowerBound))...\(Int(SweepPlan.Ranges.clockMHz.upperBound)): each point's area and energy are those of its least pipeline stages S meeting it (measured, osu018 + OpenSTA, the unit between input and output registers), so the frontiers are drawn at that throughput (default: combinational).",
             valueName: "MHz"), transform: { s in
-                guard let v = try ClockedOptions.parseClocks(s).first, !s.contains(",") else { throw UsageError("--clock takes one frequency in MHz, e.g. 400") }
+                guard let v = try ClockedOptions.parseClocks(s, flag: "--clock").first, !s.contains(",") else { throw UsageError("--clock takes one frequency in MHz, e.g. 400") }
                 return v
             })
         var clock: Double?
@@ -107,6 +107,7 @@ struct SweepCommand: ParsableCommand {
             try OutputWriter.checkDirectory(dir, flag: "--dir")
             try checkTools(["yosys", "yosys-abc", "verilator", "timeout"])
             try LibertyFlow.checkTools(liberty: liberty)
+            try checkLiberty(liberty)
         }
 
         func run() throws {
@@ -147,7 +148,7 @@ struct SweepCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Sweep directory holding plan.json.", valueName: "dir"))
         var dir: String = SweepCommand.defaultDirectory
 
-        @Option(help: ArgumentHelp("The share to run, I/N with 1 <= I <= N (1/1: every job).", valueName: "I/N"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The share to run, I/N with 1 <= I <= N (1/1: every job).", valueName: "I/N"))
         var shard: String = "1/1"
 
         @Option(parsing: .unconditional, help: ArgumentHelp("Jobs run at once, 1...64 (default: the number of cores).", valueName: "n"), transform: wholeNumber)
@@ -161,10 +162,10 @@ struct SweepCommand: ParsableCommand {
         static func parseShard(_ s: String) throws -> (index: Int, count: Int) {
             let p = s.split(separator: "/", omittingEmptySubsequences: false)
             guard p.count == 2, let i = try? wholeNumber(String(p[0])), let n = try? wholeNumber(String(p[1])) else {
-                throw UsageError("--shard '\(s)' is not a share; give I/N, e.g. --shard 2/4")
+                throw UsageError("--shard \(shortQuote(s)) is not a share; give I/N, e.g. --shard 2/4")
             }
             guard n >= 1, n <= 100_000 else { throw UsageError("--shard \(s): N must be 1...100000") }
-            guard (1...n).contains(i) else { throw UsageError("--shard \(s) does not exist; give I/N with 1 <= I <= N, e.g. --shard 1/\(n)") }
+            guard (1...n).contains(i) else { throw UsageError("--shard \(s) does not exist; give I/N with 1 <= I <= N, e.g. --shard 1/\(max(n, 1))") }
             return (i, n)
         }
 
@@ -175,6 +176,8 @@ struct SweepCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
                 throw UsageError("--dir \(dir) does not exist; write a plan first: rtlgen sweep plan --dir \(dir)")
             }
+            // a missing or unreadable plan is bad input, found before any job starts
+            _ = try SweepPlan.load(directory: dir)
             try checkTools(["yosys", "yosys-abc", "verilator", "make", "g++", "timeout"])
             try cacheOptions.check()
             try checkTestbench(testbench, ["lanes.v", "stream_abi.cpp", "tb_cycle.cpp"])
@@ -212,18 +215,25 @@ struct SweepCommand: ParsableCommand {
 
         mutating func validate() throws {
             try OutputWriter.checkDirectory(out)
-            if let compare { try checkInputFile(compare, flag: "--compare", hint: "give the sweep.json of an earlier merge, e.g. docs/sweep.json") }
+            if let compare { _ = try Self.report(compare) }
+            _ = try SweepPlan.load(directory: dir)
+        }
+
+        /// The report --compare names, or one line saying it is not one (bad input, exit 64).
+        static func report(_ compare: String) throws -> SweepReport {
+            try checkInputFile(compare, flag: "--compare", hint: "give the sweep.json of an earlier merge, e.g. docs/sweep.json")
+            guard let data = FileManager.default.contents(atPath: compare), let other = try? SweepReport.load(data) else {
+                throw UsageError("--compare \(compare) is not a sweep report; give a sweep.json written by rtlgen sweep merge")
+            }
+            return other
         }
 
         func run() throws {
-            var against: SweepReport?
-            if let compare {
-                guard let data = FileManager.default.contents(atPath: compare), let other = try? SweepReport.load(data) else {
-                    throw UsageError("--compare \(compare) is not a sweep report; give a sweep.json written by rtlgen sweep merge")
-                }
-                against = other
-            }
-            let merged = try SweepReport.merge(directory: dir)
+            let against = try compare.map(Self.report)
+            // a job without a result, or with one that is unusable (another plan's, edited, corrupt), is
+            // bad input found before anything is written: one line, exit 64
+            let merged: SweepReport.Merged
+            do { merged = try SweepReport.merge(directory: dir) } catch let e as HarnessError { throw BadInput(e.message) }
             let report = merged.report
             if !merged.ignored.isEmpty {
                 print("sweep merge: left out \(merged.ignored.count) result file\(merged.ignored.count == 1 ? "" : "s") of jobs not in the plan (\(merged.ignored.prefix(3).joined(separator: ", "))\(merged.ignored.count > 3 ? ", ..." : ""))")
@@ -290,25 +300,29 @@ struct SweepCommand: ParsableCommand {
             }
         }
 
+        /// The report --compare names, or one line saying it is not one (bad input, exit 64).
+        static func report(_ compare: String) throws -> MXSweepReport {
+            try checkInputFile(compare, flag: "--compare", hint: "give the sweep-mx.json of an earlier run, e.g. docs/sweep-mx.json")
+            guard let data = FileManager.default.contents(atPath: compare), let other = try? MXSweepReport.load(data) else {
+                throw UsageError("--compare \(compare) is not an MX sweep report; give a sweep-mx.json written by rtlgen sweep mx")
+            }
+            return other
+        }
+
         mutating func validate() throws {
             _ = try designs()
             try check("--jobs", jobs, in: Limits.jobs)
             try OutputWriter.checkDirectory(out)
             try OutputWriter.checkDirectory(work, flag: "--work")
-            if let compare { try checkInputFile(compare, flag: "--compare", hint: "give the sweep-mx.json of an earlier run, e.g. docs/sweep-mx.json") }
+            if let compare { _ = try Self.report(compare) }
             if cachedOnly && cacheOptions.cache == "none" { throw UsageError("--cached-only with --cache none reads nothing; give a --cache directory, e.g. synth/results") }
             try cacheOptions.check()
             try LibertyFlow.checkTools(liberty: liberty)
+            try checkLiberty(liberty)
         }
 
         func run() throws {
-            var against: MXSweepReport?
-            if let compare {
-                guard let data = FileManager.default.contents(atPath: compare), let other = try? MXSweepReport.load(data) else {
-                    throw UsageError("--compare \(compare) is not an MX sweep report; give a sweep-mx.json written by rtlgen sweep mx")
-                }
-                against = other
-            }
+            let against = try compare.map(Self.report)
             var flow = SynthesisFlow()
             flow.power = PowerAnalysis(liberty: try LibertyFlow(libertyPath: liberty))
             flow.workDirectory = (work as NSString).appendingPathComponent("synth")

@@ -16,11 +16,12 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Synthesise units with yosys, prove each netlist equal to its RTL, and write the area/depth/activity/energy report.",
         discussion: """
-        For each unit file, runs synth/flow.ys (generic gates with abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; static CMOS with abc -g cmos2 and stat -tech cmos; ltp -noff for depth; the ABC script is spelt out in flow.ys), proves both netlists equal to the RTL with yosys-abc cec, and simulates the CMOS netlist on N(0,1) operands rounded to the format to count transistor-weighted toggles. The exact multipliers' behavioural twins (--behavioural) go through the same flow and are checked against the golden model; a generated unit larger than its twin is named in the output and the report. --effort re-maps the units with stronger ABC scripts for the report's effort table. Each unit, PE, array cell and array glue is also mapped to the --liberty standard cells (dfflibmap, abc -liberty; proven equal with cec), timed with OpenSTA (sta) and, from the activity a simulation of the mapped netlist measures, given an energy per operation; a missing liberty file or sta is an error (bash scripts/install-tools.sh installs both). PEs are measured with each --pe-acc accumulator: fixed (SPEC's exact fixed point) and fp32/bf16/fp16 (fpadd in the PE). The units of --ice40-formats (default e4m3, e5m2), every PE and the fixed-point PEs' arrays of --ice40-array-sizes (default 2x2) are also placed and routed on an iCE40 UP5K (yosys synth_ice40, nextpnr-ice40 --up5k --package sg48, seed 1) between input and output registers: logic cells, carry cells, RAM and DSP blocks and the post-route fmax. With --timed (default), every unit's and PE's standard-cell netlist is also simulated in Icarus Verilog on --timed-operations operations under four delay models (zero delay, OpenSTA's SDF, inertial and transport worst-cell delays) and every cell output change, glitches included, priced by the same per-instance power model: the report's energy_zero_delay_pj beside energy_timed_pj and the glitch factor. Every measurement is a job whose result is kept in --cache (default synth/results, committed) under the SHA-256 of everything that decides it: the RTL, flow.ys, the liberty, the tool versions, the version of each backend that measures it (raised by hand when the code reading its tools' output changes; no Swift source is part of any key) and the flow's parameters; a job whose key is unchanged is read, not re-run, so a killed run resumes and an edit of flow.ys or the liberty re-measures the jobs it decides. Stops at the first unit that fails. Scratch files go to --work.
+        For each unit file, runs synth/flow.ys (generic gates with abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; static CMOS with abc -g cmos2 and stat -tech cmos; ltp -noff for depth; the ABC script is spelt out in flow.ys), proves both netlists equal to the RTL with yosys-abc cec, and simulates the CMOS netlist on N(0,1) operands rounded to the format to count transistor-weighted toggles. The exact multipliers' behavioural twins (--behavioural) go through the same flow and are checked against the golden model; a generated unit larger than its twin is named in the output and the report. --effort re-maps the units with stronger ABC scripts for the report's effort table. Each unit, PE, array cell and array glue is also mapped to the --liberty standard cells (dfflibmap, abc -liberty; proven equal with cec), timed with OpenSTA (sta) and, from the activity a simulation of the mapped netlist measures, given an energy per operation; a missing liberty file or sta is an error (bash scripts/install-tools.sh installs both). It costs what it is given: the units of --files (with their behavioural twins and effort re-maps), and only when asked the PEs and arrays of --pe-units, the MX dots of --mx-units/--mx-formats, the iCE40 rows of --ice40-formats and the iso-throughput tables of --clocks (each 'none' by default). PEs are measured with each --pe-acc accumulator: fixed (SPEC's exact fixed point) and fp32/bf16/fp16 (fpadd in the PE). The units of --ice40-formats, every PE (with --ice40-formats) and the fixed-point PEs' arrays of --ice40-array-sizes are also placed and routed on an iCE40 UP5K (yosys synth_ice40, nextpnr-ice40 --up5k --package sg48, seed 1) between input and output registers: logic cells, carry cells, RAM and DSP blocks and the post-route fmax. With --timed (default), every unit's and PE's standard-cell netlist is also simulated in Icarus Verilog on --timed-operations operations under four delay models (zero delay, OpenSTA's SDF, inertial and transport worst-cell delays) and every cell output change, glitches included, priced by the same per-instance power model: the report's energy_zero_delay_pj beside energy_timed_pj and the glitch factor. Every measurement is a job whose result is kept in --cache (default synth/results, committed) under the SHA-256 of everything that decides it: the RTL, flow.ys, the liberty, the tool versions, the version of each backend that measures it (raised by hand when the code reading its tools' output changes; no Swift source is part of any key) and the flow's parameters; a job whose key is unchanged is read, not re-run, so a killed run resumes and an edit of flow.ys or the liberty re-measures the jobs it decides. Stops at the first unit that fails. Scratch files go to --work.
 
         Examples:
           rtlgen synth --files "rtl/lmul_e4m3.v rtl/fpmul_e4m3.v" --out synth      what 'make synth' runs, for two units
-          rtlgen synth --files rtl/lmul_e4m3.v --out /tmp/report --proof-timeout 120 --pe-units none
+          rtlgen synth --files rtl/lmul_e4m3.v --out /tmp/report --proof-timeout 120     the one unit, nothing else
+          rtlgen synth --files rtl/lmul_e4m3.v --out /tmp/report --pe-units lmul --ice40-formats e4m3 --mx-formats e2m1fn
           rtlgen synth --rerender --out synth
         """
     )
@@ -47,13 +48,13 @@ struct SynthCommand: ParsableCommand {
 
     @OptionGroup var clockedOptions: ClockedOptions
 
-    @Option(name: .customLong("ice40-formats"), help: ArgumentHelp("Formats whose units of --files are also placed and routed on an iCE40 UP5K (yosys synth_ice40, nextpnr-ice40), or 'none'.", valueName: "list"),
+    @Option(name: .customLong("ice40-formats"), help: ArgumentHelp("Formats whose units of --files (and, with --pe-units, the PEs) are also placed and routed on an iCE40 UP5K (yosys synth_ice40, nextpnr-ice40), or 'none' (default; make synth gives e4m3,e5m2).", valueName: "list"),
             transform: { $0 == "none" ? [] : try formatList($0, flag: "--ice40-formats", example: "e4m3,e5m2") })
-    var ice40Formats: [FloatFormat] = [.e4m3, .e5m2]
+    var ice40Formats: [FloatFormat] = []
 
-    @Option(name: .customLong("ice40-array-sizes"), help: ArgumentHelp("Array sizes RxC of the fixed-point PEs placed on the iCE40 (with the PEs of --pe-units and --float-pe-units), or 'none'.", valueName: "list"),
+    @Option(name: .customLong("ice40-array-sizes"), help: ArgumentHelp("Array sizes RxC of the fixed-point PEs of --pe-units placed on the iCE40, or 'none' (default; make synth gives 2x2).", valueName: "list"),
             transform: { $0 == "none" ? SizeList(sizes: []) : try SizeList.parse($0) })
-    var ice40ArraySizes: SizeList = try! SizeList.parse("2x2")
+    var ice40ArraySizes: SizeList = SizeList(sizes: [])
 
     @Flag(inversion: .prefixedNo, help: "Also simulate every unit's and PE's standard-cell netlist with cell delays (Icarus Verilog, OpenSTA's SDF; cell models beside --liberty) for its energy with glitches.")
     var timed = true
@@ -80,9 +81,9 @@ struct SynthCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Re-map the units with stronger ABC scripts for the report's effort table.")
     var effort = true
 
-    @Option(name: .customLong("pe-units"), help: ArgumentHelp("Units whose PE, array cell and arrays are measured too, or 'none'.", valueName: "list"),
+    @Option(name: .customLong("pe-units"), help: ArgumentHelp("Units whose PE, array cell and arrays are measured too, or 'none' (default: none; make synth gives every multiplier).", valueName: "list"),
             transform: { $0 == "none" ? UnitList(kinds: []) : try UnitList.multipliers($0) })
-    var peUnits: UnitList = .all
+    var peUnits: UnitList = UnitList(kinds: [])
 
     @Option(name: .customLong("pe-format"), help: ArgumentHelp("Format of the PEs and arrays, a --format name (eEmM, e.g. e4m3, or e2m1fn).", valueName: "format"),
             transform: peFloatFormat)
@@ -94,7 +95,7 @@ struct SynthCommand: ParsableCommand {
 
     @Option(name: .customLong("pe-acc"), help: ArgumentHelp("Accumulators of the PEs: fixed (SPEC's exact fixed point, with --array-sizes) and/or fp32, bf16, fp16 (fpadd in the PE, with --float-array-sizes).", valueName: "list"),
             transform: { s in try listItems(s, what: "--pe-acc", example: "fixed,fp32").map { item in
-                guard let a = Accumulation(rawValue: item) else { throw UsageError("--pe-acc: '\(item)' is not an accumulator; give fixed, fp32, bf16 or fp16") }
+                guard let a = Accumulation(rawValue: item) else { throw UsageError("--pe-acc: \(shortQuote(item, limit: 200)) is not an accumulator; give fixed, fp32, bf16 or fp16") }
                 return a
             } })
     var peAcc: [Accumulation] = [.fixed, .fp32]
@@ -107,12 +108,20 @@ struct SynthCommand: ParsableCommand {
             transform: { $0 == "none" ? SizeList(sizes: []) : try SizeList.parse($0) })
     var floatArraySizes: SizeList = try! SizeList.parse("16x16")
 
-    @Option(name: .customLong("mx-units"), help: ArgumentHelp("Multipliers whose MX block dot products (rtlgen mxdot) are costed through every backend, or 'none' (default: every multiplier with an MX product rule).", valueName: "list"),
+    @Option(name: .customLong("mx-units"), help: ArgumentHelp("Multipliers whose MX block dot products (rtlgen mxdot) are costed through every backend, or 'none' (default: none; with --mx-formats, every multiplier with an MX product rule).", valueName: "list"),
             transform: { $0 == "none" ? UnitList(kinds: []) : try UnitList.multipliers($0) })
-    var mxUnits: UnitList = UnitList(kinds: UnitKind.mxMultipliers)
+    var mxUnitsGiven: UnitList?
 
-    @Option(name: .customLong("mx-formats"), help: ArgumentHelp("Element formats of the MX dots: \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")), or 'none'.", valueName: "list"))
-    var mxFormats: String = BlockFormat.elementFormats.map(\.tag).joined(separator: ",")
+    @Option(name: .customLong("mx-formats"), help: ArgumentHelp("Element formats of the MX dots: \(BlockFormat.elementFormats.map(\.tag).joined(separator: ", ")), or 'none' (default: none; with --mx-units, all of them).", valueName: "list"))
+    var mxFormatsGiven: String?
+
+    /// The MX dots are costed only when asked: either option alone takes the other's full set.
+    var mxUnits: UnitList {
+        mxUnitsGiven ?? (mxFormatsGiven == nil ? UnitList(kinds: []) : UnitList(kinds: UnitKind.mxMultipliers))
+    }
+    var mxFormats: String {
+        mxFormatsGiven ?? (mxUnitsGiven == nil ? "none" : BlockFormat.elementFormats.map(\.tag).joined(separator: ","))
+    }
 
     @Option(name: .customLong("mx-timed-formats"), help: ArgumentHelp("Element formats (of --mx-formats) whose MX dots are also timed (glitches counted; with --timed), or 'none'.", valueName: "list"))
     var mxTimedFormats: String = "none"
@@ -248,6 +257,8 @@ struct SynthCommand: ParsableCommand {
         try checkFlowScript(flow)
         try check("--proof-timeout", proofTimeout, in: 1...3600)
         try check("--jobs", jobs, in: Limits.jobs)
+        // checked whatever --timed says: a value out of range is a mistake either way
+        try check("--timed-operations", timedOperations, in: Limits.timedPairs)
         for acc in peAcc { try acc.check(element: peFormat) }
         // the PE rows are measured inside their arrays' job (the PE module comes from the first size)
         if !peUnits.kinds.isEmpty && peAcc.contains(.fixed) && arraySizes.sizes.isEmpty {
@@ -262,14 +273,17 @@ struct SynthCommand: ParsableCommand {
         try cacheOptions.check()
         try check("--mx-blocks", mxBlocks, in: 128...65536)
         if mxBlocks % 64 != 0 { throw UsageError("--mx-blocks \(mxBlocks) is not a multiple of 64 (the activity run drives 64 lanes); give e.g. 8192") }
+        // --mx-block is checked whether or not MX dots are costed
+        do { _ = try BlockFormat(element: .e4m3, blockSize: mxBlock) } catch { throw UsageError("--mx-block \(mxBlock): \(error)") }
         let mx = try mxDesigns()
         if try !mxTimedDesigns(mx).isEmpty && !timed { throw UsageError("--mx-timed-formats needs the timed simulations; drop --no-timed, or give --mx-timed-formats none") }
-        if !ice40Formats.isEmpty || !ice40ArraySizes.sizes.isEmpty || (mxICE40 && !mx.isEmpty) { try checkTools(ICE40Backend().tools) }
+        let ice40Arrays = !peUnits.kinds.isEmpty && peAcc.contains(.fixed) && !ice40ArraySizes.sizes.isEmpty
+        if !ice40Formats.isEmpty || ice40Arrays || (mxICE40 && !mx.isEmpty) { try checkTools(ICE40Backend().tools) }
         if behavioural != "none" { try OutputWriter.checkDirectory(behavioural, flag: "--behavioural") }
         try checkTools(["yosys", "yosys-abc", "timeout"])
         try LibertyFlow.checkTools(liberty: liberty)
+        try checkLiberty(liberty)
         if timed {
-            try check("--timed-operations", timedOperations, in: Limits.timedPairs)
             try checkTools(TimedActivityBackend(liberty: liberty).tools)
             let models = TimedActivityBackend(liberty: liberty).cellModels
             guard FileManager.default.isReadableFile(atPath: models) else {

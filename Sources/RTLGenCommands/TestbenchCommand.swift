@@ -12,7 +12,7 @@ struct TestbenchCommand: ParsableCommand {
         commandName: "testbench",
         abstract: "Write a unit, its golden vectors and a self-checking Verilog testbench for any simulator.",
         discussion: """
-        Writes into --out: <module>.v (the unit), <module>.hex (golden vectors, as 'rtlgen vectors' writes them: every pair for formats of at most 8 bits, else corner pairs plus --count seeded random pairs) and tb_<module>.v, a Verilog-2005 testbench that reads the vectors with $readmemh, checks every result (with --stages S, S rising edges after its operands, as SPEC "Ports" says) and ends with one line, PASS: ... or FAIL: ..., after the first mismatches. The files are staged and renamed into place, so a failure writes nothing.
+        Writes into --out: <module>.v (the unit), <module>.hex (golden vectors, as 'rtlgen vectors' writes them: every pair for formats of at most 8 bits, else corner pairs plus --count seeded random pairs) and tb_<module>.v, a Verilog-2005 testbench that reads the vectors with $readmemh, checks every result (with --stages S, S rising edges after its operands, as SPEC "Ports" says) and ends with one line, PASS: ... or FAIL: ..., after the first mismatches; on FAIL the simulator exits non-zero (vvp 1; Verilator and others through $fatal), so a script or CI job that runs it fails. The files are staged and renamed into place, so a failure writes nothing.
 
         Examples:
           rtlgen testbench --unit lmul --format e4m3 --out tb/

@@ -243,7 +243,10 @@ public struct Prover: Sendable {
         case .error(let why): throw HarnessError("yosys could not set up the proof of \(s.module): \(why)")
         case .timedOut: notes.append("\(method.rawValue) timed out after \(Int(timeLimit)) s")
         }
-        log("\(s.module): \(notes.last!); trying fallbacks")
+        // say what comes next: only when a fallback can run is one tried
+        let next = fallback == .none ? "no fallback (--fallback none)"
+            : s.clocked ? "no fallback for a clocked design" : s.latency > 0 ? "no fallback for a pipelined unit" : "trying fallbacks"
+        log("\(s.module): \(notes.last!); \(next)")
 
         if s.clocked {
             return ProofResult(subject: s, outcome: .notProven(notes.joined(separator: "; ")), seconds: monotonicSeconds() - start, notes: notes)

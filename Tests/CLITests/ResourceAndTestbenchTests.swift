@@ -23,19 +23,24 @@ extension CLITests {
 
     /// `rtlgen testbench` writes a testbench plain iverilog runs: PASS on the generated unit, and
     /// FAIL (with the mismatches decoded) when one operator of the unit is changed; pipelined too.
+    /// Plain `vvp` exits 0 on PASS and 1 on FAIL (issue 38: it exited 0 on FAIL), FAIL the last line.
     @Test func standaloneTestbenchRunsOnPlainIverilog() throws {
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        var statuses: [String: Int32] = [:]
         func simulate(_ tb: String, _ unit: String, in d: String) throws -> String {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", "cd '\(d)' && iverilog -g2005 -o tb.vvp \(tb) \(unit) 2>&1 && vvp -n tb.vvp 2>&1"]
+            p.arguments = ["-c", "cd '\(d)' && iverilog -g2005 -o tb.vvp \(tb) \(unit) 2>&1 && vvp tb.vvp 2>&1"]
             let out = Pipe()
             p.standardOutput = out
+            p.standardInput = FileHandle.nullDevice
             try p.run()
             let o = out.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
-            return String(decoding: o, as: UTF8.self)
+            let text = String(decoding: o, as: UTF8.self)
+            statuses[String(text.split(separator: "\n").last ?? "")] = p.terminationStatus
+            return text
         }
         let out = dir + "/tb"
         let r = try rtlgen(["testbench", "--unit", "lmul", "--format", "e4m3", "--out", out])
@@ -52,6 +57,8 @@ extension CLITests {
         let fail = try simulate("tb_lmul_e4m3.v", "lmul_e4m3.v", in: out)
         #expect(fail.split(separator: "\n").last?.hasPrefix("FAIL: lmul_e4m3, ") == true, "\(fail.suffix(500))")
         #expect(fail.contains("mismatch, vector "), "\(fail.suffix(500))")
+        #expect(statuses[String(pass.split(separator: "\n").last ?? "")] == 0)
+        #expect(statuses[String(fail.split(separator: "\n").last ?? "")] == 1, "vvp exit status on FAIL: \(statuses)")
         // a pipelined unit, results checked S edges later; the vectors are SPEC's, so a wrong S fails
         let p2 = dir + "/p2"
         #expect(try rtlgen(["testbench", "--unit", "fpmul", "--format", "e5m2", "--stages", "2", "--out", p2]).status == 0)
@@ -82,7 +89,8 @@ extension CLITests {
     }
 
     /// Item 3 and 20: a plan's numbers are checked against the ranges of the options that write
-    /// them, before any job starts; a number too big for its field is named as such.
+    /// them, before any job starts; a number too big for its field is named as such. Bad input
+    /// found before any work: exit 64 (issue 38; it was 1).
     @Test func sweepPlanValuesAreRangeChecked() throws {
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -105,17 +113,18 @@ extension CLITests {
             try write(text.replacingOccurrences(of: from, with: to), sweep + "/plan.json")
             let (r, timedOut) = try rtlgenAtRoot(["sweep", "run", "--dir", sweep])
             #expect(!timedOut)
-            expectOneLine(r, status: 1, mentions: says, "plan with \(to)")
+            expectOneLine(r, status: 64, mentions: says, "plan with \(to)")
             #expect(!FileManager.default.fileExists(atPath: sweep + "/results"), "jobs started")
         }
     }
 
     /// Item 18: a failure found while working exits 1 whatever its type (a library file that does
-    /// not parse), with no pointer to --help; item 24's words.
+    /// not parse), with no pointer to --help; item 24's words. (A truncated one, 'library (broken
+    /// { cell (', is now refused before any work by --liberty's check: issue 38, the bad-input table.)
     @Test func workingFailuresExitOneAndWordsArePlain() throws {
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try write("library (broken { cell (\n", dir + "/bad.lib")
+        try write("library (broken) { }\n", dir + "/bad.lib")
         let (r, _) = try rtlgenAtRoot(["sweep", "plan", "--dir", dir + "/sw", "--liberty", dir + "/bad.lib"])
         #expect(r.status == 1 && !r.stderr.contains("--help") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
         // Foundation's words for a file that does not decode are replaced by what is wrong
