@@ -53,8 +53,11 @@ import Units
         #expect(cache.hits == 1 && cache.measured == 1)
         _ = try cache.result(job("y"), measure)
         #expect(runs.withLock { $0 } == 2)
+        // the job locks live in .locks/, and each is removed when its job is done
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-        #expect(files == [job("x").key + ".json", job("y").key + ".json"].sorted(), "no temporary or lock file is left: \(files)")
+        #expect(files == ([job("x").key + ".json", job("y").key + ".json"] + [".locks"]).sorted(), "no temporary or lock file is left: \(files)")
+        let locks = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/.locks")) ?? []
+        #expect(locks.isEmpty, "no lock file is left: \(locks)")
         // a fresh cache object on the same directory (another run) reuses them
         let again = CostCache(directory: dir)
         _ = try again.result(job("x")) { () -> Figures in Issue.record("measured a stored job"); return Figures(gates: 0, energy: 0) }
