@@ -660,7 +660,7 @@ extension CLITests {
         (synth + ["--files", "ROOT/rtl/lmul_e4m3.v", "--no-timed", "--timed-operations", "100001"], "--timed-operations 100001 is out of range", 64),
         (["sweep", "plan", "--dir", "OUT/sw", "--clock", "99999"], "--clock: 99999 MHz is out of range", 64),
         (["sweep", "plan", "--dir", "OUT/sw", "--clock", "fast"], "--clock: 'fast' is not a frequency in MHz", 64),
-        (prove + ["--modules", "lmul_e4m3_p01"], "'lmul_e4m3_p01': _p<S> takes S = 1...32 register stages, without leading zeros", 64),
+        (prove + ["--modules", "lmul_e4m3_p01"], "'lmul_e4m3_p01': a pipelined variant has 1 or more stages, _p<S> with S = 1...32 without leading zeros", 64),
         (prove + ["--modules", "pe_lmul_e4m3_p2"], "'pe_lmul_e4m3_p2': prove takes the PE of a combinational multiplier only (pe_lmul_e4m3)", 64),
         (prove + ["--modules", "pe_lmul_e4m3_p01"], "without leading zeros", 64),
         (prove + ["--modules", "pe_fmul_e4m3"], "unknown unit 'fmul'", 64),
