@@ -101,7 +101,7 @@ import Generation
         let synth = ["synth", "--files", CLITests.root + "/rtl/lmul_e4m3.v", "--out", root + "/s", "--work", root + "/w", "--no-timed"]
         let cases: [([String], String)] = [
             (["--technology", "nosuch"], "is not a known technology"),
-            (["--technology", "no\u{1B}]0;title\u{07}such"], "\\x1B]0;title\\x07"),
+            (["--technology", "no\u{1B}]0;title\u{07}such"], "\\u{1B}]0;title\\u{7}"),
             (["--technology", root + "/none.json"], "cannot read the technology file"),
             (["--technology", root + "/afile"], "is not a technology file"),
             (["--technology", "sky130hd", "--pdk-root", root + "/afile"], "is not a directory"),

@@ -99,20 +99,20 @@ public struct Technology: Codable, Sendable, Equatable {
         if spec == "osu018" { return osu018 }
         let isPath = spec.contains("/") || spec.hasSuffix(".json")
         guard isPath || known.contains(spec) else {
-            throw Failure("--technology: '\(q(spec))' is not a known technology; give one of \(known.joined(separator: ", ")), or the path of a technology file")
+            throw Failure("--technology: \(shortQuote(spec, limit: 200)) is not a known technology; give one of \(known.joined(separator: ", ")), or the path of a technology file")
         }
         let path = isPath ? spec : Resources.locate("technologies/\(spec).json")
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure("--technology: cannot read the technology file \(q(path)); give an existing file or one of \(known.joined(separator: ", "))")
+            throw Failure("--technology: cannot read the technology file \(shortQuote(path, limit: 200)); give an existing file or one of \(known.joined(separator: ", "))")
         }
         do {
             let t = try JSONDecoder().decode(Technology.self, from: data)
             guard !t.liberty.isEmpty, !t.name.isEmpty else { throw Failure("it names no liberty file") }
             return t
         } catch let f as Failure {
-            throw Failure("--technology: \(q(path)) is not a technology file: \(f.description)")
+            throw Failure("--technology: \(shortQuote(path, limit: 200)) is not a technology file: \(f.description)")
         } catch {
-            throw Failure("--technology: \(q(path)) is not a technology file (\(q(String(describing: error).prefix(120))))")
+            throw Failure("--technology: \(shortQuote(path, limit: 200)) is not a technology file (\(shortQuote(String(describing: error), limit: 120)))")
         }
     }
 
@@ -124,7 +124,7 @@ public struct Technology: Codable, Sendable, Equatable {
         guard let root = option ?? ProcessInfo.processInfo.environment["PDK_ROOT"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
-            throw Failure("--pdk-root: \(q(root)) is not a directory; give the root of a PDK checkout holding the technology's files (CI: --pdk-root ../shared/pdk)")
+            throw Failure("--pdk-root: \(shortQuote(root, limit: 200)) is not a directory; give the root of a PDK checkout holding the technology's files (CI: --pdk-root ../shared/pdk)")
         }
         return root
     }
@@ -140,17 +140,17 @@ public struct Technology: Codable, Sendable, Equatable {
             path = f.path
         } else {
             guard let root else {
-                throw Failure("technology \(name) needs its PDK files: give --pdk-root DIR (or set PDK_ROOT) naming the PDK checkout that holds \(q(f.path))")
+                throw Failure("technology \(name) needs its PDK files: give --pdk-root DIR (or set PDK_ROOT) naming the PDK checkout that holds \(shortQuote(f.path, limit: 200))")
             }
             // absolute: the tools run in each design's scratch directory
             let base = root.hasPrefix("/") ? root : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(root)
             path = URL(fileURLWithPath: (base as NSString).appendingPathComponent(f.path)).standardizedFileURL.path
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure("technology \(name): \(q(path)) is missing; give the --pdk-root that holds it" + (root == nil ? " (run 'bash scripts/install-tools.sh' for osu018)" : ""))
+            throw Failure("technology \(name): \(shortQuote(path, limit: 200)) is missing; give the --pdk-root that holds it" + (root == nil ? " (run 'bash scripts/install-tools.sh' for osu018)" : ""))
         }
         if let want = f.sha256, SHA256.hex(data) != want {
-            throw Failure("technology \(name): \(q(path)) is not the described file (SHA-256 differs from technologies/\(name).json); point --pdk-root at the PDK snapshot the file names")
+            throw Failure("technology \(name): \(shortQuote(path, limit: 200)) is not the described file (SHA-256 differs from technologies/\(name).json); point --pdk-root at the PDK snapshot the file names")
         }
         return path
     }
@@ -169,7 +169,7 @@ public enum LibertyPreparation {
         let text: String
         if plain {
             guard let s = try? String(contentsOfFile: paths[0], encoding: .utf8) else {
-                throw Technology.Failure("technology \(t.name): \(q(paths[0])) is not a readable liberty text file")
+                throw Technology.Failure("technology \(t.name): \(shortQuote(paths[0], limit: 200)) is not a readable liberty text file")
             }
             text = s
         } else {
@@ -192,15 +192,15 @@ public enum LibertyPreparation {
     /// A liberty file's text, gunzipped when it is gzip (by its magic bytes).
     static func read(_ path: String, technology: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw Technology.Failure("technology \(technology): cannot read \(q(path))")
+            throw Technology.Failure("technology \(technology): cannot read \(shortQuote(path, limit: 200))")
         }
         if data.starts(with: [0x1f, 0x8b]) {
             let r = try Tools.run("gzip", ["-dc", path], limit: ToolBudget.build(bytes: data.count))
-            guard r.status == 0 else { throw Technology.Failure("technology \(technology): \(q(path)) is not a readable gzip file") }
+            guard r.status == 0 else { throw Technology.Failure("technology \(technology): \(shortQuote(path, limit: 200)) is not a readable gzip file") }
             return r.stdout
         }
         guard let s = String(data: data, encoding: .utf8) else {
-            throw Technology.Failure("technology \(technology): \(q(path)) is not liberty text")
+            throw Technology.Failure("technology \(technology): \(shortQuote(path, limit: 200)) is not liberty text")
         }
         return s
     }
@@ -384,39 +384,19 @@ public enum LibertyPreparation {
                                        ("leakage_power_unit", t.units.leakagePower, "leakage_power")] {
             let stated = unit(header, attribute)
             guard let a = stated.flatMap(normal), let b = normal(want), a == b else {
-                throw Technology.Failure("technology \(t.name): the liberty states \(attribute) \(stated.map { q($0) } ?? "nothing"), the technology file says \(key) \(q(want)); correct the technology file's units")
+                throw Technology.Failure("technology \(t.name): the liberty states \(attribute) \(stated.map { shortQuote($0) } ?? "nothing"), the technology file says \(key) \(shortQuote(want, limit: 200)); correct the technology file's units")
             }
         }
         let ff = t.flipFlop
         let cellPattern = ["cell (\(ff.cell))", "cell(\(ff.cell))", "cell (\"\(ff.cell)\")", "cell(\"\(ff.cell)\")"]
         guard let at = cellPattern.compactMap({ text.range(of: $0) }).first else {
-            throw Technology.Failure("technology \(t.name): the liberty has no flip-flop cell \(q(ff.cell)); name one of its D flip-flops in flip_flop.cell")
+            throw Technology.Failure("technology \(t.name): the liberty has no flip-flop cell \(shortQuote(ff.cell, limit: 200)); name one of its D flip-flops in flip_flop.cell")
         }
         let body = text[at.upperBound...].prefix(20_000)
         for pin in [ff.clock, ff.d, ff.q] + ff.tieHigh {
             guard ["pin (\(pin))", "pin(\(pin))", "pin (\"\(pin)\")", "pin(\"\(pin)\")"].contains(where: { body.contains($0) }) else {
-                throw Technology.Failure("technology \(t.name): the flip-flop cell \(ff.cell) has no pin \(q(pin)); correct flip_flop in the technology file")
+                throw Technology.Failure("technology \(t.name): the flip-flop cell \(ff.cell) has no pin \(shortQuote(pin, limit: 200)); correct flip_flop in the technology file")
             }
         }
     }
-}
-
-/// A value quoted for a one-line message: control characters escaped, so a stray escape sequence in a
-/// name or path never reaches the terminal raw.
-func q<S: StringProtocol>(_ s: S) -> String {
-    var out = "'"
-    for u in s.unicodeScalars {
-        switch u {
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if u.value < 0x20 || u.value == 0x7F || (u.value >= 0x80 && u.value < 0xA0) {
-                out += String(format: "\\x%02X", u.value)
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "'"
 }
